@@ -1,0 +1,69 @@
+"""kamlab: a key-account-management (KAM) analytics lab for Jupyter.
+
+``import kamlab`` is light: it loads only the error classes and the label
+mechanism. Every analysis is imported the first time it is used, so a notebook
+pays for pandas, scikit-learn or DuckDB only when it needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import (
+    ChecksumError,
+    DataFormatError,
+    DatasetError,
+    EmptyDataError,
+    KamlabError,
+    MissingColumnError,
+    ParameterError,
+)
+from .labels import get_language, label, language, set_language, translate_columns
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported lazily on first access)
+_LAZY = {
+    # data: the case company, public datasets, the user's own files
+    "load_case": "kamlab.case",
+    "generate_case": "kamlab.casegen",
+    "read_transactions": "kamlab.io",
+    "read_accounts": "kamlab.io",
+    "ReadReport": "kamlab.io",
+    "accounts_from_transactions": "kamlab.accounts",
+    "Exercise": "kamlab.exercises",
+    "check_setup": "kamlab.setup_check",
+}
+_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "widgets", "plots"}
+
+__all__ = [
+    "KamlabError",
+    "DataFormatError",
+    "MissingColumnError",
+    "EmptyDataError",
+    "DatasetError",
+    "ChecksumError",
+    "ParameterError",
+    "set_language",
+    "get_language",
+    "language",
+    "label",
+    "translate_columns",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"kamlab.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kamlab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -1,0 +1,166 @@
+"""German and English labels for plots and tables.
+
+kamlab speaks English by default. ``kamlab.set_language("de")`` switches every
+label that plots, tables and widgets take from here to German.
+
+Examples
+--------
+>>> import kamlab
+>>> kamlab.set_language("de")
+>>> kamlab.label("revenue")
+'Umsatz'
+>>> kamlab.set_language("en")
+>>> kamlab.label("revenue")
+'Revenue'
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from .errors import ParameterError
+
+__all__ = ["set_language", "get_language", "label", "language", "translate_columns", "LANGUAGES"]
+
+LANGUAGES = ("en", "de")
+_state = {"language": "en"}
+
+# key -> (English, German). Keys are kamlab's canonical column and concept names.
+_LABELS = {
+    # columns of the canonical invoice lines and the account table
+    "account_id": ("Account ID", "Kundennummer"),
+    "account": ("Account", "Kunde"),
+    "accounts": ("Accounts", "Kunden"),
+    "name": ("Name", "Name"),
+    "date": ("Date", "Datum"),
+    "invoice_id": ("Invoice", "Rechnungsnummer"),
+    "product": ("Product", "Produkt"),
+    "offering": ("Offering", "Angebotsbereich"),
+    "product_group": ("Product group", "Produktgruppe"),
+    "quantity": ("Quantity", "Menge"),
+    "unit_price": ("Unit price", "Stückpreis"),
+    "revenue": ("Revenue", "Umsatz"),
+    "net_revenue": ("Net revenue", "Nettoumsatz"),
+    "cost": ("Cost of goods", "Wareneinsatz"),
+    "contribution_margin": ("Contribution margin", "Deckungsbeitrag"),
+    "margin_pct": ("Margin %", "DB-Quote %"),
+    "orders": ("Orders", "Aufträge"),
+    "credit_notes": ("Credit notes", "Gutschriften"),
+    "first_order": ("First order", "Erster Auftrag"),
+    "last_order": ("Last order", "Letzter Auftrag"),
+    "recency_days": ("Recency (days)", "Tage seit letztem Auftrag"),
+    "tenure_days": ("Tenure (days)", "Kundenalter (Tage)"),
+    "active_months": ("Active months", "Aktive Monate"),
+    "n_offerings": ("Offerings bought", "Gekaufte Angebotsbereiche"),
+    "revenue_last_12m": ("Revenue, last 12 months", "Umsatz letzte 12 Monate"),
+    "revenue_prev_12m": ("Revenue, 12 months before", "Umsatz 12 Monate davor"),
+    "growth": ("Growth", "Wachstum"),
+    "industry": ("Industry", "Branche"),
+    "country": ("Country", "Land"),
+    "region": ("Region", "Region"),
+    "employees": ("Employees", "Mitarbeiter"),
+    "key_account_manager": ("Key-account manager", "Key-Account-Manager"),
+    "share": ("Share", "Anteil"),
+    "cumulative_share": ("Cumulative share", "Kumulierter Anteil"),
+    "share_of_accounts": ("Share of accounts", "Anteil der Kunden"),
+    "share_of_revenue": ("Share of revenue", "Umsatzanteil"),
+    "top_share": ("Top accounts (%)", "Top-Kunden (%)"),
+    "rank": ("Rank", "Rang"),
+    "abc": ("ABC class", "ABC-Klasse"),
+    "segment": ("Segment", "Segment"),
+    "wallet": ("Wallet", "Kundenpotenzial (Wallet)"),
+    "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
+    "headroom": ("Headroom", "Ausschöpfungsreserve"),
+    "potential": ("Potential", "Potenzial"),
+    "attractiveness": ("Customer attractiveness", "Kundenattraktivität"),
+    "supplier_position": ("Supplier position", "Lieferantenposition"),
+    "year": ("Year", "Jahr"),
+    "month": ("Month", "Monat"),
+    "key_accounts": ("Key accounts", "Schlüsselkunden"),
+    "n_accounts": ("Number of accounts", "Anzahl Kunden"),
+    "total": ("Total", "Gesamt"),
+    "rows_read": ("Rows read", "Gelesene Zeilen"),
+    "rows_kept": ("Rows kept", "Übernommene Zeilen"),
+    "rows_set_aside": ("Rows set aside", "Zurückgestellte Zeilen"),
+    "date_range": ("Date range", "Zeitraum"),
+    "line": ("Line", "Zeile"),
+    "column": ("Column", "Spalte"),
+    "value": ("Value", "Wert"),
+    "reason": ("Reason", "Grund"),
+}
+
+
+def set_language(language):
+    """Set the language of kamlab's labels.
+
+    Parameters
+    ----------
+    language : {"en", "de"}
+        ``"en"`` for English (the default), ``"de"`` for German.
+    """
+    code = str(language).lower()
+    if code not in LANGUAGES:
+        raise ParameterError(
+            f"kamlab speaks {' and '.join(repr(c) for c in LANGUAGES)}, not {language!r}. "
+            "Use kamlab.set_language('de') for German or kamlab.set_language('en') for English."
+        )
+    _state["language"] = code
+
+
+def get_language():
+    """Return the current label language, ``"en"`` or ``"de"``."""
+    return _state["language"]
+
+
+@contextmanager
+def language(code):
+    """Use another label language inside a ``with`` block.
+
+    Examples
+    --------
+    >>> import kamlab
+    >>> with kamlab.language("de"):
+    ...     kamlab.label("contribution_margin")
+    'Deckungsbeitrag'
+    """
+    before = get_language()
+    set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def label(key, language=None):
+    """Return the label of ``key`` in the current (or the given) language.
+
+    Unknown keys come back as they are with underscores turned into spaces and a
+    capital first letter, so a user's own column still gets a readable label.
+
+    Parameters
+    ----------
+    key : str
+        A canonical column or concept name, such as ``"revenue"``.
+    language : {"en", "de"}, optional
+        Overrides the current language for this call.
+    """
+    code = get_language() if language is None else str(language).lower()
+    if code not in LANGUAGES:
+        raise ParameterError(f"Unknown language {language!r}; use 'en' or 'de'.")
+    pair = _LABELS.get(key)
+    if pair is None:
+        text = str(key).replace("_", " ")
+        return text[:1].upper() + text[1:]
+    return pair[LANGUAGES.index(code)]
+
+
+def register_labels(mapping):
+    """Add or replace labels: ``mapping`` maps a key to a pair (English, German)."""
+    for key, pair in mapping.items():
+        english, german = pair
+        _LABELS[key] = (str(english), str(german))
+
+
+def translate_columns(frame, language=None):
+    """Return a copy of ``frame`` with its column labels in the current language."""
+    return frame.rename(columns={c: label(c, language) for c in frame.columns})
