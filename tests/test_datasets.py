@@ -1,0 +1,693 @@
+"""Tests of kamlab.datasets: the shared copies parse to the known facts, the cache is verified
+and never written when it is right, and downloads (from a local HTTP server) are verified,
+cached, and leave nothing behind when they fail.
+
+No test touches the internet: every download comes from a server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import gzip
+import hashlib
+import http.server
+import threading
+import zipfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from kamlab import datasets
+from kamlab.errors import ChecksumError, DatasetError, ParameterError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared" / "datasets").resolve()
+WHOLESALE_CSV = SHARED / "wholesale" / "wholesale_customers_data_uci.csv"
+RETAIL_GZ = SHARED / "online_retail" / "online_retail.csv.gz"
+CDNOW_TXT = SHARED / "cdnow" / "CDNOW_sample.txt"
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared dataset folder is not here")
+
+ALL_FETCHES = {
+    "wholesale": lambda **kw: datasets.fetch_wholesale(**kw),
+    "online_retail": lambda **kw: datasets.fetch_online_retail(**kw),
+    "cdnow": lambda **kw: datasets.fetch_cdnow(**kw),
+    "cdnow_summary": lambda **kw: datasets.fetch_cdnow(kind="summary", **kw),
+    "cdnow_summary_with_transactions": lambda **kw: datasets.fetch_cdnow(
+        kind="summary_with_transactions", **kw
+    ),
+}
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """KAMLAB_DATA points at the shared, read-only copies."""
+    if not SHARED.is_dir():
+        pytest.skip("the shared dataset folder is not here")
+    monkeypatch.setenv("KAMLAB_DATA", str(SHARED))
+    return SHARED
+
+
+@pytest.fixture(scope="module")
+def retail_rows():
+    """The Online Retail lines as read by the csv and gzip modules (header, rows)."""
+    if not RETAIL_GZ.is_file():
+        pytest.skip("the shared dataset folder is not here")
+    with gzip.open(RETAIL_GZ, "rt", encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        return header, list(reader)
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- data home
+
+
+def test_data_home_argument_then_environment_then_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAMLAB_DATA", str(tmp_path / "env"))
+    assert datasets.get_data_home(tmp_path / "arg") == tmp_path / "arg"
+    assert datasets.get_data_home(str(tmp_path / "arg")) == tmp_path / "arg"
+    assert datasets.get_data_home() == tmp_path / "env"
+    monkeypatch.delenv("KAMLAB_DATA")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert datasets.get_data_home() == tmp_path / "home" / "kamlab_data"
+    assert not (tmp_path / "home").exists()  # not created just by asking
+
+
+@pytest.mark.parametrize("bad", [42, ""])
+def test_data_home_bad_value(bad):
+    with pytest.raises(ParameterError, match="data_home"):
+        datasets.get_data_home(bad)
+
+
+def test_registry_matches_shared_folder():
+    """Every registry entry is a file of the shared folder with that checksum."""
+    if not SHARED.is_dir():
+        pytest.skip("the shared dataset folder is not here")
+    for entry in datasets.REGISTRY.values():
+        data = (SHARED / entry.folder / entry.filename).read_bytes()
+        if entry.content == "gzip":
+            data = gzip.decompress(data)
+        assert _sha256(data) == entry.sha256, entry.name
+        assert entry.sources and all(s.url.startswith(("http://", "https://")) for s in entry.sources)
+
+
+def test_list_datasets(shared, tmp_path):
+    table = datasets.list_datasets()
+    assert list(table["name"]) == list(datasets.REGISTRY)
+    assert table["cached"].all()
+    assert set(table["path"]) == {
+        "wholesale/wholesale_customers_data_uci.csv",
+        "online_retail/online_retail.csv.gz",
+        "cdnow/CDNOW_sample.txt",
+        "cdnow/cdnow_customers_summary.csv",
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    }
+    assert not datasets.list_datasets(tmp_path)["cached"].any()
+
+
+# --------------------------------------------------------------------------- facts of the shared copies
+
+
+def test_wholesale_facts(shared):
+    df = datasets.fetch_wholesale()
+    with open(WHOLESALE_CSV, newline="") as fh:
+        raw = list(csv.DictReader(fh))
+    assert len(df) == len(raw) == 440
+    assert list(df.columns) == [
+        "client_id",
+        "channel",
+        "region",
+        "fresh",
+        "milk",
+        "grocery",
+        "frozen",
+        "detergents_paper",
+        "delicatessen",
+    ]
+    assert df["client_id"].tolist() == list(range(1, 441))
+    assert df["channel"].value_counts().to_dict() == {"Horeca": 298, "Retail": 142}
+    assert df["region"].value_counts().to_dict() == {"Other": 316, "Lisbon": 77, "Oporto": 47}
+    assert list(df["channel"].cat.categories) == ["Horeca", "Retail"]
+    assert Counter(r["Region"] for r in raw) == {"3": 316, "1": 77, "2": 47}
+    for original, name in [
+        ("Fresh", "fresh"),
+        ("Milk", "milk"),
+        ("Grocery", "grocery"),
+        ("Frozen", "frozen"),
+        ("Detergents_Paper", "detergents_paper"),
+        ("Delicassen", "delicatessen"),
+    ]:
+        assert df[name].dtype == "int64"
+        assert int(df[name].sum()) == sum(int(r[original]) for r in raw), name
+    # spend of Horeca clients, computed independently
+    horeca_fresh = sum(int(r["Fresh"]) for r in raw if r["Channel"] == "1")
+    assert int(df.loc[df["channel"] == "Horeca", "fresh"].sum()) == horeca_fresh
+    assert "10.24432/C5030X" in df.attrs["source"]
+    assert "CC BY 4.0" in df.attrs["licence"]
+
+
+def test_online_retail_facts(shared, retail_rows):
+    header, rows = retail_rows
+    df = datasets.fetch_online_retail()
+    assert header == [
+        "InvoiceNo",
+        "StockCode",
+        "Description",
+        "Quantity",
+        "InvoiceDate",
+        "UnitPrice",
+        "CustomerID",
+        "Country",
+    ]
+    assert len(df) == len(rows) == 541_909
+    assert list(df.columns) == [
+        "invoice_id",
+        "product",
+        "description",
+        "quantity",
+        "date",
+        "unit_price",
+        "account_id",
+        "country",
+        "revenue",
+        "is_cancellation",
+    ]
+    assert df["account_id"].isna().sum() == 135_080 == sum(1 for r in rows if r[6] == "")
+    assert df["description"].isna().sum() == 1_454
+    assert df["account_id"].dtype == "string" and df["invoice_id"].dtype == "string"
+    assert df["quantity"].dtype == "int64" and df["unit_price"].dtype == "float64"
+    assert pd.api.types.is_datetime64_dtype(df["date"])
+    # exact, independent total: Decimal arithmetic on the CSV text
+    total = sum(Decimal(r[3]) * Decimal(r[5]) for r in rows)
+    assert df["revenue"].sum() == pytest.approx(float(total), abs=1e-4)
+    assert float(total) == pytest.approx(9_747_747.934, abs=1e-3)
+    assert df["is_cancellation"].sum() == sum(1 for r in rows if r[0].startswith("C")) == 9_288
+    # ids stay text: leading letters, trailing letters, no float artefacts
+    first = df.iloc[0]
+    assert (first["invoice_id"], first["product"], first["account_id"]) == ("536365", "85123A", "17850")
+    assert first["date"] == pd.Timestamp("2010-12-01 08:26:00")
+    assert df["account_id"].dropna().str.fullmatch(r"\d{5}").all()
+    assert df["account_id"].nunique() == len({r[6] for r in rows if r[6]}) == 4_372
+    assert df["date"].min() == pd.Timestamp("2010-12-01 08:26:00")
+    assert df["date"].max() == pd.Timestamp("2011-12-09 12:50:00")
+    assert df["product"].tolist()[:3] == [r[1] for r in rows[:3]]
+    assert df["description"].iloc[-1] == rows[-1][2]
+    assert "10.24432/C5BW33" in df.attrs["source"]
+
+
+def test_cdnow_facts(shared):
+    tx = datasets.fetch_cdnow()
+    assert list(tx.columns) == ["account_id", "customer_id", "master_id", "date", "quantity", "revenue"]
+    lines = CDNOW_TXT.read_text().split()
+    fields = [lines[i : i + 5] for i in range(0, len(lines), 5)]
+    assert len(tx) == len(fields) == 6_919
+    assert tx["customer_id"].nunique() == 2_357
+    assert tx["customer_id"].min() == 1 and tx["customer_id"].max() == 2_357
+    assert (tx["account_id"] == tx["customer_id"].astype(str)).all()
+    assert tx["master_id"].iloc[0] == "00004" == fields[0][0]
+    assert int(tx["quantity"].sum()) == sum(int(f[3]) for f in fields)
+    assert tx["revenue"].sum() == pytest.approx(float(sum(Decimal(f[4]) for f in fields)), abs=1e-6)
+    assert tx["date"].min() == pd.Timestamp("1997-01-01") and tx["date"].max() == pd.Timestamp("1998-06-30")
+    assert "Marketing Science" in tx.attrs["source"]
+
+    summary = datasets.fetch_cdnow(kind="summary")
+    assert list(summary.columns) == ["account_id", "customer_id", "frequency", "recency", "T"]
+    assert len(summary) == 2_357
+    assert set(summary["customer_id"]) == set(tx["customer_id"])
+    # the summary derives from the transactions: purchase days in the calibration period
+    end = pd.Timestamp("1997-09-30")
+    days = tx[tx["date"] <= end].groupby(["customer_id", "date"], as_index=False)["revenue"].sum()
+    per = days.groupby("customer_id")["date"].agg(["min", "max", "size"]).reindex(summary["customer_id"])
+    assert (per["size"].to_numpy() - 1 == summary["frequency"].to_numpy()).all()
+    recency = ((per["max"] - per["min"]).dt.days / 7).round(2).to_numpy()
+    np.testing.assert_allclose(recency, summary["recency"], atol=1e-9)
+    np.testing.assert_allclose(((end - per["min"]).dt.days / 7).round(2).to_numpy(), summary["T"], atol=1e-9)
+
+    with_tx = datasets.fetch_cdnow(kind="summary_with_transactions")
+    assert list(with_tx.columns) == ["account_id", "customer_id", "x", "t_x", "T", "zbar"]
+    assert len(with_tx) == 2_357
+    assert (with_tx["x"].to_numpy() == summary["frequency"].to_numpy()).all()
+    assert (with_tx["zbar"] >= 0).all() and (with_tx.loc[with_tx["x"] == 0, "zbar"] == 0).all()
+
+
+def test_cdnow_bad_kind():
+    with pytest.raises(ParameterError, match="summary_with_transactions"):
+        datasets.fetch_cdnow(kind="weekly")
+
+
+def test_unknown_dataset_name():
+    with pytest.raises(ParameterError, match="wholesale"):
+        datasets.fetch_file("iris")
+
+
+def test_shared_folder_is_never_written(shared):
+    def snapshot():
+        return {
+            str(p.relative_to(SHARED)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(SHARED.rglob("*"))
+        }
+
+    before = snapshot()
+    for fetch in ALL_FETCHES.values():
+        fetch()
+    for name in datasets.REGISTRY:
+        assert datasets.fetch_file(name) == SHARED / datasets.REGISTRY[name].relative_path
+    assert snapshot() == before
+
+
+# --------------------------------------------------------------------------- offline: cache problems
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["wholesale", "online_retail", "cdnow", "cdnow_summary"])
+def test_corrupt_cached_file_raises_checksum_error(tmp_path, name):
+    entry = datasets.REGISTRY[name]
+    target = tmp_path / entry.folder / entry.filename
+    target.parent.mkdir()
+    data = bytearray((SHARED / entry.relative_path).read_bytes())
+    data[len(data) // 2] ^= 0x01  # one flipped bit
+    target.write_bytes(bytes(data))
+    with pytest.raises(ChecksumError) as info:
+        ALL_FETCHES[name](data_home=tmp_path)
+    message = str(info.value)
+    assert str(target) in message and "Delete it" in message
+    assert target.read_bytes() == bytes(data)  # the user's file is left alone
+
+
+@needs_shared
+def test_checksum_error_names_expected_and_actual(tmp_path):
+    entry = datasets.REGISTRY["wholesale"]
+    target = tmp_path / entry.relative_path
+    target.parent.mkdir()
+    target.write_bytes(WHOLESALE_CSV.read_bytes() + b"1,1,1,1,1,1,1,1\n")
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_wholesale(tmp_path)
+    assert entry.sha256 in str(info.value)
+    assert _sha256(target.read_bytes()) in str(info.value)
+    assert isinstance(info.value, DatasetError) and isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("name", list(ALL_FETCHES))
+def test_missing_file_without_download(tmp_path, name):
+    home = tmp_path / "empty"
+    with pytest.raises(DatasetError) as info:
+        ALL_FETCHES[name](data_home=home, download_if_missing=False)
+    message = str(info.value)
+    entry = datasets.REGISTRY[name]
+    assert str(home / entry.folder / entry.filename) in message
+    assert "download_if_missing=True" in message and entry.sources[0].url in message
+    assert not home.exists()  # nothing created
+
+
+@pytest.mark.parametrize(
+    "name, garbage",
+    [
+        ("wholesale", b"Channel,Region,Fresh\n1,2,x\n"),
+        (
+            "wholesale",
+            b"Channel,Region,Fresh,Milk,Grocery,Frozen,Detergents_Paper,Delicassen\n7,1,1,1,1,1,1,1\n",
+        ),
+        ("online_retail", b"InvoiceNo,StockCode\n1,2\n"),
+        (
+            "online_retail",
+            (
+                b"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                b"1,2,x,one,2010-12-01 08:26:00,1.0,,UK\n"
+            ),
+        ),
+        ("cdnow", b" 00004 0001 1997-01-01  2   29.33\r\n"),
+        ("cdnow", b"\x00\xff garbage"),
+        ("cdnow_summary", b"ID,frequency\n1,2\n"),
+        ("cdnow_summary_with_transactions", b"ID,x,t_x,T,zbar\n1,two,1,1,1\n"),
+    ],
+)
+def test_unparsable_file_gives_dataset_error(tmp_path, monkeypatch, name, garbage):
+    """Even with a matching checksum, a file that cannot be parsed gives a DatasetError."""
+    entry = datasets.REGISTRY[name]
+    content = garbage
+    if entry.content == "gzip":
+        garbage = gzip.compress(garbage)
+    monkeypatch.setitem(datasets.REGISTRY, name, dataclasses.replace(entry, sha256=_sha256(content)))
+    path = tmp_path / entry.relative_path
+    path.parent.mkdir()
+    path.write_bytes(garbage)
+    with pytest.raises(DatasetError) as info:
+        ALL_FETCHES[name](data_home=tmp_path)
+    assert type(info.value) is DatasetError
+    assert entry.relative_path in str(info.value)
+
+
+def test_clear_data_home_removes_only_known_files(tmp_path):
+    (tmp_path / "cdnow").mkdir()
+    (tmp_path / "cdnow" / "CDNOW_sample.txt").write_text("x")
+    (tmp_path / "notes.txt").write_text("mine")
+    removed = datasets.clear_data_home(tmp_path)
+    assert removed == [tmp_path / "cdnow" / "CDNOW_sample.txt"]
+    assert _files(tmp_path) == ["notes.txt"] and not (tmp_path / "cdnow").exists()
+
+
+# --------------------------------------------------------------------------- downloads from 127.0.0.1
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """An HTTP server on 127.0.0.1 serving ``www/``; ``log`` lists the requested paths."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    root = tmp_path / "www"
+    root.mkdir()
+    log = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def send_head(self):
+            log.append(self.path)
+            return super().send_head()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(root=root, url=f"http://127.0.0.1:{httpd.server_address[1]}", log=log)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def _zip(path: Path, member: str, data: bytes) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(member, data)
+
+
+def _use_sources(monkeypatch, name, *sources, **changes):
+    entry = dataclasses.replace(datasets.REGISTRY[name], sources=tuple(sources), **changes)
+    monkeypatch.setitem(datasets.REGISTRY, name, entry)
+    return entry
+
+
+@needs_shared
+def test_download_wholesale_zip_then_use_cache(server, monkeypatch, tmp_path, capsys):
+    _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", WHOLESALE_CSV.read_bytes())
+    _use_sources(
+        monkeypatch,
+        "wholesale",
+        datasets.Source(f"{server.url}/wholesale.zip", member="Wholesale customers data.csv"),
+    )
+    home = tmp_path / "home"
+    df = datasets.fetch_wholesale(home)
+    assert len(df) == 440 and df["channel"].value_counts()["Horeca"] == 298
+    assert _files(home) == ["wholesale/wholesale_customers_data_uci.csv"]  # no temporary files left
+    assert (
+        home / "wholesale" / "wholesale_customers_data_uci.csv"
+    ).read_bytes() == WHOLESALE_CSV.read_bytes()
+    assert server.log == ["/wholesale.zip"]
+    assert "downloading wholesale" in capsys.readouterr().err
+
+    again = datasets.fetch_wholesale(home, download_if_missing=False)
+    pd.testing.assert_frame_equal(again, df)
+    datasets.fetch_wholesale(home)
+    assert server.log == ["/wholesale.zip"]  # the cache was used, no second request
+
+
+@needs_shared
+def test_download_raw_file_with_env_data_home(server, monkeypatch, tmp_path):
+    (server.root / "summary.csv").write_bytes((SHARED / "cdnow" / "cdnow_customers_summary.csv").read_bytes())
+    _use_sources(monkeypatch, "cdnow_summary", datasets.Source(f"{server.url}/summary.csv"))
+    monkeypatch.setenv("KAMLAB_DATA", str(tmp_path / "env-home"))
+    summary = datasets.fetch_cdnow(kind="summary")
+    assert len(summary) == 2_357
+    assert _files(tmp_path / "env-home") == ["cdnow/cdnow_customers_summary.csv"]
+
+
+@needs_shared
+def test_download_wrong_bytes_keeps_nothing(server, monkeypatch, tmp_path):
+    data = bytearray(WHOLESALE_CSV.read_bytes())
+    data[100] = ord("9") if data[100] != ord("9") else ord("8")
+    _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", bytes(data))
+    _use_sources(
+        monkeypatch,
+        "wholesale",
+        datasets.Source(f"{server.url}/wholesale.zip", member="Wholesale customers data.csv"),
+    )
+    home = tmp_path / "home"
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_wholesale(home)
+    assert "nothing was saved" in str(info.value)
+    assert datasets.REGISTRY["wholesale"].sha256 in str(info.value)
+    assert _files(home) == []
+
+
+@needs_shared
+def test_mirror_list_falls_back_after_404_and_bad_bytes(server, monkeypatch, tmp_path):
+    (server.root / "bad.txt").write_bytes(b" 00004 0001 19970101  2   29.33\r\n")
+    _zip(server.root / "CDNOW_sample.zip", "CDNOW_sample.txt", CDNOW_TXT.read_bytes())
+    _use_sources(
+        monkeypatch,
+        "cdnow",
+        datasets.Source(f"{server.url}/missing/CDNOW_sample.txt"),
+        datasets.Source(f"{server.url}/bad.txt"),
+        datasets.Source(f"{server.url}/CDNOW_sample.zip", member="CDNOW_sample.txt"),
+    )
+    home = tmp_path / "home"
+    tx = datasets.fetch_cdnow(home)
+    assert len(tx) == 6_919 and tx["customer_id"].nunique() == 2_357
+    assert server.log == ["/missing/CDNOW_sample.txt", "/bad.txt", "/CDNOW_sample.zip"]
+    assert _files(home) == ["cdnow/CDNOW_sample.txt"]
+
+
+def test_all_mirrors_missing_is_a_dataset_error(server, monkeypatch, tmp_path):
+    _use_sources(
+        monkeypatch,
+        "cdnow",
+        datasets.Source(f"{server.url}/a/CDNOW_sample.txt"),
+        datasets.Source(f"{server.url}/b.zip", member="CDNOW_sample.txt"),
+    )
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_cdnow(tmp_path / "home")
+    assert not isinstance(info.value, ChecksumError)
+    assert f"{server.url}/a/CDNOW_sample.txt" in str(info.value) and f"{server.url}/b.zip" in str(info.value)
+    assert _files(tmp_path / "home") == []
+
+
+def test_archive_without_the_member_or_not_a_zip(server, monkeypatch, tmp_path):
+    _zip(server.root / "other.zip", "something else.csv", b"a,b\n")
+    (server.root / "page.zip").write_bytes(b"<html>not found</html>")
+    _use_sources(
+        monkeypatch,
+        "wholesale",
+        datasets.Source(f"{server.url}/other.zip", member="Wholesale customers data.csv"),
+        datasets.Source(f"{server.url}/page.zip", member="Wholesale customers data.csv"),
+    )
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_wholesale(tmp_path / "home")
+    assert "no member 'Wholesale customers data.csv'" in str(info.value)
+    assert "not a valid zip" in str(info.value)
+    assert _files(tmp_path / "home") == []
+
+
+def test_known_archive_hash_is_checked(server, monkeypatch, tmp_path):
+    (server.root / "summary.csv").write_bytes(b"ID,frequency,recency,T\n1,2,30.43,38.86\n")
+    _use_sources(monkeypatch, "cdnow_summary", datasets.Source(f"{server.url}/summary.csv", sha256="0" * 64))
+    with pytest.raises(ChecksumError):
+        datasets.fetch_cdnow(tmp_path / "home", kind="summary")
+    assert _files(tmp_path / "home") == []
+
+
+# --------------------------------------------------------------------------- Online Retail: xlsx -> csv
+
+# A tiny workbook with the real columns and the awkward cases of the real data:
+# ids stored as numbers and as text, quotes and commas, missing values, a pound sign,
+# a time with float noise, a negative price, a numeric description.
+_TINY_ROWS = [
+    [
+        536365,
+        "85123A",
+        "WHITE HANGING HEART T-LIGHT HOLDER",
+        6,
+        dt.datetime(2010, 12, 1, 8, 26),
+        2.55,
+        17850,
+        "United Kingdom",
+    ],
+    [
+        536365,
+        71053,
+        "WHITE METAL LANTERN",
+        6,
+        dt.datetime(2010, 12, 1, 8, 25, 59, 999000),
+        3.39,
+        17850,
+        "United Kingdom",
+    ],
+    ["C536379", "D", "Discount", -1, dt.datetime(2010, 12, 1, 9, 41), 27.5, 14527, "United Kingdom"],
+    [
+        536381,
+        82567,
+        "AIRLINE LOUNGE,METAL SIGN",
+        2,
+        dt.datetime(2010, 12, 1, 9, 41),
+        2.1,
+        15311,
+        "United Kingdom",
+    ],
+    [
+        536477,
+        22041,
+        'RECORD FRAME 7" SINGLE SIZE ',
+        48,
+        dt.datetime(2010, 12, 1, 12, 27),
+        2.1,
+        16210,
+        "United Kingdom",
+    ],
+    [536414, 22139, None, 56, dt.datetime(2010, 12, 1, 11, 52), 0, None, "United Kingdom"],
+    [
+        539492,
+        "gift_0001_40",
+        "Dotcomgiftshop Gift Voucher £40.00",
+        1,
+        dt.datetime(2010, 12, 20, 10, 14),
+        34.04,
+        None,
+        "United Kingdom",
+    ],
+    [
+        "A563187",
+        "B",
+        "Adjust bad debt",
+        1,
+        dt.datetime(2011, 8, 12, 14, 52),
+        -11062.06,
+        None,
+        "United Kingdom",
+    ],
+    [540468, 22846, 20713, 1, dt.datetime(2011, 1, 7, 13, 55), 1, 12680, "EIRE"],
+]
+_TINY_CSV = (
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+    "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n"
+    "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850.0,United Kingdom\n"
+    "C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom\n"
+    '536381,82567,"AIRLINE LOUNGE,METAL SIGN",2,2010-12-01 09:41:00,2.1,15311.0,United Kingdom\n'
+    '536477,22041,"RECORD FRAME 7"" SINGLE SIZE ",48,2010-12-01 12:27:00,2.1,16210.0,United Kingdom\n'
+    "536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom\n"
+    "539492,gift_0001_40,Dotcomgiftshop Gift Voucher £40.00,1,2010-12-20 10:14:00,34.04,,United Kingdom\n"
+    "A563187,B,Adjust bad debt,1,2011-08-12 14:52:00,-11062.06,,United Kingdom\n"
+    "540468,22846,20713,1,2011-01-07 13:55:00,1.0,12680.0,EIRE\n"
+).encode()
+
+
+def _tiny_workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Online Retail"
+    ws.append(datasets._RETAIL_COLUMNS)
+    for row in _TINY_ROWS:
+        ws.append(row)
+    wb.save(path)
+
+
+def test_xlsx_conversion_gives_the_cached_csv_format(tmp_path):
+    _tiny_workbook(tmp_path / "Online Retail.xlsx")
+    assert datasets._xlsx_to_csv_bytes(tmp_path / "Online Retail.xlsx") == _TINY_CSV
+
+
+def test_excel_serial_dates_are_converted():
+    serials = pd.Series([40513.35138888889, 40513.35138888888])
+    assert list(datasets._excel_dates(serials)) == [pd.Timestamp("2010-12-01 08:26:00")] * 2
+
+
+def test_conversion_format_reproduces_the_shared_copy(retail_rows):
+    """Feeding the shared rows, typed as read_excel returns them, through the converter's
+    formatter gives back exactly the content whose hash kamlab verifies."""
+    _header, rows = retail_rows
+    cols = list(zip(*rows))
+
+    def as_excel(value):  # numbers in the workbook come back as int
+        return int(value) if value.isdigit() else value
+
+    frame = pd.DataFrame(
+        {
+            "InvoiceNo": pd.Series([as_excel(v) for v in cols[0]], dtype=object),
+            "StockCode": pd.Series([as_excel(v) for v in cols[1]], dtype=object),
+            "Description": pd.Series([as_excel(v) if v else np.nan for v in cols[2]], dtype=object),
+            "Quantity": pd.Series([int(v) for v in cols[3]], dtype=object),
+            "InvoiceDate": pd.to_datetime(pd.Series(cols[4]), format="%Y-%m-%d %H:%M:%S"),
+            "UnitPrice": pd.Series([float(v) for v in cols[5]]),
+            "CustomerID": pd.Series([float(v) if v else np.nan for v in cols[6]]),
+            "Country": pd.Series(cols[7], dtype=object),
+        }
+    )
+    assert _sha256(datasets._format_online_retail(frame)) == datasets.REGISTRY["online_retail"].sha256
+
+
+def test_download_online_retail_converts_and_verifies_content(server, monkeypatch, tmp_path):
+    _tiny_workbook(tmp_path / "Online Retail.xlsx")
+    _zip(
+        server.root / "online+retail.zip",
+        "Online Retail.xlsx",
+        (tmp_path / "Online Retail.xlsx").read_bytes(),
+    )
+    _use_sources(
+        monkeypatch,
+        "online_retail",
+        datasets.Source(f"{server.url}/online+retail.zip", member="Online Retail.xlsx"),
+        sha256=_sha256(_TINY_CSV),
+    )
+    home = tmp_path / "home"
+    df = datasets.fetch_online_retail(home)
+    assert _files(home) == ["online_retail/online_retail.csv.gz"]
+    assert gzip.decompress((home / "online_retail" / "online_retail.csv.gz").read_bytes()) == _TINY_CSV
+    assert len(df) == len(_TINY_ROWS)
+    assert df["invoice_id"].tolist() == [str(r[0]) for r in _TINY_ROWS]
+    assert df["product"].tolist()[:2] == ["85123A", "71053"]
+    assert df["account_id"].isna().sum() == 3 and df["account_id"].iloc[0] == "17850"
+    assert df["is_cancellation"].tolist() == [False, False, True] + [False] * 6
+    assert df["date"].iloc[1] == pd.Timestamp("2010-12-01 08:26:00")
+    assert df["description"].isna().sum() == 1 and df["description"].iloc[8] == "20713"
+    assert df["revenue"].tolist() == pytest.approx(
+        [15.3, 20.34, -27.5, 4.2, 100.8, 0.0, 34.04, -11062.06, 1.0]
+    )
+    datasets.fetch_online_retail(home)
+    assert server.log == ["/online+retail.zip"]
+
+
+def test_download_online_retail_wrong_content_keeps_nothing(server, monkeypatch, tmp_path):
+    _tiny_workbook(tmp_path / "Online Retail.xlsx")
+    _zip(
+        server.root / "online+retail.zip",
+        "Online Retail.xlsx",
+        (tmp_path / "Online Retail.xlsx").read_bytes(),
+    )
+    _use_sources(
+        monkeypatch,
+        "online_retail",
+        datasets.Source(f"{server.url}/online+retail.zip", member="Online Retail.xlsx"),
+    )
+    home = tmp_path / "home"
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_online_retail(home)
+    assert "decompressed content" in str(info.value) and "nothing was saved" in str(info.value)
+    assert _files(home) == []
