@@ -2,16 +2,13 @@
 
 Three public datasets are used in the notebooks:
 
-========================  ===========================================================  ==========
-function                  data                                                         rows
-========================  ===========================================================  ==========
-:func:`fetch_wholesale`   UCI "Wholesale customers": annual spend of 440 clients of a  440
-                          Portuguese wholesale distributor (real B2B data)
-:func:`fetch_online_retail`  UCI "Online Retail": every invoice line of a UK online       541,909
-                          gift-ware seller, 2010-12-01 to 2011-12-09
-:func:`fetch_cdnow`       CDNOW: purchases of a 1/10 sample of the customers who first  6,919
-                          bought at CDNOW in Q1 1997 (the buy-till-you-die benchmark)
-========================  ===========================================================  ==========
+- :func:`fetch_wholesale`: UCI "Wholesale customers", annual spend of 440 clients of a
+  Portuguese wholesale distributor on six product groups (real B2B data).
+- :func:`fetch_online_retail`: UCI "Online Retail", all 541,909 invoice lines of a UK
+  online gift-ware seller, 2010-12-01 to 2011-12-09.
+- :func:`fetch_cdnow`: CDNOW, 6,919 purchases of a 1/10 sample (2,357 customers) of the
+  customers who first bought at CDNOW in Q1 1997 (the buy-till-you-die benchmark), and
+  its per-customer summaries.
 
 The first call downloads a file from its public source into the *data home* (see
 :func:`get_data_home`); later calls read the cached file and need no internet. Every
@@ -468,6 +465,7 @@ def _say(message: str) -> None:
 def _download(entry: DatasetFile, target: Path) -> None:
     """Download `entry` into `target`, trying its mirrors in order; verify before keeping."""
     folder = target.parent
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix=".kamlab-download-", dir=folder))
@@ -499,6 +497,9 @@ def _download(entry: DatasetFile, target: Path) -> None:
             return
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # leave no empty folder behind
     error = ChecksumError if checksum_failed else DatasetError
     hint = (
         "The file at the source is not the one kamlab was made for (it may have changed, or the "

@@ -456,7 +456,7 @@ def test_download_wrong_bytes_keeps_nothing(server, monkeypatch, tmp_path):
         datasets.fetch_wholesale(home)
     assert "nothing was saved" in str(info.value)
     assert datasets.REGISTRY["wholesale"].sha256 in str(info.value)
-    assert _files(home) == []
+    assert _files(home) == [] and not (home / "wholesale").exists()
 
 
 @needs_shared
