@@ -49,7 +49,14 @@ __all__ = [
     "language",
     "label",
     "translate_columns",
-    *_LAZY,
+    "load_case",
+    "generate_case",
+    "read_transactions",
+    "read_accounts",
+    "ReadReport",
+    "accounts_from_transactions",
+    "Exercise",
+    "check_setup",
 ]
 
 
