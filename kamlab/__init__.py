@@ -31,10 +31,11 @@ _LAZY = {
     "read_accounts": "kamlab.io",
     "ReadReport": "kamlab.io",
     "accounts_from_transactions": "kamlab.accounts",
+    "top_share": "kamlab.identify",
     "Exercise": "kamlab.exercises",
     "check_setup": "kamlab.setup_check",
 }
-_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "widgets", "plots"}
+_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "identify", "widgets", "plots", "course"}
 
 __all__ = [
     "KamlabError",
@@ -55,6 +56,7 @@ __all__ = [
     "read_accounts",
     "ReadReport",
     "accounts_from_transactions",
+    "top_share",
     "Exercise",
     "check_setup",
 ]

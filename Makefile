@@ -1,0 +1,62 @@
+# kamlab: two commands for a newcomer
+#   make lab    create .venv if missing, install kamlab and the course, open JupyterLab on notebooks/
+#   make test   create .venv if missing, run every test (unit, doctests, nbval on every notebook, browser)
+# Both are idempotent: the install runs again only when pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kamlab-installed
+PIP    := $(BIN)/python -m pip
+# Public datasets: tests and CI read the shared copies (no internet there); elsewhere kamlab downloads them.
+SHARED_DATASETS := $(abspath ../shared/datasets)
+TEST_DATA := $(if $(wildcard $(SHARED_DATASETS)),KAMLAB_DATA=$(SHARED_DATASETS),)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab test venv unit notebooks browser check bench case execute clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[lab,test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb $(ROOT_FLAG)
+
+test: $(STAMP)
+	$(TEST_DATA) $(BIN)/python -m pytest --doctest-modules kamlab tests notebooks \
+	  --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 \
+	  --basetemp=.tmp/pytest --durations=15 $(PYTEST_ARGS)
+
+# parts of the suite
+unit: $(STAMP)
+	$(TEST_DATA) $(BIN)/python -m pytest --doctest-modules kamlab tests -m "not browser" --basetemp=.tmp/pytest
+
+notebooks: $(STAMP)
+	$(TEST_DATA) $(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --basetemp=.tmp/pytest
+
+browser: $(STAMP)
+	$(TEST_DATA) $(BIN)/python -m pytest tests -m browser --basetemp=.tmp/pytest
+
+# re-execute every notebook in place and store its outputs (after changing a notebook or kamlab)
+execute: $(STAMP)
+	$(TEST_DATA) $(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+check: $(STAMP)
+	$(BIN)/ruff check kamlab tests benchmarks tools
+	python3 ../shared/tools/nbcheck.py notebooks
+
+bench: $(STAMP)
+	$(TEST_DATA) $(BIN)/python benchmarks/bench_accounts.py
+
+# regenerate the case company under datasets/case (changes its numbers: re-run `make execute` after)
+case: $(STAMP)
+	$(BIN)/python -m kamlab.casegen datasets/case
+
+clean:
+	rm -rf .tmp .pytest_cache build *.egg-info
