@@ -1483,7 +1483,7 @@ def _ratings(
         "service_quality": _to_scale(rng, _standardise(np.log1p(service_hours)) + 0.5 * relationship, 0.8),
         "proximity": _to_scale(rng, closeness, 0.5),
     }
-    mu = np.exp(0.6 + 0.35 * _standardise(np.log(wallet_total)) - 1.5 * (share - 0.35))
+    mu = np.exp(0.8 + 0.35 * _standardise(np.log(wallet_total)) - 3.5 * (share - 0.18))
     n_competitors = np.clip(rng.poisson(mu), 0, 9)
     # last account review: in the last two months for current customers, before the dropout for lost ones
     review = np.where(is_lost, hi - rng.integers(30, 121, n), i_end - 1 - rng.integers(0, 60, n))
