@@ -15,7 +15,7 @@ Examples
 --------
 >>> q = Exercise("Total revenue", expected=1250.0, hint="Sum the column 'revenue'.")
 >>> q.check(1250.004)
-✔ Correct: Total revenue.
+✔ Correct (Total revenue)
 >>> q.check(1500)
 ✘ Not yet (Total revenue): 1500 is too high (by 20 %).
   Hint: Sum the column 'revenue'.
@@ -35,7 +35,7 @@ from .labels import get_language
 __all__ = ["Exercise", "CheckResult"]
 
 _TEXT = {
-    "correct": ("✔ Correct: {title}.", "✔ Richtig: {title}."),
+    "correct": ("✔ Correct ({title})", "✔ Richtig ({title})"),
     "wrong": ("✘ Not yet ({title}): {reason}", "✘ Noch nicht ({title}): {reason}"),
     "blank": (
         "… Not answered yet ({title}): replace None with your answer and run the cell again.",
