@@ -15,7 +15,7 @@ value, or -- with ``errors="drop"`` -- is set aside with a warning and listed in
 Examples
 --------
 >>> import kamlab
->>> df = kamlab.read_transactions("tests/data/erp_export_de.csv")
+>>> df = kamlab.read_transactions("tests/data/erp_export_de.csv")  # doctest: +SKIP
 >>> print(df.attrs["kamlab_report"])  # doctest: +SKIP
 Read erp_export_de.csv: text, encoding cp1252, separator ';', decimal ',', ...
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import difflib
 import gzip
 import io
@@ -172,7 +173,7 @@ _FALLBACK = {"account_id": "name"}
 # only in account tables: in invoice lines "Mitarbeiter" is usually a salesperson
 _WEAK_ACCOUNTS = {"employees": ("Mitarbeiter",)}
 
-_CURRENCY_SUFFIX = re.compile(r"(?:in)?(?:eur|euro|usd|chf|gbp|tsd|teur)$")
+_CURRENCY_SUFFIX = re.compile(r"(?:in(?:eur|euro|usd|chf|gbp)?|eur|euro|usd|chf|gbp)$")
 
 
 def _norm(name, plain=False):
@@ -579,7 +580,14 @@ def _read_text(path, *, encoding, sep, header_row):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\n\t ;,|\ufeff"):
         raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
-    sample = text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES]
+    n_sample = _SAMPLE_LINES + (header_row or 0)
+    sample = text.split("\n", n_sample)[:n_sample]
+    if header_row is not None:
+        n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if header_row >= n_lines:
+            raise ParameterError(
+                f"header_row={header_row}, but {name} has only {n_lines} lines (header_row counts from 0)."
+            )
     sep, head = _detect_layout(sample, sep, header_row)
     if head is None:
         raise DataFormatError(
@@ -729,12 +737,11 @@ def _cell_text(value):
         if np.isnan(value):
             return ""
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        ts = pd.Timestamp(value) if not isinstance(value, str) else value
-        try:
-            return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M:%S")
-        except (AttributeError, ValueError):
-            return str(value)
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        midnight = (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+        return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
     return str(value).strip()
 
 
@@ -777,8 +784,13 @@ def _read_excel(path, *, sheet_name, header_row):
             r.pop()
     if not any(rows):
         raise EmptyDataError(f"{name}, worksheet {sheet!r}: the sheet is empty, it holds no header and no data.")
+    if header_row is not None and header_row >= len(rows):
+        raise ParameterError(
+            f"header_row={header_row}, but worksheet {sheet!r} of {name} has only {len(rows)} rows "
+            "(header_row counts from 0)."
+        )
     head = header_row if header_row is not None else _find_header(rows[:_SAMPLE_LINES])
-    if head is None or head >= len(rows):
+    if head is None:
         raise DataFormatError(
             f"{name}, worksheet {sheet!r}: kamlab cannot find the header row (the row with the column "
             f"names) in the first {_SAMPLE_LINES} rows. Pass header_row= with the row's index counted "
@@ -1005,24 +1017,43 @@ def _choose_date_family(values, dayfirst, day_default):
     return top[0][1], ambiguous
 
 
+def _in_range(values):
+    """Which dates fit ``datetime64[ns]`` (1677-09-22 to 2262-04-11); missing ones count as fitting."""
+    return (values.isna() | ((values >= pd.Timestamp.min) & (values <= pd.Timestamp.max))).to_numpy()
+
+
 def _to_dates(text, native, date_format, dayfirst, day_default):
-    """Return (datetime64[ns] array, bad mask, reasons for bad cells, formats used, ambiguous)."""
+    """Read a date column.
+
+    Returns ``(dates, bad, far, formats used, ambiguous)``: ``dates`` as a
+    ``datetime64[ns]`` Series, ``bad`` the cells that are not empty but no date, ``far``
+    those of them that are dates outside the years pandas can hold (such as the
+    placeholder 31.12.9999).
+    """
     n = len(text)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     has_native = np.zeros(n, dtype=bool)
+    far = np.zeros(n, dtype=bool)
+
+    def put(mask, values):
+        fits = _in_range(values)
+        idx = np.flatnonzero(mask)
+        far[idx[~fits]] = True
+        out.iloc[idx[fits]] = values[fits].astype("datetime64[ns]").to_numpy()
+
     if native is not None:
         if pd.api.types.is_datetime64_any_dtype(native):
             has_native = native.notna().to_numpy()
-            out[has_native] = native[has_native].astype("datetime64[ns]").to_numpy()
+            put(has_native, native[has_native])
         else:
             is_dt = native.map(lambda v: hasattr(v, "year") and not isinstance(v, str)).to_numpy(dtype=bool)
             if is_dt.any():
-                out[is_dt] = pd.to_datetime(native[is_dt].map(pd.Timestamp)).astype("datetime64[ns]").to_numpy()
+                put(is_dt, pd.to_datetime(native[is_dt].map(pd.Timestamp)))
             is_num, serial = _native_numbers(native)
             if is_num.any():
                 # an Excel date saved without date formatting: days since 1899-12-30
                 ok = is_num & (serial >= 1) & (serial < 2958466)
-                out[ok] = (_EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")).to_numpy()
+                put(ok, pd.Series(_EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")))
             has_native = is_dt | is_num
     todo = ~has_native & (text != "").to_numpy()
     used, ambiguous = [], False
@@ -1039,11 +1070,9 @@ def _to_dates(text, native, date_format, dayfirst, day_default):
             raise ParameterError(f"date_format={date_format!r} is not a valid date format: {exc}") from None
         if not used and date_format is not None:
             used = formats
-        inside = parsed.isna() | ((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max))
-        parsed = parsed.where(inside.to_numpy(), pd.NaT)
-        out[todo] = parsed.astype("datetime64[ns]").to_numpy()
+        put(todo, parsed)
     bad = out.isna().to_numpy() & ((text != "").to_numpy() | has_native)
-    return out, bad, used, ambiguous
+    return out, bad, far, used, ambiguous
 
 
 def _to_ids(text, native):
@@ -1251,7 +1280,7 @@ _DOC_LINES = """Line numbers are those a text editor shows: 1-based, counting ti
     text files)."""
 
 
-def _check_parameters(errors, sep, decimal, thousands, header_row, required):
+def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format):
     if errors not in ("raise", "drop"):
         raise ParameterError(f'errors must be "raise" or "drop", not {errors!r}.')
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
@@ -1266,6 +1295,10 @@ def _check_parameters(errors, sep, decimal, thousands, header_row, required):
         isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0
     ):
         raise ParameterError(f"header_row must be a line index counted from 0 (0, 1, 2, ...), not {header_row!r}.")
+    if dayfirst is not None and not isinstance(dayfirst, (bool, np.bool_)):
+        raise ParameterError(f"dayfirst must be True, False or None (decide from the dates), not {dayfirst!r}.")
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(f"date_format must be a text such as '%d.%m.%Y' or 'dd.mm.yyyy', not {date_format!r}.")
     if isinstance(required, str):
         required = (required,)
     unknown = [r for r in required if r not in _KINDS]
@@ -1293,18 +1326,16 @@ def _file_format(path):
     return "text"
 
 
-def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousands, dayfirst, date_format,
-          header_row, sheet_name, errors, required, verbose):
-    required = _check_parameters(errors, sep, decimal, thousands, header_row, required)
+def _open(path, *, encoding, sep, header_row, sheet_name):
+    """Check the path and read the file's cells as a :class:`_Raw` table."""
     if not isinstance(path, (str, os.PathLike)):
         raise ParameterError(f"path must be a file name, not {type(path).__name__}.")
     p = Path(path)
     name = _display(path)
     if not p.is_file():
-        where = p.resolve().parent
         raise FileNotFoundError(
-            f"There is no file {name!r} in {where}. Check the file name and the folder; the notebook "
-            f"runs in {Path.cwd()}."
+            f"There is no file {name!r} in {p.resolve().parent}. Check the file name and the folder; "
+            f"the notebook runs in {Path.cwd()}."
         )
     fmt = _file_format(p)
     if fmt == "text":
@@ -1313,27 +1344,234 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         raw = _read_excel(p, sheet_name=sheet_name, header_row=header_row)
     else:
         raw = _read_parquet(p)
-    word = "line" if fmt == "text" else "row"
     if len(raw.text) == 0:
-        where = f" ({word} {raw.meta['header_line']})" if raw.meta.get("header_line") else ""
+        head = raw.meta.get("header_line")
+        where = f" ({_word(raw)} {head})" if head else ""
         raise EmptyDataError(f"{name} has a header{where} but no data rows.")
+    return raw
+
+
+def _word(raw):
+    """What a position in the file is called: a line of text or a spreadsheet/table row."""
+    return "line" if raw.meta["format"] == "text" else "row"
+
+
+class _Problems:
+    """The cells (or whole lines) that cannot be used, collected column by column."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.parts = []
+        self.rows = np.zeros(len(raw.text), dtype=bool)
+        for pos, line, value, reason in raw.structural:
+            self.parts.append(
+                pd.DataFrame({"pos": [pos], "line": [line], "column": [None], "value": [value], "reason": [reason]})
+            )
+            self.rows[pos] = True
+
+    def add(self, mask, column, reasons):
+        """Record the cells of ``column`` where ``mask`` is true; ``reasons`` is one text or one per row."""
+        idx = np.flatnonzero(mask)
+        if len(idx) == 0:
+            return
+        if not isinstance(reasons, str):
+            reasons = np.asarray(reasons, dtype=object)[idx]
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "pos": idx,
+                    "line": self.raw.lines[idx],
+                    "column": column,
+                    "value": self.raw.text[column].to_numpy()[idx],
+                    "reason": reasons,
+                }
+            )
+        )
+        self.rows[idx] = True
+
+    def frame(self):
+        """All problems sorted by line and column; a line with too many fields only once."""
+        if not self.parts:
+            return _empty_problems().assign(pos=pd.Series(dtype="int64"))
+        frame = pd.concat(self.parts, ignore_index=True)
+        # the cells of a line with too many fields are shifted: report the line, not them
+        shifted = frame["pos"].isin([s[0] for s in self.raw.structural]) & frame["column"].notna()
+        frame = frame[~shifted]
+        order = {c: i for i, c in enumerate(self.raw.names)}
+        return (
+            frame.assign(_order=frame["column"].map(order).fillna(-1))
+            .sort_values(["line", "_order"], kind="stable")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
+
+
+def _choose_decimal(raw, mapping, decimal, thousands, report):
+    """Decide the decimal mark and thousands separator from the number columns written as text."""
+    texts = []
+    for source, canon in mapping.items():
+        if _KINDS[canon] != "number":
+            continue
+        nat = raw.native.get(source)
+        text = raw.text[source]
+        texts.append(text if nat is None else text[nat.isna().to_numpy()])
+    any_text = any((t != "").any() for t in texts)
+    if decimal is None:
+        decimal, evidence = _detect_decimal(texts, raw.meta.get("sep"))
+        if any_text and not evidence:
+            report.notes.append(
+                f"the numbers do not show their decimal mark; read with decimal {decimal!r}. "
+                "Pass decimal= if that is wrong."
+            )
+    if thousands is None:
+        thousands = "." if decimal == "," else ","
+    if any_text or raw.meta["format"] == "text":
+        report.decimal, report.thousands = decimal, thousands
+    return decimal, thousands
+
+
+def _convert_numbers(raw, source, problems, decimal, thousands):
+    text, nat = raw.text[source], raw.native.get(source)
+    is_native, native_values = np.zeros(len(text), dtype=bool), np.full(len(text), np.nan)
+    if nat is not None:
+        is_native, native_values = _native_numbers(nat)
+    parsed, bad = _parse_numbers(text, decimal, thousands)
+    values = np.where(is_native, native_values, parsed)
+    bad = bad & ~is_native
+    shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
+    reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text.to_numpy()[bad]]
+    problems.add(bad, source, _spread(reasons, bad))
+    return pd.Series(values, dtype="float64")
+
+
+def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, report):
+    text = raw.text[source]
+    values, bad, far, used, ambiguous = _to_dates(text, raw.native.get(source), date_format, dayfirst, day_default)
+    if used:
+        report.date_format = " | ".join(used)
+    if ambiguous:
+        order = "day first" if day_default else "month first"
+        message = (
+            f"dates such as {text[text != ''].iloc[0]!r} in column {source!r} could be day first or "
+            f"month first; they were read {order} ({report.date_format}). Pass dayfirst=True or "
+            "dayfirst=False to say which."
+        )
+        report.notes.append(message)
+        warnings.warn(f"{_display(report.path)}: {message}", AmbiguousDatesWarning, stacklevel=5)
+    shapes = [_date_shape(f) for f in used]
+    expected = ", ".join(_date_example(f) for f in used) if used else _KNOWN_DATES
+    reasons = [
+        f"{v!r} is outside the dates pandas can hold (1677-09-22 to 2262-04-11); is it a placeholder?"
+        if is_far
+        else f"{v!r} is not a valid date: there is no such day"
+        if any(shape.fullmatch(v) for shape in shapes)
+        else f"cannot read {v!r} as a date (expected {expected})"
+        for v, is_far in zip(text.to_numpy()[bad], far[bad])
+    ]
+    problems.add(bad, source, _spread(reasons, bad))
+    return values.reset_index(drop=True)
+
+
+def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, date_format, report):
+    """Convert each mapped column to its kind; record unreadable and missing values."""
+    decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report)
+    out = {}
+    for source, canon in mapping.items():
+        kind = _KINDS[canon]
+        text, nat = raw.text[source], raw.native.get(source)
+        if kind == "number":
+            out[canon] = _convert_numbers(raw, source, problems, decimal, thousands)
+        elif kind == "date":
+            out[canon] = _convert_dates(raw, source, problems, date_format, dayfirst, decimal == ",", report)
+        elif kind == "id":
+            ids = _to_ids(text, nat).reset_index(drop=True)
+            out[canon] = ids.astype("str").where(ids != "", np.nan)
+        else:
+            out[canon] = _to_text(text, nat).reset_index(drop=True)
+        if canon in required:
+            empty = (text == "").to_numpy()
+            if nat is not None:
+                empty = empty & nat.isna().to_numpy()
+            if canon == "account_id":
+                problems.add(empty, source, _total_line_hint(raw.text, empty, "the account id is empty"))
+            else:
+                problems.add(empty, source, f"the {canon.replace('_', ' ')} is empty")
+    return out, decimal, thousands
+
+
+# canonical column -> the two columns it is the product of, when the file lacks it
+_COMPUTABLE = {"revenue": ("quantity", "unit_price"), "cost": ("quantity", "unit_cost")}
+
+
+def _compute_missing(out, mapping, required, problems, report):
+    """revenue = quantity x unit_price (and cost = quantity x unit_cost) when not in the file."""
+    file_name = {v: k for k, v in mapping.items()}
+    for target, (a, b) in _COMPUTABLE.items():
+        if target in out or a not in out or b not in out:
+            continue
+        out[target] = out[a] * out[b]
+        if target == "revenue":
+            report.revenue_computed = True
+        else:
+            report.notes.append(f"{target} computed as {a.replace('_', ' ')} x {b.replace('_', ' ')}.")
+        if target in required:
+            for part in (a, b):
+                hole = out[part].isna().to_numpy() & ~problems.rows
+                reason = f"the {part.replace('_', ' ')} is empty, so the {target} cannot be computed"
+                problems.add(hole, file_name[part], reason)
+
+
+def _check_duplicate_ids(raw, out, mapping, problems):
+    """In an account table every account id may appear once; name all lines of a repeated one."""
+    ids = out["account_id"]
+    dup = ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
+    if not dup.any():
+        return
+    lines_of = pd.Series(raw.lines[dup]).groupby(ids[dup].to_numpy()).agg(list)
+    reasons = np.empty(len(ids), dtype=object)
+    for idx in np.flatnonzero(dup):
+        lines = lines_of[ids.iloc[idx]]
+        listed = ", ".join(str(x) for x in lines[:-1]) + f" and {lines[-1]}"
+        reasons[idx] = f"the account id {ids.iloc[idx]!r} appears more than once ({_word(raw)}s {listed})"
+    source = next(k for k, v in mapping.items() if v == "account_id")
+    problems.add(dup, source, reasons)
+
+
+def _assemble(raw, mapping, out, keep):
+    """The frame returned: canonical columns in canonical order, then the file's other columns."""
+    frame = pd.DataFrame({c: out[c] for c in CANONICAL_COLUMNS if c in out})
+    for source in raw.names:
+        if source in mapping:
+            continue
+        target = source if source not in frame.columns else f"{source}_file"
+        text, nat = raw.text[source], raw.native.get(source)
+        if raw.meta["format"] == "parquet":
+            frame[target] = raw.meta["original"][source].to_numpy()
+        elif nat is not None:
+            frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
+        else:
+            frame[target] = text.astype("str").where(text != "", np.nan).to_numpy()
+    return frame[keep].reset_index(drop=True)
+
+
+def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousands, dayfirst, date_format,
+          header_row, sheet_name, errors, required, verbose):
+    required = _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format)
+    raw = _open(path, encoding=encoding, sep=sep, header_row=header_row, sheet_name=sheet_name)
+    name, word = _display(path), _word(raw)
 
     mapping, notes = _map_columns(raw.names, columns, accounts, path, function)
-    canon_to_file = {v: k for k, v in mapping.items()}
-    computable = {
-        "revenue": ("quantity", "unit_price"),
-        "cost": ("quantity", "unit_cost"),
-    }
+    present = set(mapping.values())
     missing = [
         r for r in required
-        if r not in canon_to_file and not (r in computable and all(c in canon_to_file for c in computable[r]))
+        if r not in present and not (r in _COMPUTABLE and all(c in present for c in _COMPUTABLE[r]))
     ]
     if missing:
         raise _missing_column_error(missing, raw.names, mapping, path, function)
 
     report = ReadReport(
         path=str(path),
-        format=fmt,
+        format=raw.meta["format"],
         encoding=raw.meta.get("encoding"),
         sep=raw.meta.get("sep"),
         header_line=raw.meta.get("header_line"),
@@ -1342,177 +1580,25 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         unmapped=[n for n in raw.names if n not in mapping],
         notes=notes,
     )
-
-    n = len(raw.text)
-    problems = []  # DataFrames with pos, line, column, value, reason
-
-    def flag(mask, source, reasons, values=None):
-        idx = np.flatnonzero(mask)
-        if len(idx) == 0:
-            return
-        vals = raw.text[source].to_numpy()[idx] if values is None else values
-        problems.append(
-            pd.DataFrame(
-                {
-                    "pos": idx,
-                    "line": raw.lines[idx],
-                    "column": source,
-                    "value": vals,
-                    "reason": reasons if isinstance(reasons, str) else np.asarray(reasons, dtype=object)[idx],
-                }
-            )
-        )
-
-    for pos, line, value, reason in raw.structural:
-        problems.append(pd.DataFrame({"pos": [pos], "line": [line], "column": [None], "value": [value],
-                                      "reason": [reason]}))
-
-    # numbers: decide the decimal mark from all number columns written as text
-    number_cols = [c for c, k in mapping.items() if _KINDS[k] == "number"]
-    text_numbers = []
-    for c in number_cols:
-        nat = raw.native.get(c)
-        t = raw.text[c]
-        if nat is not None:
-            t = t[nat.isna().to_numpy()]
-        text_numbers.append(t)
-    any_text_numbers = any((t != "").any() for t in text_numbers)
-    if decimal is None:
-        decimal, evidence = _detect_decimal(text_numbers, raw.meta.get("sep"))
-        if any_text_numbers and not evidence:
-            report.notes.append(
-                f"the numbers do not show their decimal mark; read with decimal {decimal!r}. "
-                "Pass decimal= if that is wrong."
-            )
-    if thousands is None:
-        thousands = "." if decimal == "," else ","
-    if any_text_numbers or fmt == "text":
-        report.decimal, report.thousands = decimal, thousands
-
-    day_default = decimal == ","
-    out = {}
-    for source, canon in mapping.items():
-        kind = _KINDS[canon]
-        text = raw.text[source]
-        nat = raw.native.get(source)
-        empty = (text == "").to_numpy()
-        if nat is not None:
-            empty = empty & nat.isna().to_numpy()
-        if kind == "number":
-            values = np.full(n, np.nan)
-            is_nat = np.zeros(n, dtype=bool)
-            if nat is not None:
-                is_nat, numeric = _native_numbers(nat)
-                values[is_nat] = numeric[is_nat]
-            parsed, bad = _parse_numbers(text, decimal, thousands)
-            values = np.where(is_nat, values, parsed)
-            bad = bad & ~is_nat
-            shown = "no thousands separator" if not thousands else f"thousands {thousands!r}"
-            reasons = np.array(
-                [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text.to_numpy()[bad]],
-                dtype=object,
-            )
-            flag(bad, source, _spread(reasons, bad))
-            out[canon] = pd.Series(values, dtype="float64")
-        elif kind == "date":
-            values, bad, used, ambiguous = _to_dates(text, nat, date_format, dayfirst, day_default)
-            if used:
-                report.date_format = " | ".join(used)
-            if ambiguous:
-                order = "day first" if day_default else "month first"
-                msg = (
-                    f"dates such as {text[text != ''].iloc[0]!r} in column {source!r} could be day first or "
-                    f"month first; they were read {order} ({report.date_format}). Pass dayfirst=True or "
-                    "dayfirst=False to say which."
-                )
-                report.notes.append(msg)
-                warnings.warn(f"{name}: {msg}", AmbiguousDatesWarning, stacklevel=3)
-            shapes = [_date_shape(f) for f in used]
-            expected = ", ".join(_date_example(f) for f in used) if used else _KNOWN_DATES
-            reasons = []
-            for v in text.to_numpy()[bad]:
-                if any(shape.fullmatch(v) for shape in shapes):
-                    reasons.append(f"{v!r} is not a valid date: there is no such day")
-                else:
-                    reasons.append(f"cannot read {v!r} as a date (expected {expected})")
-            flag(bad, source, _spread(np.array(reasons, dtype=object), bad))
-            out[canon] = values.reset_index(drop=True)
-        elif kind == "id":
-            out[canon] = _to_ids(text, nat).reset_index(drop=True)
-        else:
-            out[canon] = _to_text(text, nat).reset_index(drop=True)
-        if canon in required:
-            if kind == "id":
-                reason = "the account id is empty" if canon == "account_id" else f"the {canon} is empty"
-                reasons = _total_line_hint(raw.text, empty, reason)
-                flag(empty, source, reasons)
-            else:
-                flag(empty, source, f"the {canon.replace('_', ' ')} is empty")
-        if kind == "id":
-            out[canon] = out[canon].astype("str").where(out[canon] != "", np.nan)
-
-    for target, (a, b) in computable.items():
-        if target not in out and a in out and b in out:
-            out[target] = out[a] * out[b]
-            if target == "revenue":
-                report.revenue_computed = True
-            if target in required:
-                for part in (a, b):
-                    hole = out[part].isna().to_numpy() & ~_flagged(problems, n)
-                    flag(hole, canon_to_file[part],
-                         f"the {part.replace('_', ' ')} is empty, so the {target} cannot be computed")
-
+    problems = _Problems(raw)
+    out, decimal, thousands = _convert(
+        raw, mapping, required, problems,
+        decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format, report=report,
+    )
+    _compute_missing(out, mapping, required, problems, report)
     if accounts and "account_id" in out:
-        ids = out["account_id"]
-        dup = ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
-        if dup.any():
-            groups = pd.Series(raw.lines[dup]).groupby(ids[dup].to_numpy()).agg(list)
-            reasons = np.empty(n, dtype=object)
-            for idx in np.flatnonzero(dup):
-                lines = groups[ids.iloc[idx]]
-                listed = ", ".join(str(x) for x in lines[:-1]) + f" and {lines[-1]}"
-                reasons[idx] = f"the account id {ids.iloc[idx]!r} appears more than once ({word}s {listed})"
-            flag(dup, canon_to_file["account_id"], reasons)
+        _check_duplicate_ids(raw, out, mapping, problems)
 
-    problem_frame = (
-        pd.concat(problems, ignore_index=True) if problems else _empty_problems().assign(pos=pd.Series(dtype="int64"))
-    )
-    shifted = problem_frame["pos"].isin([s[0] for s in raw.structural]) & problem_frame["column"].notna()
-    problem_frame = problem_frame[~shifted]
-    col_order = {c: i for i, c in enumerate(raw.names)}
-    problem_frame = (
-        problem_frame.assign(_order=problem_frame["column"].map(col_order).fillna(-1))
-        .sort_values(["line", "_order"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
-    bad_rows = np.zeros(n, dtype=bool)
-    bad_rows[problem_frame["pos"].to_numpy(dtype=np.int64)] = True
-
+    problem_frame = problems.frame()
+    bad_rows = problems.rows
     if bad_rows.any() and errors == "raise":
-        raise _row_error(problem_frame, raw, path, word, decimal, thousands, report, function)
+        raise _row_error(problem_frame, path, word, decimal, thousands, report, function)
 
-    ordered = [c for c in CANONICAL_COLUMNS if c in out]
-    frame = pd.DataFrame({c: out[c] for c in ordered})
-    for source in raw.names:
-        if source in mapping:
-            continue
-        target = source if source not in frame.columns else f"{source}_file"
-        nat = raw.native.get(source)
-        if fmt == "parquet":
-            frame[target] = raw.meta["original"][source].to_numpy()
-        elif nat is not None:
-            mixed = nat.where(nat.notna(), raw.text[source].where(raw.text[source] != "", None))
-            frame[target] = mixed.infer_objects()
-        else:
-            frame[target] = raw.text[source].astype("str").where(raw.text[source] != "", np.nan).to_numpy()
-    keep = ~bad_rows
-    frame = frame[keep].reset_index(drop=True)
-
-    report.rows_read = n
-    report.rows_kept = int(keep.sum())
+    frame = _assemble(raw, mapping, out, ~bad_rows)
+    report.rows_read = len(raw.text)
+    report.rows_kept = len(frame)
     report.rows_set_aside = int(bad_rows.sum())
-    report.problems = problem_frame.drop(columns="pos").reset_index(drop=True)
+    report.problems = problem_frame.drop(columns="pos")
     set_aside = raw.text[bad_rows].copy()
     set_aside.insert(0, "line", raw.lines[bad_rows])
     report.set_aside = set_aside.reset_index(drop=True)
@@ -1524,10 +1610,10 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         report.total_revenue = float(frame["revenue"].sum())
     frame.attrs["kamlab_report"] = report
     if report.rows_set_aside:
-        lines = report.set_aside["line"].tolist()
         warnings.warn(
             f"{name}: {report.rows_set_aside:,} of {report.rows_read:,} rows set aside because they cannot be "
-            f"used ({word}s {_list_lines(lines)}). See df.attrs['kamlab_report'].problems.",
+            f"used ({word}s {_list_lines(report.set_aside['line'].tolist())}). "
+            "See df.attrs['kamlab_report'].problems.",
             RowsSetAsideWarning,
             stacklevel=3,
         )
@@ -1561,13 +1647,6 @@ def _spread(reasons_for_bad, bad):
     return out
 
 
-def _flagged(problems, n):
-    mask = np.zeros(n, dtype=bool)
-    for p in problems:
-        mask[p["pos"].to_numpy(dtype=np.int64)] = True
-    return mask
-
-
 _TOTAL_WORDS = re.compile(r"(?i)^(summe|gesamt|total|sum|zwischensumme|subtotal)\b")
 
 
@@ -1587,7 +1666,7 @@ def _list_lines(lines, limit=8):
     return shown + (", ..." if len(lines) > limit else "")
 
 
-def _row_error(problems, raw, path, word, decimal, thousands, report, function):
+def _row_error(problems, path, word, decimal, thousands, report, function):
     name = _display(path)
     first = problems.iloc[0]
     rows = problems.drop_duplicates("pos")
@@ -1595,7 +1674,8 @@ def _row_error(problems, raw, path, word, decimal, thousands, report, function):
     where = f"{name}, {word} {first['line']}"
     if first["column"] is not None and not pd.isna(first["column"]):
         where += f", column {first['column']!r}"
-    parts = [f"{where}: {first['reason']}."]
+    reason = first["reason"]
+    parts = [f"{where}: {reason}" + ("" if reason.endswith(("?", "!", ".")) else ".")]
     if n_more:
         others = rows["line"].iloc[1:].tolist()
         plural = "s" if n_more > 1 else ""
