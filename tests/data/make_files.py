@@ -286,6 +286,16 @@ continued",2024-01-01,10.00
         encoding="utf-16",
     )
 
+    # ERPs write 31.12.9999 for "open end"; pandas cannot hold it
+    write(
+        "placeholder_date.csv",
+        """\
+Kundennr.;Datum;Umsatz
+1;31.12.9999;10,00
+2;01.01.2024;20,00
+""",
+    )
+
     write(
         "no_header.csv",
         """\
@@ -346,10 +356,23 @@ def write_excel():
     sheet_with_title(wb.active, "n/a")
     _save(wb, "excel_bad_cell.xlsx")
 
+    # cells as real exports have them; the empty 4th column has no name and is dropped
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Export"
+    ws.append(["Kundennr.", "Datum", "Umsatz", None, "Bemerkung"])  # row 1
+    ws.append([17850.0, 45292, "1.234,50", None, "x"])  # row 2: serial 45292 = 2024-01-01, float id
+    ws.append([None, dt.date(2024, 1, 2), True, None, 5])  # row 3: no id, a boolean as revenue
+    ws.append(["K3", dt.time(8, 0), "#DIV/0!", None, None])  # row 4: a time, not a date; an Excel error
+    ws.append(["K4", dt.datetime(9999, 12, 31), 5, None, None])  # row 5: a placeholder date
+    ws.append(["K5", dt.datetime(2024, 3, 1, 14, 5), 5.5, None, "letzte"])  # row 6
+    _save(wb, "excel_odd_cells.xlsx")
+
 
 def _save(wb, name):
-    # fixed timestamps so that re-running the script gives the same bytes
-    wb.properties.created = wb.properties.modified = dt.datetime(2025, 1, 1)
+    # openpyxl stamps the time of saving into the file, so re-running the script changes
+    # the bytes of the .xlsx files (not their cells); commit them only when cells change
+    wb.properties.created = dt.datetime(2025, 1, 1)
     wb.save(HERE / name)
 
 
