@@ -1258,8 +1258,9 @@ _DOC_PARAMETERS = """path : str or path-like
         a :class:`~kamlab.errors.DataFormatError` naming the first of them (file, line,
         column, value) and how many more there are. ``"drop"`` sets them aside, warns
         with a :class:`RowsSetAsideWarning` and lists them in the report's
-        ``problems`` and ``set_aside``.
-    report : bool, default=False
+        ``problems`` and ``set_aside``."""
+
+_DOC_TAIL = """report : bool, default=False
         Also return the :class:`ReadReport`. It is always in ``df.attrs["kamlab_report"]``.
     verbose : bool, default=False
         Print the report (how the file was read and the column mapping used)."""
@@ -1757,6 +1758,7 @@ def read_transactions(
         Canonical columns that must be present and filled in every row. ``revenue``
         is computed as ``quantity * unit_price`` when the file has no revenue column
         but has both of those (and ``cost`` as ``quantity * unit_cost`` likewise).
+    {tail}
 
     Returns
     -------
@@ -1833,6 +1835,7 @@ def read_accounts(
     {parameters}
     required : tuple of str, default=("account_id",)
         Canonical columns that must be present and filled in every row.
+    {tail}
 
     Returns
     -------
@@ -1871,5 +1874,9 @@ def read_accounts(
 
 
 for _function in (read_transactions, read_accounts):
-    _function.__doc__ = _function.__doc__.replace("{parameters}", _DOC_PARAMETERS).replace("{lines}", _DOC_LINES)
+    _function.__doc__ = (
+        _function.__doc__.replace("{parameters}", _DOC_PARAMETERS)
+        .replace("{tail}", _DOC_TAIL)
+        .replace("{lines}", _DOC_LINES)
+    )
 del _function
