@@ -396,6 +396,16 @@ def test_line_with_too_many_fields():
     assert report.problems["line"].tolist() == [3]  # only the line, not its shifted cells
 
 
+def test_trailing_separator_on_data_lines_is_not_a_field():
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(data("trailing_separator.csv"))
+    assert (info.value.line, info.value.column, info.value.value) == (4, "Umsatz", "x")
+    df, report, _ = read_quietly(data("trailing_separator.csv"))
+    assert list(df.columns) == ["account_id", "date", "revenue"]
+    assert df["revenue"].tolist() == [10.0, 20.5]
+    assert report.problems["line"].tolist() == [4]
+
+
 def test_quoted_line_break_keeps_line_numbers_right():
     with pytest.raises(DataFormatError) as info:
         read_transactions(data("multiline_quoted.csv"))

@@ -286,6 +286,17 @@ continued",2024-01-01,10.00
         encoding="utf-16",
     )
 
+    # every data line ends with a separator, the header does not (an ERP habit)
+    write(
+        "trailing_separator.csv",
+        """\
+Kundennr.;Datum;Umsatz
+1;01.01.2024;10,00;
+2;02.01.2024;20,50;
+3;03.01.2024;x;
+""",
+    )
+
     # ERPs write 31.12.9999 for "open end"; pandas cannot hold it
     write(
         "placeholder_date.csv",
