@@ -28,19 +28,23 @@ lab: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb $(ROOT_FLAG)
 
 test: $(STAMP)
+	@mkdir -p .tmp
 	$(TEST_DATA) $(BIN)/python -m pytest --doctest-modules kamlab tests notebooks \
 	  --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 \
 	  --basetemp=.tmp/pytest --durations=15 $(PYTEST_ARGS)
 
 # parts of the suite
 unit: $(STAMP)
+	@mkdir -p .tmp
 	$(TEST_DATA) $(BIN)/python -m pytest --doctest-modules kamlab tests -m "not browser" --basetemp=.tmp/pytest
 
 notebooks: $(STAMP)
+	@mkdir -p .tmp
 	$(TEST_DATA) $(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --basetemp=.tmp/pytest
 
 browser: $(STAMP)
+	@mkdir -p .tmp
 	$(TEST_DATA) $(BIN)/python -m pytest tests -m browser --basetemp=.tmp/pytest
 
 # re-execute every notebook in place and store its outputs (after changing a notebook or kamlab)
