@@ -326,6 +326,66 @@ class Case:
                 rows.append((name, column, dtype, unit, meaning))
         return pd.DataFrame(rows, columns=["table", "column", "dtype", "unit", "description"])
 
+    def account_table(self, year=None, *, cascade=True):
+        """The account table an analyst would build: master data, activity and cost to serve.
+
+        Parameters
+        ----------
+        year : int, optional
+            A calendar year of the case (e.g. 2025): invoice lines and cost to serve of
+            that year only, ``as_of`` its 31 December. Default: all years together.
+        cascade : bool, default=True
+            Add the contribution-margin cascade (``net_revenue``, ``db1`` to ``db4`` and
+            their rates) from :func:`kamlab.identify.contribution_cascade`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per account with invoice lines or cost to serve in the period (an
+            account can cost money in a year it buys nothing): ``account_id``, ``name``,
+            ``industry``, ``country``, ``region``, ``employees``, ``plants``,
+            ``key_account_manager``, the columns of
+            :func:`kamlab.accounts_from_transactions` (without the 12-month windows for a
+            single year), the cost-to-serve items, and the cascade.
+        """
+        import pandas as pd
+
+        from .accounts import accounts_from_transactions
+        from .errors import ParameterError
+        from .identify import contribution_cascade
+
+        lines, costs = self.transactions, self.costs
+        if year is None:
+            as_of = lines["date"].max()
+        else:
+            years = sorted(int(y) for y in costs["year"].unique())
+            if year not in years:
+                raise ParameterError(f"The case has the years {years}; {year!r} is not one of them.")
+            lines = lines[lines["date"].dt.year == year]
+            costs = costs[costs["year"] == year]
+            as_of = pd.Timestamp(year=year, month=12, day=31)
+        activity = accounts_from_transactions(lines, as_of=as_of)
+        if year is not None:
+            activity = activity.drop(columns=["revenue_last_12m", "revenue_prev_12m", "growth"])
+        cost_columns = [c for c in costs.columns if c not in ("account_id", "year", "n_visits", "service_hours")]
+        cost_to_serve = costs.groupby("account_id", observed=True)[cost_columns].sum().reset_index()
+        ids = pd.Index(activity["account_id"]).union(pd.Index(cost_to_serve["account_id"].astype("str")))
+        master = self.accounts[["account_id", "name", "industry", "country", "region", "employees", "plants",
+                                "key_account_manager"]]
+        table = master[master["account_id"].isin(ids)].merge(activity, on="account_id", how="left")
+        table = table.merge(cost_to_serve, on="account_id", how="left")
+        for column in ["revenue", "cost", "contribution_margin", *cost_columns]:
+            table[column] = table[column].fillna(0.0)
+        for column in ["orders", "credit_notes", "lines", "active_months", "n_offerings"]:
+            table[column] = table[column].fillna(0).astype("int64")
+        table = table.sort_values("account_id", ignore_index=True)
+        if cascade:
+            levels = contribution_cascade(table)
+            extra = [c for c in levels.columns if c not in table.columns]
+            table = pd.concat([table, levels[extra]], axis=1)
+        table.attrs = {"year": year, "as_of": pd.Timestamp(as_of).normalize()}
+        return table
+
     def __repr__(self):
         info = self.info or {}
         head = f"Case company: {info.get('company', COMPANY)}"

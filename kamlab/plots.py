@@ -29,7 +29,7 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
     data : pandas.DataFrame
         The account table, one row per account.
     value : str, default="revenue"
-        Column to rank and add up. Accounts with a value ≤ 0 are left out, as in
+        Column to rank and add up. Accounts with a negative value are left out, as in
         :func:`kamlab.identify.top_share`.
     mark : float, optional
         A share of accounts (e.g. 0.2) to mark with dashed guide lines at the share of
@@ -47,7 +47,7 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
         raise MissingColumnError(f"The table has no column {value!r}.")
     ax = _axes(ax)
     values = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-    positive = np.sort(values[values > 0])[::-1]
+    positive = np.sort(values[values >= 0])[::-1]
     n = len(positive)
     x = np.arange(0, n + 1) / max(n, 1)
     y = np.concatenate([[0.0], np.cumsum(positive) / positive.sum()]) if n else np.zeros(1)

@@ -26,11 +26,13 @@ def test_top_share_hand_computed(accounts):
     assert top_share(accounts, 1.0).share == pytest.approx(1.0)
 
 
-def test_top_share_sets_aside_non_positive_and_says_so():
-    result = top_share([10.0, 0.0, -5.0, 30.0], 0.5)
-    assert (result.n_accounts, result.n_top, result.n_set_aside) == (2, 1, 2)
-    assert result.share == pytest.approx(0.75)
-    assert "2 accounts with a value ≤ 0 are not counted" in result.describe()
+def test_top_share_counts_zero_and_sets_aside_negative_and_says_so():
+    result = top_share([10.0, 0.0, -5.0, 30.0, -1.0], 0.5)
+    # accounts 30, 10, 0 take part; the top 50 % are ceil(1.5) = 2 accounts holding 40 of 40
+    assert (result.n_accounts, result.n_top, result.n_set_aside) == (3, 2, 2)
+    assert result.share == pytest.approx(1.0)
+    assert top_share([10.0, 0.0, -5.0, 30.0], 0.3).share == pytest.approx(0.75)
+    assert "2 accounts with a negative value are not counted" in result.describe()
 
 
 @pytest.mark.parametrize("fraction", [0, -0.1, 1.5])
@@ -88,7 +90,7 @@ def test_top_share_explorer_follows_its_slider(accounts):
 def test_top_share_explorer_on_another_value(accounts):
     accounts["contribution_margin"] = accounts["revenue"][::-1].to_numpy() - 50  # 50 down to -49
     explorer = TopShareExplorer(accounts, value="contribution_margin", percent=10, plot=False)
-    # positive margins 1..50: the top 10 % are 5 accounts, 46..50
-    assert explorer.result.n_accounts == 50 and explorer.result.n_top == 5
-    assert explorer.result.share == pytest.approx(sum(range(46, 51)) / sum(range(1, 51)))
-    assert "50 accounts with a value ≤ 0" in explorer.text
+    # margins 0..50 take part (51 accounts): the top 10 % are ceil(5.1) = 6 accounts, 45..50
+    assert explorer.result.n_accounts == 51 and explorer.result.n_top == 6
+    assert explorer.result.share == pytest.approx(sum(range(45, 51)) / sum(range(1, 51)))
+    assert "49 accounts with a negative value are not counted" in explorer.text
