@@ -41,6 +41,10 @@ _LAZY = {
     "key_account_candidates": "kamlab.identify",
     "concentration": "kamlab.identify",
     "contribution_cascade": "kamlab.identify",
+    "ScoringModel": "kamlab.portfolio",
+    "portfolio": "kamlab.portfolio",
+    "weight_sensitivity": "kamlab.portfolio",
+    "select_key_accounts": "kamlab.portfolio",
     "Exercise": "kamlab.exercises",
     "check_setup": "kamlab.setup_check",
 }
@@ -75,6 +79,10 @@ __all__ = [
     "key_account_candidates",
     "concentration",
     "contribution_cascade",
+    "ScoringModel",
+    "portfolio",
+    "weight_sensitivity",
+    "select_key_accounts",
     "Exercise",
     "check_setup",
 ]
