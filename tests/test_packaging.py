@@ -82,3 +82,17 @@ def test_errors_are_value_errors():
     for name in ("KamlabError", "DataFormatError", "MissingColumnError", "EmptyDataError", "DatasetError",
                  "ChecksumError", "ParameterError"):
         assert issubclass(getattr(kamlab, name), ValueError)
+
+
+def test_public_functions_are_not_shadowed_by_submodules():
+    """Importing a submodule sets it as an attribute of kamlab: no public name may be a module's name."""
+    import importlib
+    import pkgutil
+
+    import kamlab
+
+    modules = {info.name for info in pkgutil.iter_modules(kamlab.__path__)}
+    for name in modules:
+        importlib.import_module(f"kamlab.{name}")
+    clashes = modules & set(kamlab.__all__)
+    assert not clashes, f"public names that are also module names: {clashes}"

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.portfolio import VOCABULARIES, ScoringModel, portfolio, select_key_accounts, weight_sensitivity
+from kamlab.portfolio_analysis import VOCABULARIES, ScoringModel, portfolio, select_key_accounts, weight_sensitivity
 
 WEIGHTS = {"c1": 0.25, "c2": 0.30, "c3": 0.20, "c4": 0.15, "c5": 0.10}
 
