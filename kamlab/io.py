@@ -1593,7 +1593,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     problem_frame = problems.frame()
     bad_rows = problems.rows
     if bad_rows.any() and errors == "raise":
-        raise _row_error(problem_frame, path, word, decimal, thousands, report, function)
+        raise _row_error(problem_frame, path, word, decimal, thousands, report, function, n_rows=len(raw.text))
 
     frame = _assemble(raw, mapping, out, ~bad_rows)
     report.rows_read = len(raw.text)
@@ -1667,7 +1667,7 @@ def _list_lines(lines, limit=8):
     return shown + (", ..." if len(lines) > limit else "")
 
 
-def _row_error(problems, path, word, decimal, thousands, report, function):
+def _row_error(problems, path, word, decimal, thousands, report, function, n_rows=None):
     name = _display(path)
     first = problems.iloc[0]
     rows = problems.drop_duplicates("pos")
@@ -1688,16 +1688,22 @@ def _row_error(problems, path, word, decimal, thousands, report, function):
             col = f" in column {column!r}" if column else ""
             listed.append(f"{count:,} row{'s' if count > 1 else ''} with {kind}{col}")
         parts.append("In all: " + "; ".join(listed) + ".")
-    kinds = set(problems["reason"].map(_reason_kind))
+    kinds = problems["reason"].map(_reason_kind)
     numeric_looking = problems["value"].astype(str).str.contains(r"\d", regex=True).any()
-    if "an unreadable number" in kinds and numeric_looking:
+    # Only when many values fail is the file's convention the likely cause; one typo is just a typo.
+    def many(kind):
+        return n_rows is None or int((kinds == kind).sum()) >= max(2, 0.2 * n_rows)
+
+    many_numbers, many_dates = many("an unreadable number"), many("an unreadable date")
+    kinds = set(kinds)
+    if "an unreadable number" in kinds and numeric_looking and many_numbers:
         other = "." if decimal == "," else ","
         parts.append(
             f"Numbers were read with decimal {decimal!r}"
             + (f" and thousands {thousands!r}" if thousands else "")
             + f"; if the file writes them differently, pass decimal={other!r}."
         )
-    if "an unreadable date" in kinds and report.date_format:
+    if "an unreadable date" in kinds and report.date_format and many_dates:
         parts.append(
             f"Dates were read in the format {report.date_format}; pass date_format= if the file writes them "
             "differently."
