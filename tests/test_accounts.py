@@ -194,3 +194,34 @@ class _no_warning:
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
+
+
+def test_online_retail_refused_clearly_then_grouped_with_exactly_the_file_totals():
+    import csv
+    import gzip
+    import os
+    from decimal import Decimal
+    from pathlib import Path
+
+    path = Path(os.environ.get("KAMLAB_DATA", "")) / "online_retail" / "online_retail.csv.gz"
+    if not path.is_file():
+        pytest.skip("the shared copy of Online Retail is not here (set KAMLAB_DATA)")
+    lines = kamlab.datasets.fetch_online_retail()
+    with pytest.raises(kamlab.DataFormatError, match="135,080 of 541,909 invoice lines have no account id"):
+        kamlab.accounts_from_transactions(lines)
+    table = kamlab.accounts_from_transactions(lines, missing_account="group").set_index("account_id")
+
+    # independently, from the raw file: exact decimal sums per customer
+    totals, n_lines = {}, {}
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            customer = row["CustomerID"].removesuffix(".0") or UNKNOWN_ACCOUNT
+            totals[customer] = totals.get(customer, Decimal(0)) + Decimal(row["Quantity"]) * Decimal(row["UnitPrice"])
+            n_lines[customer] = n_lines.get(customer, 0) + 1
+    assert set(table.index) == set(totals) and len(totals) == 4372 + 1
+    assert table["lines"].sum() == 541_909 and table.loc[UNKNOWN_ACCOUNT, "lines"] == 135_080
+    assert round(Decimal(table["revenue"].sum()), 2) == round(sum(totals.values()), 2)
+    worst = max(abs(Decimal(table.loc[c, "revenue"]) - total) for c, total in totals.items())
+    assert worst < Decimal("0.000001")
+    assert all(table.loc[c, "lines"] == n for c, n in n_lines.items())
+    assert table.loc["12346", "revenue"] == 0.0  # bought 74,215 and returned them all
