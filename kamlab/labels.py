@@ -111,6 +111,20 @@ _LABELS = {
     "column": ("Column", "Spalte"),
     "value": ("Value", "Wert"),
     "reason": ("Reason", "Grund"),
+    # ABC charts and the ABC explorer (notebook 02)
+    "share_of_value": ("Share of value", "Wertanteil"),
+    "smallest": ("Smallest value", "Kleinster Wert"),
+    "amount": ("Amount", "Betrag"),
+    "sales_costs": ("Sales costs", "Vertriebskosten"),
+    "logistics_service": ("Logistics and service", "Logistik und Service"),
+    "accounts_by_rank": ("Accounts, biggest first", "Kunden, größte zuerst"),
+    "share_of_accounts_ascending": ("Share of accounts, smallest first", "Anteil der Kunden, kleinste zuerst"),
+    "equality_line": ("Line of equality", "Gleichverteilungsgerade"),
+    "rule_cover": ("cover: up to the account that reaches it", "cover: bis zum Kunden, der sie erreicht"),
+    "rule_within": ("within: only accounts at or below it", "within: nur Kunden bis zur Schwelle"),
+    "none (≤ 0)": ("none (≤ 0)", "keine (≤ 0)"),
+    "new": ("new", "neu"),
+    "lost": ("lost", "verloren"),
 }
 
 
