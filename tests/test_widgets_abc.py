@@ -1,0 +1,157 @@
+"""Tests of the ABC explorer: set a control's value, check the classes it computed.
+
+ipywidgets 8 needs no kernel for this: observers run when ``.value`` is set.
+"""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import kamlab
+from kamlab.identify import abc_analysis, abc_summary
+from kamlab.widgets import ABCExplorer
+
+
+@pytest.fixture
+def tables():
+    # 2024: revenue 50, 20, 15, 10, 5 (cumulative 50, 70, 85, 95, 100 %)
+    # 2025: revenue 40, 30, 20, 10 over other accounts; db4 ranks them differently
+    year_2024 = pd.DataFrame({
+        "account_id": ["K1", "K2", "K3", "K4", "K5"],
+        "revenue": [50.0, 20.0, 15.0, 10.0, 5.0],
+        "db1": [10.0, 8.0, 6.0, 4.0, 2.0],
+        "db4": [1.0, 5.0, 2.0, 1.0, 1.0],
+    })
+    year_2025 = pd.DataFrame({
+        "account_id": ["K1", "K2", "K6", "K7"],
+        "revenue": [40.0, 30.0, 20.0, 10.0],
+        "db1": [9.0, 9.0, 1.0, 1.0],
+        "db4": [-2.0, 6.0, 3.0, 1.0],  # K1 loses money: no share
+    })
+    return {2024: year_2024, 2025: year_2025}
+
+
+def _classes(explorer):
+    return dict(zip(explorer.result["account_id"], explorer.result["abc"].astype(str)))
+
+
+def _counts(explorer):
+    return explorer.summary["accounts"].to_dict()
+
+
+def test_starts_on_the_last_period_with_the_defaults(tables):
+    explorer = ABCExplorer(tables, plot=False)
+    assert explorer.period.value == 2025 and explorer.value.value == "revenue" and explorer.rule.value == "cover"
+    assert explorer.thresholds.value == (0.8, 0.95)
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2025]))
+    pd.testing.assert_frame_equal(explorer.summary, abc_summary(abc_analysis(tables[2025])))
+    # 40, 70, 90, 100 %: A = K1, K2, K6 (90 % reaches 80 %), B = K7 (100 % reaches 95 %), C empty
+    assert _counts(explorer) == {"A": 3, "B": 1, "C": 0}
+    assert all(not getattr(control, "continuous_update", False)
+               for control in (explorer.thresholds, explorer.rule, explorer.value, explorer.period))
+
+
+def test_period_switch_uses_that_table(tables):
+    explorer = ABCExplorer(tables, plot=False)
+    explorer.period.value = 2024
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024]))
+    assert set(explorer.result["account_id"]) == {"K1", "K2", "K3", "K4", "K5"}
+    assert _classes(explorer) == {"K1": "A", "K2": "A", "K3": "A", "K4": "B", "K5": "C"}
+
+
+def test_rule_switch(tables):
+    explorer = ABCExplorer(tables, period=2024, plot=False)
+    explorer.rule.value = "within"
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], rule="within"))
+    # within: A = 50 + 20 (70 % ≤ 80 %), B = 15 and 10 (85 %, 95 % ≤ 95 %), C = 5
+    assert _classes(explorer) == {"K1": "A", "K2": "A", "K3": "B", "K4": "B", "K5": "C"}
+    assert _counts(explorer) == {"A": 2, "B": 2, "C": 1}
+
+
+def test_thresholds_slider(tables):
+    explorer = ABCExplorer(tables, period=2024, plot=False)
+    explorer.thresholds.value = (0.5, 0.7)
+    expected = abc_analysis(tables[2024], thresholds=(0.5, 0.7))
+    pd.testing.assert_frame_equal(explorer.result, expected)
+    assert explorer.result.attrs["thresholds"] == (0.5, 0.7)
+    # cover: A = K1 (50 % reaches 50 %), B = K2 (70 %), C = the rest
+    assert _counts(explorer) == {"A": 1, "B": 1, "C": 3}
+    explorer.rule.value = "within"
+    assert _counts(explorer) == {"A": 1, "B": 1, "C": 3}  # the thresholds are hit exactly: the rules agree
+    explorer.thresholds.value = (0.6, 0.9)
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], thresholds=(0.6, 0.9), rule="within"))
+    assert _counts(explorer) == {"A": 1, "B": 2, "C": 2}
+
+
+def test_handles_on_one_share_leave_b_empty(tables):
+    explorer = ABCExplorer(tables, period=2024, plot=False)
+    explorer.thresholds.value = (0.7, 0.7)
+    assert _counts(explorer) == {"A": 2, "C": 3}
+    pd.testing.assert_frame_equal(
+        explorer.result, abc_analysis(tables[2024], thresholds=(0.7,), labels=("A", "C"))
+    )
+
+
+def test_value_switch_and_no_share_group(tables):
+    explorer = ABCExplorer(tables, plot=False)
+    assert [v for _, v in explorer.value.options] == ["revenue", "db1", "db4"]
+    explorer.value.value = "db4"
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2025], value="db4"))
+    # db4 6, 3, 1 of 10 (60, 90, 100 %): A = K2, K6; B = K7; K1 (-2) has no share
+    assert _classes(explorer) == {"K2": "A", "K6": "A", "K7": "B", "K1": "none (≤ 0)"}
+    assert _counts(explorer) == {"A": 2, "B": 1, "C": 0, "none (≤ 0)": 1}
+    explorer.value.value = "db1"
+    explorer.period.value = 2024
+    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], value="db1"))
+
+
+def test_all_controls_together(tables):
+    explorer = ABCExplorer(tables, plot=False)
+    explorer.period.value = 2024
+    explorer.value.value = "db1"
+    explorer.rule.value = "within"
+    explorer.thresholds.value = (0.55, 0.85)
+    expected = abc_analysis(tables[2024], value="db1", thresholds=(0.55, 0.85), rule="within")
+    pd.testing.assert_frame_equal(explorer.result, expected)
+    # db1 10, 8, 6, 4, 2 of 30: cumulative 33, 60, 80, 93, 100 %: A = K1, B = K2, K3, C = K4, K5
+    assert _counts(explorer) == {"A": 1, "B": 2, "C": 2}
+
+
+def test_one_table_and_only_the_columns_it_has(tables):
+    table = tables[2024].drop(columns="db1")
+    table.attrs["year"] = 2024
+    explorer = ABCExplorer(table, plot=False)
+    assert explorer.period.value == 2024 and explorer.period.disabled
+    assert [v for _, v in explorer.value.options] == ["revenue", "db4"]
+    explorer = ABCExplorer(tables[2025].drop(columns="db4"), values=("db4", "revenue"), plot=False)
+    assert explorer.period.value == "all" and explorer.value.value == "revenue"
+
+
+def test_errors(tables):
+    with pytest.raises(kamlab.MissingColumnError, match="values="):
+        ABCExplorer(tables, values=("margin",), plot=False)
+    with pytest.raises(kamlab.ParameterError, match="period"):
+        ABCExplorer(tables, period=2030, plot=False)
+    with pytest.raises(kamlab.ParameterError, match="account tables"):
+        ABCExplorer({}, plot=False)
+
+
+def test_controls_speak_german(tables):
+    with kamlab.language("de"):
+        explorer = ABCExplorer(tables, plot=False)
+    assert explorer.thresholds.description == "Schwellenwerte"
+    assert explorer.rule.description == "Regel" and explorer.period.description == "Zeitraum"
+    assert explorer.value.options[0] == ("Umsatz", "revenue") and explorer.value.options[2] == ("DB IV", "db4")
+    assert explorer.rule.options[0][0].startswith("cover: bis zum Kunden")
+
+
+def test_draws_the_pareto_chart(tables, monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    explorer = ABCExplorer(tables)
+    explorer.rule.value = "within"
+    assert len(shown) == 2
+    ax = shown[-1].axes[0]
+    assert [bar.get_height() for bar in ax.containers[0]] == [40, 30, 20, 10]
+    assert ax.get_title() == "Revenue · 2025"
+    plt.close("all")
