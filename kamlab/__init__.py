@@ -45,10 +45,18 @@ _LAZY = {
     "portfolio": "kamlab.portfolio_analysis",
     "weight_sensitivity": "kamlab.portfolio_analysis",
     "select_key_accounts": "kamlab.portfolio_analysis",
+    "WalletEstimator": "kamlab.potential",
+    "estimate_wallets": "kamlab.potential",
+    "evaluate_wallet": "kamlab.potential",
+    "share_of_wallet": "kamlab.potential",
+    "wallet_allocation": "kamlab.potential",
+    "whitespace": "kamlab.potential",
+    "whitespace_matrix": "kamlab.potential",
     "Exercise": "kamlab.exercises",
     "check_setup": "kamlab.setup_check",
 }
-_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "identify", "widgets", "plots", "course"}
+_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "identify", "widgets", "plots", "course",
+               "potential", "portfolio_analysis"}
 
 __all__ = [
     "KamlabError",
@@ -83,6 +91,13 @@ __all__ = [
     "portfolio",
     "weight_sensitivity",
     "select_key_accounts",
+    "WalletEstimator",
+    "estimate_wallets",
+    "evaluate_wallet",
+    "share_of_wallet",
+    "wallet_allocation",
+    "whitespace",
+    "whitespace_matrix",
     "Exercise",
     "check_setup",
 ]
