@@ -1,0 +1,196 @@
+"""Tests of the portfolio explorer's logic: set the controls' values, look at what it computed."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import kamlab
+from kamlab.portfolio_analysis import ScoringModel, portfolio
+from kamlab.widgets_portfolio import PortfolioExplorer
+
+ATTRACTIVENESS = {"c1": 0.5, "c2": 0.3, "c3": 0.2}
+POSITION = {"p1": 0.6, "p2": 0.4}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def accounts():
+    """Eight hand-made accounts; the split is fixed at (5, 5).
+
+    K1: attractiveness 0.5·9 + 0.3·2 + 0.2·2 = 5.5, so just attractive, and only through c1: when c2's
+    weight rises to 0.7 (renormalised 0.5/1.4, 0.7/1.4, 0.2/1.4) it falls to (4.5 + 1.4 + 0.4) / 1.4 = 4.5
+    and moves from Strategic to Status. K2 is clearly attractive and strong whatever the weights.
+    K3: position 0.6·3 + 0.4·9 = 5.4, strong only through p2.
+    """
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({
+        "account_id": [f"K{i}" for i in range(1, 9)],
+        "revenue": [500.0, 900.0, 300.0, 50.0, 120.0, 80.0, 60.0, 10.0],
+        "c1": [9, 9, 8, 2, 3, 4, 6, 1],
+        "c2": [2, 9, 8, 2, 3, 4, 6, 1],
+        "c3": [2, 8, 8, 3, 2, 5, 7, 2],
+        "p1": [8, 9, 3, 2, 7, 3, 4, 1],
+        "p2": [8, 9, 9, 2, 7, 3, 5, 2],
+    })
+    data["name"] = [f"Firma {i}" for i in rng.permutation(8)]
+    return data
+
+
+def _explorer(accounts, **kwargs):
+    kwargs.setdefault("plot", False)
+    return PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), split=(5, 5), **kwargs)
+
+
+def _direct(accounts, attractiveness, position, **kwargs):
+    """What the explorer should show, computed with kamlab directly."""
+    table = accounts.copy()
+    table["attractiveness"] = ScoringModel(attractiveness, normalize=True).score(accounts)["total"]
+    table["supplier_position"] = ScoringModel(position, normalize=True).score(accounts)["total"]
+    return portfolio(table, size="revenue", split=kwargs.pop("split", (5, 5)), **kwargs)
+
+
+def test_controls_start_at_the_models_weights(accounts):
+    explorer = _explorer(accounts)
+    assert {c: s.value for c, s in explorer.attractiveness_weights.items()} == ATTRACTIVENESS
+    assert {c: s.value for c, s in explorer.position_weights.items()} == POSITION
+    assert all(not s.continuous_update for s in explorer.attractiveness_weights.values())
+    assert explorer.vocabulary.value == "mcdonald" and explorer.language.value == "en"
+    pd.testing.assert_frame_equal(explorer.result, _direct(accounts, ATTRACTIVENESS, POSITION))
+    assert explorer.moved.empty
+
+
+def test_result_is_the_portfolio_with_the_renormalised_slider_weights(accounts):
+    explorer = _explorer(accounts)
+    explorer.attractiveness_weights["c1"].value = 0.9
+    explorer.attractiveness_weights["c3"].value = 0.0
+    explorer.position_weights["p2"].value = 0.75
+    attractiveness = {"c1": 0.9, "c2": 0.3, "c3": 0.0}  # sums to 1.2: renormalised to 0.75, 0.25, 0
+    position = {"p1": 0.6, "p2": 0.75}
+    pd.testing.assert_frame_equal(explorer.result, _direct(accounts, attractiveness, position))
+    assert explorer.models[0].weights == pytest.approx({"c1": 0.75, "c2": 0.25, "c3": 0.0})
+    assert sum(explorer.models[1].weights.values()) == pytest.approx(1.0)
+    # K1 by hand: 0.75·9 + 0.25·2 = 7.25
+    k1 = explorer.result.set_index("account_id").loc["K1"]
+    assert k1["attractiveness"] == pytest.approx(7.25)
+
+
+def test_an_account_known_to_flip_appears_in_moved(accounts):
+    explorer = _explorer(accounts)
+    start = explorer.result.set_index("account_id")["quadrant"]
+    assert start["K1"] == "Strategic" and start["K3"] == "Strategic"
+    explorer.attractiveness_weights["c2"].value = 0.7
+    assert explorer.result.set_index("account_id").loc["K1", "attractiveness"] == pytest.approx(4.5)
+    moved = explorer.moved.set_index("account_id")
+    assert "K1" in moved.index and "K2" not in moved.index
+    assert (moved.loc["K1", "from_quadrant"], moved.loc["K1", "to_quadrant"]) == ("Strategic", "Status")
+    # moved = every account whose quadrant differs from the start, biggest first
+    now = explorer.result.set_index("account_id")["quadrant"]
+    assert set(moved.index) == set(now.index[now.astype(str) != start.astype(str)])
+    assert explorer.moved["revenue"].is_monotonic_decreasing
+    # moving the weight back returns K1; then p1 up: K3 (strong only through p2) loses its position
+    explorer.attractiveness_weights["c2"].value = 0.3
+    assert explorer.moved.empty
+    explorer.position_weights["p1"].value = 1.0  # K3: (3·1 + 9·0.4) / 1.4 = 4.71 < 5
+    moved = explorer.moved.set_index("account_id")
+    assert moved.loc["K3", "to_quadrant"] == "Star"
+
+
+def test_reset_restores_the_start_in_one_update(accounts):
+    explorer = _explorer(accounts)
+    explorer.attractiveness_weights["c2"].value = 0.7
+    explorer.position_weights["p1"].value = 0.1
+    calls = []
+    original = explorer._place
+    explorer._place = lambda *args: calls.append(args) or original(*args)
+    explorer.reset.click()
+    assert len(calls) == 1
+    assert {c: s.value for c, s in explorer.attractiveness_weights.items()} == ATTRACTIVENESS
+    assert explorer.moved.empty
+
+
+def test_vocabulary_switch_changes_the_quadrant_names_not_the_placement(accounts):
+    explorer = _explorer(accounts)
+    explorer.attractiveness_weights["c2"].value = 0.7
+    before = explorer.result.copy()
+    explorer.vocabulary.value = "de"
+    names = explorer.result.set_index("account_id")["quadrant"].astype(str)
+    assert names["K2"] == "Starkunden" and names["K1"] == "Ertragskunden"
+    assert explorer.result["strategy"].iloc[1] == "Position halten und ausbauen"
+    assert (explorer.result["attractive"] == before["attractive"]).all()
+    moved = explorer.moved.set_index("account_id")
+    assert (moved.loc["K1", "from_quadrant"], moved.loc["K1", "to_quadrant"]) == ("Starkunden", "Ertragskunden")
+    explorer.vocabulary.value = "dpm"
+    assert explorer.result.set_index("account_id").loc["K2", "quadrant"] == "Invest for growth"
+
+
+def test_language_switch_changes_the_labels_but_not_kamlabs_language(accounts):
+    explorer = _explorer(accounts, plot=True)
+    assert explorer.ax.get_xlabel() == "Supplier position"
+    assert explorer.attractiveness_weights["c1"].description == "C1"
+    explorer.language.value = "de"
+    assert explorer.ax.get_xlabel() == "Lieferantenposition"
+    assert explorer.ax.get_ylabel() == "Kundenattraktivität"
+    assert explorer.reset.description == "Gewichte zurücksetzen"
+    assert kamlab.get_language() == "en"
+    explorer.language.value = "en"
+    assert explorer.ax.get_xlabel() == "Supplier position"
+
+
+def test_language_starts_from_kamlabs_language(accounts):
+    with kamlab.language("de"):
+        explorer = _explorer(accounts)
+    assert explorer.language.value == "de"
+    assert _explorer(accounts, lang="en").language.value == "en"
+
+
+def test_the_matrix_names_the_biggest_accounts_and_the_moved_table_speaks_german(accounts):
+    explorer = _explorer(accounts, plot=True, label_top=2, label_col="name", lang="de")
+    names = sorted(t.get_text() for t in explorer.ax.texts if t.get_gid() == "account-label")
+    biggest = accounts.nlargest(2, "revenue")["name"]
+    assert names == sorted(biggest)
+    explorer.attractiveness_weights["c2"].value = 0.7
+    table = explorer.moved_table()
+    assert list(table.columns) == ["Kundennummer", "Name", "Umsatz", "Von", "Nach"]
+    assert "Beziehungsebene" not in explorer.weights_text()
+    assert explorer.weights_text().startswith("Kundenattraktivität: C1 36 % · C2 50 % · C3 14 %")
+
+
+def test_all_weights_zero_keeps_the_last_result_and_says_why(accounts):
+    explorer = _explorer(accounts)
+    explorer.position_weights["p1"].value = 0.0
+    kept = explorer.result.copy()
+    explorer.position_weights["p2"].value = 0.0
+    assert "All weights of the Supplier position model are 0" in explorer.message
+    pd.testing.assert_frame_equal(explorer.result, kept)
+    explorer.position_weights["p2"].value = 0.5
+    assert explorer.message == ""
+
+
+def test_hierarchical_models_keep_their_groups(accounts):
+    attractiveness = ScoringModel({"market": (0.6, {"c1": 0.5, "c2": 0.5}), "fit": (0.4, {"c3": 1.0})})
+    explorer = PortfolioExplorer(accounts, attractiveness, ScoringModel(POSITION), split=(5, 5), plot=False)
+    assert {c: s.value for c, s in explorer.attractiveness_weights.items()} == pytest.approx(
+        {"c1": 0.3, "c2": 0.3, "c3": 0.4}
+    )
+    explorer.attractiveness_weights["c3"].value = 0.2  # effective 0.3/0.3/0.2 -> 0.375/0.375/0.25
+    assert explorer.models[0].hierarchical
+    assert explorer.models[0].weights == pytest.approx({"c1": 0.375, "c2": 0.375, "c3": 0.25})
+    expected = _direct(accounts, {"c1": 0.3, "c2": 0.3, "c3": 0.2}, POSITION)
+    assert np.allclose(explorer.result["attractiveness"], expected["attractiveness"])
+
+
+def test_explorer_errors(accounts):
+    with pytest.raises(kamlab.ParameterError, match="ScoringModel"):
+        PortfolioExplorer(accounts, ATTRACTIVENESS, ScoringModel(POSITION))
+    with pytest.raises(kamlab.ParameterError, match="labels must be one of"):
+        _explorer(accounts, labels="bcg")
+    with pytest.raises(kamlab.ParameterError, match="lang must be"):
+        _explorer(accounts, lang="fr")
+    with pytest.raises(kamlab.MissingColumnError):
+        PortfolioExplorer(accounts.drop(columns="p2"), ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION))
