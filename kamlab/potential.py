@@ -22,6 +22,8 @@ Allocation Rule).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -489,8 +491,10 @@ def whitespace(transactions, features=None, *, account="account_id", offering="o
     neighbour_values = values[neighbours]  # (accounts, k, offerings)
     neighbour_buys = buys[neighbours]
     propensity = neighbour_buys.mean(axis=1)
-    with np.errstate(all="ignore"):
-        masked = np.where(neighbour_buys, neighbour_values, np.nan)
+    masked = np.where(neighbour_buys, neighbour_values, np.nan)
+    with warnings.catch_warnings():
+        # a cell where no neighbour buys is an all-NaN slice: its potential is 0 by definition
+        warnings.simplefilter("ignore", RuntimeWarning)
         potential = np.nan_to_num(np.nanquantile(masked, quantile, axis=1), nan=0.0)
     gap = np.clip(potential - values, 0, None)
     out = pd.DataFrame({
