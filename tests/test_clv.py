@@ -1,0 +1,630 @@
+"""Tests of kamlab.clv: the published CDNOW results, hand-computed summaries, model properties
+checked against independent computations (quadrature, event-by-event simulation), and errors."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, special
+
+from kamlab import datasets
+from kamlab.clv import (
+    BetaGeo,
+    GammaGamma,
+    _bgnbd_log_likelihood,
+    _BGNBDData,
+    clv,
+    clv_finite,
+    clv_margin_multiple,
+    rfm_summary,
+    simulate_bg_nbd,
+)
+from kamlab.errors import DataFormatError, KamlabError, MissingColumnError, ParameterError
+
+# Fader, Hardie & Lee (2005), Marketing Science 24(2), and Fader & Hardie (2013), note 025
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_LL = -9582.4
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+
+# --------------------------------------------------------------------------- CDNOW: the published numbers
+
+
+@pytest.fixture(scope="module")
+def cdnow_summary():
+    """Our summary of the CDNOW sample: calibration to 1997-09-30, in weeks."""
+    return rfm_summary(datasets.fetch_cdnow(), "1997-09-30", "W", account="customer_id")
+
+
+@pytest.fixture(scope="module")
+def bgnbd(cdnow_summary):
+    return BetaGeo().fit(cdnow_summary)
+
+
+def test_cdnow_summary_equals_published_file(cdnow_summary):
+    published = datasets.fetch_cdnow(kind="summary")
+    joined = cdnow_summary.merge(published, on="customer_id", suffixes=("", "_published"), validate="1:1")
+    assert len(cdnow_summary) == len(published) == len(joined) == 2357
+    assert (joined["frequency"] == joined["frequency_published"]).all()
+    # the published file rounds to 2 decimals
+    assert np.abs(joined["recency"] - joined["recency_published"]).max() < 0.005
+    assert np.abs(joined["T"] - joined["T_published"]).max() < 0.005
+    assert cdnow_summary.attrs["accounts_first_purchase_after_calibration"] == 0
+    assert cdnow_summary.attrs["lines"] == 6919
+    # lines after the calibration end are counted, not lost
+    tx = datasets.fetch_cdnow()
+    assert cdnow_summary.attrs["lines_after_end"] == int((tx["date"] > "1997-09-30").sum())
+
+
+def test_cdnow_monetary_value_equals_published_zbar(cdnow_summary):
+    published = datasets.fetch_cdnow(kind="summary_with_transactions")
+    joined = cdnow_summary.merge(published, on="customer_id", validate="1:1")
+    assert (joined["frequency"] == joined["x"]).all()
+    # zbar is rounded to cents (half up; floating point puts a few halves a hair above 0.005)
+    assert np.abs(joined["monetary_value"] - joined["zbar"]).max() < 0.005 + 1e-9
+    assert (joined["frequency"] > 0).sum() == 946
+
+
+def test_bgnbd_cdnow_published_estimates(bgnbd):
+    assert {k: round(v, 3) for k, v in bgnbd.params_.items()} == PUBLISHED_BGNBD
+    assert round(bgnbd.log_likelihood_, 1) == PUBLISHED_LL
+    assert bgnbd.n_customers_ == 2357 and bgnbd.converged_
+
+
+def test_bgnbd_cdnow_published_file_gives_the_same():
+    model = BetaGeo().fit(datasets.fetch_cdnow(kind="summary"))
+    assert {k: round(v, 3) for k, v in model.params_.items()} == PUBLISHED_BGNBD
+    assert round(model.log_likelihood_, 1) == PUBLISHED_LL
+
+
+def test_gamma_gamma_cdnow_published_estimates(cdnow_summary):
+    # our own (unrounded) mean repeat spend of the 946 repeat buyers gives the published digits
+    model = GammaGamma().fit(cdnow_summary)
+    assert model.n_customers_ == 946 and model.converged_
+    assert {k: round(v, 2) for k, v in model.params_.items()} == PUBLISHED_GG
+
+
+def test_gamma_gamma_on_rounded_zbar_differs_in_the_last_digit():
+    # the published file's zbar is rounded to cents: gamma comes out 15.448, not 15.44 (documented finding)
+    published = datasets.fetch_cdnow(kind="summary_with_transactions")
+    model = GammaGamma().fit(published.rename(columns={"x": "frequency", "zbar": "monetary_value"}))
+    params = {k: round(v, 2) for k, v in model.params_.items()}
+    assert params["p"] == PUBLISHED_GG["p"] and params["q"] == PUBLISHED_GG["q"]
+    assert params["gamma"] == 15.45
+
+
+def test_bgnbd_fit_is_the_optimum(cdnow_summary, bgnbd):
+    data = _BGNBDData(*(cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")))
+    theta = np.array(list(bgnbd.params_.values()))
+    ll, grad = _bgnbd_log_likelihood(theta, data, gradient=True)
+    assert ll == pytest.approx(bgnbd.log_likelihood_, abs=1e-9)
+    # gradient in log-parameters, per customer: zero at the optimum
+    assert np.max(np.abs(theta * grad)) / data.n < 1e-8
+    # and the analytic gradient is the derivative of the function (central differences)
+    for j in range(4):
+        h = 1e-6 * theta[j]
+        up, down = theta.copy(), theta.copy()
+        up[j] += h
+        down[j] -= h
+        numeric = (_bgnbd_log_likelihood(up, data) - _bgnbd_log_likelihood(down, data)) / (2 * h)
+        probe = theta * np.array([1.3, 0.7, 1.2, 0.9])
+        _, g_probe = _bgnbd_log_likelihood(probe, data, gradient=True)
+        up_p, down_p = probe.copy(), probe.copy()
+        up_p[j] += h
+        down_p[j] -= h
+        numeric_probe = (_bgnbd_log_likelihood(up_p, data) - _bgnbd_log_likelihood(down_p, data)) / (2 * h)
+        assert g_probe[j] == pytest.approx(numeric_probe, rel=1e-5, abs=1e-4)
+        assert abs(numeric) < 1e-3
+    # every nearby point is worse
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        assert _bgnbd_log_likelihood(theta * np.exp(rng.normal(0, 1e-3, 4)), data) < ll
+
+
+# --------------------------------------------------------------------------- rfm_summary by hand
+
+
+@pytest.fixture
+def lines():
+    rows = [
+        ("A", "2024-01-01 00:00", 10.0),  # first purchase
+        ("A", "2024-01-08 00:00", 20.0),  # two lines on one day: one purchase of 25
+        ("A", "2024-01-08 09:30", 5.0),
+        ("A", "2024-01-10 00:00", -8.0),  # a day with only a credit note: not a purchase
+        ("A", "2024-01-15 00:00", 30.0),  # a purchase with a partial return: 18
+        ("A", "2024-01-15 00:00", -12.0),
+        ("A", "2024-01-29 00:00", 40.0),  # holdout
+        ("B", "2024-01-20 00:00", 0.0),  # a free order is a purchase
+        ("B", "2024-02-03 00:00", 12.0),  # holdout
+        ("C", "2024-02-01 00:00", 50.0),  # first purchase after calibration: not in the table
+        ("D", "2024-01-05 00:00", -20.0),  # only a credit note
+        ("E", "2024-02-20 00:00", 70.0),  # after the observation end
+    ]
+    frame = pd.DataFrame(rows, columns=["account_id", "date", "revenue"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def test_hand_computed_summary_in_weeks(lines):
+    summary = rfm_summary(lines, "2024-01-28", "W", observation_end="2024-02-11")
+    assert list(summary["account_id"]) == ["A", "B"]
+    a, b = summary.iloc[0], summary.iloc[1]
+    assert a["frequency"] == 2  # 8 and 15 January
+    assert a["recency"] == pytest.approx(14 / 7)
+    assert a["T"] == pytest.approx(27 / 7)
+    assert a["monetary_value"] == pytest.approx((25 + 18) / 2)
+    assert (a["frequency_holdout"], a["monetary_value_holdout"]) == (1, 40.0)
+    assert a["duration_holdout"] == pytest.approx(14 / 7)
+    assert (b["frequency"], b["recency"], b["monetary_value"]) == (0, 0.0, 0.0)
+    assert b["T"] == pytest.approx(8 / 7)
+    assert (b["frequency_holdout"], b["monetary_value_holdout"]) == (1, 12.0)
+    assert summary["frequency"].dtype == "int64" and summary["frequency_holdout"].dtype == "int64"
+    attrs = summary.attrs
+    assert attrs["accounts_first_purchase_after_calibration"] == 2  # C and E
+    assert attrs["accounts_without_purchase"] == 1  # D
+    assert (attrs["credit_periods"], attrs["credit_value"]) == (2, -28.0)
+    assert (attrs["lines"], attrs["lines_after_end"]) == (12, 1)
+    assert attrs["calibration_end"] == pd.Timestamp("2024-01-28")
+    assert attrs["observation_end"] == pd.Timestamp("2024-02-11")
+    assert (attrs["freq"], attrs["merge"], attrs["time_unit"]) == ("W", "day", "weeks (7 days)")
+
+
+def test_hand_computed_summary_in_days_without_values(lines):
+    summary = rfm_summary(lines, "2024-01-28", "D", value=None)
+    a = summary.set_index("account_id").loc["A"]
+    # without values every day with a line is a purchase, credit notes too
+    assert (a["frequency"], a["recency"], a["T"]) == (3, 14.0, 27.0)
+    assert "monetary_value" not in summary.columns
+    assert summary.attrs["accounts_without_purchase"] == 0
+
+
+def test_hand_computed_summary_in_calendar_weeks(lines):
+    # merge="period": Monday-to-Sunday weeks; 2024-01-01 is a Monday, 2024-01-28 a Sunday
+    summary = rfm_summary(lines, "2024-01-28", "W", merge="period", observation_end="2024-02-11")
+    a, b = summary.iloc[0], summary.iloc[1]
+    # A: weeks 0, 1 (25 − 8 = 17 net) and 2 (18); the calibration has weeks 0..3
+    assert (a["frequency"], a["recency"], a["T"], a["monetary_value"]) == (2, 2.0, 3.0, 17.5)
+    assert (a["frequency_holdout"], a["duration_holdout"]) == (1, 2.0)
+    assert (b["frequency"], b["T"]) == (0, 1.0)  # Saturday 20 January: week 2
+
+
+def test_calendar_months_count_the_whole_month_of_the_calibration_end(lines):
+    summary = rfm_summary(lines, "2024-01-28", "M", merge="period")
+    a = summary.set_index("account_id").loc["A"]
+    # every January purchase, 29 January too, is one purchase in the month of the calibration end
+    assert (a["frequency"], a["recency"], a["T"]) == (0, 0.0, 0.0)
+    assert summary.attrs["time_unit"] == "calendar months"
+
+
+def test_calibration_end_defaults_to_the_last_day(lines):
+    summary = rfm_summary(lines, freq="D")
+    assert summary.attrs["calibration_end"] == pd.Timestamp("2024-02-20")
+    assert summary.attrs["lines_after_end"] == 0
+    assert list(summary["account_id"]) == ["A", "B", "C", "E"]
+
+
+def test_other_column_names_and_unsorted_lines(lines):
+    shuffled = lines.sample(frac=1, random_state=3).rename(
+        columns={"account_id": "Kunde", "date": "Datum", "revenue": "Umsatz"}
+    )
+    ours = rfm_summary(shuffled, "2024-01-28", account="Kunde", date="Datum", value="Umsatz")
+    expected = rfm_summary(lines, "2024-01-28")
+    pd.testing.assert_frame_equal(ours.rename(columns={"Kunde": "account_id"}), expected)
+
+
+def _reference_summary(lines, cal_end, freq, merge):
+    """A slow, plain pandas version of the definitions, for comparison."""
+    frame = lines.copy()
+    day = frame["date"].dt.normalize()
+    if merge == "day":
+        frame["unit"] = (day - pd.Timestamp("1970-01-01")).dt.days
+        cal_unit = (pd.Timestamp(cal_end) - pd.Timestamp("1970-01-01")).days
+        scale = {"D": 1, "W": 7}[freq]
+    else:
+        frame["unit"] = day.dt.to_period("W-SUN").apply(lambda p: p.ordinal)
+        cal_unit = pd.Timestamp(cal_end).to_period("W-SUN").ordinal
+        scale = 1
+    per_unit = frame.groupby(["account_id", "unit"], as_index=False)["revenue"].sum()
+    purchases = per_unit[(per_unit["revenue"] >= 0) & (per_unit["unit"] <= cal_unit)]
+    rows = []
+    for account, group in purchases.groupby("account_id"):
+        group = group.sort_values("unit")
+        repeat = group.iloc[1:]
+        rows.append(
+            {
+                "account_id": account,
+                "frequency": len(repeat),
+                "recency": (group["unit"].max() - group["unit"].min()) / scale,
+                "T": (cal_unit - group["unit"].min()) / scale,
+                "monetary_value": repeat["revenue"].mean() if len(repeat) else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("freq", "merge"), [("W", "day"), ("D", "day"), ("W", "period")])
+def test_summary_matches_a_plain_pandas_reference(seed, freq, merge):
+    rng = np.random.default_rng(seed)
+    n = 3000
+    lines = pd.DataFrame(
+        {
+            "account_id": rng.choice([f"K{i:03d}" for i in range(150)], n),
+            "date": pd.Timestamp("2023-01-01")
+            + pd.to_timedelta(rng.integers(0, 400, n), unit="D")
+            + pd.to_timedelta(rng.integers(0, 24, n), unit="h"),
+            "revenue": np.round(rng.normal(50, 60, n), 2),  # about a fifth are credits
+        }
+    )
+    ours = rfm_summary(lines, "2023-10-15", freq, merge=merge)
+    expected = _reference_summary(lines, "2023-10-15", freq, merge)
+    assert list(ours["account_id"]) == list(expected["account_id"])
+    assert (ours["frequency"].to_numpy() == expected["frequency"].to_numpy()).all()
+    for column in ("recency", "T", "monetary_value"):
+        np.testing.assert_allclose(ours[column], expected[column], rtol=0, atol=1e-9)
+
+
+def test_integer_account_ids_keep_their_type_and_order():
+    lines = pd.DataFrame(
+        {"customer": [10, 2, 10, 33], "date": pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-03"] * 2), "revenue": 1.0}
+    )
+    summary = rfm_summary(lines, freq="D", account="customer")
+    assert summary["customer"].tolist() == [2, 10, 33]
+    assert summary["frequency"].tolist() == [0, 1, 0]
+
+
+def test_empty_lines_give_an_empty_table():
+    empty = pd.DataFrame({"account_id": pd.Series([], dtype="str"), "date": pd.to_datetime([]), "revenue": []})
+    summary = rfm_summary(empty, "2024-01-01")
+    assert len(summary) == 0 and list(summary.columns) == ["account_id", "frequency", "recency", "T", "monetary_value"]
+
+
+# --------------------------------------------------------------------------- model properties
+
+
+def _quadrature_expected_purchases(theta, t, x, tx, T):
+    """E[Y(t) | x, t_x, T] from its definition: P(alive) times the mean, over the posterior given alive
+    (λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x)), of E[Y(t) | λ, p]; averaged over λ this is
+    (1 − (1 + p·t/(α+T))^−(r+x)) / p, integrated numerically over u = ln p."""
+    r, alpha, a, b = theta
+    log_beta = special.betaln(a, b + x)
+    k, c = r + x, t / (alpha + T)
+
+    def integrand(u):
+        p = math.exp(u)
+        if p >= 1:
+            return 0.0
+        f = -math.expm1(-k * math.log1p(p * c))  # p · E[Y(t) | p]
+        log_f = math.log(f) if f > 1e-300 else math.log(k * c) + u
+        return math.exp(log_f + (a - 1) * u + (b + x - 1) * math.log1p(-p) - log_beta)
+
+    mode = math.log(a / (a + b + x))
+    width = 1 / math.sqrt(a) + 1
+    low = min(mode - 40 * width, -60 / a)
+    points = [mode + d * width for d in (-8, -4, -2, -1, 0, 1, 2) if low < mode + d * width < 0]
+    points += [-math.log1p(c)] if -math.log1p(c) > low else []
+    with warnings.catch_warnings():
+        # b + x < 1 puts an integrable singularity at p = 1: quad warns about roundoff but converges
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        value, _ = integrate.quad(integrand, low, 0, points=sorted(set(points)), epsabs=0, epsrel=1e-11, limit=1000)
+    alive = 1.0 if x == 0 else 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x))
+    return value * alive
+
+
+def _model(params):
+    model = BetaGeo()
+    model.params_ = dict(params)
+    return model
+
+
+@pytest.mark.parametrize(
+    "theta",
+    [
+        (0.243, 4.414, 0.793, 2.426),  # CDNOW
+        (0.5, 1.0, 0.3, 0.4),
+        (3.0, 2.0, 0.2, 0.1),
+        (1.2, 0.5, 5.0, 20.0),
+        # removable singularities of the closed form: r − a a whole number (scipy's hyp2f1 returns nan),
+        # a = 1, a + b = 1
+        (2.0, 10.0, 3.0, 0.5),
+        (1.0, 3.0, 1.0, 2.0),
+        (0.7, 2.0, 0.4, 0.6),
+    ],
+)
+def test_expected_purchases_equal_quadrature(theta):
+    model = _model(dict(zip(("r", "alpha", "a", "b"), theta)))
+    histories = pd.DataFrame(
+        {"frequency": [0, 1, 3, 20, 200, 1000], "recency": [0, 5.0, 25.0, 29.0, 29.9, 29.99], "T": 30.0}
+    )
+    for t in (0.5, 10.0, 100.0, 1000.0):
+        ours = model.expected_purchases(t, histories).to_numpy()
+        expected = [_quadrature_expected_purchases(theta, t, *row) for row in histories.to_numpy()]
+        np.testing.assert_allclose(ours, expected, rtol=1e-9)
+    new = model.expected_purchases_new(np.array([1.0, 52.0]))
+    np.testing.assert_allclose(new, [_quadrature_expected_purchases(theta, t, 0, 0, 0) for t in (1.0, 52.0)], rtol=1e-9)
+
+
+def test_probability_alive_properties(bgnbd, cdnow_summary):
+    alive = bgnbd.probability_alive(cdnow_summary)
+    assert alive.name == "probability_alive" and alive.index.equals(cdnow_summary.index)
+    assert (alive[cdnow_summary["frequency"] == 0] == 1.0).all()
+    assert ((alive > 0) & (alive <= 1)).all()
+    # a longer silence since the last purchase makes drop-out more likely
+    silence = pd.DataFrame({"frequency": 3, "recency": [30.0, 20.0, 10.0, 1.0], "T": 39.0})
+    assert np.all(np.diff(bgnbd.probability_alive(silence).to_numpy()) < 0)
+
+
+def test_expected_purchases_grow_with_t(bgnbd, cdnow_summary):
+    sample = cdnow_summary.iloc[:200]
+    previous = bgnbd.expected_purchases(0, sample)
+    assert (previous == 0).all()
+    for t in (1, 5, 39, 100, 1000):
+        current = bgnbd.expected_purchases(t, sample)
+        assert (current > previous).all()
+        previous = current
+    new = bgnbd.expected_purchases_new(np.linspace(0, 200, 50))
+    assert new[0] == 0 and np.all(np.diff(new) > 0)
+
+
+def _simulate_event_by_event(params, horizon_a, horizon_b, n, seed):
+    """Purchases of n new accounts, one event at a time: numbers and times by horizon_a, and the purchases
+    in (horizon_a, horizon_b]; also whether each account is alive at horizon_a."""
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(params["r"], 1 / params["alpha"], n)
+    dropout = rng.beta(params["a"], params["b"], n)
+    now = np.zeros(n)
+    alive = np.ones(n, dtype=bool)
+    x = np.zeros(n, dtype=int)
+    last = np.zeros(n)
+    later = np.zeros(n, dtype=int)
+    active = np.arange(n)
+    while len(active):
+        now[active] += rng.exponential(1 / rate[active])
+        active = active[now[active] <= horizon_b]
+        before = now[active] <= horizon_a
+        x[active[before]] += 1
+        last[active[before]] = now[active[before]]
+        later[active[~before]] += 1
+        dies = rng.random(len(active)) < dropout[active]
+        alive[active[dies & before]] = False
+        active = active[~dies]
+    summary = pd.DataFrame({"frequency": x, "recency": last, "T": float(horizon_a)})
+    return summary, later, alive
+
+
+def test_expected_purchases_new_matches_simulation():
+    params = dict(PUBLISHED_BGNBD)
+    model = _model(params)
+    summary, later, _ = _simulate_event_by_event(params, 39.0, 78.0, 200_000, seed=1)
+    for t, counts in ((39.0, summary["frequency"].to_numpy()), (78.0, summary["frequency"].to_numpy() + later)):
+        mean, se = counts.mean(), counts.std() / math.sqrt(len(counts))
+        assert abs(model.expected_purchases_new(t) - mean) < 4 * se
+
+
+def test_conditional_predictions_match_simulation():
+    # law of total expectation: averaged over simulated histories, the conditional forecast equals the
+    # mean of the purchases that follow, and P(alive) the share of accounts actually alive
+    params = dict(PUBLISHED_BGNBD)
+    model = _model(params)
+    summary, later, alive = _simulate_event_by_event(params, 39.0, 78.0, 200_000, seed=2)
+    forecast = model.expected_purchases(39.0, summary).to_numpy()
+    difference = later - forecast
+    assert abs(difference.mean()) < 4 * difference.std() / math.sqrt(len(later))
+    p_alive = model.probability_alive(summary).to_numpy()
+    residual = alive - p_alive
+    assert abs(residual.mean()) < 4 * residual.std() / math.sqrt(len(alive))
+    # also among the repeat buyers alone, where P(alive) < 1
+    repeat = summary["frequency"].to_numpy() > 0
+    assert abs(residual[repeat].mean()) < 4 * residual[repeat].std() / math.sqrt(repeat.sum())
+
+
+def test_simulate_and_fit_recover_the_parameters():
+    truth = {"r": 0.8, "alpha": 6.0, "a": 1.5, "b": 4.0}
+    rng = np.random.default_rng(5)
+    histories = simulate_bg_nbd(truth, rng.uniform(10, 80, 40_000), random_state=6)
+    assert set(histories.columns) == {"frequency", "recency", "T"}
+    assert (histories["recency"] <= histories["T"]).all()
+    model = BetaGeo().fit(histories)
+    for name, value in truth.items():
+        assert model.params_[name] == pytest.approx(value, rel=0.1)
+    # the simulator's purchase counts agree with the closed-form E[X(T)]
+    one_cohort = simulate_bg_nbd(truth, 52.0, n_customers=100_000, random_state=7)["frequency"]
+    se = one_cohort.std() / math.sqrt(len(one_cohort))
+    assert abs(one_cohort.mean() - _model(truth).expected_purchases_new(52.0)) < 4 * se
+
+
+def test_penalizer_shrinks_the_parameters(cdnow_summary, bgnbd):
+    shrunk = BetaGeo(penalizer=0.01).fit(cdnow_summary)
+    assert sum(v**2 for v in shrunk.params_.values()) < sum(v**2 for v in bgnbd.params_.values())
+    assert shrunk.log_likelihood_ < bgnbd.log_likelihood_
+    assert repr(shrunk) == "BetaGeo(penalizer=0.01)"
+
+
+def test_fit_accepts_a_dict_of_arrays(cdnow_summary, bgnbd):
+    arrays = {c: cdnow_summary[c].to_numpy() for c in ("frequency", "recency", "T")}
+    model = BetaGeo().fit(arrays)
+    assert model.params_ == pytest.approx(bgnbd.params_, rel=1e-8)
+    assert isinstance(model.probability_alive(arrays), pd.Series)
+
+
+def test_gamma_gamma_expected_average_profit(cdnow_summary):
+    model = GammaGamma().fit(cdnow_summary)
+    p, q, gamma = model.params_["p"], model.params_["q"], model.params_["gamma"]
+    table = pd.DataFrame({"frequency": [0, 1, 5, 50], "monetary_value": [0.0, 20.0, 20.0, 20.0]})
+    expected = model.conditional_expected_average_profit(table)
+    population_mean = p * gamma / (q - 1)
+    assert expected.iloc[0] == pytest.approx(population_mean)
+    for i, x in enumerate([1, 5, 50], start=1):
+        weight = p * x / (p * x + q - 1)
+        assert expected.iloc[i] == pytest.approx((1 - weight) * population_mean + weight * 20.0)
+    # more repeat purchases: closer to the account's own mean
+    assert abs(expected.iloc[3] - 20) < abs(expected.iloc[2] - 20) < abs(expected.iloc[1] - 20)
+
+
+# --------------------------------------------------------------------------- CLV
+
+
+def test_margin_multiple_is_the_infinite_sum():
+    m, r, i = 1000.0, 0.8, 0.1
+    explicit = sum(m * r**t / (1 + i) ** t for t in range(1, 2000))
+    assert clv_margin_multiple(m, r, i) == pytest.approx(explicit, rel=1e-12)
+    assert clv_margin_multiple(m, r, i) == pytest.approx(m * r / (1 + i - r))
+
+
+def test_finite_clv_sums_and_converges_to_the_margin_multiple():
+    m, r, i = 250.0, 0.9, 0.08
+    assert clv_finite(m, r, i, 0) == 0.0
+    assert clv_finite(m, r, i, 1) == pytest.approx(m * r / (1 + i))
+    assert clv_finite(m, r, i, 7) == pytest.approx(sum(m * r**t / (1 + i) ** t for t in range(1, 8)))
+    values = clv_finite(m, r, i, np.array([1, 10, 50, 200, 1000]))
+    assert np.all(np.diff(values) > 0)
+    assert values[-1] == pytest.approx(clv_margin_multiple(m, r, i), rel=1e-12)
+    # without discounting and full retention it is simply T margins
+    assert clv_finite(m, 1.0, 0.0, 12) == pytest.approx(12 * m)
+
+
+def test_model_clv_without_discounting_is_value_times_purchases(bgnbd, cdnow_summary):
+    gamma_gamma = GammaGamma().fit(cdnow_summary)
+    values = clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0)
+    expected = gamma_gamma.conditional_expected_average_profit(cdnow_summary) * bgnbd.expected_purchases(
+        52, cdnow_summary
+    )
+    np.testing.assert_allclose(values, expected, rtol=1e-10)
+    assert values.name == "clv"
+    half = clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0, margin=0.5)
+    np.testing.assert_allclose(half, 0.5 * values, rtol=1e-12)
+
+
+def test_model_clv_discounting(bgnbd, cdnow_summary):
+    gamma_gamma = GammaGamma().fit(cdnow_summary)
+    sample = cdnow_summary.iloc[:300]
+    plain = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.0, rate_period=52)
+    annual = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52)
+    assert (annual < plain).all() and (annual > plain / 1.1**2).all()
+    # an annual rate over 52 weeks is the same as the equivalent weekly rate over 1 week
+    weekly = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=1.1 ** (1 / 52) - 1, rate_period=1)
+    np.testing.assert_allclose(annual, weekly, rtol=1e-12)
+    # finer steps converge (to the continuously discounted value)
+    fine = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.25)
+    finer = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.125)
+    assert np.max(np.abs(finer - fine) / fine) < np.max(np.abs(fine - annual) / annual)
+    # a horizon that is not a multiple of the step ends with a shorter step
+    odd = clv(bgnbd, gamma_gamma, sample, 10.5, discount_rate=0.0, rate_period=52)
+    np.testing.assert_allclose(
+        odd, gamma_gamma.conditional_expected_average_profit(sample) * bgnbd.expected_purchases(10.5, sample)
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_rfm_summary_errors(lines):
+    with pytest.raises(MissingColumnError, match="value=None"):
+        rfm_summary(lines.drop(columns="revenue"))
+    with pytest.raises(MissingColumnError, match="'Kunde'"):
+        rfm_summary(lines, account="Kunde")
+    with pytest.raises(ParameterError, match="30-day month"):
+        rfm_summary(lines, freq="M")
+    with pytest.raises(ParameterError, match="freq must be"):
+        rfm_summary(lines, freq="Q")
+    with pytest.raises(ParameterError, match="merge must be"):
+        rfm_summary(lines, merge="week")
+    with pytest.raises(ParameterError, match="must be after"):
+        rfm_summary(lines, "2024-01-28", observation_end="2024-01-28")
+    with pytest.raises(ParameterError, match="needs a calibration_end"):
+        rfm_summary(lines, observation_end="2024-01-28")
+    with pytest.raises(ParameterError, match="not a date"):
+        rfm_summary(lines, "someday")
+    with pytest.raises(ParameterError, match="DataFrame"):
+        rfm_summary(lines.to_dict())
+    bad = lines.copy()
+    bad.loc[3, "revenue"] = np.nan
+    with pytest.raises(DataFormatError, match="row 3"):
+        rfm_summary(bad)
+    bad = lines.copy()
+    bad.loc[2, "date"] = pd.NaT
+    with pytest.raises(DataFormatError, match="no date"):
+        rfm_summary(bad)
+    bad = lines.astype({"account_id": "object"})
+    bad.loc[0, "account_id"] = None
+    with pytest.raises(DataFormatError, match="no account id"):
+        rfm_summary(bad)
+    bad = lines.astype({"date": "str"})
+    bad.loc[1, "date"] = "yesterday"
+    with pytest.raises(DataFormatError, match="not dates"):
+        rfm_summary(bad)
+
+
+def test_model_input_errors(cdnow_summary):
+    with pytest.raises(MissingColumnError, match="'T'"):
+        BetaGeo().fit(cdnow_summary.drop(columns="T"))
+    bad = cdnow_summary.copy()
+    bad.loc[5, "recency"] = -1.0
+    with pytest.raises(DataFormatError, match="negative"):
+        BetaGeo().fit(bad)
+    bad = cdnow_summary.copy()
+    bad.loc[7, "T"] = np.nan
+    with pytest.raises(DataFormatError, match="missing"):
+        BetaGeo().fit(bad)
+    bad = cdnow_summary.copy()
+    bad.loc[0, "recency"] = 100.0
+    with pytest.raises(DataFormatError, match="recency is larger than T"):
+        BetaGeo().fit(bad)
+    bad = cdnow_summary.copy()
+    bad.loc[bad["frequency"] == 0, "recency"] = 1.0  # "time since last purchase" by mistake
+    with pytest.raises(DataFormatError, match="frequency 0 but a recency"):
+        BetaGeo().fit(bad)
+    bad = cdnow_summary.astype({"frequency": float})
+    bad.loc[0, "frequency"] = 1.5
+    with pytest.raises(DataFormatError, match="whole number"):
+        BetaGeo().fit(bad)
+    with pytest.raises(DataFormatError, match="No account has a repeat purchase"):
+        BetaGeo().fit(cdnow_summary[cdnow_summary["frequency"] == 0])
+    with pytest.raises(DataFormatError, match="no accounts"):
+        BetaGeo().fit(cdnow_summary.iloc[:0])
+    with pytest.raises(ParameterError, match="penalizer"):
+        BetaGeo(penalizer=-1).fit(cdnow_summary)
+    with pytest.raises(ParameterError, match="summary table"):
+        BetaGeo().fit([1, 2, 3])
+    with pytest.raises(ParameterError, match="not fitted"):
+        BetaGeo().probability_alive(cdnow_summary)
+    with pytest.raises(DataFormatError, match="No account has a repeat purchase"):
+        GammaGamma().fit(cdnow_summary[cdnow_summary["frequency"] == 0])
+    with pytest.raises(MissingColumnError, match="monetary_value"):
+        GammaGamma().fit(cdnow_summary.drop(columns="monetary_value"))
+    bad = cdnow_summary.copy()
+    bad.loc[bad["frequency"] > 0, "monetary_value"] = 0.0
+    with pytest.raises(DataFormatError, match="mean purchase value of 0"):
+        GammaGamma().fit(bad)
+    with pytest.raises(ParameterError, match="not fitted"):
+        GammaGamma().conditional_expected_average_profit(cdnow_summary)
+
+
+def test_clv_errors(bgnbd, cdnow_summary):
+    gamma_gamma = GammaGamma().fit(cdnow_summary)
+    with pytest.raises(ParameterError, match="retention"):
+        clv_margin_multiple(100, 1.2, 0.1)
+    with pytest.raises(ParameterError, match="infinite"):
+        clv_margin_multiple(100, 1.0, 0.0)
+    with pytest.raises(ParameterError, match="discount_rate"):
+        clv_finite(100, 0.5, -1.0, 3)
+    with pytest.raises(ParameterError, match="whole number"):
+        clv_finite(100, 0.5, 0.1, 2.5)
+    with pytest.raises(ParameterError, match="horizon"):
+        clv(bgnbd, gamma_gamma, cdnow_summary, -1, discount_rate=0.1, rate_period=52)
+    with pytest.raises(ParameterError, match="longer than 0"):
+        clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=0)
+    with pytest.raises(TypeError):
+        clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1)  # the rate's period must be stated
+    with pytest.raises(ParameterError, match="not fitted"):
+        clv(BetaGeo(), gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
+    with pytest.raises(ParameterError, match="GammaGamma"):
+        clv(bgnbd, bgnbd, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
+    with pytest.raises(ParameterError, match="single time"):
+        bgnbd.expected_purchases([1, 2], cdnow_summary)
+    with pytest.raises(ParameterError, match="n_customers"):
+        simulate_bg_nbd(PUBLISHED_BGNBD, 10.0)
+    # every error is a KamlabError and so a ValueError
+    assert issubclass(ParameterError, KamlabError) and issubclass(KamlabError, ValueError)
