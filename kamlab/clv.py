@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,8 @@ __all__ = [
 # length of one time unit in days, for the units that are a fixed number of days
 _UNIT_DAYS = {"D": 1, "W": 7}
 _UNIT_NAMES = {"D": "days", "W": "weeks (7 days)", "M": "calendar months"}
+# from this many accounts on, rfm_summary sorts the account ids in a second thread
+_THREAD_MIN_ACCOUNTS = 20_000
 # "no purchase" in per-account minimum arrays
 _NEVER = np.iinfo("int64").max
 # 1970-01-01 (day 0 of numpy's day count) is a Thursday: day 4 is the first Monday
@@ -386,6 +389,11 @@ def rfm_summary(
     if n_accounts * span >= 2**62:  # pragma: no cover - would need ~10^13 account-days
         raise ParameterError("Too many accounts times days to summarise at once; split the data by account.")
 
+    # The rows are sorted by account id. Sorting many text ids takes as long as all the rest, and
+    # pyarrow sorts without holding the GIL: for large tables it runs in a second thread meanwhile.
+    pool = ThreadPoolExecutor(max_workers=1) if n_accounts >= _THREAD_MIN_ACCOUNTS else None
+    sorted_codes = pool.submit(_sorted_codes, account_ids) if pool is not None else None
+
     # credit days: a day (period) whose lines net to less than 0 is not a purchase
     credit_line = None
     credit_keys, credit_net = np.zeros(0, dtype="int64"), np.zeros(0)
@@ -410,7 +418,11 @@ def rfm_summary(
     purchases = _distinct_per_account(c_code * span + (c_unit - u_min), span, n_accounts)
 
     # rows of the table: accounts with a calibration purchase, sorted by account id
-    rows = _sorted_codes(account_ids)
+    if pool is not None:
+        rows = sorted_codes.result()
+        pool.shutdown()
+    else:
+        rows = _sorted_codes(account_ids)
     rows = rows[purchases[rows] > 0]
     frequency = purchases[rows] - 1
     result = {

@@ -628,3 +628,23 @@ def test_clv_errors(bgnbd, cdnow_summary):
         simulate_bg_nbd(PUBLISHED_BGNBD, 10.0)
     # every error is a KamlabError and so a ValueError
     assert issubclass(ParameterError, KamlabError) and issubclass(KamlabError, ValueError)
+
+
+def test_large_tables_sort_accounts_in_a_second_thread_with_the_same_result(monkeypatch):
+    import kamlab.clv
+
+    rng = np.random.default_rng(11)
+    n = 60_000
+    lines = pd.DataFrame(
+        {
+            "account_id": pd.Series([f"A{i}" for i in rng.integers(0, 30_000, n)], dtype="str"),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+            "revenue": rng.uniform(-5, 100, n),
+        }
+    )
+    assert lines["account_id"].nunique() >= kamlab.clv._THREAD_MIN_ACCOUNTS
+    threaded = rfm_summary(lines, "2024-08-01")
+    monkeypatch.setattr(kamlab.clv, "_THREAD_MIN_ACCOUNTS", 10**9)
+    single = rfm_summary(lines, "2024-08-01")
+    pd.testing.assert_frame_equal(threaded, single)
+    assert threaded["account_id"].is_monotonic_increasing
