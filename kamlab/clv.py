@@ -47,6 +47,7 @@ from .errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = [
     "BetaGeo",
+    "ConvergenceWarning",
     "GammaGamma",
     "clv",
     "clv_finite",
@@ -703,7 +704,8 @@ def _maximise(objective, start, n):
         warnings.warn(
             "The maximum-likelihood fit did not reach a clear optimum (largest gradient "
             f"{np.max(np.abs(grad)):.2g}{', a parameter at its bound' if at_bound else ''}): the data may not "
-            "identify the model's parameters. Try a small penalizer (e.g. 0.001) or check the summary table.",
+            "identify the model's parameters (for the BG/NBD model, e.g., when no account has been silent for "
+            "long, drop-out cannot be estimated). Check the summary table; a small penalizer (e.g. 0.001) may help.",
             ConvergenceWarning,
             stacklevel=3,
         )
@@ -1085,13 +1087,13 @@ def _expected_purchases_formula(theta, t, x, tx, T):
 class GammaGamma:
     """The Gamma-Gamma model of the value of an account's purchases.
 
-    Fader, Hardie & Lee (2005, JMR); Fader & Hardie (2013): the values of an account's
-    purchases scatter around the account's own mean value; with ``p`` the shape of the
-    gamma distribution of one purchase's value around that mean, and the accounts' means
-    following an inverse-gamma law set by ``q`` and ``gamma`` (γ, called v in
-    ``lifetimes``; the population mean value per purchase is p·γ/(q−1)). Fitted on the
-    repeat buyers (frequency x > 0) with their mean repeat-purchase value z̄ (the
-    ``monetary_value`` of :func:`rfm_summary`) by maximising
+    Fader, Hardie & Lee (2005, JMR); Fader & Hardie (2013): the value of each purchase of
+    an account follows a gamma distribution with shape ``p`` and an account-specific rate
+    ν, so the account's own mean value is p/ν; across accounts ν follows a gamma
+    distribution with shape ``q`` and rate ``gamma`` (γ, called v in ``lifetimes``). The
+    mean value per purchase in the population is p·γ/(q−1). Fitted on the repeat buyers
+    (frequency x > 0) with their mean repeat-purchase value z̄ (the ``monetary_value`` of
+    :func:`rfm_summary`) by maximising
 
     .. math:: \\ell = \\sum \\ln\\Gamma(px+q) - \\ln\\Gamma(px) - \\ln\\Gamma(q) + q\\ln\\gamma
               + (px-1)\\ln\\bar z + px\\ln x - (px+q)\\ln(\\gamma + x\\bar z)

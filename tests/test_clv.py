@@ -12,6 +12,7 @@ from scipy import integrate, special
 from kamlab import datasets
 from kamlab.clv import (
     BetaGeo,
+    ConvergenceWarning,
     GammaGamma,
     _bgnbd_log_likelihood,
     _BGNBDData,
@@ -461,6 +462,16 @@ def test_gamma_gamma_expected_average_profit(cdnow_summary):
         assert expected.iloc[i] == pytest.approx((1 - weight) * population_mean + weight * 20.0)
     # more repeat purchases: closer to the account's own mean
     assert abs(expected.iloc[3] - 20) < abs(expected.iloc[2] - 20) < abs(expected.iloc[1] - 20)
+
+
+def test_unidentified_model_warns():
+    # every account bought just now: nothing says anyone dropped out, the drop-out parameters run off
+    rng = np.random.default_rng(0)
+    x = rng.poisson(3, 2000)
+    histories = pd.DataFrame({"frequency": x, "recency": np.where(x > 0, 52 - rng.uniform(0, 0.5, 2000), 0), "T": 52.0})
+    with pytest.warns(ConvergenceWarning, match="drop-out cannot be estimated"):
+        model = BetaGeo().fit(histories)
+    assert not model.converged_
 
 
 # --------------------------------------------------------------------------- CLV
