@@ -11,12 +11,12 @@ Two ways to put a value on an account's future:
   (frequency, recency, age ``T`` and mean spend), :class:`BetaGeo` (the BG/NBD model of
   Fader, Hardie & Lee 2005) predicts how many purchases each account will still make and
   the probability it is still "alive", :class:`GammaGamma` predicts what each purchase
-  will be worth, and :func:`clv` discounts the product to a value.
+  will be worth, and :func:`customer_lifetime_value` discounts the product to a value.
 
 Time units are always explicit: :func:`rfm_summary` states the unit of its durations
 (days or weeks of 7 days, or calendar months when purchases are counted per month), the
-models' times are in that unit, and :func:`clv` takes the length of the discount rate's
-period in that unit. There is no hidden 30-day month anywhere.
+models' times are in that unit, and :func:`customer_lifetime_value` takes the length of
+the discount rate's period in that unit. There is no hidden 30-day month anywhere.
 
 References
 ----------
@@ -49,9 +49,9 @@ __all__ = [
     "BetaGeo",
     "ConvergenceWarning",
     "GammaGamma",
-    "clv",
     "clv_finite",
     "clv_margin_multiple",
+    "customer_lifetime_value",
     "rfm_summary",
     "simulate_bg_nbd",
 ]
@@ -1224,7 +1224,7 @@ def _expected_average_value(params, x, m):
 # --------------------------------------------------------------------------- CLV from the models
 
 
-def clv(beta_geo, gamma_gamma, summary, horizon, *, discount_rate, rate_period, margin=1.0, step=1.0):
+def customer_lifetime_value(beta_geo, gamma_gamma, summary, horizon, *, discount_rate, rate_period, margin=1.0, step=1.0):
     """Discounted value of each account's expected purchases over a horizon (BG/NBD × Gamma-Gamma).
 
     .. math:: \\mathrm{CLV} = \\text{margin}\\cdot E[Z \\mid x, \\bar z]\\cdot
@@ -1290,8 +1290,8 @@ def clv(beta_geo, gamma_gamma, summary, horizon, *, discount_rate, rate_period, 
         raise ParameterError("step and rate_period must be longer than 0.")
     _, discount = _check_rates(0.0, discount_rate)
     margin = _check_margin(margin)
-    x, tx, T = _bgnbd_inputs(summary, "clv")
-    (m,) = _summary_columns(summary, ["monetary_value"], "clv")
+    x, tx, T = _bgnbd_inputs(summary, "customer_lifetime_value")
+    (m,) = _summary_columns(summary, ["monetary_value"], "customer_lifetime_value")
     value_per_purchase = _expected_average_value(gamma_gamma.params_, x, m)
 
     n_steps = max(int(math.ceil(horizon / step - 1e-9)), 1 if horizon > 0 else 0)

@@ -16,7 +16,7 @@ from kamlab.clv import (
     GammaGamma,
     _bgnbd_log_likelihood,
     _BGNBDData,
-    clv,
+    customer_lifetime_value,
     clv_finite,
     clv_margin_multiple,
     rfm_summary,
@@ -498,31 +498,31 @@ def test_finite_clv_sums_and_converges_to_the_margin_multiple():
 
 def test_model_clv_without_discounting_is_value_times_purchases(bgnbd, cdnow_summary):
     gamma_gamma = GammaGamma().fit(cdnow_summary)
-    values = clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0)
+    values = customer_lifetime_value(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0)
     expected = gamma_gamma.conditional_expected_average_profit(cdnow_summary) * bgnbd.expected_purchases(
         52, cdnow_summary
     )
     np.testing.assert_allclose(values, expected, rtol=1e-10)
     assert values.name == "clv"
-    half = clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0, margin=0.5)
+    half = customer_lifetime_value(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.0, rate_period=1.0, margin=0.5)
     np.testing.assert_allclose(half, 0.5 * values, rtol=1e-12)
 
 
 def test_model_clv_discounting(bgnbd, cdnow_summary):
     gamma_gamma = GammaGamma().fit(cdnow_summary)
     sample = cdnow_summary.iloc[:300]
-    plain = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.0, rate_period=52)
-    annual = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52)
+    plain = customer_lifetime_value(bgnbd, gamma_gamma, sample, 104, discount_rate=0.0, rate_period=52)
+    annual = customer_lifetime_value(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52)
     assert (annual < plain).all() and (annual > plain / 1.1**2).all()
     # an annual rate over 52 weeks is the same as the equivalent weekly rate over 1 week
-    weekly = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=1.1 ** (1 / 52) - 1, rate_period=1)
+    weekly = customer_lifetime_value(bgnbd, gamma_gamma, sample, 104, discount_rate=1.1 ** (1 / 52) - 1, rate_period=1)
     np.testing.assert_allclose(annual, weekly, rtol=1e-12)
     # finer steps converge (to the continuously discounted value)
-    fine = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.25)
-    finer = clv(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.125)
+    fine = customer_lifetime_value(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.25)
+    finer = customer_lifetime_value(bgnbd, gamma_gamma, sample, 104, discount_rate=0.1, rate_period=52, step=0.125)
     assert np.max(np.abs(finer - fine) / fine) < np.max(np.abs(fine - annual) / annual)
     # a horizon that is not a multiple of the step ends with a shorter step
-    odd = clv(bgnbd, gamma_gamma, sample, 10.5, discount_rate=0.0, rate_period=52)
+    odd = customer_lifetime_value(bgnbd, gamma_gamma, sample, 10.5, discount_rate=0.0, rate_period=52)
     np.testing.assert_allclose(
         odd, gamma_gamma.conditional_expected_average_profit(sample) * bgnbd.expected_purchases(10.5, sample)
     )
@@ -624,15 +624,15 @@ def test_clv_errors(bgnbd, cdnow_summary):
     with pytest.raises(ParameterError, match="whole number"):
         clv_finite(100, 0.5, 0.1, 2.5)
     with pytest.raises(ParameterError, match="horizon"):
-        clv(bgnbd, gamma_gamma, cdnow_summary, -1, discount_rate=0.1, rate_period=52)
+        customer_lifetime_value(bgnbd, gamma_gamma, cdnow_summary, -1, discount_rate=0.1, rate_period=52)
     with pytest.raises(ParameterError, match="longer than 0"):
-        clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=0)
+        customer_lifetime_value(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=0)
     with pytest.raises(TypeError):
-        clv(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1)  # the rate's period must be stated
+        customer_lifetime_value(bgnbd, gamma_gamma, cdnow_summary, 52, discount_rate=0.1)  # the rate's period must be stated
     with pytest.raises(ParameterError, match="not fitted"):
-        clv(BetaGeo(), gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
+        customer_lifetime_value(BetaGeo(), gamma_gamma, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
     with pytest.raises(ParameterError, match="GammaGamma"):
-        clv(bgnbd, bgnbd, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
+        customer_lifetime_value(bgnbd, bgnbd, cdnow_summary, 52, discount_rate=0.1, rate_period=52)
     with pytest.raises(ParameterError, match="single time"):
         bgnbd.expected_purchases([1, 2], cdnow_summary)
     with pytest.raises(ParameterError, match="n_customers"):
