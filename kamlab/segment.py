@@ -608,6 +608,10 @@ def _min_segment_size(min_segment_size, n_samples):
 def _fit_clustering(Z, k, *, method, n_init, covariance_type, min_segment_size, minibatch, random_state):
     """Fit one clustering of the preprocessed matrix Z; return the model and its raw labels."""
     n_samples = Z.shape[0]
+    if n_init == "auto":
+        # k-means: a few restarts guard against a poor local optimum; a Gaussian mixture already starts from
+        # a k-means solution, so one run is enough (scikit-learn's default)
+        n_init = {"kmeans": 4, "gmm": 1}.get(method, 1)
     if method == "kmeans":
         if _use_minibatch(minibatch, n_samples):
             from sklearn.cluster import MiniBatchKMeans
@@ -829,8 +833,8 @@ def _check_sweep_params(method, criterion, n_init):
     _check_choice("criterion", criterion, _CRITERIA)
     if criterion == "bic" and method != "gmm":
         raise ParameterError("criterion='bic' needs method='gmm' (only a Gaussian mixture has a likelihood).")
-    if isinstance(n_init, bool) or not isinstance(n_init, numbers.Integral) or n_init < 1:
-        raise ParameterError(f"n_init must be a positive integer; got {n_init!r}.")
+    if n_init != "auto" and (isinstance(n_init, bool) or not isinstance(n_init, numbers.Integral) or n_init < 1):
+        raise ParameterError(f"n_init must be a positive integer or 'auto'; got {n_init!r}.")
 
 
 def select_k(
@@ -843,7 +847,7 @@ def select_k(
     log_features="auto",
     scaler="standard",
     sample_size=10_000,
-    n_init=4,
+    n_init="auto",
     covariance_type="full",
     minibatch="auto",
     random_state=None,
@@ -891,8 +895,10 @@ def select_k(
         The preprocessing, as in :class:`AccountSegmenter`.
     sample_size : int, default=10_000
         Largest number of accounts the silhouette is computed on.
-    n_init : int, default=4
-        Runs with different starting points per k (k-means, Gaussian mixture); the best is kept.
+    n_init : int or "auto", default="auto"
+        Runs with different starting points per k (k-means, Gaussian mixture); the best
+        is kept. ``"auto"``: 4 for k-means, 1 for the Gaussian mixture (it starts from
+        a k-means solution).
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
         Covariance of the Gaussian mixture.
     minibatch : bool or "auto", default="auto"
@@ -1006,8 +1012,10 @@ class AccountSegmenter(ClusterMixin, BaseEstimator):
         The k to try with ``n_segments="auto"``: ``(smallest, largest)``, both included.
     criterion : str, default="silhouette"
         How ``"auto"`` chooses k, see :func:`select_k`.
-    n_init : int, default=4
-        Runs with different starting points (k-means, Gaussian mixture); the best is kept.
+    n_init : int or "auto", default="auto"
+        Runs with different starting points (k-means, Gaussian mixture); the best is
+        kept. ``"auto"``: 4 for k-means, 1 for the Gaussian mixture (it starts from a
+        k-means solution).
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
         Covariance of the Gaussian mixture.
     min_segment_size : int, optional
@@ -1083,7 +1091,7 @@ class AccountSegmenter(ClusterMixin, BaseEstimator):
         n_segments="auto",
         k_range=(2, 10),
         criterion="silhouette",
-        n_init=4,
+        n_init="auto",
         covariance_type="full",
         min_segment_size=None,
         minibatch="auto",
