@@ -314,6 +314,15 @@ def rfm_summary(
     --------
     BetaGeo, GammaGamma : the models fitted on this table.
 
+    Notes
+    -----
+    The same table as ``lifetimes.utils.summary_data_from_transaction_data(lines,
+    "account_id", "date", monetary_value_col="revenue", observation_period_end=end,
+    freq="D", freq_multiplier=7)`` for weeks of 7 days (and ``freq="W"`` there for
+    ``merge="period"`` here), except for credit notes: ``lifetimes`` counts a day whose
+    lines net to less than 0 as a purchase. The CDNOW summaries published with Fader,
+    Hardie & Lee (2005) are ``rfm_summary(lines, "1997-09-30", "W")`` of the CDNOW sample.
+
     Examples
     --------
     Account A buys on 1 January, twice on 8 January and on 22 January; B buys first on 1
