@@ -251,7 +251,7 @@ def pareto_chart(result, *, max_accounts=None, kind="auto", annotate=True, ax=No
         if by == "value":
             twin.axhline(t * 100, color="0.35", linestyle="--", linewidth=1)
             twin.annotate(_decimal(f"{t * 100:g} %"), (1, t * 100), xycoords=("axes fraction", "data"),
-                          xytext=(-3, 2), textcoords="offset points", ha="right", va="bottom",
+                          xytext=(-3, -2), textcoords="offset points", ha="right", va="top",
                           fontsize="x-small", color="0.35")
         else:
             n_all = int(result["rank"].notna().sum())
@@ -306,8 +306,10 @@ def lorenz_curve(data=None, *, value="revenue", ax=None, **kwargs):
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default: the current Axes.
     **kwargs
-        Passed to :meth:`~matplotlib.axes.Axes.plot` for the curve (e.g. ``color``,
-        ``label``). Call it again on the same Axes to compare two values or two companies.
+        Passed to :meth:`~matplotlib.axes.Axes.plot` for the curve (e.g. ``color``). A
+        ``label`` names the curve in the legend; the Gini coefficient is added to it
+        (default label: the value's name). Call it again on the same Axes to compare two
+        values or two companies.
 
     Returns
     -------
@@ -333,7 +335,8 @@ def lorenz_curve(data=None, *, value="revenue", ax=None, **kwargs):
     ax = _axes(ax)
     x = result.lorenz["share_of_accounts"].to_numpy() * 100
     y = result.lorenz["share_of_value"].to_numpy() * 100
-    kwargs.setdefault("label", f"{label(value)} (Gini {_decimal(f'{result.gini:.2f}')})")
+    gini = f"Gini {_decimal(f'{result.gini:.2f}')}"
+    kwargs["label"] = f"{kwargs['label']} ({gini})" if kwargs.get("label") else f"{label(value)} ({gini})"
     line = ax.plot(x, y, **kwargs)[0]
     ax.fill_between(x, x, y, color=line.get_color(), alpha=0.12, linewidth=0)
     if not any(other.get_gid() == "kamlab-equality" for other in ax.lines):  # once, when called again

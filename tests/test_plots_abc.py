@@ -172,6 +172,12 @@ def test_lorenz_curve_on_the_case_company_twice_on_one_axes(case_tables, ax):
     assert legend[2] == f"CM I (Gini {concentration(table, value='db1').gini:.2f})"
 
 
+def test_lorenz_curve_own_label_keeps_the_gini(ax):
+    lorenz_curve([1.0, 1.0, 2.0], ax=ax, label="Shop", color="C5")
+    assert ax.get_legend().get_texts()[0].get_text() == "Shop (Gini 0.17)"  # (−2·1 + 0·1 + 2·2) / (3·4)
+    assert ax.lines[0].get_color() == "C5"
+
+
 def test_lorenz_curve_errors():
     with pytest.raises(kamlab.ParameterError, match="needs data"):
         lorenz_curve()
