@@ -703,9 +703,57 @@ def _kneedle(ks, inertia):
     return int(ks[best])
 
 
+def _silhouettes(Z, label_sets):
+    """The mean silhouette of each labelling of the same points, with one pass over the pairwise distances.
+
+    ``sklearn.metrics.silhouette_score`` computes all n² distances again for every k.
+    Here each block of distances is computed once and multiplied by the one-hot
+    membership matrices of all labellings together, giving every point's summed
+    distance to every segment of every k. The silhouette of a point is (b − a) / max(a, b),
+    with a its mean distance to the other members of its segment and b its mean
+    distance to the nearest other segment; 0 for a point alone in its segment.
+    Labellings with fewer than 2 or more than n − 1 segments get NaN.
+    """
+    n = Z.shape[0]
+    inverses, offsets = [], [0]
+    for labels in label_sets:
+        _, inverse = np.unique(labels, return_inverse=True)
+        inverses.append(inverse)
+        offsets.append(offsets[-1] + int(inverse.max()) + 1)
+    membership = np.zeros((n, offsets[-1]))
+    for inverse, offset in zip(inverses, offsets):
+        membership[np.arange(n), offset + inverse] = 1.0
+    sums = np.empty((n, offsets[-1]))
+    squared = np.einsum("ij,ij->i", Z, Z)
+    step = max(1, 2**23 // n)  # about 64 MB of distances at a time
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        block = squared[start:stop, None] + squared[None, :] - 2.0 * (Z[start:stop] @ Z.T)
+        np.maximum(block, 0.0, out=block)
+        block[np.arange(stop - start), np.arange(start, stop)] = 0.0  # exactly 0 to itself
+        sums[start:stop] = np.sqrt(block, out=block) @ membership
+    scores = []
+    rows = np.arange(n)
+    for inverse, low, high in zip(inverses, offsets[:-1], offsets[1:]):
+        counts = np.bincount(inverse).astype(float)
+        if not 2 <= len(counts) <= n - 1:
+            scores.append(np.nan)
+            continue
+        to_segment = sums[:, low:high]
+        own_size = counts[inverse]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = to_segment[rows, inverse] / (own_size - 1)
+            means = to_segment / counts
+            means[rows, inverse] = np.inf
+            b = means.min(axis=1)
+            silhouette = np.where(own_size > 1, (b - a) / np.maximum(a, b), 0.0)
+        scores.append(float(np.nan_to_num(silhouette).mean()))
+    return scores
+
+
 def _sweep(Z, ks, *, method, sample_size, n_init, covariance_type, minibatch, random_state, progress):
     """Fit every k; return the table of indices and the fitted models (k -> (model, raw labels))."""
-    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
     from tqdm.auto import tqdm
 
     n_samples = Z.shape[0]
@@ -727,8 +775,9 @@ def _sweep(Z, ks, *, method, sample_size, n_init, covariance_type, minibatch, ra
 
         ward_tree = ward(Z)  # one tree, cut at every k (what AgglomerativeClustering does for each k)
     rows, models = [], {}
-    bar = tqdm(ks, desc=f"select_k ({method}, {n_samples:,} accounts)", disable=not progress, delay=1.0, leave=False)
-    for k in bar:
+    bar = tqdm(total=len(ks) + 1, desc=f"select_k ({method}, {n_samples:,} accounts)", disable=not progress,
+               delay=1.0, leave=False)
+    for k in ks:
         if ward_tree is not None:
             from scipy.cluster.hierarchy import fcluster
 
@@ -741,19 +790,18 @@ def _sweep(Z, ks, *, method, sample_size, n_init, covariance_type, minibatch, ra
         models[k] = (model, raw)
         n_found = len(np.unique(raw))
         row = {"k": k, "inertia": _inertia(Z, raw)}
-        sample_labels = raw[sample]
-        if 2 <= len(np.unique(sample_labels)) <= len(sample) - 1:
-            row["silhouette"] = float(silhouette_score(Z[sample], sample_labels))
-        else:
-            row["silhouette"] = np.nan
         valid = 2 <= n_found <= n_samples - 1
         row["calinski_harabasz"] = float(calinski_harabasz_score(Z, raw)) if valid else np.nan
         row["davies_bouldin"] = float(davies_bouldin_score(Z, raw)) if valid else np.nan
         if method == "gmm":
             row["bic"] = float(model.bic(Z))
         rows.append(row)
+        bar.update()
+    silhouettes = _silhouettes(Z[sample], [models[k][1][sample] for k in ks])
+    bar.update()
     bar.close()
     table = pd.DataFrame(rows).set_index("k")
+    table.insert(1, "silhouette", silhouettes)
     elbow = _kneedle(table.index.to_list(), table["inertia"].to_numpy())
     table.insert(1, "elbow", table.index == elbow)
     table.attrs["silhouette_sample"] = int(len(sample))

@@ -587,3 +587,18 @@ def test_wholesale_two_segments_recover_the_sales_channels(scaler, method, at_le
     agreement = _channel_agreement(segmenter.labels_, clients["channel"])
     print(f"Wholesale, log1p + {scaler} scaling, {method}: {agreement:.3f} of clients in their channel's segment")
     assert agreement >= at_least
+
+
+def test_one_pass_silhouettes_equal_scikit_learns():
+    from sklearn.metrics import silhouette_score
+
+    from kamlab.segment import _silhouettes
+
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(300, 4))
+    Z[1] = Z[0]  # a duplicate point: distance 0
+    label_sets = [np.r_[np.arange(k), rng.integers(0, k, 300 - k)] for k in (2, 3, 7)]
+    label_sets.append(np.r_[0, 1, np.full(298, 2)])  # two segments of one account (silhouette 0 there)
+    expected = [silhouette_score(Z, labels) for labels in label_sets]
+    assert _silhouettes(Z, label_sets) == pytest.approx(expected, abs=1e-12)
+    assert np.isnan(_silhouettes(Z, [np.zeros(300, dtype=int)])[0])  # one segment: undefined
