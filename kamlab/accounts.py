@@ -61,7 +61,9 @@ def accounts_from_transactions(
         One row per account, sorted by ``account_id``, with the columns
 
         - ``account_id``
-        - ``revenue``: sum of all lines, credit notes included (net revenue).
+        - ``revenue``: sum of all lines, credit notes included (net revenue). Sums within
+          a millionth of 0 (purchases cancelled by credit notes, up to floating-point
+          rounding) are exactly 0.
         - ``cost``, ``contribution_margin`` (revenue − cost) and ``margin_rate``
           (contribution margin / revenue, NaN unless revenue > 0): only when the lines
           have a ``cost`` column.
@@ -213,6 +215,11 @@ def accounts_from_transactions(
 
 def _finish(table, as_of_day, n_after, has_cost, has_offering):
     table = table.reset_index(drop=True)
+    # Purchases and credit notes that cancel each other leave floating-point dust (±1e-13) in the
+    # sums; a millionth of a currency unit is no money, so such sums are set to exactly 0.
+    for col in ("revenue", "cost", "revenue_last_12m", "revenue_prev_12m"):
+        if col in table:
+            table[col] = table[col].mask(table[col].abs() < 1e-6, 0.0)
     table["account_id"] = table["account_id"].astype("str")
     for col in ("orders", "credit_notes", "lines", "active_months") + (("n_offerings",) if has_offering else ()):
         table[col] = table[col].astype("int64")

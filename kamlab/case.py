@@ -379,11 +379,13 @@ class Case:
         for column in ["orders", "credit_notes", "lines", "active_months", "n_offerings"]:
             table[column] = table[column].fillna(0).astype("int64")
         table = table.sort_values("account_id", ignore_index=True)
+        attrs = {"year": year, "as_of": pd.Timestamp(as_of).normalize()}
         if cascade:
             levels = contribution_cascade(table)
             extra = [c for c in levels.columns if c not in table.columns]
             table = pd.concat([table, levels[extra]], axis=1)
-        table.attrs = {"year": year, "as_of": pd.Timestamp(as_of).normalize()}
+            attrs["levels"] = levels.attrs["levels"]
+        table.attrs = attrs
         return table
 
     def __repr__(self):

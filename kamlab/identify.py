@@ -260,7 +260,9 @@ def abc_summary(result):
     -------
     pandas.DataFrame
         Indexed by class (the :data:`NO_SHARE` group included when it has accounts), with
-        the columns ``accounts``, ``share_of_accounts`` (of all accounts), ``value``,
+        the columns ``accounts``, ``share_of_accounts`` (of all accounts),
+        ``share_of_ranked`` (of the accounts with a positive value, the ones ranked into
+        classes: what ``by="count"`` thresholds refer to; NaN for the no-share group), ``value``,
         ``share_of_value`` (of the positive total; NaN for the no-share group) and
         ``smallest`` (the smallest value in the class).
     """
@@ -276,15 +278,17 @@ def abc_summary(result):
         }
     )
     summary["share_of_accounts"] = summary["accounts"] / max(len(result), 1)
+    n_ranked = len(result) - result.attrs.get("n_no_share", 0)
+    summary["share_of_ranked"] = summary["accounts"] / n_ranked if n_ranked else np.nan
     total = result.attrs.get("total", 0.0)
     summary["share_of_value"] = summary["value"] / total if total else np.nan
     if NO_SHARE in summary.index:
-        summary.loc[NO_SHARE, "share_of_value"] = np.nan
+        summary.loc[NO_SHARE, ["share_of_value", "share_of_ranked"]] = np.nan
         if summary.loc[NO_SHARE, "accounts"] == 0:
             summary = summary.drop(index=NO_SHARE)
     summary.index = summary.index.astype(str)
     summary.index.name = "abc"
-    return summary[["accounts", "share_of_accounts", "value", "share_of_value", "smallest"]]
+    return summary[["accounts", "share_of_accounts", "share_of_ranked", "value", "share_of_value", "smallest"]]
 
 
 def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="account_id"):

@@ -225,3 +225,14 @@ def test_online_retail_refused_clearly_then_grouped_with_exactly_the_file_totals
     assert worst < Decimal("0.000001")
     assert all(table.loc[c, "lines"] == n for c, n in n_lines.items())
     assert table.loc["12346", "revenue"] == 0.0  # bought 74,215 and returned them all
+
+
+def test_cancelled_purchases_sum_to_exactly_zero():
+    frame = pd.DataFrame({
+        "account_id": ["A"] * 4,
+        "invoice_id": ["R1", "R1", "R1", "G1"],
+        "date": pd.to_datetime(["2024-01-01"] * 3 + ["2024-01-05"]),
+        "revenue": [0.1, 0.2, 0.3, -0.6],  # 0.1 + 0.2 + 0.3 - 0.6 is 1.1e-16 in floating point
+    })
+    table = kamlab.accounts_from_transactions(frame)
+    assert table.loc[0, "revenue"] == 0.0 and table.loc[0, "revenue_last_12m"] == 0.0

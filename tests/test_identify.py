@@ -325,3 +325,13 @@ def test_case_account_tables_add_up_to_the_case_data():
         assert accounts["db4"].sum() == pytest.approx(expected_db4)
     with pytest.raises(kamlab.ParameterError, match="years"):
         case.account_table(1999)
+
+
+def test_summary_share_of_ranked_accounts_matches_by_count_thresholds():
+    # 10 positive accounts and 2 with nothing: by="count" 20 % means 2 of the 10 ranked accounts
+    result = abc_analysis(table([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0]), thresholds=(0.2, 0.5), by="count")
+    summary = abc_summary(result)
+    assert summary.loc["A", "accounts"] == 2
+    assert summary.loc["A", "share_of_ranked"] == pytest.approx(0.2)
+    assert summary.loc["A", "share_of_accounts"] == pytest.approx(2 / 12)
+    assert math.isnan(summary.loc[NO_SHARE, "share_of_ranked"])
