@@ -1,0 +1,131 @@
+"""Exercises of notebook ``04_portfolio``.
+
+The right answers are computed with kamlab (:class:`~kamlab.ScoringModel`,
+:func:`~kamlab.portfolio`, :func:`~kamlab.weight_sensitivity`,
+:func:`~kamlab.abc_analysis`, :func:`~kamlab.select_key_accounts`) on the case
+company's accounts with revenue in 2025 and the notebook's weights below;
+``tests/test_course_chapter04.py`` computes them again with plain numpy and loops.
+"""
+
+from functools import cache
+
+from ..exercises import Exercise
+
+__all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4"]
+
+#: The weights of the worked example and of the notebook's attractiveness model.
+WORKED_EXAMPLE_WEIGHTS = {
+    "growth_potential": 0.25,
+    "cooperation_potential": 0.30,
+    "price_enforcement": 0.20,
+    "reference_value": 0.15,
+    "solvency": 0.10,
+}
+ATTRACTIVENESS_WEIGHTS = dict(WORKED_EXAMPLE_WEIGHTS)
+#: The weights of the notebook's supplier-position model.
+POSITION_WEIGHTS = {"satisfaction": 0.40, "relationship_level": 0.25, "service_quality": 0.20, "proximity": 0.15}
+#: Customer C of exercise 1: its five ratings in the order of the weights.
+CUSTOMER_C = {"growth_potential": 7, "cooperation_potential": 4, "price_enforcement": 9, "reference_value": 5,
+              "solvency": 8}
+
+
+def _models():
+    from ..portfolio_analysis import ScoringModel
+
+    return ScoringModel(ATTRACTIVENESS_WEIGHTS), ScoringModel(POSITION_WEIGHTS)
+
+
+@cache
+def _rated():
+    """The accounts with revenue in 2025 and their ratings (the notebook's ``rated``)."""
+    from ..case import load_case
+
+    case = load_case()
+    table = case.account_table(2025)
+    return table[table["revenue"] > 0].merge(case.ratings, on="account_id", how="left")
+
+
+@cache
+def _placed():
+    from ..portfolio_analysis import portfolio
+
+    attractiveness, position = _models()
+    scored = _rated().copy()
+    scored["attractiveness"] = attractiveness.score(scored)["total"]
+    scored["supplier_position"] = position.score(scored)["total"]
+    return portfolio(scored, size="revenue")
+
+
+def _customer_c():
+    import pandas as pd
+
+    from ..portfolio_analysis import ScoringModel
+
+    return float(ScoringModel(WORKED_EXAMPLE_WEIGHTS).score(pd.DataFrame([CUSTOMER_C]))["total"].iloc[0])
+
+
+def _n_strategic():
+    return int((_placed()["quadrant"] == "Strategic").sum())
+
+
+def _n_flips():
+    from ..portfolio_analysis import weight_sensitivity
+
+    return int(weight_sensitivity(_rated(), *_models(), delta=0.2, method="oat")["flips"].sum())
+
+
+def _n_develop():
+    from ..identify import abc_analysis
+    from ..portfolio_analysis import select_key_accounts
+
+    classes = abc_analysis(_placed(), value="revenue", thresholds=(0.8, 0.95), rule="cover")
+    pool = select_key_accounts(classes, potential="growth_potential", max_accounts=len(classes))
+    return int((pool["priority"] == 2).sum())
+
+
+q1 = Exercise(
+    "Attractiveness of customer C (ratings 7, 4, 9, 5, 8) with the weights 0.25/0.30/0.20/0.15/0.10",
+    expected=_customer_c,
+    hint=(
+        "Multiply each rating by its weight and add up (the Nutzwertanalyse), or score a one-row "
+        "DataFrame with kamlab.ScoringModel(weights).score(...)['total']."
+    ),
+    solution=(
+        "customer_c = pd.DataFrame([{'growth_potential': 7, 'cooperation_potential': 4, "
+        "'price_enforcement': 9, 'reference_value': 5, 'solvency': 8}])\n"
+        "score_c = kamlab.ScoringModel(worked_weights).score(customer_c)['total'].iloc[0]   # 6.30"
+    ),
+)
+
+q2 = Exercise(
+    "How many of the 2025 accounts are in the Strategic quadrant?",
+    expected=_n_strategic,
+    hint="The matrix table `placed` has a column 'quadrant'; compare it with 'Strategic' and add up the True values.",
+    solution="n_strategic = int((placed['quadrant'] == 'Strategic').sum())",
+)
+
+q3 = Exercise(
+    "How many accounts change quadrant when one weight at a time moves by ±20 %?",
+    expected=_n_flips,
+    hint=(
+        "kamlab.weight_sensitivity(rated, attractiveness, position, delta=0.2) gives one row per account; "
+        "its column 'flips' is True for the accounts that change quadrant in at least one scenario."
+    ),
+    solution=(
+        "oat = kamlab.weight_sensitivity(rated, attractiveness, position, delta=0.2, method='oat')\n"
+        "n_flips = int(oat['flips'].sum())"
+    ),
+)
+
+q4 = Exercise(
+    "How many accounts meet rule 2 (A account, attractive, but our position is weak)?",
+    expected=_n_develop,
+    hint=(
+        "Call kamlab.select_key_accounts without the cap (max_accounts=len(classes)) and count the rows "
+        "with priority 2 — or count the A accounts in the Star quadrant."
+    ),
+    solution=(
+        "pool = kamlab.select_key_accounts(classes, potential='growth_potential', max_accounts=len(classes))\n"
+        "n_develop = int((pool['priority'] == 2).sum())"
+    ),
+)

@@ -1,0 +1,123 @@
+"""Notebook 04_portfolio: its exercises' answers, recomputed without kamlab's analysis functions.
+
+The 2025 revenue comes straight from the invoice lines, the scores from numpy dot products,
+the quadrants from medians, the sensitivity from a loop over the weights, the ABC classes
+from a running sum. The notebook's weights are read from its code and compared with the
+exercise module's, so the two cannot drift apart.
+"""
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kamlab
+from kamlab.course import chapter04
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_portfolio.ipynb"
+TOL = 1e-9  # kamlab's rule: an account on the split (within rounding) counts as high
+
+
+@pytest.fixture(scope="module")
+def rated():
+    case = kamlab.load_case()
+    lines = case.transactions
+    revenue = lines[lines["date"].dt.year == 2025].groupby("account_id", observed=True)["revenue"].sum()
+    revenue = revenue[revenue > 0]
+    ratings = case.ratings.set_index("account_id").loc[revenue.index]
+    return ratings.assign(revenue=revenue)
+
+
+def _totals(rated, weights):
+    w = np.array(list(weights.values()), dtype=float)
+    return rated[list(weights)].to_numpy(dtype=float) @ (w / w.sum())
+
+
+def _quadrant_codes(attractiveness, position):
+    attractive = attractiveness >= np.median(attractiveness) - TOL
+    strong = position >= np.median(position) - TOL
+    return np.where(attractive, np.where(strong, 0, 1), np.where(strong, 2, 3))
+
+
+def test_q1_customer_c_by_hand():
+    by_hand = 0.25 * 7 + 0.30 * 4 + 0.20 * 9 + 0.15 * 5 + 0.10 * 8  # 1.75 + 1.2 + 1.8 + 0.75 + 0.8
+    assert by_hand == pytest.approx(6.30)
+    assert chapter04.q1.check(6.30).correct and chapter04.q1.check(round(by_hand, 2)).correct
+    assert not chapter04.q1.check(6.7).correct  # customer A of the worked example
+    assert not chapter04.q1.check(sum([7, 4, 9, 5, 8]) / 5).correct  # unweighted mean 6.6
+
+
+def test_q2_strategic_accounts(rated):
+    codes = _quadrant_codes(_totals(rated, chapter04.ATTRACTIVENESS_WEIGHTS), _totals(rated, chapter04.POSITION_WEIGHTS))
+    n_strategic = int((codes == 0).sum())
+    assert 400 < n_strategic < 700 and len(rated) == 1753
+    assert chapter04.q2.check(n_strategic).correct
+    assert not chapter04.q2.check(int((codes == 1).sum())).correct
+    assert not chapter04.q2.check(n_strategic / len(rated)).correct  # a share, not a count
+
+
+def test_q3_one_at_a_time_flips(rated):
+    models = [dict(chapter04.ATTRACTIVENESS_WEIGHTS), dict(chapter04.POSITION_WEIGHTS)]
+    base = _quadrant_codes(_totals(rated, models[0]), _totals(rated, models[1]))
+    flips = np.zeros(len(rated), dtype=bool)
+    scenarios = 0
+    for which in (0, 1):
+        for criterion in models[which]:
+            for factor in (0.8, 1.2):
+                changed = [dict(m) for m in models]
+                changed[which][criterion] *= factor
+                codes = _quadrant_codes(_totals(rated, changed[0]), _totals(rated, changed[1]))
+                flips |= codes != base
+                scenarios += 1
+    assert scenarios == 2 * (5 + 4)
+    n_flips = int(flips.sum())
+    assert 0 < n_flips < len(rated) / 4
+    assert chapter04.q3.check(n_flips).correct
+    assert not chapter04.q3.check(n_flips + 1).correct
+
+
+def test_q4_a_accounts_in_the_star_quadrant(rated):
+    table = rated.reset_index().sort_values(["revenue", "account_id"], ascending=[False, True], ignore_index=True)
+    is_a, running, total = [], 0.0, table["revenue"].sum()
+    for value in table["revenue"]:  # cover rule: A while the share before the account is below 80 %
+        is_a.append(running / total < 0.8 - 1e-12)
+        running += value
+    table["is_a"] = is_a
+    attractiveness = _totals(table.set_index("account_id"), chapter04.ATTRACTIVENESS_WEIGHTS)
+    position = _totals(table.set_index("account_id"), chapter04.POSITION_WEIGHTS)
+    codes = _quadrant_codes(attractiveness, position)
+    n_develop = int((table["is_a"].to_numpy() & (codes == 1)).sum())
+    assert chapter04.q4.check(n_develop).correct
+    assert not chapter04.q4.check(int((table["is_a"].to_numpy() & (codes == 0)).sum())).correct
+
+
+def _assigned_literals(source):
+    """Dict literals assigned to names in a cell's code: {name: value}."""
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = ast.literal_eval(node.value)
+    return found
+
+
+def test_the_notebook_uses_the_exercises_weights():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    assigned = {}
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            if not source.lstrip().startswith("%"):
+                assigned.update(_assigned_literals(source))
+    assert assigned["worked_weights"] == chapter04.WORKED_EXAMPLE_WEIGHTS == chapter04.ATTRACTIVENESS_WEIGHTS
+    assert assigned["position_weights"] == chapter04.POSITION_WEIGHTS
+    assert sum(chapter04.POSITION_WEIGHTS.values()) == pytest.approx(1.0)
+
+
+def test_exercises_answer_none_kindly():
+    for exercise in (chapter04.q1, chapter04.q2, chapter04.q3, chapter04.q4):
+        result = exercise.check(None)
+        assert not result.correct and not result.answered
