@@ -352,7 +352,8 @@ def sensitivity_chart(sensitivity, *, value="attractiveness", accounts=None, top
     """How far each account's score (or rank) moves when the weights move.
 
     One line per account from the lowest to the highest value over the weight scenarios
-    of :func:`kamlab.weight_sensitivity`, a dot at the value with the base weights.
+    of :func:`kamlab.weight_sensitivity` (its range), a dot at the value with the base
+    weights.
     Accounts that change quadrant in at least one scenario are drawn in red and named
     with the quadrants they move to. This teaches the two things a decision needs: how
     wide the uncertainty from subjective weights is, and whether it matters (an interval
@@ -417,7 +418,14 @@ def sensitivity_chart(sensitivity, *, value="attractiveness", accounts=None, top
                             va="center", fontsize=7, color=_FLIP_COLOR, gid="moves-to")
     ax.set_yticks(positions, [str(a) for a in shown.index])
     ax.set_ylim(len(shown) - 0.5, -0.5)
-    ax.set_xlabel(label("rank_range") if value == "rank" else f"{label(value)}: {label('weight_range')}")
+    if len(shown):
+        ends = [*shown[low].to_numpy(dtype=float), *shown[high].to_numpy(dtype=float)]
+        ends += [float(split)] if split is not None else []
+        lowest, highest = min(ends), max(ends)
+        span = (highest - lowest) or 1.0
+        room = 0.3 if annotate and flips.any() else 0.05  # room on the right for "→ quadrant"
+        ax.set_xlim(lowest - 0.05 * span, highest + room * span)
+    ax.set_xlabel(label("rank_range") if value == "rank" else label(value))
     from matplotlib.lines import Line2D
 
     handles = [
@@ -425,5 +433,6 @@ def sensitivity_chart(sensitivity, *, value="attractiveness", accounts=None, top
         Line2D([], [], color=_STABLE_COLOR, linewidth=3, label=label("keeps_quadrant")),
         Line2D([], [], marker="o", linestyle="", color="white", markeredgecolor="black", label=label("base_weights")),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    ax.legend(handles=handles, title=label("weight_range"), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              frameon=False, fontsize=8, title_fontsize=8, alignment="left")
     return ax

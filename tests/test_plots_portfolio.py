@@ -241,6 +241,8 @@ def test_intervals_go_from_min_to_max_with_the_base_as_a_dot(sensitivity):
     assert colors[1] != colors[0] and colors[0] == colors[2]
     assert [t.get_text() for t in ax.texts if t.get_gid() == "moves-to"] == ["→ Status"]
     assert [line.get_xdata()[0] for line in ax.lines if line.get_gid() == "split"] == [5.5]
+    # room for the names of the quadrants on the right: the axis ends beyond the highest value
+    assert ax.get_xlim()[1] > table["attractiveness_max"].max() + 0.2 * (9.0 - 1.5)
 
 
 def test_rank_and_position_intervals(sensitivity):
@@ -260,7 +262,8 @@ def test_rank_and_position_intervals(sensitivity):
 def test_sensitivity_chart_in_german_and_errors(sensitivity):
     with kamlab.language("de"):
         ax = sensitivity_chart(sensitivity)
-    assert ax.get_xlabel().startswith("Kundenattraktivität")
+    assert ax.get_xlabel() == "Kundenattraktivität"
+    assert ax.get_legend().get_title().get_text() == "Spannweite über die Gewichtsszenarien"
     assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "Wechselt den Quadranten"
     with pytest.raises(kamlab.ParameterError, match="value must be one of"):
         sensitivity_chart(sensitivity, value="total")
