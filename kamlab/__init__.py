@@ -56,7 +56,8 @@ _LAZY = {
     "check_setup": "kamlab.setup_check",
 }
 _SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "identify", "widgets", "plots", "course",
-               "potential", "portfolio_analysis"}
+               "potential", "portfolio_analysis", "plots_portfolio", "widgets_portfolio", "clv", "segment",
+               "setup_check", "labels", "errors"}
 
 __all__ = [
     "KamlabError",

@@ -291,8 +291,7 @@ def _split_value(series, split, axis):
     return float(split[axis])
 
 
-def portfolio(data, x="supplier_position", y="attractiveness", size=None, split="median", labels="mcdonald", *,
-              id_col="account_id"):
+def portfolio(data, x="supplier_position", y="attractiveness", size=None, split="median", labels="mcdonald"):
     """Place accounts in the attractiveness × supplier-position matrix, with the standard strategies.
 
     Parameters
@@ -408,8 +407,10 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
     delta : float, default=0.2
         Relative change of a weight: ``"oat"`` (one at a time) multiplies each weight in
         turn by 1 − delta and 1 + delta; ``"monte_carlo"`` multiplies every weight by a
-        random factor uniform in [1 − delta, 1 + delta]. Weights are renormalised
-        afterwards so each level still adds up to 1.
+        random factor uniform in [1 − delta, 1 + delta]. The weights moved are the
+        effective criterion weights (group weight × criterion weight), renormalised
+        afterwards so each level adds up to 1 again: in a hierarchical model, moving one
+        criterion therefore also moves its group's weight a little.
     method : {"oat", "monte_carlo"}, default="oat"
     n_samples : int, default=500
         Scenarios drawn by ``"monte_carlo"``.
@@ -426,7 +427,7 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
         best and worst rank, the base ``quadrant``, ``stability`` (share of scenarios that
         keep the base quadrant), ``flips`` (True when any scenario changes the quadrant)
         and ``other_quadrants`` (the quadrants it moves to). ``attrs["scenarios"]`` lists
-        the scenario names.
+        the scenario names, ``attrs["split"]`` the base split (x, y).
     """
     if method not in ("oat", "monte_carlo"):
         raise ParameterError(f"method must be 'oat' or 'monte_carlo', not {method!r}.")
@@ -440,7 +441,7 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
             "attractiveness": att_model.score(data)["total"].to_numpy(),
             "position": pos_model.score(data)["total"].to_numpy(),
         })
-        return portfolio(frame, x="position", y="attractiveness", split=split, labels=labels, id_col=id_col)
+        return portfolio(frame, x="position", y="attractiveness", split=split, labels=labels)
 
     base = place(attractiveness, position)
     scenarios = _scenarios(attractiveness, position, method, delta, n_samples, random_state)
@@ -474,12 +475,14 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
         ", ".join(sorted(set(quadrants[:, j][~same[:, j]]))) for j in range(len(base))
     ]
     out.attrs["scenarios"] = [s.name for s in scenarios]
+    out.attrs["split"] = base.attrs["split"]
+    out.attrs["labels"] = labels
     return out
 
 
 # ----------------------------------------------------------------------------- the key-account list
 def select_key_accounts(data, *, abc="abc", quadrant="quadrant", potential=None, value="revenue",
-                        labels="mcdonald", max_accounts=35, id_col="account_id"):
+                        labels="mcdonald", max_accounts=35, quotas=None, id_col="account_id"):
     """Combine ABC class, portfolio quadrant and (optionally) potential into a short key-account list.
 
     The rules, in order of priority (each account gets the first that applies):
@@ -487,10 +490,14 @@ def select_key_accounts(data, *, abc="abc", quadrant="quadrant", potential=None,
     1. A by value and attractive & strong position: *core key account*.
     2. A by value and attractive but weak position: *key account to develop* (share of wallet).
     3. Attractive and in the top quarter of ``potential`` (when given), not A: *potential key account*.
+       The top quarter is the first ceil(n / 4) of all n accounts ranked by potential
+       (ties by account id), so it is a quarter even when potential is a rating with ties.
     4. A by value but unattractive: *key account under review* (big today, little future).
 
-    Other accounts are not listed. Within a priority, accounts are ordered by ``value``
-    (then potential); the list is cut at ``max_accounts``.
+    Other accounts are not listed. Within a priority, accounts are ordered by ``value``,
+    then potential, then account id. Without ``quotas`` the list is the first
+    ``max_accounts`` in priority order, which on a large customer base can be core
+    accounts only; ``quotas`` reserve room for the other priorities.
 
     Parameters
     ----------
@@ -501,8 +508,12 @@ def select_key_accounts(data, *, abc="abc", quadrant="quadrant", potential=None,
         A column of estimated potential (e.g. headroom); without it rule 3 is skipped.
     labels : str, default="mcdonald"
         The vocabulary the quadrants are in (to know which are attractive and strong).
-    max_accounts : int, default=35
-        The longest list (key-account programmes typically run 15–35 accounts).
+    max_accounts : int or None, default=35
+        The longest list (key-account programmes typically run 15–35 accounts); None for
+        every account that meets a rule.
+    quotas : dict, optional
+        The most accounts each priority may take, e.g. ``{1: 25, 2: 10}``; priorities not
+        named are not limited. The list is then cut at ``max_accounts``.
 
     Returns
     -------
@@ -526,9 +537,13 @@ def select_key_accounts(data, *, abc="abc", quadrant="quadrant", potential=None,
     priority = pd.Series(0, index=data.index)
     reasons = pd.Series("", index=data.index, dtype=object)
     high_potential = pd.Series(False, index=data.index)
+    ids = data[id_col].astype(str) if id_col in data.columns else data.index.to_series().astype(str)
     if potential:
         values = pd.to_numeric(data[potential], errors="coerce")
-        high_potential = values >= values.quantile(0.75)
+        ranking = pd.DataFrame({"potential": values.fillna(-np.inf), "id": ids}).sort_values(
+            ["potential", "id"], ascending=[False, True], kind="mergesort")
+        top = ranking.index[: math.ceil(len(ranking) / 4)]
+        high_potential.loc[top] = True
     rules = [
         (is_a & attractive & strong, "A account in an attractive position where we are strong: core key account"),
         (is_a & attractive & ~strong, "A account, attractive, but our position is weak: develop the share of wallet"),
@@ -539,8 +554,17 @@ def select_key_accounts(data, *, abc="abc", quadrant="quadrant", potential=None,
         take = mask & (priority == 0)
         priority[take] = level
         reasons[take] = text
-    selected = data[priority > 0].assign(priority=priority[priority > 0], reason=reasons[priority > 0])
-    sort_by = ["priority", value] + ([potential] if potential else [])
-    ascending = [True, False] + ([False] if potential else [])
-    selected = selected.sort_values(sort_by, ascending=ascending, kind="mergesort").head(max_accounts)
-    return selected
+    selected = data[priority > 0].assign(priority=priority[priority > 0], reason=reasons[priority > 0],
+                                         _id=ids[priority > 0])
+    sort_by = ["priority", value] + ([potential] if potential else []) + ["_id"]
+    ascending = [True, False] + ([False] if potential else []) + [True]
+    selected = selected.sort_values(sort_by, ascending=ascending, kind="mergesort")
+    if quotas:
+        bad = [p for p in quotas if p not in (1, 2, 3, 4) or int(quotas[p]) < 0]
+        if bad:
+            raise ParameterError(f"quotas map priorities 1 to 4 to a number of accounts ≥ 0; got {quotas!r}.")
+        place = selected.groupby("priority").cumcount()
+        cap = selected["priority"].map(lambda p: quotas.get(p, len(selected)))
+        selected = selected[place < cap]
+    selected = selected.drop(columns="_id")
+    return selected if max_accounts is None else selected.head(int(max_accounts))

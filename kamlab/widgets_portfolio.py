@@ -177,7 +177,7 @@ class PortfolioExplorer:
         table["attractiveness"] = attractiveness.score(self.data)["total"]
         table["supplier_position"] = position.score(self.data)["total"]
         return portfolio(table, x="supplier_position", y="attractiveness", size=self.size, split=self.split,
-                         labels=labels, id_col=self.id_col)
+                         labels=labels)
 
     @staticmethod
     def _codes(placed):

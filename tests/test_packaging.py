@@ -96,3 +96,15 @@ def test_public_functions_are_not_shadowed_by_submodules():
         importlib.import_module(f"kamlab.{name}")
     clashes = modules & set(kamlab.__all__)
     assert not clashes, f"public names that are also module names: {clashes}"
+
+
+def test_every_module_is_reachable_as_an_attribute_and_packaged():
+    import pkgutil
+
+    import kamlab
+
+    modules = {info.name for info in pkgutil.iter_modules(kamlab.__path__)}
+    assert modules <= set(dir(kamlab)), f"not in kamlab._SUBMODULES: {modules - set(dir(kamlab))}"
+    tomllib = pytest.importorskip("tomllib")
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    assert "kamlab.*" in find["include"], "subpackages such as kamlab.course must go into the wheel"

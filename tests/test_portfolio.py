@@ -191,3 +191,37 @@ def test_select_key_accounts_reasons_and_order():
     assert len(select_key_accounts(data, max_accounts=2)) == 2
     with pytest.raises(kamlab.ParameterError, match="not in the 'dpm' vocabulary"):
         select_key_accounts(data, labels="dpm")
+
+
+def test_select_key_accounts_quotas_make_room_for_accounts_to_develop():
+    data = pd.DataFrame({
+        "account_id": [f"K{i}" for i in range(8)],
+        "abc": ["A"] * 8,
+        "quadrant": ["Strategic"] * 5 + ["Star"] * 3,
+        "revenue": [100.0, 90, 80, 70, 60, 95, 85, 75],
+    })
+    strict = select_key_accounts(data, max_accounts=4)
+    assert strict["account_id"].tolist() == ["K0", "K1", "K2", "K3"]  # core accounts only
+    balanced = select_key_accounts(data, max_accounts=4, quotas={1: 2})
+    assert balanced["account_id"].tolist() == ["K0", "K1", "K5", "K6"]
+    assert balanced["priority"].tolist() == [1, 1, 2, 2]
+    assert len(select_key_accounts(data, max_accounts=None)) == 8
+    with pytest.raises(kamlab.ParameterError, match="quotas"):
+        select_key_accounts(data, quotas={5: 1})
+
+
+def test_top_quarter_of_potential_is_a_quarter_even_with_tied_ratings():
+    data = pd.DataFrame({
+        "account_id": [f"K{i}" for i in range(8)],
+        "abc": ["B"] * 8,
+        "quadrant": ["Star"] * 8,
+        "revenue": [10.0] * 8,
+        "rating": [9, 9, 9, 9, 5, 5, 5, 1],  # four tied at the top: only the first two (by id) are the top quarter
+    })
+    selected = select_key_accounts(data, potential="rating", max_accounts=None)
+    assert selected["account_id"].tolist() == ["K0", "K1"] and (selected["priority"] == 3).all()
+    sensitivity_split = weight_sensitivity(
+        pd.DataFrame({"account_id": ["a", "b"], "c1": [2.0, 8.0], "p1": [3.0, 7.0]}),
+        ScoringModel({"c1": 1.0}), ScoringModel({"p1": 1.0}), split=(5, 5),
+    ).attrs["split"]
+    assert sensitivity_split == (5.0, 5.0)
