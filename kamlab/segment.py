@@ -841,7 +841,9 @@ def _recommend(table, criterion):
         if criterion == "elbow":
             main = f"k = {chosen}: the elbow of the inertia curve"
         else:
-            main = f"k = {chosen}: the {extreme[criterion]} {_CRITERION_WORDS[criterion]} ({table.at[chosen, criterion]:.4g})"
+            index = {"calinski_harabasz": "Calinski–Harabasz index", "davies_bouldin": "Davies–Bouldin index",
+                     "bic": "BIC"}[criterion]
+            main = f"k = {chosen}: the {extreme[criterion]} {index} ({table.at[chosen, criterion]:.4g})"
     else:
         fallback = best["silhouette"] if best["silhouette"] is not None else int(table.index[0])
         missing = "no elbow" if criterion == "elbow" else f"no usable {_CRITERION_WORDS[criterion]}"
@@ -851,7 +853,7 @@ def _recommend(table, criterion):
         chosen = fallback
     agree, differ = [], []
     for name, k in best.items():
-        if name == criterion or (name == "silhouette" and criterion == "silhouette"):
+        if name == criterion or (name == "elbow" and main.startswith(f"k = {chosen}: the elbow")):
             continue
         if k is None:
             if name == "elbow":
@@ -859,7 +861,7 @@ def _recommend(table, criterion):
             continue
         words = _CRITERION_WORDS[name]
         if k == chosen:
-            agree.append(words if name == "elbow" else f"{words}")
+            agree.append(words)
         elif name == "elbow":
             differ.append(f"the elbow of the inertia curve is at k = {k}")
         else:
@@ -1807,8 +1809,9 @@ def make_segmented_accounts(n_accounts=1_000, n_segments=4, *, separation=3.0, r
     n_segments : int, default=4
         Number of true segments.
     separation : float, default=3.0
-        Smallest distance between two segment centres in the latent space, in units of
-        the within-segment standard deviation × 2; smaller values make segments overlap.
+        Smallest distance between two segment centres in the latent space, where the
+        accounts scatter with standard deviation 0.5 (so 3.0 is six standard
+        deviations); smaller values make segments overlap.
     random_state : int, RandomState instance or None, default=None
         Seed; an int makes the table repeatable.
 

@@ -154,6 +154,30 @@ def test_fit_is_deterministic_given_random_state(generated):
     pd.testing.assert_frame_equal(first.selection_, second.selection_)
 
 
+def test_auto_segmenter_and_select_k_agree(generated):
+    accounts, _ = generated
+    table = select_k(accounts, random_state=3, progress=False)
+    segmenter = AccountSegmenter(random_state=3, progress=False).fit(accounts)
+    pd.testing.assert_frame_equal(segmenter.selection_, table)
+    assert segmenter.selection_.attrs == table.attrs
+    assert segmenter.n_segments_ == table.attrs["recommended_k"]
+
+
+def test_segmenting_the_case_company():
+    accounts = kamlab.load_case().account_table(2025)
+    features = ["revenue", "orders", "margin_rate", "recency_days", "n_offerings"]
+    with pytest.raises(DataFormatError, match="missing values"):  # accounts without orders have no recency
+        AccountSegmenter(features=features).fit(accounts)
+    active = accounts.dropna(subset=features)
+    segmenter = AccountSegmenter(features=features, random_state=0, progress=False).fit(active)
+    profiles = segment_profiles(active, segmenter=segmenter)
+    assert profiles["size"].sum() == len(active)
+    assert profiles["revenue_share"].sum() == pytest.approx(1.0) and profiles["db4_share"].sum() == pytest.approx(1.0)
+    assert profiles["name"].is_unique
+    # the segment with the larger revenue share is called "large" (revenue enters the name)
+    assert "large" in profiles.loc[profiles["revenue_share"].idxmax(), "name"]
+
+
 def test_minibatch_kmeans_above_the_threshold():
     accounts, truth = make_segmented_accounts(MINIBATCH_THRESHOLD + 1, n_segments=3, random_state=2)
     segmenter = AccountSegmenter(n_segments=3, random_state=0).fit(accounts)
@@ -291,8 +315,11 @@ def test_decision_rule_silhouette_then_elbow_as_tie_breaker():
     assert reason == ("k = 2: the highest silhouette (0.60); Davies–Bouldin agrees; the elbow of the inertia curve "
                       "is at k = 3 and Calinski–Harabasz is highest at k = 3.")
     # the elbow's silhouette is within 0.01 of the highest: the elbow wins the tie
-    k, reason = _recommend(_table([0.500, 0.495, 0.40, 0.3, 0.3, 0.3], inertia, db=[2, 2, 2, 1, 2, 2]), "silhouette")
-    assert k == 3 and reason.startswith("k = 3: the elbow of the inertia curve, with a silhouette (0.49)")
+    k, reason = _recommend(_table([0.500, 0.495, 0.40, 0.3, 0.3, 0.3], inertia, ch=[1, 5, 1, 1, 1, 1],
+                                  db=[2, 2, 2, 1, 2, 2]), "silhouette")
+    assert k == 3
+    assert reason == ("k = 3: the elbow of the inertia curve, with a silhouette (0.49) as good as the highest "
+                      "(0.50 at k = 2) within 0.01; Calinski–Harabasz agrees; Davies–Bouldin is lowest at k = 5.")
     # all indices agree
     k, reason = _recommend(_table([0.3, 0.6, 0.4, 0.3, 0.3, 0.3], inertia, ch=[1, 9, 2, 2, 2, 2],
                                   db=[2, 0.5, 1, 1, 1, 1]), "silhouette")
@@ -314,7 +341,7 @@ def test_select_k_samples_the_silhouette_and_reports_bic_for_gmm(generated):
     assert table.attrs["recommended_k"] == 4
     assert (table["inertia"].diff().dropna() < 0).all()
     assert select_k(accounts, k_range=[3, 4, 5], method="gmm", criterion="bic", sample_size=500,
-                    random_state=0, progress=False).attrs["reason"].startswith("k = 4: the lowest the BIC")
+                    random_state=0, progress=False).attrs["reason"].startswith("k = 4: the lowest BIC (")
     with pytest.raises(ParameterError, match="HDBSCAN chooses"):
         select_k(accounts, method="hdbscan")
     with pytest.raises(ParameterError, match="too few"):
