@@ -210,3 +210,22 @@ def test_whitespace_finds_true_whitespace_in_the_case_company():
     true_wallet = truth.loc[list(zip(top["account_id"], top["offering"])), "wallet_eur_per_year"].to_numpy()
     # the top-ranked whitespace cells are offerings the accounts really spend on elsewhere
     assert np.mean(true_wallet > 0) > 0.8
+
+
+def test_wallet_estimator_fits_and_predicts_on_one_thread(monkeypatch):
+    # several OpenMP threads on a few thousand accounts made one gbm fit take over a minute on a busy machine
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    for name in ("fit", "predict"):
+        original = getattr(HistGradientBoostingRegressor, name)
+
+        def spy(self, *args, _original=original, **kwargs):
+            seen.append(max(i["num_threads"] for i in threadpool_info()))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(HistGradientBoostingRegressor, name, spy)
+    features, spend, _ = make_accounts(300, seed=3)
+    WalletEstimator(0.9, "gbm", random_state=0).fit(features, spend).predict(features)
+    assert seen and set(seen) == {1}
