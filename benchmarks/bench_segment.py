@@ -9,7 +9,9 @@ mini-batch k-means above 50,000 accounts, and adds the elbow, Calinski–Harabas
 Davies–Bouldin on all accounts. Both run on the same generated accounts (known number
 of segments) in the same process; the naive sweep gets the data already log-transformed
 and scaled (its preprocessing is not timed), ``select_k`` is timed from the raw table.
-Both recommend the k with the highest silhouette.
+Both recommend the k with the highest silhouette. kamlab runs OpenMP and BLAS on one
+thread (faster on a busy 2-core machine); the naive sweep runs with the libraries' default
+threads, as a user would run it.
 
 The naive sweep runs in full (scikit-learn's silhouette works in chunks, so it fits in
 memory); nothing is extrapolated unless ``--naive-accounts`` asks for a smaller naive run,

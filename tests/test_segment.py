@@ -629,3 +629,24 @@ def test_one_pass_silhouettes_equal_scikit_learns():
     expected = [silhouette_score(Z, labels) for labels in label_sets]
     assert _silhouettes(Z, label_sets) == pytest.approx(expected, abs=1e-12)
     assert np.isnan(_silhouettes(Z, [np.zeros(300, dtype=int)])[0])  # one segment: undefined
+
+
+def test_clustering_runs_on_one_thread(monkeypatch):
+    # OpenMP/BLAS threads waiting for each other made fits up to 100x slower on a busy 2-core machine
+    from threadpoolctl import threadpool_info
+
+    import kamlab.segment as segment
+
+    seen = []
+    fit_clustering = segment._fit_clustering
+
+    def spy(*args, **kwargs):
+        seen.extend(info["num_threads"] for info in threadpool_info())
+        return fit_clustering(*args, **kwargs)
+
+    monkeypatch.setattr(segment, "_fit_clustering", spy)
+    X = np.random.default_rng(0).uniform(size=(60, 2))
+    AccountSegmenter(n_segments=2).fit(X)
+    segment_stability(X, AccountSegmenter(n_segments=2), n_resamples=2, progress=False)
+    select_k(X, k_range=(2, 3), progress=False)
+    assert seen and set(seen) == {1}
