@@ -1,0 +1,504 @@
+"""Potential charts: revenue against wallet, the whitespace heatmap, P(alive) and customer value.
+
+The conventions of :mod:`kamlab.plots`: data first, keyword arguments, ``ax=None``,
+return the Axes; every label comes from :func:`kamlab.label`, so
+``kamlab.set_language("de")`` (or ``with kamlab.language("de"):``) turns the charts
+German. Every number drawn is computed by :mod:`kamlab.potential` and :mod:`kamlab.clv`
+(:func:`~kamlab.estimate_wallets`, :func:`~kamlab.whitespace`,
+:meth:`~kamlab.BetaGeo.probability_alive`, :func:`~kamlab.customer_lifetime_value`);
+the charts only draw it. Artists carry a ``gid`` so tests (and curious students) can
+find what was drawn.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import pandas as pd
+>>> wallets = pd.DataFrame({"account_id": ["K1", "K2", "K3"], "revenue": [50e3, 200e3, 10e3],
+...                         "wallet": [400e3, 250e3, 12e3]})
+>>> ax = wallet_chart(wallets, label_top=2)
+>>> ax.get_xlabel(), ax.get_ylabel()
+('Revenue', 'Wallet')
+>>> [t.get_text() for t in ax.texts if t.get_gid() == "account-label"]   # number, name, headroom
+['1  K1  (350 k)', '2  K2  (50 k)']
+>>> import matplotlib.pyplot as plt
+>>> plt.close(ax.figure)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import MissingColumnError, ParameterError
+from .labels import get_language, label
+from .plots_portfolio import _amount, _decimal
+
+__all__ = ["wallet_chart", "whitespace_heatmap", "alive_chart", "clv_chart"]
+
+_HEADROOM_COLOR = "#D55E00"
+_ACCOUNT_COLOR = "#0072B2"
+_GROUP_COLORS = ("#009E73", "#D55E00", "#0072B2", "#E69F00", "#CC79A7", "#8C8C8C")
+_TEXT = {
+    "not_shown_log": ("{n} accounts with {what} ≤ 0 not shown (log scale)",
+                      "{n} Kunden mit {what} ≤ 0 nicht gezeigt (log. Skala)"),
+    "or": (" or ", " oder "),
+    "below": ("{n} accounts below {value} not shown (log scale)",
+              "{n} Kunden unter {value} nicht gezeigt (log. Skala)"),
+    "group_legend": ("{name} (n = {n}, mean {mean})", "{name} (n = {n}, Mittel {mean})"),
+    "top_share": ("top {top} of accounts: {share} of CLV", "Top {top} der Kunden: {share} des Kundenwerts"),
+    "median_legend": ("median {value}", "Median {value}"),
+}
+
+
+def _t(key, **kwargs):
+    english, german = _TEXT[key]
+    return (german if get_language() == "de" else english).format(**kwargs)
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return plt.gca() if ax is None else ax
+
+
+def _need(data, columns, what):
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(f"{what} needs a pandas DataFrame, not {type(data).__name__}.")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{what}: the data have no column {missing[0]!r}. Columns found: {', '.join(map(str, data.columns))}."
+        )
+
+
+def _percent(share, decimals=0):
+    return _decimal(f"{share * 100:.{decimals}f} %")
+
+
+def _count(n):
+    return _decimal(f"{n:,}")
+
+
+def _amount_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: "0" if v == 0 else _amount(v))
+
+
+def _short(name, max_chars):
+    name = str(name)
+    return name if not max_chars or len(name) <= max_chars else name[: max_chars - 1].rstrip() + "…"
+
+
+# ----------------------------------------------------------------------------- revenue against wallet
+def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, label_col=None, id_col="account_id",
+                 shares=(1.0, 0.5, 0.2), label_chars=30, ax=None, **kwargs):
+    """Revenue against the (estimated) wallet: share of wallet and headroom at a glance.
+
+    One dot per account on log axes: our revenue across, the wallet up. On the diagonal
+    an account gives us its whole wallet (share of wallet 100 %); the further above the
+    diagonal, the smaller our share. The ``label_top`` accounts with the most headroom
+    (wallet − revenue) get a vertical segment from their revenue up to their wallet — the
+    headroom itself, as a length — and a number that refers to the list of their names
+    beside the chart.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per account, e.g. the output of :func:`kamlab.estimate_wallets`.
+    revenue, wallet : str, default "revenue", "wallet"
+        The columns drawn across and up.
+    label_top : int, default=10
+        Draw the headroom of this many accounts, the biggest headroom first, and list
+        them; 0 draws none.
+    label_col : str, optional
+        Column with the names in the list; default ``id_col`` (or the index when there is
+        no such column).
+    id_col : str, default="account_id"
+    shares : sequence of float, default=(1.0, 0.5, 0.2)
+        Lines of equal share of wallet (wallet = revenue / share); 1.0 is the diagonal.
+    label_chars : int, default=30
+        Longer names are cut to this many characters.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: the current Axes.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter` (e.g. ``s``, ``alpha``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The accounts are one collection (gid ``"accounts"``), in the order of ``data``
+        (accounts with a revenue or wallet of 0 or less cannot sit on a log axis: they are
+        left out and counted in a note with gid ``"not-shown"``); the diagonal is a line
+        with gid ``"diagonal"``, the other share lines ``"share-line"``; the headroom
+        segments one line collection (gid ``"headroom"``), biggest headroom first, each
+        numbered at its top (texts with gid ``"account-number"``); the list beside the
+        chart has one text per account (gid ``"account-label"``: number, name, headroom)
+        in the same order.
+    """
+    _need(data, [revenue, wallet] + ([label_col] if label_col else []), "wallet_chart")
+    shares = [float(s) for s in shares]
+    if any(not 0 < s <= 1 for s in shares):
+        raise ParameterError(f"shares are shares of wallet between 0 and 1 (1.0 = the diagonal), not {shares!r}.")
+    x = pd.to_numeric(data[revenue], errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(data[wallet], errors="coerce").to_numpy(dtype=float)
+    drawable = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
+    ax = _axes(ax)
+    kwargs.setdefault("s", 12)
+    kwargs.setdefault("alpha", 0.45)
+    kwargs.setdefault("color", _ACCOUNT_COLOR)
+    kwargs.setdefault("linewidths", 0)
+    kwargs.setdefault("label", f"{label('accounts')} ({_count(int(drawable.sum()))})")
+    dots = ax.scatter(x[drawable], y[drawable], **kwargs)
+    dots.set_gid("accounts")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if drawable.any():
+        x_low, x_high = x[drawable].min() / 1.5, x[drawable].max() * 1.5
+        y_low, y_high = y[drawable].min() / 1.5, y[drawable].max() * 2.0
+    else:
+        x_low, x_high, y_low, y_high = 1.0, 10.0, 1.0, 10.0
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    ends = np.array([min(x_low, y_low), max(x_high, y_high)])
+    dotted = [share for share in sorted(set(shares), reverse=True) if share < 1.0]
+    if 1.0 in shares:
+        ax.plot(ends, ends, color="0.3", linewidth=1, zorder=1, gid="diagonal", label=label("full_share_of_wallet"))
+    for k, share in enumerate(dotted):
+        legend = f"{label('share_of_wallet')} {', '.join(_percent(s) for s in dotted)}" if k == 0 else None
+        ax.plot(ends, ends / share, color="0.55", linewidth=0.8, linestyle=":", zorder=1, gid="share-line",
+                label=legend)
+        # name the line where it leaves the top of the plot (or the right edge)
+        top_x = min(y_high * share, x_high) / 1.12
+        ax.annotate(_percent(share), (top_x, top_x / share), ha="right", va="bottom", fontsize=7, color="0.4",
+                    gid="share-label")
+
+    headroom = np.clip(y - x, 0, None)
+    order = [i for i in np.argsort(-headroom, kind="stable") if drawable[i] and headroom[i] > 0][: int(label_top)]
+    if order:
+        segments = ax.vlines(x[order], x[order], y[order], colors=_HEADROOM_COLOR, linewidth=1.6, zorder=3,
+                             label=label("biggest_headroom"))
+        segments.set_gid("headroom")
+        if label_col:
+            names = data[label_col].to_numpy()
+        elif id_col in data.columns:
+            names = data[id_col].to_numpy()
+        else:
+            names = data.index.to_numpy()
+        for number, i in enumerate(order, start=1):
+            ax.annotate(str(number), (x[i], y[i]), xytext=(0, 2), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=7, fontweight="bold", color=_HEADROOM_COLOR, zorder=5,
+                        gid="account-number")
+            ax.annotate(f"{number}  {_short(names[i], label_chars)}  ({_amount(headroom[i])})", (1.02, 1.0),
+                        xycoords="axes fraction", xytext=(0, -11 * number), textcoords="offset points", ha="left",
+                        va="top", fontsize=7, color="0.15", gid="account-label")
+        ax.annotate(label("headroom"), (1.02, 1.0), xycoords="axes fraction", ha="left", va="top", fontsize=8,
+                    fontweight="bold", color=_HEADROOM_COLOR, gid="account-list-title")
+
+    hidden = int((~drawable).sum())
+    if hidden:
+        what = label(revenue) + _t("or") + label(wallet)
+        ax.annotate(_t("not_shown_log", n=_count(hidden), what=what), (0.99, 0.01), xycoords="axes fraction",
+                    ha="right", va="bottom", fontsize=7, color="0.35", gid="not-shown")
+    ax.xaxis.set_major_formatter(_amount_formatter())
+    ax.yaxis.set_major_formatter(_amount_formatter())
+    ax.set_xlabel(label(revenue))
+    ax.set_ylabel(label(wallet))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return ax
+
+
+# ----------------------------------------------------------------------------- whitespace heatmap
+_AMOUNT_VALUES = {"revenue", "potential", "gap", "expected_value"}
+
+
+def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None, annotate=True,
+                       account="account_id", offering="offering", name_chars=28, cmap="YlGn", ax=None, **kwargs):
+    """Accounts × offerings, shaded by the gap (or expected value); cells we already serve hatched.
+
+    Read it as a map of where to grow: a dark cell that is *not* hatched is whitespace
+    (*weiße Flecken*): similar accounts buy the offering, this one buys nothing of it
+    from us — a **mining** opportunity. A dark hatched cell is an offering the account
+    already buys from us, but less than similar accounts do — **farming**.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        The output of :func:`kamlab.whitespace` (one row per account and offering; the
+        ``top`` accounts with the largest total expected value are shown, as
+        :func:`kamlab.whitespace_matrix` picks them), or a matrix that is already
+        pivoted (accounts as rows, offerings as columns; its first ``top`` rows are
+        shown).
+    values : {"gap", "expected_value", "propensity", "potential", "revenue"}, default="gap"
+        What the cells show (for a whitespace result).
+    top : int or None, default=20
+        How many accounts to show; None shows all.
+    served : pandas.DataFrame, optional
+        For a pivoted matrix: our revenue (or True/False) per cell, same rows and columns;
+        cells above 0 are hatched. For a whitespace result the served cells are the cells
+        with revenue > 0, taken from the result.
+    names : mapping or pandas.Series, optional
+        Account id → name, for the row labels (e.g.
+        ``case.accounts.set_index("account_id")["name"]``); default: the ids.
+    annotate : bool, default=True
+        Write each cell's value (amounts as 12 k or 1.2 M, propensity in percent).
+    account, offering : str
+        The columns of a whitespace result.
+    name_chars : int, default=28
+        Longer names are cut to this many characters.
+    cmap : str or colormap, default="YlGn"
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The cells are one image (gid ``"cells"``) whose array is the matrix shown (rows =
+        accounts in order, columns = offerings); each served cell is a hatched rectangle
+        with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by row). A
+        colour bar is added beside the Axes.
+    """
+    from matplotlib.patches import Patch, Rectangle
+
+    if not isinstance(result, pd.DataFrame):
+        raise ParameterError(f"whitespace_heatmap needs a DataFrame, not {type(result).__name__}.")
+    if top is not None and int(top) < 1:
+        raise ParameterError(f"top must be 1 or more (or None for all accounts), not {top!r}.")
+    long_form = {account, offering}.issubset(result.columns)
+    if long_form:
+        from .potential import whitespace_matrix
+
+        _need(result, [account, offering, values, "revenue", "expected_value"], "whitespace_heatmap")
+        matrix = whitespace_matrix(result, values, account=account, offering=offering, top=top)
+        revenue = whitespace_matrix(result, "revenue", account=account, offering=offering)
+        served_mask = revenue.loc[matrix.index, matrix.columns].to_numpy(dtype=float) > 0
+    else:
+        matrix = result if top is None else result.head(int(top))
+        if served is not None:
+            aligned = served.reindex(index=matrix.index, columns=matrix.columns)
+            served_mask = aligned.fillna(0).to_numpy(dtype=float) > 0
+        else:
+            served_mask = np.zeros(matrix.shape, dtype=bool)
+    numbers = matrix.to_numpy(dtype=float)
+    ax = _axes(ax)
+    kwargs.setdefault("aspect", "auto")
+    kwargs.setdefault("interpolation", "nearest")
+    kwargs.setdefault("vmin", 0.0)
+    image = ax.imshow(numbers, cmap=cmap, **kwargs)
+    image.set_gid("cells")
+    for i, j in zip(*np.nonzero(served_mask)):
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0,
+                               gid="served"))
+    shown = values if long_form else None
+    percent = shown == "propensity"
+    if annotate and numbers.size:
+        top_value = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
+        for i in range(numbers.shape[0]):
+            for j in range(numbers.shape[1]):
+                value = numbers[i, j]
+                text = _percent(value) if percent else ("0" if value == 0 else _amount(value))
+                dark = top_value > 0 and value > 0.6 * top_value
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "0.15",
+                        gid="cell-value")
+    ax.set_xticks(np.arange(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right",
+                  fontsize=8)
+    lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
+    ax.set_yticks(np.arange(matrix.shape[0]), [_short(lookup.get(a, a), name_chars) for a in matrix.index],
+                  fontsize=8)
+    ax.set_xlabel(label(offering))
+    ax.set_ylabel(label("account"))
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02,
+                                  format=None if percent else _amount_formatter())
+    colorbar.set_label(label(values) if long_form else "")
+    if served_mask.any():
+        handle = Patch(facecolor="white", edgecolor="0.35", hatch="///", label=label("served"))
+        ax.legend(handles=[handle], loc="lower left", bbox_to_anchor=(0.0, 1.01), frameon=False, fontsize=8)
+    return ax
+
+
+# ----------------------------------------------------------------------------- P(alive)
+def _values_and_groups(data, x, hue, what):
+    if isinstance(data, pd.DataFrame):
+        _need(data, [x] + ([hue] if isinstance(hue, str) else []), what)
+        values = data[x]
+        groups = data[hue] if isinstance(hue, str) else hue
+    else:
+        values = data
+        if isinstance(hue, str):
+            raise ParameterError(f"{what}: hue={hue!r} names a column, so pass a DataFrame as data.")
+        groups = hue
+    values = pd.to_numeric(pd.Series(np.asarray(values)), errors="coerce").to_numpy(dtype=float)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != len(values):
+            raise ParameterError(f"{what}: hue has {len(groups)} values for {len(values)} accounts.")
+    return values, groups
+
+
+def _group_names(groups):
+    """Groups in the order drawn, with their names (True/False read as alive/dropped out)."""
+    if groups is None:
+        return [(None, label("accounts"))]
+    if groups.dtype == bool:
+        return [(True, label("alive")), (False, label("dropped"))]
+    return [(g, str(g)) for g in pd.unique(groups)]
+
+
+def alive_chart(data, *, x="probability_alive", hue=None, bins=20, log=False, ax=None, **kwargs):
+    """Histogram of P(alive): how sure the model is that each account is still a customer.
+
+    With ``hue`` the bars are stacked by group, e.g. the hidden truth ``alive_at_end`` of
+    the case company: a good model puts the dropped-out accounts on the left.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, pandas.Series or array-like
+        The probabilities (from :meth:`kamlab.BetaGeo.probability_alive`), or a table
+        with a column ``x``.
+    x : str, default="probability_alive"
+        The column of a table.
+    hue : str or array-like, optional
+        A column of the table (or values, one per account) to split the bars by.
+        True/False are read as alive/dropped out and drawn in that order; other values in
+        the order they first appear.
+    bins : int, default=20
+        Number of equal bins between 0 and 1.
+    log : bool, default=False
+        Logarithmic count axis (P(alive) piles up near 1).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.containers`` holds one bar container per group, in the order drawn; each
+        bar's height is the count of its group in the bin (``numpy.histogram`` with edges
+        ``numpy.linspace(0, 1, bins + 1)``), stacked on the groups before it. The legend
+        gives each group's size and mean P(alive).
+    """
+    values, groups = _values_and_groups(data, x, hue, "alive_chart")
+    finite = np.isfinite(values)
+    if np.any((values[finite] < 0) | (values[finite] > 1)):
+        raise ParameterError("alive_chart draws probabilities: every value must lie between 0 and 1.")
+    ax = _axes(ax)
+    edges = np.linspace(0.0, 1.0, int(bins) + 1)
+    bottom = np.zeros(int(bins))
+    kwargs.setdefault("edgecolor", "white")
+    kwargs.setdefault("linewidth", 0.5)
+    for k, (group, name) in enumerate(_group_names(groups)):
+        members = finite if group is None else finite & (groups == group)
+        counts, _ = np.histogram(values[members], edges)
+        mean = _decimal(f"{values[members].mean():.2f}") if members.any() else "–"
+        ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", bottom=bottom,
+               color=_GROUP_COLORS[k % len(_GROUP_COLORS)] if groups is not None else _ACCOUNT_COLOR,
+               label=_t("group_legend", name=name, n=_count(int(members.sum())), mean=mean), **kwargs)
+        bottom = bottom + counts
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("probability_alive"))
+    ax.set_ylabel(label("n_accounts"))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return ax
+
+
+# ----------------------------------------------------------------------------- customer value
+def clv_chart(data, *, x="clv", kind="hist", bins=30, min_value=None, top_share=0.2, ax=None, **kwargs):
+    """The distribution of customer lifetime value: a histogram on a log scale, or the concentration curve.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, pandas.Series or array-like
+        The values (from :func:`kamlab.customer_lifetime_value`), or a table with a
+        column ``x``.
+    x : str, default="clv"
+    kind : {"hist", "curve"}, default="hist"
+        ``"hist"``: how many accounts have which value, on a log axis (values spread over
+        orders of magnitude), with the median. ``"curve"``: the accounts sorted by value,
+        highest first, against the cumulative share of the total value (a Pareto curve),
+        with the share the top ``top_share`` of accounts hold.
+    bins : int, default=30
+        Number of bins of equal width on the log scale, from ``min_value`` to the largest
+        value.
+    min_value : float, optional
+        For ``kind="hist"``: the left end of the histogram. Default: the smallest positive
+        value, but at least 1/10,000 of the largest (models give accounts that are surely
+        gone values like 1e-12, which would stretch a log axis over 15 decades).
+    top_share : float or None, default=0.2
+        For ``kind="curve"``: mark what the top share of accounts holds (None: no mark).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.bar` (``"hist"``) or
+        :meth:`matplotlib.axes.Axes.plot` (``"curve"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``"hist"``: one bar container, its heights ``numpy.histogram`` of the values from
+        ``min_value`` on, with edges ``numpy.geomspace(min_value, max, bins + 1)``; the
+        median of all values is a line with gid ``"median"``; the values below
+        ``min_value`` are counted in a note with gid ``"not-shown"``. ``"curve"``: a line with gid ``"curve"`` through
+        (0, 0) and (share of accounts, cumulative share of value) in percent, and the mark
+        as lines with gid ``"top-share"`` and a text.
+    """
+    if kind not in ("hist", "curve"):
+        raise ParameterError(f"kind must be 'hist' or 'curve', not {kind!r}.")
+    values, _ = _values_and_groups(data, x, None, "clv_chart")
+    values = values[np.isfinite(values)]
+    ax = _axes(ax)
+    if kind == "hist":
+        positive = values[values > 0]
+        low = high = None
+        if len(positive):
+            high = positive.max()
+            low = float(min_value) if min_value is not None else max(positive.min(), high * 1e-4)
+            if not 0 < low <= high:
+                raise ParameterError(f"min_value must lie above 0 and at most the largest value ({high:g}).")
+        if low is not None:
+            shown = values[values >= low]
+            edges = np.geomspace(low, high if high > low else low * 1.01, int(bins) + 1)
+            counts, _ = np.histogram(shown, edges)
+            kwargs.setdefault("color", _ACCOUNT_COLOR)
+            kwargs.setdefault("edgecolor", "white")
+            kwargs.setdefault("linewidth", 0.5)
+            ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", **kwargs)
+            median = float(np.median(values))
+            ax.axvline(median, color=_HEADROOM_COLOR, linestyle="--", linewidth=1.2, gid="median",
+                       label=_t("median_legend", value=_amount(median)))
+            ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize=8, frameon=False)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(_amount_formatter())
+        hidden = int((values < low).sum()) if low is not None else len(values)
+        if hidden:
+            ax.annotate(_t("below", n=_count(hidden), value=_amount(low) if low is not None else "0"),
+                        (0.99, 0.98), xycoords="axes fraction", ha="right", va="top", fontsize=7, color="0.35",
+                        gid="not-shown")
+        ax.set_xlabel(label(x))
+        ax.set_ylabel(label("n_accounts"))
+        return ax
+
+    from .identify import top_share as top_share_of
+
+    ordered = np.sort(values[values >= 0])[::-1]
+    n = len(ordered)
+    total = ordered.sum()
+    share_accounts = np.arange(n + 1) / max(n, 1) * 100
+    cumulative = np.concatenate([[0.0], np.cumsum(ordered) / total * 100]) if n and total > 0 else np.zeros(n + 1)
+    kwargs.setdefault("color", _ACCOUNT_COLOR)
+    ax.plot(share_accounts, cumulative, gid="curve", **kwargs)
+    ax.plot([0, 100], [0, 100], color="0.6", linewidth=0.8, linestyle=":", gid="equality")
+    if top_share is not None and n and total > 0:
+        result = top_share_of(ordered, top_share)
+        x_mark, y_mark = result.n_top / n * 100, result.share * 100
+        ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color=_HEADROOM_COLOR, linestyle="--", linewidth=1,
+                gid="top-share")
+        ax.annotate(_t("top_share", top=_percent(top_share), share=_percent(result.share)), (x_mark, y_mark),
+                    xytext=(8, -16), textcoords="offset points", fontsize=8, color=_HEADROOM_COLOR, gid="top-share")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 101)
+    ax.set_xlabel(f"{label('accounts_by_clv')} (%)")
+    ax.set_ylabel(f"{label('share_of_clv')} (%)")
+    return ax
