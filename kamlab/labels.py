@@ -163,7 +163,7 @@ _LABELS = {
     "expected_value": ("Expected value (propensity × gap)", "Erwartungswert (Kaufneigung × Lücke)"),
     "propensity": ("Propensity", "Kaufneigung"),
     "whitespace": ("Whitespace", "Weiße Flecken"),
-    "served": ("Served: we sell this offering there", "Bedient: wir liefern dieses Angebot dort"),
+    "served": ("Hatched: we sell this offering there", "Schraffiert: wir liefern dieses Angebot dort"),
     "cell_values": ("Cells show", "Zellen zeigen"),
     "top_accounts": ("Accounts shown", "Gezeigte Kunden"),
     "probability_alive": ("P(alive)", "P(aktiv)"),

@@ -80,10 +80,15 @@ def _count(n):
     return _decimal(f"{n:,}")
 
 
+def _small_amount(value):
+    """An amount as :func:`_amount` writes it, but amounts below 1 with two significant digits (0.12)."""
+    return _decimal(f"{value:.2g}") if 0 < abs(value) < 1 else _amount(value)
+
+
 def _amount_formatter():
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda v, _: "0" if v == 0 else _amount(v))
+    return FuncFormatter(lambda v, _: "0" if v == 0 else _small_amount(v))
 
 
 def _short(name, max_chars):
@@ -258,9 +263,10 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
         The cells are one image (gid ``"cells"``) whose array is the matrix shown (rows =
         accounts in order, columns = offerings); each served cell is a hatched rectangle
         with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by row). A
-        colour bar is added beside the Axes.
+        colour bar is added beside the Axes; its label names the values and, when some
+        cells are served, what the hatching means.
     """
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Rectangle
 
     if not isinstance(result, pd.DataFrame):
         raise ParameterError(f"whitespace_heatmap needs a DataFrame, not {type(result).__name__}.")
@@ -311,10 +317,10 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     ax.set_ylabel(label("account"))
     colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02,
                                   format=None if percent else _amount_formatter())
-    colorbar.set_label(label(values) if long_form else "")
+    title = label(values) if long_form else ""
     if served_mask.any():
-        handle = Patch(facecolor="white", edgecolor="0.35", hatch="///", label=label("served"))
-        ax.legend(handles=[handle], loc="lower left", bbox_to_anchor=(0.0, 1.01), frameon=False, fontsize=8)
+        title = f"{title}\n{label('served')}" if title else label("served")
+    colorbar.set_label(title)
     return ax
 
 
@@ -473,7 +479,7 @@ def clv_chart(data, *, x="clv", kind="hist", bins=30, min_value=None, top_share=
         ax.xaxis.set_major_formatter(_amount_formatter())
         hidden = int((values < low).sum()) if low is not None else len(values)
         if hidden:
-            ax.annotate(_t("below", n=_count(hidden), value=_amount(low) if low is not None else "0"),
+            ax.annotate(_t("below", n=_count(hidden), value=_small_amount(low) if low is not None else "0"),
                         (0.99, 0.98), xycoords="axes fraction", ha="right", va="top", fontsize=7, color="0.35",
                         gid="not-shown")
         ax.set_xlabel(label(x))

@@ -143,7 +143,8 @@ def test_served_cells_are_hatched(result):
     assert sorted(served) == sorted((j - 0.5, i - 0.5) for i, j in zip(rows, columns))
     assert len(served) == 7  # one per (account, offering) with revenue
     assert all(p.get_hatch() for p in ax.patches if p.get_gid() == "served")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Served: we sell this offering there"]
+    colorbar_axes = [a for a in ax.figure.axes if a is not ax][0]
+    assert colorbar_axes.get_ylabel() == "Gap (potential − revenue)\nHatched: we sell this offering there"
 
 
 def test_heatmap_cell_texts(result):
@@ -167,8 +168,10 @@ def test_heatmap_of_a_matrix_with_names_and_served():
     served_xy = sorted(tuple(p.get_xy()) for p in ax.patches if p.get_gid() == "served")
     assert served_xy == [(-0.5, 0.5), (0.5, -0.5)]  # K2 motors, K1 service
     assert _texts(ax, "cell-value") == ["5 k", "1 k", "0", "2 k"]
+    assert [a for a in ax.figure.axes if a is not ax][0].get_ylabel() == "Hatched: we sell this offering there"
     ax = whitespace_heatmap(matrix, top=1, ax=_new_ax())
     assert ax.images[0].get_array().shape == (1, 2) and not [p for p in ax.patches if p.get_gid() == "served"]
+    assert [a for a in ax.figure.axes if a is not ax][0].get_ylabel() == ""
 
 
 def test_heatmap_in_german(result):
@@ -176,8 +179,8 @@ def test_heatmap_in_german(result):
         ax = whitespace_heatmap(result, values="expected_value", ax=_new_ax())
     assert ax.get_xlabel() == "Angebotsbereich" and ax.get_ylabel() == "Kunde"
     colorbar_axes = [a for a in ax.figure.axes if a is not ax]
-    assert colorbar_axes[0].get_ylabel() == "Erwartungswert (Kaufneigung × Lücke)"
-    assert ax.get_legend().get_texts()[0].get_text() == "Bedient: wir liefern dieses Angebot dort"
+    assert colorbar_axes[0].get_ylabel() == (
+        "Erwartungswert (Kaufneigung × Lücke)\nSchraffiert: wir liefern dieses Angebot dort")
 
 
 def test_heatmap_errors(result):
@@ -268,6 +271,12 @@ def test_clv_histogram_counts_on_a_log_scale(clv):
     assert median.get_xdata()[0] == pytest.approx(np.median(clv))
     hidden = int((clv < low).sum())
     assert _texts(ax, "not-shown")[0].startswith(f"{hidden} accounts below ")
+    # amounts below 1 keep two digits instead of becoming "0"
+    ax = clv_chart(pd.Series([0.05, 0.2, 3.0, 40.0, 500.0]), bins=4, ax=_new_ax())
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["0.01", "0.1", "1"]
+    ax = clv_chart(pd.Series([1e-4, 0.2, 3.0, 40.0, 5000.0]), bins=4, ax=_new_ax())
+    assert _texts(ax, "not-shown") == ["2 accounts below 0.5 not shown (log scale)"]
     ax = clv_chart(clv.to_frame(), bins=10, min_value=100.0, ax=_new_ax())
     counts, _ = np.histogram(clv[clv >= 100], np.geomspace(100, clv.max(), 11))
     assert list(ax.containers[0].datavalues) == list(counts)
