@@ -8,6 +8,7 @@ pays for pandas, scikit-learn or DuckDB only when it needs them.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from .errors import (
     ChecksumError,
@@ -139,7 +140,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
+    if name in _SUBMODULES or (not name.startswith("_") and importlib.util.find_spec(f"kamlab.{name}")):
         module = importlib.import_module(f"kamlab.{name}")
         globals()[name] = module
         return module

@@ -395,7 +395,8 @@ def evaluate_wallet(estimator, X, y, *, test_size=0.3, random_state=None):
     model = clone(estimator).fit(X_train, y_train)
     estimate = model.predict(X_test)
     return pd.Series(
-        {
+        dtype=object,
+        data={
             "quantile": estimator.quantile,
             "coverage": float(np.mean(y_test <= estimate)),
             "pinball_loss": pinball_loss(y_test, estimate, estimator.quantile),
@@ -537,7 +538,7 @@ def whitespace(transactions, features=None, *, account="account_id", offering="o
     out["expected_value"] = out["propensity"] * out["gap"]
     out["whitespace"] = (out["revenue"] <= min_revenue) & (out["potential"] > 0)
     out = out.sort_values(["expected_value", account, offering], ascending=[False, True, True], ignore_index=True)
-    out.attrs.update({"n_neighbors": k, "quantile": quantile})
+    out.attrs.update({"n_neighbors": k, "quantile": quantile, "min_revenue": min_revenue})
     return out
 
 
