@@ -395,8 +395,7 @@ def evaluate_wallet(estimator, X, y, *, test_size=0.3, random_state=None):
     model = clone(estimator).fit(X_train, y_train)
     estimate = model.predict(X_test)
     return pd.Series(
-        dtype=object,
-        data={
+        {
             "quantile": estimator.quantile,
             "coverage": float(np.mean(y_test <= estimate)),
             "pinball_loss": pinball_loss(y_test, estimate, estimator.quantile),
