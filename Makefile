@@ -55,8 +55,13 @@ check: $(STAMP)
 	$(BIN)/ruff check kamlab tests benchmarks tools
 	python3 ../shared/tools/nbcheck.py notebooks
 
+# benchmarks print ratios against a baseline or peer measured in the same run; bench_clv needs the
+# archived peer `lifetimes` (installed here only for the benchmark, never a kamlab dependency)
 bench: $(STAMP)
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_accounts.py
+	$(TEST_DATA) $(BIN)/python benchmarks/bench_segment.py
+	$(PIP) install --quiet lifetimes==0.11.3
+	$(TEST_DATA) $(BIN)/python benchmarks/bench_clv.py
 
 # regenerate the case company under datasets/case (changes its numbers: re-run `make execute` after)
 case: $(STAMP)
