@@ -1,0 +1,199 @@
+"""Tests of the segment explorer's logic: set the controls' values, compare with kamlab called directly."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import kamlab
+from kamlab.segment import AccountSegmenter, make_segmented_accounts, segment_profiles, select_k
+from kamlab.widgets_segment import K_RANGE, SegmentExplorer
+
+CHOICES = ["revenue", "orders", "margin_rate", "recency_days", "n_offerings", "db4"]
+START = ["revenue", "orders", "margin_rate"]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def accounts():
+    """300 accounts in 3 known segments; 7 have no recency (never ordered), DB IV can be negative."""
+    table, _ = make_segmented_accounts(300, n_segments=3, random_state=3)
+    table["db4"] = table["revenue"] * (table["margin_rate"] - 0.22)
+    table["recency_days"] = table["recency_days"].astype("Int64")
+    table.loc[[4, 40, 80, 120, 160, 200, 240], "recency_days"] = pd.NA
+    table.index = table.index + 1000  # the result keeps the table's own index
+    return table
+
+
+def _explorer(accounts, **kwargs):
+    kwargs.setdefault("plot", False)
+    kwargs.setdefault("choices", CHOICES)
+    return SegmentExplorer(accounts, kwargs.pop("features", START), **kwargs)
+
+
+def _direct(accounts, features, method="kmeans", k=4):
+    """What the explorer should show, computed with kamlab directly (seed 0, accounts with all values)."""
+    data = accounts.dropna(subset=features)
+    segmenter = AccountSegmenter(features, method=method, n_segments=k, k_range=K_RANGE, random_state=0,
+                                 progress=False)
+    labels = segmenter.fit_predict(data)
+    return data, labels, segmenter, segment_profiles(data, segmenter=segmenter)
+
+
+def test_controls_start_as_given_and_the_result_is_the_direct_fit(accounts):
+    explorer = _explorer(accounts)
+    assert explorer.features.value == tuple(START)
+    assert [value for _, value in explorer.features.options] == CHOICES
+    assert explorer.method.value == "kmeans" and explorer.k.value == 4 and not explorer.auto_k.value
+    assert not explorer.k.continuous_update and (explorer.k.min, explorer.k.max) == (2, 8)
+    data, labels, segmenter, profiles = _direct(accounts, START)
+    assert explorer.result.name == "segment"
+    assert explorer.result.index.equals(accounts.index)
+    assert np.array_equal(explorer.result.to_numpy(), labels)
+    pd.testing.assert_frame_equal(explorer.profiles, profiles)
+    assert explorer.segmenter.n_segments_ == 4 and explorer.segmenter.random_state == 0
+    assert explorer.message == "300 accounts, 4 segments (k-means)."
+
+
+@pytest.mark.parametrize("k", [2, 3, 6, 8])
+def test_k_slider_refits_with_that_k(accounts, k):
+    explorer = _explorer(accounts)
+    explorer.k.value = k
+    _, labels, _, profiles = _direct(accounts, START, k=k)
+    assert np.array_equal(explorer.result.to_numpy(), labels)
+    assert explorer.profiles["size"].tolist() == profiles["size"].tolist()
+    assert explorer.segmenter.n_segments_ == k == len(explorer.profiles)
+
+
+@pytest.mark.parametrize("method", ["gmm", "ward"])
+def test_method_switch_refits_with_that_method(accounts, method):
+    explorer = _explorer(accounts, k=3)
+    explorer.method.value = method
+    _, labels, _, profiles = _direct(accounts, START, method=method, k=3)
+    assert explorer.segmenter.method == method
+    assert np.array_equal(explorer.result.to_numpy(), labels)
+    pd.testing.assert_frame_equal(explorer.profiles, profiles)
+
+
+def test_features_with_missing_values_leave_those_accounts_out(accounts):
+    explorer = _explorer(accounts)
+    explorer.features.value = ("revenue", "recency_days", "n_offerings")
+    data, labels, _, profiles = _direct(accounts, ["revenue", "recency_days", "n_offerings"])
+    assert len(explorer.result) == len(data) == 293
+    assert explorer.result.index.equals(data.index)
+    assert np.array_equal(explorer.result.to_numpy(), labels)
+    pd.testing.assert_frame_equal(explorer.profiles, profiles)
+    assert "7 accounts without a value in the chosen features are left out" in explorer.message
+    assert list(explorer.segmenter.feature_names_in_) == ["revenue", "recency_days", "n_offerings"]
+
+
+def test_auto_k_shows_the_k_select_k_recommends_without_refitting_twice(accounts):
+    explorer = _explorer(accounts)
+    calls = []
+    original = explorer._fit
+    explorer._fit = lambda *args: calls.append(args) or original(*args)
+    explorer.auto_k.value = True
+    recommended = select_k(accounts, K_RANGE, features=START, random_state=0, progress=False).attrs["recommended_k"]
+    assert recommended == 3  # the three true segments
+    assert explorer.segmenter.n_segments_ == explorer.k.value == recommended
+    assert explorer.k.disabled
+    assert calls == [(tuple(START), "kmeans", "auto")]  # setting the slider to the chosen k did not refit
+    assert explorer.message.endswith(explorer.segmenter.selection_.attrs["reason"])
+    assert "Automatic k: k = 3" in explorer.message
+    explorer.auto_k.value = False  # back to a fixed k: the slider's value
+    assert not explorer.k.disabled and explorer.segmenter.n_segments_ == 3
+    assert explorer.settings() == (tuple(START), "kmeans", 3)
+
+
+def test_auto_at_the_start(accounts):
+    explorer = _explorer(accounts, k="auto")
+    assert explorer.auto_k.value and explorer.k.disabled and explorer.k.value == 3
+
+
+def test_settings_are_cached_and_seeded(accounts):
+    explorer = _explorer(accounts)
+    first = explorer.result.copy()
+    explorer.k.value = 5
+    explorer.k.value = 4
+    assert explorer.result.equals(first)
+    assert len(explorer._cache) == 2
+    assert _explorer(accounts).result.equals(first)  # another explorer, the same segments
+
+
+def test_fewer_than_two_features_keep_the_last_result_and_say_why(accounts):
+    explorer = _explorer(accounts)
+    kept = explorer.result.copy()
+    explorer.features.value = ("revenue",)
+    assert explorer.message.startswith("Choose at least two features")
+    assert explorer.result.equals(kept)
+    explorer.features.value = ("revenue", "orders")
+    assert explorer.message.startswith("300 accounts")
+
+
+def test_an_unusable_setting_is_reported_not_raised(accounts):
+    explorer = _explorer(accounts, features=["revenue", "orders"])
+    kept = explorer.result.copy()
+    explorer.log_features = "all"  # db4 is negative for some accounts: log1p is impossible
+    explorer.features.value = ("revenue", "db4")
+    assert explorer.message.startswith("This segmentation failed") and "negative values" in explorer.message
+    assert explorer.result.equals(kept)
+
+
+def test_charts_and_table_follow_the_controls(accounts):
+    explorer = _explorer(accounts, plot=True, k=3)
+    heatmap, segment_map = explorer.axes
+    assert np.allclose(heatmap.images[0].get_array(), explorer.profiles[[f"z_{f}" for f in START]].to_numpy())
+    assert [t.get_text() for t in heatmap.get_yticklabels()] == explorer.profiles["name"].tolist()
+    drawn = sum(len(c.get_offsets()) for c in segment_map.collections if str(c.get_gid()).startswith("segment-"))
+    assert drawn == len(explorer.result)
+    explorer.features.value = ("revenue", "recency_days", "n_offerings")
+    heatmap, segment_map = explorer.axes
+    assert heatmap.images[0].get_array().shape == (3, 3)
+    drawn = sum(len(c.get_offsets()) for c in segment_map.collections if str(c.get_gid()).startswith("segment-"))
+    assert drawn == 293
+    table = explorer.profile_table()
+    assert list(table.columns[:5]) == ["Name", "Number of accounts", "Share of accounts (%)",
+                                       "Share of revenue (%)", "Share of CM IV (%)"]
+    assert table["Number of accounts"].sum() == 293
+    assert table["Share of accounts (%)"].sum() == pytest.approx(100, abs=0.2)
+
+
+def test_german_labels_without_changing_kamlabs_language(accounts):
+    explorer = _explorer(accounts, plot=True, lang="de")
+    assert explorer.features.description == "Merkmale"
+    assert explorer.features.options[0] == ("Umsatz", "revenue")
+    assert explorer.method.options[1] == ("Gauß-Mischmodell", "gmm")
+    assert explorer.auto_k.description == "k automatisch wählen"
+    assert explorer.axes[1].get_xlabel().startswith("Hauptkomponente 1")
+    assert explorer.message == "300 Kunden, 4 Segmente (k-Means)."
+    assert "Anzahl Kunden" in explorer.profile_table().columns
+    assert kamlab.get_language() == "en"
+    with kamlab.language("de"):
+        assert _explorer(accounts).lang == "de"
+
+
+def test_explorer_errors(accounts):
+    with pytest.raises(kamlab.ParameterError, match="DataFrame"):
+        SegmentExplorer(accounts.to_numpy())
+    with pytest.raises(kamlab.MissingColumnError, match="employees"):
+        _explorer(accounts, features=["revenue", "employees"])
+    with pytest.raises(kamlab.ParameterError, match="not among the choices"):
+        _explorer(accounts, features=["revenue", "orders"], choices=["revenue", "margin_rate"])
+    with pytest.raises(kamlab.ParameterError, match="not numeric"):
+        _explorer(accounts, choices=[*CHOICES, "account_id"])
+    with pytest.raises(kamlab.ParameterError, match="method must be"):
+        _explorer(accounts, method="hdbscan")
+    with pytest.raises(kamlab.ParameterError, match="k must be"):
+        _explorer(accounts, k=9)
+    with pytest.raises(kamlab.ParameterError, match="lang must be"):
+        _explorer(accounts, lang="fr")
+
+
+def test_default_choices_are_the_numeric_columns(accounts):
+    explorer = SegmentExplorer(accounts[["account_id", "revenue", "orders"]], plot=False, k=2)
+    assert explorer.features.value == ("revenue", "orders")
