@@ -452,10 +452,11 @@ def segment_map(X, labels=None, *, segmenter=None, features=None, names=None, ce
         marks.set_gid("centres")
     ax.set_xlabel(label("principal_component").format(n=1, share=_percent(explained[0])))
     ax.set_ylabel(label("principal_component").format(n=2, share=_percent(explained[1])))
-    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8, markerscale=1.5)
-    for handle in legend.legend_handles:
-        if hasattr(handle, "set_alpha"):
-            handle.set_alpha(1.0)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    for handle in legend.legend_handles:  # legend markers: opaque, of one readable size
+        handle.set_alpha(1.0)
+        if hasattr(handle, "set_sizes"):
+            handle.set_sizes([60.0 if handle.get_label() == label("segment_centre") else 30.0])
     return ax
 
 
