@@ -135,7 +135,8 @@ def k_selection_panel(selection, *, axes=None):
         index ``k``, columns ``inertia``, ``elbow``, ``silhouette``,
         ``calinski_harabasz``, ``davies_bouldin`` and maybe ``bic``.
     axes : sequence of 3 matplotlib Axes, optional
-        Where to draw; default: a new figure with three panels side by side.
+        Where to draw; default: a new figure with three panels side by side (laid out
+        with ``tight_layout``; a figure you pass keeps its own layout).
 
     Returns
     -------
@@ -154,7 +155,8 @@ def k_selection_panel(selection, *, axes=None):
         raise MissingColumnError(
             f"k_selection_panel: the table has no column {missing[0]!r}. Pass the output of kamlab.select_k(...)."
         )
-    if axes is None:
+    created = axes is None
+    if created:
         _, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != 3:
@@ -209,7 +211,8 @@ def k_selection_panel(selection, *, axes=None):
         axes[1].annotate(f"{label('recommended_k')}: {recommended}", (float(recommended), 1.0),
                          xycoords=("data", "axes fraction"), xytext=(4, -4), textcoords="offset points",
                          ha="left", va="top", fontsize=8, color=_RECOMMENDED_COLOR, gid="recommended-label")
-    axes[0].figure.tight_layout()
+    if created:  # a caller's own figure keeps its layout
+        axes[0].figure.tight_layout()
     return axes
 
 
