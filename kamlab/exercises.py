@@ -30,7 +30,7 @@ import numbers
 from dataclasses import dataclass
 
 from .errors import ParameterError
-from .labels import get_language
+from ._format import translator
 
 __all__ = ["Exercise", "CheckResult"]
 
@@ -64,9 +64,7 @@ _TEXT = {
 }
 
 
-def _t(key, **kwargs):
-    english, german = _TEXT[key]
-    return (german if get_language() == "de" else english).format(**kwargs)
+_t = translator(_TEXT)
 
 
 @dataclass(frozen=True)

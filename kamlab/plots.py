@@ -13,14 +13,12 @@ import pandas as pd
 
 from .errors import MissingColumnError
 from .labels import label
+from ._format import MINUS as _MINUS
+from ._format import decimal as _decimal
+from ._plotting import amount_formatter as _amount_formatter
+from ._plotting import axes as _axes
 
 __all__ = ["pareto_curve", "pareto_chart", "lorenz_curve", "db_waterfall", "abc_heatmap"]
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    return plt.gca() if ax is None else ax
 
 
 def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
@@ -82,33 +80,7 @@ _GROUP_LABELS = {
 }
 # class names that have a German label (the letters A, B, C ... need none)
 _TRANSLATED_CLASSES = {"none (≤ 0)", "new", "lost"}
-_MINUS = "\u2212"
 _HEADROOM = 1.15  # y-limits of the Pareto chart: the data's maximum times this, to leave room for labels
-
-
-def _decimal(text):
-    """English number text in the current language (German: 1.234,5)."""
-    from .labels import get_language
-
-    if get_language() != "de":
-        return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _amount(value):
-    """A compact amount: 115.1 M, 312 k, 950 (German: 115,1 Mio., 312 Tsd., 950)."""
-    from .labels import get_language
-
-    german = get_language() == "de"
-    sign = _MINUS if value < 0 else ""
-    size = abs(value)
-    if size >= 1e6:
-        text = f"{size / 1e6:.1f} " + ("Mio." if german else "M")
-    elif size >= 1e3:
-        text = f"{size / 1e3:.0f} " + ("Tsd." if german else "k")
-    else:
-        text = f"{size:.0f}"
-    return sign + _decimal(text)
 
 
 def _class_name(name):
@@ -278,12 +250,6 @@ def _unit(size):
     if size >= 1e4:
         return 1e3, "Tsd." if german else "k", 0
     return 1.0, "", 0
-
-
-def _amount_formatter():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _: "0" if v == 0 else _amount(v))
 
 
 # ----------------------------------------------------------------------------- Lorenz curve

@@ -32,8 +32,12 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from .errors import MissingColumnError, ParameterError
-from .labels import get_language, label
+from .errors import ParameterError
+from .labels import label
+from ._format import amount as _amount
+from ._format import decimal as _decimal
+from ._plotting import axes as _axes
+from ._plotting import need as _need
 
 __all__ = ["QUADRANT_COLORS", "portfolio_matrix", "criterion_contributions", "sensitivity_chart"]
 
@@ -52,48 +56,12 @@ _CORNERS = (
 _TOL = 1e-6
 
 
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    return plt.gca() if ax is None else ax
-
-
-def _decimal(text):
-    """English number text in the current language (German: 1.234,5)."""
-    if get_language() != "de":
-        return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _amount(value):
-    """A compact amount: 1.2 M, 300 k, 950 (German: 1,2 Mio., 300 Tsd., 950)."""
-    german = get_language() == "de"
-    size = abs(value)
-    if size >= 1e6:
-        text = _decimal(f"{size / 1e6:.1f}") + (" Mio." if german else " M")
-    elif size >= 1e3:
-        text = _decimal(f"{size / 1e3:.0f}") + (" Tsd." if german else " k")
-    else:
-        text = f"{size:.0f}"
-    return ("\u2212" if value < 0 else "") + text
-
-
 def _round_1(value):
     """``value`` rounded to one significant digit (a 'nice' number for a size legend)."""
     if value <= 0:
         return 0.0
     exponent = np.floor(np.log10(value))
     return float(np.round(value / 10**exponent) * 10**exponent)
-
-
-def _need(data, columns, what):
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(f"{what} needs a pandas DataFrame, not {type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise MissingColumnError(
-            f"{what}: the data have no column {missing[0]!r}. Columns found: {', '.join(map(str, data.columns))}."
-        )
 
 
 # ----------------------------------------------------------------------------- the matrix

@@ -30,9 +30,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import MissingColumnError, ParameterError
-from .labels import get_language, label
+from .errors import ParameterError
+from .labels import label
 from .plots_portfolio import _amount, _decimal
+from ._format import count as _count
+from ._format import percent as _percent
+from ._format import short as _short
+from ._format import small_amount as _small_amount
+from ._format import translator
+from ._plotting import amount_formatter as _amount_formatter
+from ._plotting import axes as _axes
+from ._plotting import need as _need
 
 __all__ = ["wallet_chart", "whitespace_heatmap", "alive_chart", "clv_chart"]
 
@@ -50,50 +58,7 @@ _TEXT = {
     "median_legend": ("median {value}", "Median {value}"),
 }
 
-
-def _t(key, **kwargs):
-    english, german = _TEXT[key]
-    return (german if get_language() == "de" else english).format(**kwargs)
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    return plt.gca() if ax is None else ax
-
-
-def _need(data, columns, what):
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(f"{what} needs a pandas DataFrame, not {type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise MissingColumnError(
-            f"{what}: the data have no column {missing[0]!r}. Columns found: {', '.join(map(str, data.columns))}."
-        )
-
-
-def _percent(share, decimals=0):
-    return _decimal(f"{share * 100:.{decimals}f} %")
-
-
-def _count(n):
-    return _decimal(f"{n:,}")
-
-
-def _small_amount(value):
-    """An amount as :func:`_amount` writes it, but amounts below 1 with two significant digits (0.12)."""
-    return _decimal(f"{value:.2g}") if 0 < abs(value) < 1 else _amount(value)
-
-
-def _amount_formatter():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _: "0" if v == 0 else _small_amount(v))
-
-
-def _short(name, max_chars):
-    name = str(name)
-    return name if not max_chars or len(name) <= max_chars else name[: max_chars - 1].rstrip() + "…"
+_t = translator(_TEXT)
 
 
 # ----------------------------------------------------------------------------- revenue against wallet

@@ -40,6 +40,8 @@ import pandas as pd
 from .errors import MissingColumnError, ParameterError
 from .labels import label
 from .plots_portfolio import _decimal
+from ._format import percent as _percent
+from ._plotting import axes as _axes
 
 __all__ = [
     "SEGMENT_COLORS",
@@ -65,16 +67,6 @@ _INDICES = {
     "davies_bouldin": False,
     "bic": False,
 }
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    return plt.gca() if ax is None else ax
-
-
-def _percent(share, decimals=0):
-    return _decimal(f"{share * 100:.{decimals}f} %")
 
 
 def _segment_color(segment, position=None):

@@ -1620,7 +1620,11 @@ def _words(feature, vocabulary):
         return VOCABULARY["margin_rate"]
     if re.fullmatch(r"db\d", str(feature)):
         return VOCABULARY["contribution_margin"]
-    return (f"high {feature}", f"low {feature}")
+    # a feature without words of its own: its label ("service_share" -> "service share"), English
+    from .labels import label
+
+    name = label(str(feature), "en").lower()
+    return (f"high {name}", f"low {name}")
 
 
 def _name_segment(z_row, vocabulary, threshold, max_words):

@@ -14,6 +14,7 @@ import pandas as pd
 from .errors import ParameterError
 from .labels import LANGUAGES, get_language, label, language
 from .portfolio_analysis import VOCABULARIES, ScoringModel, portfolio
+from ._format import translator
 
 __all__ = ["PortfolioExplorer"]
 
@@ -30,11 +31,7 @@ _TEXT = {
              "Alle Gewichte des Modells {which} sind 0: gib mindestens einem Kriterium ein Gewicht. "
              "(Das Diagramm zeigt noch die letzten gültigen Gewichte.)"),
 }
-
-
-def _t(key, **kwargs):
-    english, german = _TEXT[key]
-    return (german if get_language() == "de" else english).format(**kwargs)
+_t = translator(_TEXT)
 
 
 class PortfolioExplorer:

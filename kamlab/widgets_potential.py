@@ -16,6 +16,10 @@ import pandas as pd
 from .errors import MissingColumnError, ParameterError
 from .labels import LANGUAGES, get_language, label, language
 from .potential import WalletEstimator, estimate_wallets, evaluate_wallet, pinball_loss, whitespace_matrix
+from ._format import count as _count
+from ._format import decimal as _decimal
+from ._format import percent
+from ._format import translator
 
 __all__ = ["PotentialExplorer", "WhitespaceExplorer", "ALL"]
 
@@ -41,23 +45,11 @@ _TEXT = {
 }
 
 
-def _t(key, **kwargs):
-    english, german = _TEXT[key]
-    return (german if get_language() == "de" else english).format(**kwargs)
-
-
-def _decimal(text):
-    from .plots_portfolio import _decimal
-
-    return _decimal(text)
+_t = translator(_TEXT)
 
 
 def _percent(share):
-    return _decimal(f"{share * 100:.1f} %")
-
-
-def _count(n):
-    return _decimal(f"{int(n):,}")
+    return percent(share, decimals=1)
 
 
 def _check_language(lang):

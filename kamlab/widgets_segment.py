@@ -16,6 +16,7 @@ import pandas as pd
 from .errors import KamlabError, MissingColumnError, ParameterError
 from .labels import LANGUAGES, get_language, label, language
 from .segment import AccountSegmenter, segment_profiles
+from ._format import translator
 
 __all__ = ["SegmentExplorer", "EXPLORER_METHODS", "K_RANGE"]
 
@@ -35,11 +36,7 @@ _TEXT = {
     "auto": ("Automatic k: {reason}", "Automatisches k: {reason}"),
     "failed": ("This segmentation failed: {error}", "Diese Segmentierung ist gescheitert: {error}"),
 }
-
-
-def _t(key, **kwargs):
-    english, german = _TEXT[key]
-    return (german if get_language() == "de" else english).format(**kwargs)
+_t = translator(_TEXT)
 
 
 def _numeric_columns(table):

@@ -6,12 +6,11 @@ the accounts that are strictly worse. The notebook's feature lists are read from
 with the exercise module's, so the two cannot drift apart.
 """
 
-import ast
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from notebook_source import assigned_literals
 from sklearn.cluster import KMeans
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import RobustScaler
@@ -96,28 +95,8 @@ def test_q4_rfm_code_by_counting(accounts):
     assert not chapter03.q4.check(int(code)).correct  # the text, not a number
 
 
-def _assigned_lists(source):
-    """List literals assigned to names in a cell's code: {name: value}."""
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    try:
-                        found[target.id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        pass
-    return found
-
-
 def test_the_notebook_uses_the_exercises_features():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    assigned = {}
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"])
-            if not source.lstrip().startswith("%"):
-                assigned.update(_assigned_lists(source))
+    assigned = assigned_literals(NOTEBOOK)
     assert assigned["SPEND"] == chapter03.SPEND
     assert assigned["FEATURES"] == chapter03.FEATURES
 

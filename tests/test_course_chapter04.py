@@ -6,12 +6,11 @@ from a running sum. The notebook's weights are read from its code and compared w
 exercise module's, so the two cannot drift apart.
 """
 
-import ast
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from notebook_source import assigned_literals
 
 import kamlab
 from kamlab.course import chapter04
@@ -93,25 +92,8 @@ def test_q4_a_accounts_in_the_star_quadrant(rated):
     assert not chapter04.q4.check(int((table["is_a"].to_numpy() & (codes == 0)).sum())).correct
 
 
-def _assigned_literals(source):
-    """Dict literals assigned to names in a cell's code: {name: value}."""
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = ast.literal_eval(node.value)
-    return found
-
-
 def test_the_notebook_uses_the_exercises_weights():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    assigned = {}
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"])
-            if not source.lstrip().startswith("%"):
-                assigned.update(_assigned_literals(source))
+    assigned = assigned_literals(NOTEBOOK)
     assert assigned["worked_weights"] == chapter04.WORKED_EXAMPLE_WEIGHTS == chapter04.ATTRACTIVENESS_WEIGHTS
     assert assigned["position_weights"] == chapter04.POSITION_WEIGHTS
     assert sum(chapter04.POSITION_WEIGHTS.values()) == pytest.approx(1.0)

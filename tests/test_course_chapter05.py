@@ -7,13 +7,12 @@ published, instead of rfm_summary and BetaGeo. The notebook's feature list is re
 compared with the exercise module's, so the two cannot drift apart.
 """
 
-import ast
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from notebook_source import assigned_literals
 
 import kamlab
 from kamlab import datasets
@@ -113,24 +112,8 @@ def test_q4_p_alive_from_the_raw_dates_and_the_published_parameters():
     assert not chapter05.q4.check(1 - p_alive).correct
 
 
-def _assigned_lists(source):
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = ast.literal_eval(node.value)
-    return found
-
-
 def test_the_notebook_uses_the_exercises_features():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    assigned = {}
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"])
-            if not source.lstrip().startswith("%"):
-                assigned.update(_assigned_lists(source))
+    assigned = assigned_literals(NOTEBOOK)
     assert assigned["features"] == chapter05.FEATURES
 
 

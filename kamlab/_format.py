@@ -1,0 +1,62 @@
+"""Numbers and short texts in the current label language (private helpers of charts and widgets).
+
+German writes 1.234,5 where English writes 1,234.5; amounts are compact (1.2 M, 312 k;
+German 1,2 Mio., 312 Tsd.). Texts come in (English, German) pairs.
+"""
+
+from __future__ import annotations
+
+from .labels import get_language
+
+MINUS = "\u2212"
+
+
+def decimal(text):
+    """English number text in the current language (German: 1.234,5)."""
+    if get_language() != "de":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def amount(value):
+    """A compact amount: 1.2 M, 300 k, 950, with a true minus sign (German: 1,2 Mio., 300 Tsd.)."""
+    german = get_language() == "de"
+    size = abs(value)
+    if size >= 1e6:
+        text = decimal(f"{size / 1e6:.1f}") + (" Mio." if german else " M")
+    elif size >= 1e3:
+        text = decimal(f"{size / 1e3:.0f}") + (" Tsd." if german else " k")
+    else:
+        text = f"{size:.0f}"
+    return (MINUS if value < 0 else "") + text
+
+
+def small_amount(value):
+    """As :func:`amount`, but amounts between 0 and 1 with two significant digits (0.12)."""
+    return decimal(f"{value:.2g}") if 0 < abs(value) < 1 else amount(value)
+
+
+def percent(share, decimals=0):
+    """A share as a percentage: 0.123 -> '12 %' (German decimal comma)."""
+    return decimal(f"{share * 100:.{decimals}f} %")
+
+
+def count(n):
+    """A whole number with thousands separators: 1,234 (German 1.234)."""
+    return decimal(f"{int(n):,}")
+
+
+def short(name, max_chars):
+    """``name`` cut to ``max_chars`` characters with an ellipsis (no cut when ``max_chars`` is falsy)."""
+    name = str(name)
+    return name if not max_chars or len(name) <= max_chars else name[: max_chars - 1].rstrip() + "…"
+
+
+def translator(texts):
+    """A function ``t(key, **values)`` that formats ``texts[key]``, a pair (English, German), in the current language."""
+
+    def t(key, **kwargs):
+        english, german = texts[key]
+        return (german if get_language() == "de" else english).format(**kwargs)
+
+    return t
