@@ -225,3 +225,46 @@ def test_top_quarter_of_potential_is_a_quarter_even_with_tied_ratings():
         ScoringModel({"c1": 1.0}), ScoringModel({"p1": 1.0}), split=(5, 5),
     ).attrs["split"]
     assert sensitivity_split == (5.0, 5.0)
+
+
+def test_nine_cell_grid_by_hand_and_the_cut_rule():
+    from kamlab.portfolio_analysis import NINE_CELL_GROUPS, portfolio_grid
+
+    scores = pd.DataFrame({
+        "account_id": ["K1", "K2", "K3", "K4", "K5", "K6"],
+        "supplier_position": [9.0, 2.0, 5.0, 4.0, 7.0, 3.0],
+        "attractiveness": [9.0, 9.0, 2.0, 5.0, 7.0, 6.9],
+    })
+    grid = portfolio_grid(scores, cuts=((4, 7), (4, 7))).set_index("account_id")
+    assert grid["cell"].to_dict() == {
+        "K1": "high / strong", "K2": "high / weak", "K3": "low / medium",
+        "K4": "medium / medium",  # position 4 is on the lower cut: medium
+        "K5": "high / strong",  # 7 and 7 are on the upper cuts: high and strong
+        "K6": "medium / weak",
+    }
+    assert grid["strategy_group"].to_dict() == {
+        "K1": "invest", "K2": "selective", "K3": "harvest", "K4": "selective", "K5": "invest", "K6": "harvest",
+    }
+    assert grid.loc["K3", "strategy"] == "Harvest or withdraw"
+    german = portfolio_grid(scores, cuts=((4, 7), (4, 7)), language="de")
+    assert german["strategy"].iloc[0] == "Investieren und wachsen"
+    # three cells per group, and the groups are symmetric around the diagonal
+    groups = list(NINE_CELL_GROUPS.values())
+    assert all(groups.count(g) == 3 for g in ("invest", "selective", "harvest"))
+
+
+def test_nine_cell_grid_tertiles_and_errors():
+    from kamlab.portfolio_analysis import portfolio_grid
+
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame({"supplier_position": rng.uniform(1, 10, 300), "attractiveness": rng.uniform(1, 10, 300)})
+    grid = portfolio_grid(scores)
+    counts = grid["attractiveness_level"].value_counts()
+    assert all(abs(counts[level] - 100) <= 1 for level in ("low", "medium", "high"))
+    assert grid.attrs["cuts"][1] == pytest.approx(tuple(scores["attractiveness"].quantile([1 / 3, 2 / 3])))
+    with pytest.raises(kamlab.ParameterError, match="must increase"):
+        portfolio_grid(scores, cuts=((7, 4), (4, 7)))
+    with pytest.raises(kamlab.ParameterError, match="tertile"):
+        portfolio_grid(scores, cuts="quartile")
+    with pytest.raises(kamlab.MissingColumnError):
+        portfolio_grid(scores.drop(columns="attractiveness"))
