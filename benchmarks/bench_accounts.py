@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import resource
-import time
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 import kamlab
+from timing import best_of
 
 
 def make_lines(n_lines, n_accounts=None, seed=0):
@@ -51,15 +51,6 @@ def make_lines(n_lines, n_accounts=None, seed=0):
             "cost": np.round(revenue * rng.uniform(0.5, 0.8, n_lines), 2),
         }
     )
-
-
-def best_of(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main():

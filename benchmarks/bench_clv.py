@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 import kamlab
+from timing import best_of
 from kamlab import clv as kclv
 
 CDNOW_PARAMS = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -71,15 +71,6 @@ def make_lines(n_lines, n_accounts, seed=0):
         }
     )
     return lines.sample(frac=1.0, random_state=seed, ignore_index=True)  # files are rarely sorted
-
-
-def best_of(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def compare_summaries(ours, theirs):

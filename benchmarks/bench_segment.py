@@ -35,15 +35,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from kamlab.segment import AccountSegmenter, make_segmented_accounts, select_k
-
-
-def best_of(function, repeat):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+from timing import best_of
 
 
 def naive_sweep(Z, ks, n_init, random_state):

@@ -65,6 +65,7 @@ __all__ = [
     "make_segmented_accounts",
     "rfm_scores",
     "rfm_segments",
+    "segment_agreement",
     "segment_profiles",
     "segment_stability",
     "select_k",
@@ -1639,6 +1640,46 @@ def _name_segment(z_row, vocabulary, threshold, max_words):
         if len(words) == max_words:
             break
     return ", ".join(words) if words else "average"
+
+
+def segment_agreement(labels, groups):
+    """Share of accounts whose segment matches their known group, under the best matching.
+
+    Segment numbers are arbitrary, so each segment is matched to one group (one to one,
+    the matching that puts the most accounts in their group: the Hungarian method) and
+    the accounts in their group's segment are counted. Use it to ask whether a
+    segmentation finds groups it was not told about (e.g. the sales channels of the UCI
+    Wholesale clients). With more segments than groups, the extra segments count as wrong.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_accounts,)
+        Segment labels.
+    groups : array-like of shape (n_accounts,)
+        The known groups.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Examples
+    --------
+    >>> segment_agreement([1, 1, 0, 0, 0], ["Retail", "Retail", "Horeca", "Horeca", "Retail"])
+    0.8
+    """
+    import pandas as pd
+    from scipy.optimize import linear_sum_assignment
+
+    labels, groups = np.asarray(labels), np.asarray(groups)
+    if labels.shape != groups.shape or labels.ndim != 1:
+        raise ParameterError(f"labels and groups need one value per account; got shapes {labels.shape} and "
+                             f"{groups.shape}.")
+    if len(labels) == 0:
+        raise ParameterError("segment_agreement needs at least one account.")
+    table = pd.crosstab(labels, groups).to_numpy()
+    rows, columns = linear_sum_assignment(-table)
+    return float(table[rows, columns].sum() / table.sum())
 
 
 def segment_profiles(

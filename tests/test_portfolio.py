@@ -90,7 +90,6 @@ def test_reverse_and_quantitative_criteria():
     # average ranks 1.5, 1.5, 3, 4 of 4 -> 1 + (rank - 1) / 3 * 9
     assert scores["db"].tolist() == pytest.approx([2.5, 2.5, 7, 10])
     # against a reference population, values outside it are clipped to the scale
-    reference = pd.DataFrame({"cost_to_serve": [1], "revenue": [0.0, 100.0][:1] * 1, "db": [0]})
     reference = pd.DataFrame({"cost_to_serve": [1, 1], "revenue": [0.0, 20.0], "db": [0, 100]})
     assert model.scores(data, reference)["revenue"].tolist() == pytest.approx([5.5, 10, 10, 10])
 

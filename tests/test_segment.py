@@ -650,3 +650,19 @@ def test_clustering_runs_on_one_thread(monkeypatch):
     segment_stability(X, AccountSegmenter(n_segments=2), n_resamples=2, progress=False)
     select_k(X, k_range=(2, 3), progress=False)
     assert seen and set(seen) == {1}
+
+
+def test_segment_agreement_by_hand():
+    # segments 0/1 against two groups: the best matching puts 1 -> A, 0 -> B: 4 of 5 in their group
+    assert kamlab.segment_agreement([1, 1, 0, 0, 0], ["A", "A", "B", "B", "A"]) == pytest.approx(0.8)
+    # relabelling the segments changes nothing
+    assert kamlab.segment_agreement([7, 7, 3, 3, 3], ["A", "A", "B", "B", "A"]) == pytest.approx(0.8)
+    # three segments, two groups: the third segment (one account) cannot match: 4 of 5
+    assert kamlab.segment_agreement([0, 0, 1, 1, 2], ["A", "A", "B", "B", "B"]) == pytest.approx(0.8)
+    # the two-group formula used for the Wholesale test gives the same on random labels
+    rng = np.random.default_rng(0)
+    labels, groups = rng.integers(0, 2, 200), rng.choice(["Horeca", "Retail"], 200)
+    assert kamlab.segment_agreement(labels, groups) == pytest.approx(
+        _channel_agreement(labels, pd.Series(groups)))
+    with pytest.raises(kamlab.ParameterError, match="one value per account"):
+        kamlab.segment_agreement([0, 1], ["A"])

@@ -47,15 +47,12 @@ def _bic_k():
 
 
 def _robust_agreement():
-    import numpy as np
-
-    from ..segment import AccountSegmenter
+    from ..segment import AccountSegmenter, segment_agreement
 
     clients = _clients()
     segments = AccountSegmenter(SPEND, scaler="robust", n_segments=2, random_state=SEED,
                                 progress=False).fit_predict(clients)
-    retail = (clients["channel"] == "Retail").to_numpy()
-    return float(max(np.mean((segments == 1) == retail), np.mean((segments == 0) == retail)))
+    return segment_agreement(segments, clients["channel"])
 
 
 def _biggest_of_five():
@@ -100,7 +97,7 @@ q2 = Exercise(
     solution=(
         "robust = kamlab.AccountSegmenter(SPEND, scaler='robust', n_segments=2, random_state=0,\n"
         "                                 progress=False).fit_predict(clients)\n"
-        "robust_agreement = agreement(robust, clients['channel'])"
+        "robust_agreement = kamlab.segment_agreement(robust, clients['channel'])"
     ),
 )
 
