@@ -1,155 +1,115 @@
 """kamlab: a key-account-management (KAM) analytics lab for Jupyter.
 
-``import kamlab`` is light: it loads only the error classes and the label
-mechanism. Every analysis is imported the first time it is used, so a notebook
-pays for pandas, scikit-learn or DuckDB only when it needs them.
+``import kamlab`` is light: it loads only the error classes and the settings
+(:mod:`kamlab.config`). Every other public name is imported the first time it is used,
+so a notebook pays for pandas, scikit-learn or DuckDB only when it needs them.
+
+The package has one subpackage per capability, in the order the course teaches them:
+``data`` (files, datasets, the case company, the account table), ``identify`` (ABC,
+concentration), ``segment``, ``portfolios``, ``potential``, ``clv``; each holds its
+analysis, and its charts (``plots``) and explorers (``widgets``) as thin layers on top;
+``course`` holds the exercises. Every public function is also here, flat:
+``kamlab.abc_analysis`` is ``kamlab.identify.abc_analysis``.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
-from .errors import (
+from kamlab.config import get_language, get_threads, language, set_language, set_threads, threads
+from kamlab.errors import (
     ChecksumError,
-    DataFormatError,
     DatasetError,
+    DataFormatError,
     EmptyDataError,
     KamlabError,
     MissingColumnError,
     ParameterError,
 )
-from .labels import get_language, label, language, set_language, translate_columns
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (imported lazily on first access)
-_LAZY = {
-    # data: the case company, public datasets, the user's own files
-    "load_case": "kamlab.case",
-    "generate_case": "kamlab.casegen",
-    "read_transactions": "kamlab.io",
-    "read_accounts": "kamlab.io",
-    "ReadReport": "kamlab.io",
-    "accounts_from_transactions": "kamlab.accounts",
-    "top_share": "kamlab.identify",
-    "abc_analysis": "kamlab.identify",
-    "abc_summary": "kamlab.identify",
-    "abc_compare": "kamlab.identify",
-    "abc_crosstab": "kamlab.identify",
-    "abc_migration": "kamlab.identify",
-    "migration_matrix": "kamlab.identify",
-    "key_account_candidates": "kamlab.identify",
-    "concentration": "kamlab.identify",
-    "contribution_cascade": "kamlab.identify",
-    "ScoringModel": "kamlab.portfolio_analysis",
-    "portfolio": "kamlab.portfolio_analysis",
-    "weight_sensitivity": "kamlab.portfolio_analysis",
-    "portfolio_grid": "kamlab.portfolio_analysis",
-    "select_key_accounts": "kamlab.portfolio_analysis",
-    "WalletEstimator": "kamlab.potential",
-    "estimate_wallets": "kamlab.potential",
-    "evaluate_wallet": "kamlab.potential",
-    "share_of_wallet": "kamlab.potential",
-    "wallet_allocation": "kamlab.potential",
-    "whitespace": "kamlab.potential",
-    "whitespace_matrix": "kamlab.potential",
-    "rfm_summary": "kamlab.clv",
-    "BetaGeo": "kamlab.clv",
-    "GammaGamma": "kamlab.clv",
-    "customer_lifetime_value": "kamlab.clv",
-    "clv_margin_multiple": "kamlab.clv",
-    "clv_finite": "kamlab.clv",
-    "simulate_bg_nbd": "kamlab.clv",
-    "AccountSegmenter": "kamlab.segment",
-    "select_k": "kamlab.segment",
-    "segment_stability": "kamlab.segment",
-    "SegmentStability": "kamlab.segment",
-    "segment_profiles": "kamlab.segment",
-    "segment_agreement": "kamlab.segment",
-    "rfm_scores": "kamlab.segment",
-    "rfm_segments": "kamlab.segment",
-    "make_segmented_accounts": "kamlab.segment",
-    "Exercise": "kamlab.exercises",
-    "check_setup": "kamlab.setup_check",
-}
-_SUBMODULES = {"datasets", "exercises", "io", "accounts", "case", "casegen", "identify", "widgets", "plots", "course",
-               "potential", "portfolio_analysis", "plots_portfolio", "widgets_portfolio", "clv", "segment",
-               "setup_check", "labels", "errors"}
+#: The capabilities, in the order the course teaches them (each a subpackage).
+SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "course")
 
-__all__ = [
-    "KamlabError",
-    "DataFormatError",
-    "MissingColumnError",
-    "EmptyDataError",
-    "DatasetError",
-    "ChecksumError",
-    "ParameterError",
-    "set_language",
-    "get_language",
-    "language",
-    "label",
-    "translate_columns",
-    "load_case",
-    "generate_case",
-    "read_transactions",
-    "read_accounts",
-    "ReadReport",
-    "accounts_from_transactions",
-    "top_share",
-    "abc_analysis",
-    "abc_summary",
-    "abc_compare",
-    "abc_crosstab",
-    "abc_migration",
-    "migration_matrix",
-    "key_account_candidates",
-    "concentration",
-    "contribution_cascade",
-    "ScoringModel",
-    "portfolio",
-    "weight_sensitivity",
-    "portfolio_grid",
-    "select_key_accounts",
-    "WalletEstimator",
-    "estimate_wallets",
-    "evaluate_wallet",
-    "share_of_wallet",
-    "wallet_allocation",
-    "whitespace",
-    "whitespace_matrix",
-    "rfm_summary",
-    "BetaGeo",
-    "GammaGamma",
-    "customer_lifetime_value",
-    "clv_margin_multiple",
-    "clv_finite",
-    "simulate_bg_nbd",
-    "AccountSegmenter",
-    "select_k",
-    "segment_stability",
-    "SegmentStability",
-    "segment_profiles",
-    "segment_agreement",
-    "rfm_scores",
-    "rfm_segments",
-    "make_segmented_accounts",
-    "Exercise",
-    "check_setup",
-]
+# THE table of the public API: module -> the public names it defines. ``__all__`` and the
+# lazy look-up below are both derived from it, so the two cannot drift apart.
+_PUBLIC = {
+    "kamlab.errors": ("KamlabError", "DataFormatError", "MissingColumnError", "EmptyDataError", "DatasetError",
+                      "ChecksumError", "ParameterError"),
+    "kamlab.config": ("set_language", "get_language", "language", "set_threads", "get_threads", "threads"),
+    "kamlab._util.labels": ("label", "translate_columns"),
+    # data: the user's own files, public datasets, the case company, the account table
+    "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport"),
+    "kamlab.data.accounts": ("accounts_from_transactions",),
+    "kamlab.data.cascade": ("contribution_cascade",),
+    "kamlab.data.case": ("load_case",),
+    "kamlab.data.casegen": ("generate_case",),
+    "kamlab.data.datasets": ("fetch_wholesale", "fetch_online_retail", "fetch_cdnow"),
+    # identify: who are the key accounts?
+    "kamlab.identify.abc": ("abc_analysis", "abc_summary", "abc_compare", "abc_crosstab", "abc_migration",
+                            "migration_matrix", "key_account_candidates"),
+    "kamlab.identify.concentration": ("top_share", "concentration"),
+    # segment
+    "kamlab.segment": ("AccountSegmenter", "select_k", "segment_stability", "SegmentStability", "segment_profiles",
+                       "segment_agreement", "rfm_scores", "rfm_segments", "make_segmented_accounts"),
+    # portfolios
+    "kamlab.portfolios.scoring": ("ScoringModel",),
+    "kamlab.portfolios.matrix": ("portfolio", "portfolio_grid"),
+    "kamlab.portfolios.sensitivity": ("weight_sensitivity",),
+    "kamlab.portfolios.selection": ("select_key_accounts",),
+    # potential
+    "kamlab.potential.wallet": ("WalletEstimator", "estimate_wallets", "evaluate_wallet", "share_of_wallet",
+                                "wallet_allocation"),
+    "kamlab.potential.whitespace": ("whitespace", "whitespace_matrix"),
+    # customer lifetime value
+    "kamlab.clv": ("rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value", "clv_margin_multiple",
+                   "clv_finite", "simulate_bg_nbd"),
+    # the course
+    "kamlab.course.exercises": ("Exercise",),
+    "kamlab.course.setup_check": ("check_setup",),
+}
+
+_LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
+__all__ = [*_LAZY, *SUBPACKAGES]
+
+# Old module paths kept for one release; importing them warns (see kamlab/_util/compat.py).
+_DEPRECATED_MODULES = {
+    "io": "kamlab.data.readers",
+    "accounts": "kamlab.data.accounts",
+    "case": "kamlab.data.case",
+    "casegen": "kamlab.data.casegen",
+    "labels": "kamlab._util.labels",
+    "plots": "kamlab.identify.plots",
+    "widgets": "kamlab.identify.widgets",
+    "plots_segment": "kamlab.segment.plots",
+    "widgets_segment": "kamlab.segment.widgets",
+    "portfolio_analysis": "kamlab.portfolios",
+    "plots_portfolio": "kamlab.portfolios.plots",
+    "widgets_portfolio": "kamlab.portfolios.widgets",
+    "plots_potential": "kamlab.potential.plots and kamlab.clv.plots",
+    "widgets_potential": "kamlab.potential.widgets",
+    "exercises": "kamlab.course.exercises",
+    "setup_check": "kamlab.course.setup_check",
+}
+# Public namespaces that are not subpackages of their own.
+_ALIASES = {"datasets": "kamlab.data.datasets"}
 
 
 def __getattr__(name):
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES or (not name.startswith("_") and importlib.util.find_spec(f"kamlab.{name}")):
-        module = importlib.import_module(f"kamlab.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'kamlab' has no attribute {name!r}")
+    elif name in SUBPACKAGES or name in ("config", "errors"):
+        value = importlib.import_module(f"kamlab.{name}")
+    elif name in _ALIASES:
+        value = importlib.import_module(_ALIASES[name])
+    elif name in _DEPRECATED_MODULES:
+        value = importlib.import_module(f"kamlab.{name}")  # the shim warns
+    else:
+        raise AttributeError(f"module 'kamlab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+    return sorted(set(globals()) | set(__all__) | set(_ALIASES) | {"config", "errors"})

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kamlab
-from kamlab.accounts import UNKNOWN_ACCOUNT, AsOfWarning
+from kamlab.data.accounts import UNKNOWN_ACCOUNT, AsOfWarning
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import pytest
 from scipy.stats import spearmanr
 
 import kamlab
-from kamlab.case import GERMAN_NAMES, SCHEMA, TABLES, default_case_path, load_case
-from kamlab.casegen import generate_case
+from kamlab.data.case import GERMAN_NAMES, SCHEMA, TABLES, default_case_path, load_case
+from kamlab.data.casegen import generate_case
 from kamlab.errors import ChecksumError, DatasetError, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]

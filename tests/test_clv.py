@@ -14,14 +14,13 @@ from kamlab.clv import (
     BetaGeo,
     ConvergenceWarning,
     GammaGamma,
-    _bgnbd_log_likelihood,
-    _BGNBDData,
     customer_lifetime_value,
     clv_finite,
     clv_margin_multiple,
     rfm_summary,
     simulate_bg_nbd,
 )
+from kamlab.clv._monolith import _bgnbd_log_likelihood, _BGNBDData
 from kamlab.errors import DataFormatError, KamlabError, MissingColumnError, ParameterError
 
 # Fader, Hardie & Lee (2005), Marketing Science 24(2), and Fader & Hardie (2013), note 025
@@ -653,9 +652,9 @@ def test_large_tables_sort_accounts_in_a_second_thread_with_the_same_result(monk
             "revenue": rng.uniform(-5, 100, n),
         }
     )
-    assert lines["account_id"].nunique() >= kamlab.clv._THREAD_MIN_ACCOUNTS
+    assert lines["account_id"].nunique() >= kamlab.clv._monolith._THREAD_MIN_ACCOUNTS
     threaded = rfm_summary(lines, "2024-08-01")
-    monkeypatch.setattr(kamlab.clv, "_THREAD_MIN_ACCOUNTS", 10**9)
+    monkeypatch.setattr(kamlab.clv._monolith, "_THREAD_MIN_ACCOUNTS", 10**9)
     single = rfm_summary(lines, "2024-08-01")
     pd.testing.assert_frame_equal(threaded, single)
     assert threaded["account_id"].is_monotonic_increasing

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 
 def test_numbers_right_within_tolerance_and_wrong_with_direction():

@@ -7,8 +7,8 @@ import pytest
 
 import kamlab
 from kamlab.identify import top_share
-from kamlab.plots import pareto_curve
-from kamlab.widgets import TopShareExplorer
+from kamlab.identify.plots import pareto_curve
+from kamlab.identify.widgets import TopShareExplorer
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from kamlab.errors import (
     MissingColumnError,
     ParameterError,
 )
-from kamlab.io import (
+from kamlab.data.readers import (
     AmbiguousDatesWarning,
     ReadReport,
     RowsSetAsideWarning,
@@ -523,14 +523,14 @@ def test_columns_none_keeps_a_column_under_its_own_name():
     ],
 )
 def test_german_and_english_headers_are_recognised(header, canonical):
-    from kamlab.io import _recognise
+    from kamlab.data.readers import _recognise
 
     assert _recognise(header, accounts=False)[0] == canonical
 
 
 @pytest.mark.parametrize("header", ["Umsatz in TEUR", "Bruttoumsatz", "Bemerkung", "Mitarbeiter"])
 def test_headers_that_must_not_be_guessed(header):
-    from kamlab.io import _recognise
+    from kamlab.data.readers import _recognise
 
     # thousands of euros, gross amounts and a salesperson must not become revenue/employees silently
     assert _recognise(header, accounts=False) is None
@@ -860,7 +860,7 @@ def test_written_in_any_convention_reads_back_the_same_rows_and_total(
     style=st.sampled_from(["minus", "trailing", "parentheses", "euro-prefix", "eur-suffix"]),
 )
 def test_every_number_style_parses_to_the_cent(cents, decimal, thousands, style):
-    from kamlab.io import _parse_numbers
+    from kamlab.data.readers import _parse_numbers
 
     if thousands == "sep":
         thousands = "." if decimal == "," else ","

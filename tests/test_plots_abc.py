@@ -19,7 +19,7 @@ from kamlab.identify import (
     contribution_cascade,
     migration_matrix,
 )
-from kamlab.plots import MAX_BARS, abc_heatmap, db_waterfall, lorenz_curve, pareto_chart
+from kamlab.identify.plots import MAX_BARS, abc_heatmap, db_waterfall, lorenz_curve, pareto_chart
 
 
 @pytest.fixture

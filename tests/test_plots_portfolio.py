@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.plots_portfolio import (
+from kamlab.portfolios.plots import (
     QUADRANT_COLORS,
     bubble_areas,
     criterion_contributions,
     portfolio_matrix,
     sensitivity_chart,
 )
-from kamlab.portfolio_analysis import VOCABULARIES, ScoringModel, portfolio, weight_sensitivity
+from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio, weight_sensitivity
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.plots_potential import alive_chart, clv_chart, wallet_chart, whitespace_heatmap
+from kamlab.clv.plots import alive_chart, clv_chart
+from kamlab.potential.plots import wallet_chart, whitespace_heatmap
 from kamlab.potential import whitespace, whitespace_matrix
 
 

@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb
 from sklearn.decomposition import PCA
 
 import kamlab
-from kamlab.plots_segment import (
+from kamlab.segment.plots import (
     NOISE_COLOR,
     SEGMENT_COLORS,
     k_selection_panel,

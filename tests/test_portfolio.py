@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.portfolio_analysis import VOCABULARIES, ScoringModel, portfolio, select_key_accounts, weight_sensitivity
+from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio, select_key_accounts, weight_sensitivity
 
 WEIGHTS = {"c1": 0.25, "c2": 0.30, "c3": 0.20, "c4": 0.15, "c5": 0.10}
 
@@ -227,7 +227,7 @@ def test_top_quarter_of_potential_is_a_quarter_even_with_tied_ratings():
 
 
 def test_nine_cell_grid_by_hand_and_the_cut_rule():
-    from kamlab.portfolio_analysis import NINE_CELL_GROUPS, portfolio_grid
+    from kamlab.portfolios import NINE_CELL_GROUPS, portfolio_grid
 
     scores = pd.DataFrame({
         "account_id": ["K1", "K2", "K3", "K4", "K5", "K6"],
@@ -253,7 +253,7 @@ def test_nine_cell_grid_by_hand_and_the_cut_rule():
 
 
 def test_nine_cell_grid_tertiles_and_errors():
-    from kamlab.portfolio_analysis import portfolio_grid
+    from kamlab.portfolios import portfolio_grid
 
     rng = np.random.default_rng(0)
     scores = pd.DataFrame({"supplier_position": rng.uniform(1, 10, 300), "attractiveness": rng.uniform(1, 10, 300)})

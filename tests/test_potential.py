@@ -233,5 +233,6 @@ def test_wallet_estimator_fits_and_predicts_on_one_thread(monkeypatch):
 
         monkeypatch.setattr(HistGradientBoostingRegressor, name, spy)
     features, spend, _ = make_accounts(300, seed=3)
-    WalletEstimator(0.9, "gbm", random_state=0).fit(features, spend).predict(features)
+    with kamlab.threads(1):
+        WalletEstimator(0.9, "gbm", random_state=0).fit(features, spend).predict(features)
     assert seen and set(seen) == {1}

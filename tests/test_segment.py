@@ -15,14 +15,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import kamlab
 from kamlab.errors import DataFormatError, KamlabError, MissingColumnError, ParameterError
+from kamlab.segment._monolith import _kneedle, _recommend
 from kamlab.segment import (
     MINIBATCH_THRESHOLD,
     RFM_PRESETS,
     TRUSTWORTHY_ARI,
     WARD_MAX_ACCOUNTS,
     AccountSegmenter,
-    _kneedle,
-    _recommend,
     make_segmented_accounts,
     rfm_scores,
     rfm_segments,
@@ -619,7 +618,7 @@ def test_wholesale_two_segments_recover_the_sales_channels(scaler, method, at_le
 def test_one_pass_silhouettes_equal_scikit_learns():
     from sklearn.metrics import silhouette_score
 
-    from kamlab.segment import _silhouettes
+    from kamlab.segment._monolith import _silhouettes
 
     rng = np.random.default_rng(0)
     Z = rng.normal(size=(300, 4))
@@ -631,11 +630,10 @@ def test_one_pass_silhouettes_equal_scikit_learns():
     assert np.isnan(_silhouettes(Z, [np.zeros(300, dtype=int)])[0])  # one segment: undefined
 
 
-def test_clustering_runs_on_one_thread(monkeypatch):
-    # OpenMP/BLAS threads waiting for each other made fits up to 100x slower on a busy 2-core machine
+def _threads_seen_by_the_clustering(monkeypatch):
     from threadpoolctl import threadpool_info
 
-    import kamlab.segment as segment
+    import kamlab.segment._monolith as segment
 
     seen = []
     fit_clustering = segment._fit_clustering
@@ -649,7 +647,25 @@ def test_clustering_runs_on_one_thread(monkeypatch):
     AccountSegmenter(n_segments=2).fit(X)
     segment_stability(X, AccountSegmenter(n_segments=2), n_resamples=2, progress=False)
     select_k(X, k_range=(2, 3), progress=False)
+    return seen
+
+
+def test_clustering_runs_on_the_threads_kamlab_is_set_to(monkeypatch):
+    # OpenMP/BLAS threads waiting for each other made fits up to 100x slower on a busy 2-core machine:
+    # make test pins one thread through the one setting (KAMLAB_THREADS=1 / kamlab.set_threads)
+    with kamlab.threads(1):
+        seen = _threads_seen_by_the_clustering(monkeypatch)
     assert seen and set(seen) == {1}
+
+
+def test_by_default_the_clustering_uses_the_libraries_threads(monkeypatch):
+    # kamlab.set_threads(None), the default for users: the pools keep what threadpoolctl reports
+    from threadpoolctl import threadpool_info
+
+    default = [info["num_threads"] for info in threadpool_info()]
+    with kamlab.threads(None):
+        seen = _threads_seen_by_the_clustering(monkeypatch)
+    assert seen and set(seen) == set(default)
 
 
 def test_segment_agreement_by_hand():

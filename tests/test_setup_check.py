@@ -3,7 +3,7 @@
 from importlib import metadata
 
 import kamlab
-from kamlab import setup_check
+from kamlab.course import setup_check
 
 
 def test_everything_installed_says_all_set(capsys):

@@ -9,7 +9,7 @@ import pytest
 
 import kamlab
 from kamlab.identify import abc_analysis, abc_summary
-from kamlab.widgets import ABCExplorer
+from kamlab.identify.widgets import ABCExplorer
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.portfolio_analysis import ScoringModel, portfolio
-from kamlab.widgets_portfolio import PortfolioExplorer
+from kamlab.portfolios import ScoringModel, portfolio
+from kamlab.portfolios.widgets import PortfolioExplorer
 
 ATTRACTIVENESS = {"c1": 0.5, "c2": 0.3, "c3": 0.2}
 POSITION = {"p1": 0.6, "p2": 0.4}

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab import widgets_potential
+from kamlab.potential import widgets as widgets_potential
 from kamlab.potential import WalletEstimator, estimate_wallets, evaluate_wallet, whitespace, whitespace_matrix
-from kamlab.widgets_potential import ALL, PotentialExplorer, WhitespaceExplorer
+from kamlab.potential.widgets import ALL, PotentialExplorer, WhitespaceExplorer
 
 FEATURES = ["employees", "industry"]
 

@@ -7,7 +7,7 @@ import pytest
 
 import kamlab
 from kamlab.segment import AccountSegmenter, make_segmented_accounts, segment_profiles, select_k
-from kamlab.widgets_segment import K_RANGE, SegmentExplorer
+from kamlab.segment.widgets import K_RANGE, SegmentExplorer
 
 CHOICES = ["revenue", "orders", "margin_rate", "recency_days", "n_offerings", "db4"]
 START = ["revenue", "orders", "margin_rate"]

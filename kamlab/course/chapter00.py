@@ -2,27 +2,27 @@
 
 from functools import cache
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["q1", "q2", "q3"]
 
 
 @cache
 def _accounts():
-    from ..accounts import accounts_from_transactions
-    from ..case import load_case
+    from kamlab.data.accounts import accounts_from_transactions
+    from kamlab.data.case import load_case
 
     return accounts_from_transactions(load_case().transactions)
 
 
 def _n_accounts():
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     return len(load_case().accounts)
 
 
 def _top10_share():
-    from ..identify import top_share
+    from kamlab.identify import top_share
 
     return top_share(_accounts(), 0.1).share
 

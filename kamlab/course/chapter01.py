@@ -9,7 +9,7 @@ import warnings
 from functools import cache
 from pathlib import Path
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["q1", "q2", "q3", "q4", "EXAMPLES"]
 
@@ -20,19 +20,19 @@ FAULTY_EXPORT = "umsatzliste_nord_2025q4_fehler.csv"
 
 
 def _credit_note_lines():
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     return int(load_case().transactions["is_credit_note"].sum())
 
 
 def _export_total():
-    from ..io import read_transactions
+    from kamlab.data.readers import read_transactions
 
     return float(read_transactions(EXAMPLES / CLEAN_EXPORT)["revenue"].sum())
 
 
 def _rows_set_aside():
-    from ..io import RowsSetAsideWarning, read_transactions
+    from kamlab.data.readers import RowsSetAsideWarning, read_transactions
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RowsSetAsideWarning)
@@ -42,8 +42,8 @@ def _rows_set_aside():
 
 @cache
 def _retail_customers():
-    from ..accounts import UNKNOWN_ACCOUNT, accounts_from_transactions
-    from ..datasets import fetch_online_retail
+    from kamlab.data.accounts import UNKNOWN_ACCOUNT, accounts_from_transactions
+    from kamlab.data.datasets import fetch_online_retail
 
     table = accounts_from_transactions(fetch_online_retail(), missing_account="group")
     return table[table["account_id"] != UNKNOWN_ACCOUNT]

@@ -1,46 +1,46 @@
 """Exercises of notebook ``02_key_accounts``.
 
 The right answers are computed with kamlab from the case company's account tables of
-2024 and 2025 (:meth:`kamlab.case.Case.account_table`); ``tests/test_course_chapter02.py``
+2024 and 2025 (:meth:`kamlab.data.case.Case.account_table`); ``tests/test_course_chapter02.py``
 computes them again from the invoice lines and the cost-to-serve table, without kamlab's
 analysis functions.
 """
 
 from functools import cache
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
 
 @cache
 def _table(year):
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     return load_case().account_table(year)
 
 
 def _n_a_accounts():
-    from ..identify import abc_analysis
+    from kamlab.identify import abc_analysis
 
     result = abc_analysis(_table(2025), value="revenue", thresholds=(0.8, 0.95), rule="cover")
     return int((result["abc"] == "A").sum())
 
 
 def _gini_2025():
-    from ..identify import concentration
+    from kamlab.identify import concentration
 
     return concentration(_table(2025), value="revenue").gini
 
 
 def _candidates_db4():
-    from ..identify import key_account_candidates
+    from kamlab.identify import key_account_candidates
 
     return len(key_account_candidates(_table(2025), share=0.5, value="db4"))
 
 
 def _a_to_c():
-    from ..identify import abc_migration
+    from kamlab.identify import abc_migration
 
     migration = abc_migration(_table(2024), _table(2025), value="revenue")
     moved = migration[(migration["abc_before"] == "A") & (migration["abc_after"] == "C")]

@@ -9,7 +9,7 @@ own estimators.
 
 from functools import cache
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["SPEND", "FEATURES", "RFM_ACCOUNT", "q1", "q2", "q3", "q4"]
 
@@ -25,7 +25,7 @@ SEED = 0
 
 @cache
 def _clients():
-    from ..datasets import fetch_wholesale
+    from kamlab.data.datasets import fetch_wholesale
 
     return fetch_wholesale()
 
@@ -33,21 +33,21 @@ def _clients():
 @cache
 def _accounts():
     """The accounts with revenue in 2025 (the notebook's ``accounts``)."""
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     table = load_case().account_table(2025)
     return table[table["revenue"] > 0].reset_index(drop=True)
 
 
 def _bic_k():
-    from ..segment import select_k
+    from kamlab.segment import select_k
 
     table = select_k(_clients(), features=SPEND, method="gmm", criterion="bic", random_state=SEED, progress=False)
     return int(table.attrs["recommended_k"])
 
 
 def _robust_agreement():
-    from ..segment import AccountSegmenter, segment_agreement
+    from kamlab.segment import AccountSegmenter, segment_agreement
 
     clients = _clients()
     segments = AccountSegmenter(SPEND, scaler="robust", n_segments=2, random_state=SEED,
@@ -58,14 +58,14 @@ def _robust_agreement():
 def _biggest_of_five():
     import numpy as np
 
-    from ..segment import AccountSegmenter
+    from kamlab.segment import AccountSegmenter
 
     segments = AccountSegmenter(FEATURES, n_segments=5, random_state=SEED, progress=False).fit_predict(_accounts())
     return int(np.bincount(segments).max())
 
 
 def _rfm_code():
-    from ..segment import rfm_scores
+    from kamlab.segment import rfm_scores
 
     scores = rfm_scores(_accounts()).set_index("account_id")
     return str(scores.at[RFM_ACCOUNT, "rfm"])

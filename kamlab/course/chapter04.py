@@ -9,7 +9,7 @@ company's accounts with revenue in 2025 and the notebook's weights below;
 
 from functools import cache
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4"]
 
@@ -30,7 +30,7 @@ CUSTOMER_C = {"growth_potential": 7, "cooperation_potential": 4, "price_enforcem
 
 
 def _models():
-    from ..portfolio_analysis import ScoringModel
+    from kamlab.portfolios import ScoringModel
 
     return ScoringModel(ATTRACTIVENESS_WEIGHTS), ScoringModel(POSITION_WEIGHTS)
 
@@ -38,7 +38,7 @@ def _models():
 @cache
 def _rated():
     """The accounts with revenue in 2025 and their ratings (the notebook's ``rated``)."""
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     case = load_case()
     table = case.account_table(2025)
@@ -47,7 +47,7 @@ def _rated():
 
 @cache
 def _placed():
-    from ..portfolio_analysis import portfolio
+    from kamlab.portfolios import portfolio
 
     attractiveness, position = _models()
     scored = _rated().copy()
@@ -59,7 +59,7 @@ def _placed():
 def _customer_c():
     import pandas as pd
 
-    from ..portfolio_analysis import ScoringModel
+    from kamlab.portfolios import ScoringModel
 
     return float(ScoringModel(WORKED_EXAMPLE_WEIGHTS).score(pd.DataFrame([CUSTOMER_C]))["total"].iloc[0])
 
@@ -69,14 +69,14 @@ def _n_strategic():
 
 
 def _n_flips():
-    from ..portfolio_analysis import weight_sensitivity
+    from kamlab.portfolios import weight_sensitivity
 
     return int(weight_sensitivity(_rated(), *_models(), delta=0.2, method="oat")["flips"].sum())
 
 
 def _n_develop():
-    from ..identify import abc_analysis
-    from ..portfolio_analysis import select_key_accounts
+    from kamlab.identify import abc_analysis
+    from kamlab.portfolios import select_key_accounts
 
     classes = abc_analysis(_placed(), value="revenue", thresholds=(0.8, 0.95), rule="cover")
     pool = select_key_accounts(classes, potential="growth_potential", max_accounts=len(classes))

@@ -10,7 +10,7 @@ purchase dates with the published parameters.
 
 from functools import cache
 
-from ..exercises import Exercise
+from kamlab.course.exercises import Exercise
 
 __all__ = ["FEATURES", "WHITESPACE_GAP", "WALLET", "CDNOW_CUSTOMER", "q1", "q2", "q3", "q4"]
 
@@ -27,7 +27,7 @@ CDNOW_CUSTOMER = 11
 @cache
 def _accounts():
     """The accounts with revenue in 2025 (the notebook's ``accounts``)."""
-    from ..case import load_case
+    from kamlab.data.case import load_case
 
     table = load_case().account_table(2025)
     return table[table["revenue"] > 0].reset_index(drop=True)
@@ -36,8 +36,8 @@ def _accounts():
 @cache
 def _whitespace():
     """The notebook's whitespace result: 2025 lines of those accounts, neighbours by firmographics."""
-    from ..case import load_case
-    from ..potential import whitespace
+    from kamlab.data.case import load_case
+    from kamlab.potential import whitespace
 
     accounts = _accounts()
     lines = load_case().transactions
@@ -46,13 +46,13 @@ def _whitespace():
 
 
 def _gain_first_place():
-    from ..potential import wallet_allocation
+    from kamlab.potential import wallet_allocation
 
     return WALLET * (wallet_allocation(1, 3) - wallet_allocation(2, 3))
 
 
 def _coverage():
-    from ..potential import WalletEstimator, evaluate_wallet
+    from kamlab.potential import WalletEstimator, evaluate_wallet
 
     accounts = _accounts()
     model = WalletEstimator(0.8, "linear", random_state=0)
@@ -65,8 +65,8 @@ def _n_big_whitespace():
 
 
 def _p_alive():
-    from ..clv import BetaGeo, rfm_summary
-    from ..datasets import fetch_cdnow
+    from kamlab.clv import BetaGeo, rfm_summary
+    from kamlab.data.datasets import fetch_cdnow
 
     summary = rfm_summary(fetch_cdnow(), "1997-09-30", "W", account="customer_id")
     p_alive = BetaGeo().fit(summary).probability_alive(summary)

@@ -49,7 +49,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .errors import DataFormatError, MissingColumnError, ParameterError
+from kamlab.config import thread_limits
+from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = [
     "AccountSegmenter",
@@ -591,23 +592,20 @@ def _check_choice(name, value, choices):
 
 
 def _single_threaded(function):
-    """Run ``function`` with OpenMP (k-means) and BLAS (distances) on one thread.
+    """Run ``function`` within kamlab's thread limit (:func:`kamlab.set_threads`) for OpenMP and BLAS.
 
-    On a busy 2-core machine their threads spend more time waiting for each other than
-    computing: measured here under load, select_k on 100,000 accounts took 2.3–6.5 s with
-    the default threads and 1.5 s with one, the auto segmenter on 1,000,000 accounts 16 s
-    and 12 s, select_k on the 440 Wholesale clients up to 13 s and 0.05 s. One thread also
-    gives the same numbers on every machine.
+    On a busy 2-core machine k-means' OpenMP threads and the distances' BLAS threads spend more
+    time waiting for each other than computing: measured here under load, select_k on 100,000
+    accounts took 2.3–6.5 s with the default threads and 1.5 s with one. ``make test`` and CI
+    therefore set ``KAMLAB_THREADS=1``; users keep their cores by default.
     """
 
     @functools.wraps(function)
-    def single_threaded(*args, **kwargs):
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
-        with threadpool_limits(limits=1):
+    def limited(*args, **kwargs):
+        with thread_limits():
             return function(*args, **kwargs)
 
-    return single_threaded
+    return limited
 
 
 # ============================================================================= fitting one clustering
@@ -1622,7 +1620,7 @@ def _words(feature, vocabulary):
     if re.fullmatch(r"db\d", str(feature)):
         return VOCABULARY["contribution_margin"]
     # a feature without words of its own: its label ("service_share" -> "service share"), English
-    from .labels import label
+    from kamlab._util.labels import label
 
     name = label(str(feature), "en").lower()
     return (f"high {name}", f"low {name}")

@@ -6,7 +6,7 @@ German 1,2 Mio., 312 Tsd.). Texts come in (English, German) pairs.
 
 from __future__ import annotations
 
-from .labels import get_language
+from kamlab._util.labels import get_language
 
 MINUS = "\u2212"
 

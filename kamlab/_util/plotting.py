@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._format import small_amount
-from .errors import MissingColumnError, ParameterError
+from kamlab._util.format import small_amount
+from kamlab.errors import MissingColumnError, ParameterError
 
 
 def axes(ax):

@@ -35,7 +35,6 @@ Publishing.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 from collections.abc import Mapping
@@ -44,7 +43,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .errors import DataFormatError, MissingColumnError, ParameterError
+from kamlab.config import thread_limits
+from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = [
     "BetaGeo",
@@ -677,7 +677,7 @@ def _maximise(objective, start, n):
     from scipy.optimize import minimize
 
     bounds = [(-25.0, 25.0)] * len(start)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _single_threaded_blas():
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), thread_limits("blas"):
         result = minimize(
             objective,
             start,
@@ -720,25 +720,6 @@ def _maximise(objective, start, n):
             stacklevel=3,
         )
     return np.exp(phi), -value * n, {"n_iter": int(result.nit), "gradient": grad, "converged": converged}
-
-
-_BLAS_CONTROLLER = []
-
-
-def _single_threaded_blas():
-    """Context in which BLAS/LAPACK use one thread.
-
-    scipy's L-BFGS-B calls LAPACK on 4×4 matrices at every step; with OpenBLAS's worker
-    threads on a busy machine each call then takes milliseconds instead of microseconds
-    (measured here: a fit of 3 ms took 190 ms while other processes used the cores).
-    """
-    try:
-        from threadpoolctl import ThreadpoolController  # installed with scikit-learn
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    if not _BLAS_CONTROLLER:
-        _BLAS_CONTROLLER.append(ThreadpoolController())
-    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def _hessian(objective, phi, h=1e-5):

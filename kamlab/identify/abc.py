@@ -1,4 +1,4 @@
-"""Key-account identification: ABC/Pareto, concentration and the contribution-margin cascade.
+"""Key-account identification: ABC/Pareto classes, key-account candidates and ABC migration.
 
 The first question of KAM is *who are our key accounts?* The classic answer: the few
 customers that together make up at least 50–60 % of revenue or of contribution margin
@@ -11,32 +11,24 @@ table (or a small result object) out.
 
 from __future__ import annotations
 
-import math
 import string
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
-from .errors import DataFormatError, MissingColumnError, ParameterError
+from kamlab._util.validation import column, numeric
+from kamlab.errors import DataFormatError, ParameterError
 
 __all__ = [
-    "DEFAULT_LEVELS",
     "NO_SHARE",
     "NEW",
     "LOST",
-    "Concentration",
-    "TopShare",
     "abc_analysis",
     "abc_summary",
     "abc_compare",
     "abc_crosstab",
     "abc_migration",
     "migration_matrix",
-    "concentration",
-    "contribution_cascade",
     "key_account_candidates",
-    "top_share",
 ]
 
 #: Class of the accounts whose value is zero or negative (a net credit): they cannot take part in shares.
@@ -48,40 +40,6 @@ LOST = "lost"
 
 _EPS = 1e-12  # tolerance for "the cumulative share reaches the threshold" in floating point
 
-#: The default levels of the contribution-margin cascade (Kundendeckungsbeitragsrechnung):
-#: each level's name and the cost columns it subtracts from the level before.
-DEFAULT_LEVELS = (
-    ("db1", ("cost",)),
-    ("db2", ("marketing",)),
-    ("db3", ("sales_visits", "order_handling")),
-    ("db4", ("logistics", "technical_service")),
-)
-
-
-# ----------------------------------------------------------------------------- helpers
-def _column(table, name, what="column"):
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"Expected a pandas DataFrame (the account table), not {type(table).__name__}.")
-    if name not in table.columns:
-        raise MissingColumnError(
-            f"The table has no {what} {name!r}. Columns found: {', '.join(map(str, table.columns))}."
-        )
-    return table[name]
-
-
-def _numeric(series, name):
-    values = pd.to_numeric(series, errors="coerce").astype("float64")
-    bad = values.isna() | ~np.isfinite(values)
-    if bad.any():
-        example = series[bad].iloc[0]
-        raise DataFormatError(
-            f"{int(bad.sum()):,} accounts have no usable number in column {name!r} (first: {example!r} "
-            f"at index {series.index[bad][0]!r}). Fill or drop them first, e.g. table.dropna(subset=[{name!r}]).",
-            column=name,
-            value=example,
-            n_more=int(bad.sum()) - 1,
-        )
-    return values
 
 
 def _check_thresholds(thresholds):
@@ -196,7 +154,7 @@ def abc_analysis(
     >>> abc_analysis(table, rule="within")["abc"].tolist()
     ['A', 'B', 'B', 'C']
     """
-    values = _numeric(_column(accounts, value), value)
+    values = numeric(column(accounts, value), value)
     thresholds = _check_thresholds(thresholds)
     if rule not in ("cover", "within"):
         raise ParameterError(f"rule must be 'cover' or 'within', not {rule!r}.")
@@ -346,7 +304,7 @@ def abc_compare(accounts, values=("revenue", "db4"), thresholds=(0.8, 0.95), rul
         One row per account (in the order of ``accounts``): ``id_col``, the values, and a
         class column ``abc_<value>`` for each value.
     """
-    ids = _column(accounts, id_col, "account id column")
+    ids = column(accounts, id_col, "account id column")
     if ids.duplicated().any():
         raise DataFormatError(f"Account ids repeat in column {id_col!r} (e.g. {ids[ids.duplicated()].iloc[0]!r}).")
     out = accounts[[id_col, *values]].copy()
@@ -437,257 +395,3 @@ def migration_matrix(migration, normalize=False):
     return table
 
 
-# ----------------------------------------------------------------------------- concentration
-@dataclass(frozen=True)
-class TopShare:
-    """What the top accounts hold: the result of :func:`top_share`."""
-
-    fraction: float
-    n_accounts: int
-    n_top: int
-    share: float
-    n_set_aside: int
-
-    def describe(self, what="revenue"):
-        """One sentence, in the current label language."""
-        from .labels import get_language, label
-
-        pct, share = f"{self.fraction * 100:g}", f"{self.share * 100:.1f}"
-        if get_language() == "de":
-            text = (f"Die Top {pct} % der Kunden ({self.n_top} von {self.n_accounts}) haben einen Anteil "
-                    f"von {share.replace('.', ',')} % am {label(what, 'de')}.")
-            if self.n_set_aside:
-                text += f" {self.n_set_aside} Kunden mit negativem Wert sind nicht mitgezählt."
-            return text
-        text = (f"The top {pct} % of accounts ({self.n_top} of {self.n_accounts}) "
-                f"hold {share} % of {label(what, 'en').lower()}.")
-        if self.n_set_aside:
-            text += f" {self.n_set_aside} accounts with a negative value are not counted."
-        return text
-
-
-def _values_for_shares(data, value):
-    """The values that take part in shares (zero included, negatives set aside) and the number set aside."""
-    if isinstance(data, pd.DataFrame):
-        series = _column(data, value)
-    else:
-        series = pd.Series(np.asarray(data).ravel() if not isinstance(data, pd.Series) else data)
-    values = _numeric(series, value if isinstance(data, pd.DataFrame) else "values").to_numpy()
-    kept = values[values >= 0]
-    if len(kept) == 0 or kept.sum() <= 0:
-        raise ParameterError("No account has a positive value, so no account holds a share.")
-    return kept, int(len(values) - len(kept))
-
-
-def _top_count(fraction, n):
-    return max(1, math.ceil(fraction * n - 1e-9))
-
-
-def top_share(data, fraction=0.2, *, value="revenue"):
-    """Share of the total held by the top ``fraction`` of accounts.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame or array-like
-        The account table (one row per account) or the values themselves.
-    fraction : float, default=0.2
-        Share of accounts counted as "top", in (0, 1]. The number of top accounts is
-        ``ceil(fraction * n)``, at least 1.
-    value : str, default="revenue"
-        Column to rank by when ``data`` is a DataFrame.
-
-    Returns
-    -------
-    TopShare
-        ``share`` is the top accounts' sum over the sum of all accounts. Accounts with a
-        zero value count as accounts (they hold nothing). Accounts with a negative value
-        (a net credit) cannot hold a share: they are not counted, and ``n_set_aside``
-        says how many there were.
-
-    Examples
-    --------
-    >>> result = top_share([50, 20, 10, 10, 5, 5, 0, -3], fraction=0.2)
-    >>> result.n_accounts, result.n_top, result.share, result.n_set_aside
-    (7, 2, 0.7, 1)
-    """
-    if not 0 < fraction <= 1:
-        raise ParameterError(f"fraction must be a share between 0 and 1 (0.2 for the top 20 %), not {fraction!r}.")
-    kept, n_set_aside = _values_for_shares(data, value)
-    ordered = np.sort(kept)[::-1]
-    n_top = _top_count(fraction, len(ordered))
-    share = float(ordered[:n_top].sum() / ordered.sum())
-    return TopShare(float(fraction), len(ordered), n_top, share, n_set_aside)
-
-
-@dataclass(frozen=True)
-class Concentration:
-    """How concentrated the business is: the result of :func:`concentration`."""
-
-    n_accounts: int
-    n_set_aside: int
-    total: float
-    gini: float
-    hhi: float
-    top_shares: dict
-    n_for_50: int
-    n_for_80: int
-    lorenz: pd.DataFrame = field(repr=False)
-
-    def summary(self):
-        """The measures as a Series, for a table."""
-        rows = {
-            "accounts": self.n_accounts,
-            "gini": self.gini,
-            "hhi": self.hhi,
-            **{f"share_top_{fraction * 100:g}pct": share for fraction, share in self.top_shares.items()},
-            "accounts_for_50pct": self.n_for_50,
-            "accounts_for_80pct": self.n_for_80,
-        }
-        if self.n_set_aside:
-            rows["set_aside_negative"] = self.n_set_aside
-        return pd.Series(rows, name="concentration", dtype=object)
-
-
-def concentration(values, *, value="revenue", top=(0.01, 0.05, 0.1, 0.2)):
-    """Concentration of a value across accounts: Lorenz curve, Gini, HHI, top shares.
-
-    Parameters
-    ----------
-    values : array-like or pandas.DataFrame
-        One value per account (or the account table, with ``value`` naming the column).
-        Zero values count (accounts that hold nothing); negative values (net credits)
-        cannot hold a share and are set aside (``n_set_aside``).
-    value : str, default="revenue"
-        The column when ``values`` is a DataFrame.
-    top : sequence of float, default=(0.01, 0.05, 0.1, 0.2)
-        Shares of accounts whose share of the total is reported (``ceil(p * n)``
-        accounts, as in :func:`top_share`).
-
-    Returns
-    -------
-    Concentration
-        - ``gini``: with the values sorted ascending x_1..x_n,
-          G = Σ (2i − n − 1)·x_i / (n·Σx): 0 when all are equal, (n − 1)/n when one
-          account has everything.
-        - ``hhi``: Herfindahl–Hirschman index Σ s_i² of the shares s_i: 1/n when all are
-          equal, 1 when one account has everything.
-        - ``top_shares``: {fraction: share of the total}.
-        - ``n_for_50``, ``n_for_80``: the fewest accounts (biggest first) that hold at
-          least 50 % and 80 %.
-        - ``lorenz``: the Lorenz curve, columns ``share_of_accounts`` and
-          ``share_of_value``, from (0, 0) to (1, 1), smallest accounts first.
-
-    Examples
-    --------
-    >>> result = concentration([0, 0, 0, 10])
-    >>> result.gini, result.hhi, result.n_for_50
-    (0.75, 1.0, 1)
-    >>> concentration([5, 5, 5, 5]).gini
-    0.0
-    """
-    kept, n_set_aside = _values_for_shares(values, value)
-    ascending = np.sort(kept)
-    n = len(ascending)
-    total = float(ascending.sum())
-    i = np.arange(1, n + 1)
-    gini = float(np.sum((2 * i - n - 1) * ascending) / (n * total))
-    shares = ascending / total
-    hhi = float(np.sum(shares**2))
-    descending = ascending[::-1]
-    running = np.cumsum(descending) / total
-    top_shares = {float(p): float(descending[: _top_count(p, n)].sum() / total) for p in top}
-    n_for = {t: int(np.argmax(running >= t - _EPS) + 1) for t in (0.5, 0.8)}
-    lorenz = pd.DataFrame(
-        {
-            "share_of_accounts": np.concatenate([[0.0], i / n]),
-            "share_of_value": np.concatenate([[0.0], np.cumsum(ascending) / total]),
-        }
-    )
-    return Concentration(n, n_set_aside, total, gini, hhi, top_shares, n_for[0.5], n_for[0.8], lorenz)
-
-
-# ----------------------------------------------------------------------------- DB cascade
-def contribution_cascade(data, levels=None, *, revenue="revenue", deductions=("discounts_rebates",),
-                         id_col="account_id"):
-    """Contribution-margin cascade per account (*Kundendeckungsbeitragsrechnung*).
-
-    Net revenue is revenue minus the deductions (discounts, rebates, bonuses). Each
-    level subtracts its cost columns from the level before. The default levels:
-
-    ========  ======================================================================
-    level     computed as
-    ========  ======================================================================
-    db1       DB I = net revenue − cost of goods (``cost``)
-    db2       DB II = DB I − marketing (``marketing``)
-    db3       DB III = DB II − sales costs (``sales_visits``, ``order_handling``)
-    db4       DB IV = DB III − logistics and service (``logistics``, ``technical_service``)
-    ========  ======================================================================
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per account with the revenue, deduction and cost columns (all in the same
-        currency and period), e.g. :meth:`kamlab.case.Case.account_table`.
-    levels : sequence of (str, sequence of str), optional
-        Your own levels: each a name and the cost columns it subtracts. Default:
-        :data:`DEFAULT_LEVELS`.
-    revenue : str, default="revenue"
-        The invoiced revenue column.
-    deductions : sequence of str, default=("discounts_rebates",)
-        Columns subtracted from revenue to get net revenue; ``()`` when revenue is net already.
-    id_col : str, default="account_id"
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``id_col``, ``revenue``, the deductions, ``net_revenue``, then for each level its
-        cost columns and the level itself, then ``<level>_rate`` for each level (the level
-        as a share of net revenue; NaN unless net revenue > 0).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> data = pd.DataFrame({"account_id": ["K1"], "revenue": [1000.0], "discounts_rebates": [50.0],
-    ...                      "cost": [600.0], "marketing": [20.0], "sales_visits": [80.0],
-    ...                      "order_handling": [10.0], "logistics": [30.0], "technical_service": [40.0]})
-    >>> cascade = contribution_cascade(data)
-    >>> cascade[["net_revenue", "db1", "db2", "db3", "db4"]].iloc[0].tolist()
-    [950.0, 350.0, 330.0, 240.0, 170.0]
-    >>> round(float(cascade["db4_rate"].iloc[0]), 4)
-    0.1789
-    """
-    levels = DEFAULT_LEVELS if levels is None else levels
-    try:
-        levels = [(str(name), tuple(columns) if not isinstance(columns, str) else (columns,))
-                  for name, columns in levels]
-    except (TypeError, ValueError):
-        raise ParameterError("levels must be pairs (name, cost columns), e.g. [('db1', ['cost'])].") from None
-    names = [name for name, _ in levels]
-    if len(set(names)) != len(names) or not names:
-        raise ParameterError(f"Each level needs its own name; got {names!r}.")
-    needed = [revenue, *deductions, *[c for _, cols in levels for c in cols]]
-    missing = [c for c in dict.fromkeys(needed) if c not in data.columns]
-    if missing:
-        raise MissingColumnError(
-            f"The cascade needs the column(s) {', '.join(map(repr, missing))}. Columns found: "
-            f"{', '.join(map(str, data.columns))}. Pass levels=[...] or deductions=() to match your data."
-        )
-    out = pd.DataFrame({id_col: data[id_col].to_numpy()} if id_col in data.columns else {}, index=data.index)
-    out[revenue] = _numeric(data[revenue], revenue)
-    net = out[revenue].copy()
-    for column in deductions:
-        out[column] = _numeric(data[column], column)
-        net = net - out[column]
-    out["net_revenue"] = net
-    current = net
-    for name, columns in levels:
-        for column in columns:
-            if column not in out.columns:
-                out[column] = _numeric(data[column], column)
-            current = current - out[column]
-        out[name] = current
-    positive = out["net_revenue"] > 0
-    for name in names:
-        out[f"{name}_rate"] = (out[name] / out["net_revenue"]).where(positive)
-    out.attrs["levels"] = levels
-    return out

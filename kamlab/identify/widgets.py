@@ -1,0 +1,239 @@
+"""Interactive explorers: thin ipywidgets layers over kamlab's functions and plots.
+
+Each explorer keeps its controls as attributes and its latest computed result in
+``result``, so its logic can be tested without a browser: set a control's ``value``
+and look at ``result``.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from kamlab.identify import top_share
+from kamlab._util.labels import get_language, label
+
+__all__ = ["TopShareExplorer", "ABCExplorer"]
+
+
+class TopShareExplorer:
+    """Slider over the share of top accounts; shows the share of value they hold.
+
+    Parameters
+    ----------
+    accounts : pandas.DataFrame
+        The account table (one row per account).
+    value : str, default="revenue"
+        The column to rank and add up.
+    percent : int, default=20
+        The starting position of the slider (top ``percent`` % of accounts).
+    plot : bool, default=True
+        Draw the Pareto curve under the sentence.
+
+    Attributes
+    ----------
+    slider : ipywidgets.IntSlider
+        The share of top accounts in percent (1 to 100).
+    output : ipywidgets.Output
+        Where the sentence and the chart appear.
+    result : kamlab.identify.TopShare
+        The latest result.
+    text : str
+        The latest sentence.
+    """
+
+    def __init__(self, accounts, value="revenue", percent=20, plot=True):
+        self.accounts = accounts
+        self.value = value
+        self.plot = plot
+        description = "Top-Kunden %" if get_language() == "de" else "Top accounts %"
+        self.slider = widgets.IntSlider(
+            value=percent, min=1, max=100, step=1, description=description, continuous_update=False,
+            style={"description_width": "initial"},
+        )
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([self.slider, self.output])
+        self.slider.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change):
+        self.update()
+
+    def update(self):
+        """Recompute the result for the slider's value and redraw the output."""
+        self.result = top_share(self.accounts, self.slider.value / 100, value=self.value)
+        self.text = self.result.describe(self.value)
+        self.output.clear_output(wait=True)
+        with self.output:
+            print(self.text)
+            if self.plot:
+                import matplotlib.pyplot as plt
+
+                from kamlab.identify.plots import pareto_curve
+
+                fig, ax = plt.subplots(figsize=(5, 3.2))
+                pareto_curve(self.accounts, value=self.value, mark=self.result.fraction, ax=ax)
+                ax.set_title(label("key_accounts"))
+                plt.show()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+class ABCExplorer:
+    """ABC/Pareto analysis with controls: thresholds, rule, value and period.
+
+    A thin layer over :func:`kamlab.identify.abc_analysis`, :func:`~kamlab.identify.abc_summary`
+    and :func:`kamlab.identify.plots.pareto_chart`: every change of a control recomputes the
+    classes and redraws the class table and the Pareto chart.
+
+    Parameters
+    ----------
+    tables : dict or pandas.DataFrame
+        Account tables by period, e.g. ``{2024: case.account_table(2024), 2025:
+        case.account_table(2025)}``, or one account table (its period is
+        ``table.attrs["year"]`` when set, else ``"all"``).
+    values : sequence of str, default=("revenue", "db1", "db4")
+        The columns to choose from; those missing from any table are not offered.
+    thresholds : (float, float), default=(0.8, 0.95)
+        Starting boundaries of classes A and B (cumulative shares).
+    rule : {"cover", "within"}, default="cover"
+        Starting boundary rule, see :func:`~kamlab.identify.abc_analysis`.
+    value : str, optional
+        Starting value; default: the first of ``values`` that every table has.
+    period : optional
+        Starting period; default: the last key of ``tables``.
+    id_col : str, default="account_id"
+    plot : bool, default=True
+        Draw the Pareto chart under the class table (``False`` for tests and speed).
+
+    Attributes
+    ----------
+    thresholds : ipywidgets.FloatRangeSlider
+        The A and B boundaries, from 0.5 to 0.99. When both handles sit on the same
+        share, class B is empty: the accounts are split into A and C at that share.
+    rule : ipywidgets.Dropdown
+        ``"cover"`` or ``"within"``.
+    value : ipywidgets.Dropdown
+        The column to rank and add up.
+    period : ipywidgets.Dropdown
+        The key of the account table in use (disabled when there is only one).
+    output : ipywidgets.Output
+        Where the class table and the chart appear.
+    result : pandas.DataFrame
+        The latest :func:`~kamlab.identify.abc_analysis` table.
+    summary : pandas.DataFrame
+        The latest :func:`~kamlab.identify.abc_summary` of it.
+    """
+
+    def __init__(self, tables, values=("revenue", "db1", "db4"), *, thresholds=(0.8, 0.95), rule="cover",
+                 value=None, period=None, id_col="account_id", plot=True):
+        import pandas as pd
+
+        from kamlab.errors import MissingColumnError, ParameterError
+
+        if isinstance(tables, pd.DataFrame):
+            year = tables.attrs.get("year")
+            tables = {"all" if year is None else year: tables}
+        if not isinstance(tables, dict) or not tables:
+            raise ParameterError("ABCExplorer needs account tables: {period: table, ...} or one DataFrame.")
+        for key, table in tables.items():
+            if not isinstance(table, pd.DataFrame):
+                raise ParameterError(f"The table of period {key!r} is a {type(table).__name__}, not a DataFrame.")
+        self.tables = dict(tables)
+        available = [v for v in dict.fromkeys(values) if all(v in t.columns for t in self.tables.values())]
+        if not available:
+            raise MissingColumnError(
+                f"None of the values {list(values)!r} is a column of every table. Pass values=[...] with "
+                "columns the tables have, e.g. values=['revenue']."
+            )
+        value = available[0] if value is None else value
+        if value not in available:
+            raise ParameterError(f"value must be one of {available!r}, not {value!r}.")
+        period = list(self.tables)[-1] if period is None else period
+        if period not in self.tables:
+            raise ParameterError(f"period must be one of {list(self.tables)!r}, not {period!r}.")
+        if rule not in ("cover", "within"):
+            raise ParameterError(f"rule must be 'cover' or 'within', not {rule!r}.")
+        lower, upper = (float(t) for t in thresholds)
+        self.id_col = id_col
+        self.plot = plot
+
+        style = {"description_width": "initial"}
+        self.thresholds = widgets.FloatRangeSlider(
+            value=(lower, upper), min=min(0.5, lower), max=max(0.99, upper), step=0.01, readout_format=".0%",
+            description=label("thresholds"), continuous_update=False, style=style,
+            layout=widgets.Layout(width="380px"),
+        )
+        self.rule = widgets.Dropdown(
+            options=[(label("rule_cover"), "cover"), (label("rule_within"), "within")], value=rule,
+            description=label("rule"), style=style, layout=widgets.Layout(width="380px"),
+        )
+        self.value = widgets.Dropdown(
+            options=[(label(v), v) for v in available], value=value, description=label("value"), style=style,
+        )
+        self.period = widgets.Dropdown(
+            options=[(str(k), k) for k in self.tables], value=period, description=label("period"),
+            disabled=len(self.tables) == 1, style=style,
+        )
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.thresholds, self.value]),
+            widgets.HBox([self.rule, self.period]),
+            self.output,
+        ])
+        for control in (self.thresholds, self.rule, self.value, self.period):
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change):
+        self.update()
+
+    def _parameters(self):
+        """Thresholds and labels for the current slider: two boundaries, or one when they meet."""
+        lower, upper = self.thresholds.value
+        if upper - lower < 1e-9:
+            return (lower,), ("A", "C")
+        return (lower, upper), None
+
+    def update(self):
+        """Recompute the classes for the controls' values and redraw the output."""
+        from kamlab.identify import abc_analysis, abc_summary
+
+        thresholds, labels = self._parameters()
+        table = self.tables[self.period.value]
+        self.result = abc_analysis(table, self.value.value, thresholds, self.rule.value, id_col=self.id_col,
+                                   labels=labels)
+        self.summary = abc_summary(self.result)
+        self.output.clear_output(wait=True)
+        with self.output:
+            from IPython.display import display
+
+            display(_summary_display(self.summary))
+            if self.plot:
+                import matplotlib.pyplot as plt
+
+                from kamlab.identify.plots import pareto_chart
+
+                fig, ax = plt.subplots(figsize=(6.5, 3.4))
+                pareto_chart(self.result, ax=ax)
+                ax.set_title(f"{label(self.value.value)} · {self.period.value}")
+                plt.show()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _summary_display(summary):
+    """The class table for people: shares in percent, amounts rounded, columns in the current language."""
+    table = summary.copy()
+    for column in ("share_of_accounts", "share_of_value"):
+        table[column] = (table[column] * 100).round(1)
+    for column in ("value", "smallest"):
+        table[column] = table[column].round(0)
+    names = {c: label(c) + (" (%)" if c.startswith("share") else "") for c in table.columns}
+    table.index.name = label("abc")
+    return table.rename(columns=names)

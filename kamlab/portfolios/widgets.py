@@ -1,0 +1,300 @@
+"""The portfolio explorer: weight sliders that move the accounts across the matrix.
+
+A thin ipywidgets layer over :class:`kamlab.ScoringModel`, :func:`kamlab.portfolio` and
+:func:`kamlab.portfolios.plots.portfolio_matrix`. Like the other explorers it keeps its
+controls as attributes and its latest result in ``result``, so its logic is tested
+without a browser: set a slider's ``value`` and look at ``result`` and ``moved``.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from kamlab.errors import ParameterError
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio
+from kamlab._util.format import translator
+
+__all__ = ["PortfolioExplorer"]
+
+_VOCABULARY_NAMES = {"mcdonald": "McDonald (Strategic, Star, …)", "dpm": "DPM (Invest, Maintain, …)",
+                     "de": "Kundenportfolio (Starkunden, …)"}
+_TEXT = {
+    "moved_none": ("No account has changed quadrant.", "Kein Kunde hat den Quadranten gewechselt."),
+    "moved_some": ("{n} accounts changed quadrant against the starting weights{more}:",
+                   "{n} Kunden haben gegenüber den Ausgangsgewichten den Quadranten gewechselt{more}:"),
+    "more": (" (the {k} biggest shown)", " (die {k} größten)"),
+    "weights": ("Weights used (each model renormalised to 100 %)", "Verwendete Gewichte (je Modell auf 100 % skaliert)"),
+    "zero": ("All weights of the {which} model are 0: give at least one criterion a weight. "
+             "(The chart still shows the last valid weights.)",
+             "Alle Gewichte des Modells {which} sind 0: gib mindestens einem Kriterium ein Gewicht. "
+             "(Das Diagramm zeigt noch die letzten gültigen Gewichte.)"),
+}
+_t = translator(_TEXT)
+
+
+class PortfolioExplorer:
+    """Sliders for the criterion weights of both scoring models; the matrix follows.
+
+    Moving a weight rescores every account (the weights of each model are renormalised to
+    add up to 1, as ``ScoringModel(..., normalize=True)`` does), places them again with
+    :func:`kamlab.portfolio` and redraws the matrix, with a table of the accounts whose
+    quadrant now differs from the one they had with the starting weights.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per account with the criteria of both models (and ``size``).
+    attractiveness : ScoringModel
+        The starting model of customer attractiveness (vertical axis).
+    position : ScoringModel
+        The starting model of the supplier's position (horizontal axis).
+    size : str, optional, default="revenue"
+        Column for the bubble sizes (``None``: equal bubbles).
+    labels : {"mcdonald", "dpm", "de"}, default="mcdonald"
+        The starting vocabulary of quadrant names and strategies.
+    lang : {"en", "de"}, optional
+        The starting language of the labels; default: kamlab's current language. The
+        explorer draws inside ``kamlab.language(...)``: it never changes the global one.
+    split : {"median", "mean"} or (float, float), default="median"
+        As in :func:`kamlab.portfolio`. With the median the split moves with the scores.
+    label_top : int, default=8
+        How many of the biggest accounts the matrix names.
+    label_col : str, optional
+        Column with the names written in the chart and the table (e.g. ``"name"``);
+        default ``id_col``.
+    id_col : str, default="account_id"
+    plot : bool, default=True
+        Show the matrix, the weights and the moved accounts in ``output``. ``False``
+        only computes ``result`` and ``moved`` (for tests and scripts).
+
+    Attributes
+    ----------
+    attractiveness_weights, position_weights : dict of str to ipywidgets.FloatSlider
+        One slider per criterion (0 to 1), starting at the model's effective weight.
+    vocabulary : ipywidgets.Dropdown
+        ``"mcdonald"``, ``"dpm"`` or ``"de"``.
+    language : ipywidgets.ToggleButtons
+        ``"en"`` or ``"de"``: the language of axis labels, slider names and the table.
+    reset : ipywidgets.Button
+        Sets every slider back to its starting weight.
+    output : ipywidgets.Output
+        Where the matrix and the table appear.
+    result : pandas.DataFrame
+        The latest :func:`kamlab.portfolio` table: ``data`` with the columns
+        ``attractiveness`` and ``supplier_position`` (the totals of the renormalised
+        models), ``attractive``, ``strong``, ``quadrant``, ``strategy``.
+    moved : pandas.DataFrame
+        The accounts whose quadrant differs from the start: ``id_col``, ``size``,
+        ``from_quadrant`` and ``to_quadrant`` (both in the current vocabulary), biggest
+        first.
+    models : (ScoringModel, ScoringModel)
+        The latest attractiveness and position models (weights renormalised).
+    ax : matplotlib.axes.Axes or None
+        The latest matrix drawn (its figure is closed after it is shown).
+    message : str
+        The latest note (e.g. when all weights of a model are 0); empty otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"account_id": ["K1", "K2"], "revenue": [100.0, 50.0],
+    ...                      "c1": [9, 2], "c2": [2, 3], "p1": [8, 3]})
+    >>> explorer = PortfolioExplorer(data, ScoringModel({"c1": 0.5, "c2": 0.5}), ScoringModel({"p1": 1.0}),
+    ...                              split=(5, 5), plot=False)
+    >>> explorer.result["quadrant"].astype(str).tolist()
+    ['Strategic', 'Streamline']
+    >>> explorer.attractiveness_weights["c2"].value = 0.9   # K1: (9·0.5 + 2·0.9) / 1.4 = 4.5
+    >>> explorer.moved[["account_id", "from_quadrant", "to_quadrant"]].values.tolist()
+    [['K1', 'Strategic', 'Status']]
+    """
+
+    def __init__(self, data, attractiveness, position, size="revenue", *, labels="mcdonald", lang=None,
+                 split="median", label_top=8, label_col=None, id_col="account_id", plot=True):
+        if not isinstance(data, pd.DataFrame):
+            raise ParameterError(f"PortfolioExplorer needs a pandas DataFrame, not {type(data).__name__}.")
+        for name, model in (("attractiveness", attractiveness), ("position", position)):
+            if not isinstance(model, ScoringModel):
+                raise ParameterError(f"{name} must be a kamlab.ScoringModel, not {type(model).__name__}.")
+        if labels not in VOCABULARIES:
+            raise ParameterError(f"labels must be one of {', '.join(VOCABULARIES)}, not {labels!r}.")
+        lang = get_language() if lang is None else str(lang).lower()
+        if lang not in LANGUAGES:
+            raise ParameterError(f"lang must be 'en' or 'de', not {lang!r}.")
+        self.data = data
+        self.start_models = (attractiveness, position)
+        self.models = (attractiveness, position)
+        self.size = size
+        self.split = split
+        self.label_top = label_top
+        self.id_col = id_col
+        self.label_col = label_col or id_col
+        self.plot = plot
+        self.ax = None
+        self.message = ""
+        self._updating = False
+        # the starting placement: which side of each split every account was on
+        start = self._place(attractiveness, position, labels)
+        self._start_codes = self._codes(start)
+
+        def slider(weight):
+            return widgets.FloatSlider(value=float(weight), min=0.0, max=1.0, step=0.01, readout_format=".2f",
+                                       continuous_update=False, style={"description_width": "150px"},
+                                       layout=widgets.Layout(width="330px"))
+
+        self.attractiveness_weights = {c: slider(w) for c, w in attractiveness.weights.items()}
+        self.position_weights = {c: slider(w) for c, w in position.weights.items()}
+        self.vocabulary = widgets.Dropdown(options=[(_VOCABULARY_NAMES[k], k) for k in VOCABULARIES], value=labels,
+                                           layout=widgets.Layout(width="260px"))
+        self.language = widgets.ToggleButtons(options=[("English", "en"), ("Deutsch", "de")], value=lang,
+                                              style={"button_width": "80px"})
+        self.reset = widgets.Button(icon="undo", layout=widgets.Layout(width="200px"))
+        self.reset.on_click(self._on_reset)
+        self._attractiveness_title = widgets.HTML()
+        self._position_title = widgets.HTML()
+        self._vocabulary_title = widgets.HTML()
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([
+            widgets.HBox([
+                widgets.VBox([self._attractiveness_title, *self.attractiveness_weights.values()]),
+                widgets.VBox([self._position_title, *self.position_weights.values()]),
+                widgets.VBox([self._vocabulary_title, self.vocabulary, self.language, self.reset]),
+            ]),
+            self.output,
+        ])
+        for control in (*self.attractiveness_weights.values(), *self.position_weights.values(), self.vocabulary,
+                        self.language):
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # ------------------------------------------------------------------ logic
+    def _place(self, attractiveness, position, labels):
+        table = self.data.copy()
+        table["attractiveness"] = attractiveness.score(self.data)["total"]
+        table["supplier_position"] = position.score(self.data)["total"]
+        return portfolio(table, x="supplier_position", y="attractiveness", size=self.size, split=self.split,
+                         labels=labels)
+
+    @staticmethod
+    def _codes(placed):
+        """Quadrant as a number 0–3 in the vocabularies' order, so vocabularies can be compared."""
+        return pd.Series(placed["quadrant"].cat.codes.to_numpy(), index=placed.index)
+
+    def current_weights(self):
+        """The sliders' values: ``(attractiveness weights, position weights)`` as dicts (not renormalised)."""
+        return ({c: s.value for c, s in self.attractiveness_weights.items()},
+                {c: s.value for c, s in self.position_weights.items()})
+
+    def _models(self):
+        attractiveness, position = self.start_models
+        weights = self.current_weights()
+        models = []
+        for which, model, values in (("attractiveness", attractiveness, weights[0]),
+                                     ("supplier_position", position, weights[1])):
+            if sum(values.values()) <= 0:
+                self.message = _t("zero", which=label(which))
+                return None
+            models.append(model.with_weights(values))
+        return tuple(models)
+
+    def update(self):
+        """Rescore with the sliders' weights, place the accounts, redraw the matrix and the table."""
+        if self._updating:
+            return
+        with language(self.language.value):
+            self.message = ""
+            models = self._models()
+            if models is not None:
+                self.models = models
+                self.result = self._place(*models, self.vocabulary.value)
+                self.moved = self._moved(self.result)
+            self._relabel()
+            self._draw()
+
+    def _moved(self, placed):
+        names = [name for name, _ in VOCABULARIES[self.vocabulary.value]]
+        codes = self._codes(placed)
+        changed = codes != self._start_codes
+        columns = [c for c in dict.fromkeys([self.id_col, self.label_col, self.size]) if c and c in placed.columns]
+        moved = placed.loc[changed, columns].copy()
+        moved["from_quadrant"] = [names[c] for c in self._start_codes[changed]]
+        moved["to_quadrant"] = [names[c] for c in codes[changed]]
+        if self.size:
+            moved = moved.sort_values(self.size, ascending=False, kind="stable")
+        return moved
+
+    # ------------------------------------------------------------------ controls
+    def _on_change(self, change):
+        self.update()
+
+    def _on_reset(self, button=None):
+        """Set every slider back to its starting weight (one update, not one per slider)."""
+        self._updating = True
+        try:
+            for sliders, model in zip((self.attractiveness_weights, self.position_weights), self.start_models):
+                for criterion, slider in sliders.items():
+                    slider.value = float(model.weights[criterion])
+        finally:
+            self._updating = False
+        self.update()
+
+    def _relabel(self):
+        """Slider names and titles in the current language."""
+        for sliders in (self.attractiveness_weights, self.position_weights):
+            for criterion, slider in sliders.items():
+                slider.description = label(criterion)
+        self._attractiveness_title.value = f"<b>{label('attractiveness')}</b>"
+        self._position_title.value = f"<b>{label('supplier_position')}</b>"
+        self._vocabulary_title.value = f"<b>{label('vocabulary')} · {label('language')}</b>"
+        self.reset.description = label("reset_weights")
+
+    # ------------------------------------------------------------------ output
+    def moved_table(self, n=10):
+        """The first ``n`` moved accounts for people: columns in the explorer's language."""
+        table = self.moved.head(n).copy()
+        if self.size in table.columns:
+            table[self.size] = table[self.size].round(0)
+        with language(self.language.value):
+            return table.rename(columns={c: label(c) for c in table.columns}).reset_index(drop=True)
+
+    def weights_text(self):
+        """The weights in use, renormalised, in percent: one line per model, in the explorer's language."""
+        lines = []
+        with language(self.language.value):
+            for key, model in zip(("attractiveness", "supplier_position"), self.models):
+                parts = " · ".join(f"{label(c)} {w * 100:.0f} %" for c, w in model.weights.items())
+                lines.append(f"{label(key)}: {parts}")
+        return "\n".join(lines)
+
+    def _draw(self):
+        if not self.plot:
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from kamlab.portfolios.plots import portfolio_matrix
+
+        self.output.clear_output(wait=True)
+        with self.output:
+            if self.message:
+                print(self.message)
+            print(_t("weights") + ":\n" + self.weights_text())
+            fig, ax = plt.subplots(figsize=(8, 5.6))
+            portfolio_matrix(self.result, size=self.size, label_top=self.label_top, label_col=self.label_col,
+                             id_col=self.id_col, ax=ax)
+            self.ax = ax
+            plt.show()
+            plt.close(fig)
+            n = len(self.moved)
+            if n == 0:
+                print(_t("moved_none"))
+            else:
+                shown = min(n, 10)
+                print(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
+                display(self.moved_table(shown))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)

@@ -1,0 +1,290 @@
+"""Potential charts: revenue against wallet and the whitespace heatmap.
+
+The seaborn conventions: data first, keyword arguments, ``ax=None``,
+return the Axes; every label comes from :func:`kamlab.label`, so
+``kamlab.set_language("de")`` (or ``with kamlab.language("de"):``) turns the charts
+German. Every number drawn is computed by :mod:`kamlab.potential`
+(:func:`~kamlab.estimate_wallets`, :func:`~kamlab.whitespace`); the charts only draw it.
+Artists carry a ``gid`` so tests (and curious students) can find what was drawn.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import pandas as pd
+>>> wallets = pd.DataFrame({"account_id": ["K1", "K2", "K3"], "revenue": [50e3, 200e3, 10e3],
+...                         "wallet": [400e3, 250e3, 12e3]})
+>>> ax = wallet_chart(wallets, label_top=2)
+>>> ax.get_xlabel(), ax.get_ylabel()
+('Revenue', 'Wallet')
+>>> [t.get_text() for t in ax.texts if t.get_gid() == "account-label"]   # number, name, headroom
+['1  K1  (350 k)', '2  K2  (50 k)']
+>>> import matplotlib.pyplot as plt
+>>> plt.close(ax.figure)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kamlab.errors import ParameterError
+from kamlab._util.labels import label
+from kamlab._util.format import amount as _amount
+from kamlab._util.format import count as _count
+from kamlab._util.format import percent as _percent
+from kamlab._util.format import short as _short
+from kamlab._util.format import translator
+from kamlab._util.plotting import amount_formatter as _amount_formatter
+from kamlab._util.plotting import axes as _axes
+from kamlab._util.plotting import need as _need
+
+__all__ = [
+    "wallet_chart",
+    "whitespace_heatmap",
+]
+
+
+_HEADROOM_COLOR = "#D55E00"
+_ACCOUNT_COLOR = "#0072B2"
+_GROUP_COLORS = ("#009E73", "#D55E00", "#0072B2", "#E69F00", "#CC79A7", "#8C8C8C")
+_TEXT = {
+    "not_shown_log": ("{n} accounts with {what} ≤ 0 not shown (log scale)",
+                      "{n} Kunden mit {what} ≤ 0 nicht gezeigt (log. Skala)"),
+    "or": (" or ", " oder "),
+    "below": ("{n} accounts below {value} not shown (log scale)",
+              "{n} Kunden unter {value} nicht gezeigt (log. Skala)"),
+    "group_legend": ("{name} (n = {n}, mean {mean})", "{name} (n = {n}, Mittel {mean})"),
+    "top_share": ("top {top} of accounts: {share} of CLV", "Top {top} der Kunden: {share} des Kundenwerts"),
+    "median_legend": ("median {value}", "Median {value}"),
+}
+
+_t = translator(_TEXT)
+
+
+# ----------------------------------------------------------------------------- revenue against wallet
+def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, label_col=None, id_col="account_id",
+                 shares=(1.0, 0.5, 0.2), label_chars=30, ax=None, **kwargs):
+    """Revenue against the (estimated) wallet: share of wallet and headroom at a glance.
+
+    One dot per account on log axes: our revenue across, the wallet up. On the diagonal
+    an account gives us its whole wallet (share of wallet 100 %); the further above the
+    diagonal, the smaller our share. The ``label_top`` accounts with the most headroom
+    (wallet − revenue) get a vertical segment from their revenue up to their wallet — the
+    headroom itself, as a length — and a number that refers to the list of their names
+    beside the chart.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per account, e.g. the output of :func:`kamlab.estimate_wallets`.
+    revenue, wallet : str, default "revenue", "wallet"
+        The columns drawn across and up.
+    label_top : int, default=10
+        Draw the headroom of this many accounts, the biggest headroom first, and list
+        them; 0 draws none.
+    label_col : str, optional
+        Column with the names in the list; default ``id_col`` (or the index when there is
+        no such column).
+    id_col : str, default="account_id"
+    shares : sequence of float, default=(1.0, 0.5, 0.2)
+        Lines of equal share of wallet (wallet = revenue / share); 1.0 is the diagonal.
+    label_chars : int, default=30
+        Longer names are cut to this many characters.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: the current Axes.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter` (e.g. ``s``, ``alpha``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The accounts are one collection (gid ``"accounts"``), in the order of ``data``
+        (accounts with a revenue or wallet of 0 or less cannot sit on a log axis: they are
+        left out and counted in a note with gid ``"not-shown"``); the diagonal is a line
+        with gid ``"diagonal"``, the other share lines ``"share-line"``; the headroom
+        segments one line collection (gid ``"headroom"``), biggest headroom first, each
+        numbered at its top (texts with gid ``"account-number"``); the list beside the
+        chart has one text per account (gid ``"account-label"``: number, name, headroom)
+        in the same order.
+    """
+    _need(data, [revenue, wallet] + ([label_col] if label_col else []), "wallet_chart")
+    shares = [float(s) for s in shares]
+    if any(not 0 < s <= 1 for s in shares):
+        raise ParameterError(f"shares are shares of wallet between 0 and 1 (1.0 = the diagonal), not {shares!r}.")
+    x = pd.to_numeric(data[revenue], errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(data[wallet], errors="coerce").to_numpy(dtype=float)
+    drawable = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
+    ax = _axes(ax)
+    kwargs.setdefault("s", 12)
+    kwargs.setdefault("alpha", 0.45)
+    kwargs.setdefault("color", _ACCOUNT_COLOR)
+    kwargs.setdefault("linewidths", 0)
+    kwargs.setdefault("label", f"{label('accounts')} ({_count(int(drawable.sum()))})")
+    dots = ax.scatter(x[drawable], y[drawable], **kwargs)
+    dots.set_gid("accounts")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if drawable.any():
+        x_low, x_high = x[drawable].min() / 1.5, x[drawable].max() * 1.5
+        y_low, y_high = y[drawable].min() / 1.5, y[drawable].max() * 2.0
+    else:
+        x_low, x_high, y_low, y_high = 1.0, 10.0, 1.0, 10.0
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    ends = np.array([min(x_low, y_low), max(x_high, y_high)])
+    dotted = [share for share in sorted(set(shares), reverse=True) if share < 1.0]
+    if 1.0 in shares:
+        ax.plot(ends, ends, color="0.3", linewidth=1, zorder=1, gid="diagonal", label=label("full_share_of_wallet"))
+    for k, share in enumerate(dotted):
+        legend = f"{label('share_of_wallet')} {', '.join(_percent(s) for s in dotted)}" if k == 0 else None
+        ax.plot(ends, ends / share, color="0.55", linewidth=0.8, linestyle=":", zorder=1, gid="share-line",
+                label=legend)
+        # name the line where it leaves the top of the plot (or the right edge)
+        top_x = min(y_high * share, x_high) / 1.12
+        ax.annotate(_percent(share), (top_x, top_x / share), ha="right", va="bottom", fontsize=7, color="0.4",
+                    gid="share-label")
+
+    headroom = np.clip(y - x, 0, None)
+    order = [i for i in np.argsort(-headroom, kind="stable") if drawable[i] and headroom[i] > 0][: int(label_top)]
+    if order:
+        segments = ax.vlines(x[order], x[order], y[order], colors=_HEADROOM_COLOR, linewidth=1.6, zorder=3,
+                             label=label("biggest_headroom"))
+        segments.set_gid("headroom")
+        if label_col:
+            names = data[label_col].to_numpy()
+        elif id_col in data.columns:
+            names = data[id_col].to_numpy()
+        else:
+            names = data.index.to_numpy()
+        for number, i in enumerate(order, start=1):
+            ax.annotate(str(number), (x[i], y[i]), xytext=(0, 2), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=7, fontweight="bold", color=_HEADROOM_COLOR, zorder=5,
+                        gid="account-number")
+            ax.annotate(f"{number}  {_short(names[i], label_chars)}  ({_amount(headroom[i])})", (1.02, 1.0),
+                        xycoords="axes fraction", xytext=(0, -11 * number), textcoords="offset points", ha="left",
+                        va="top", fontsize=7, color="0.15", gid="account-label")
+        ax.annotate(label("headroom"), (1.02, 1.0), xycoords="axes fraction", ha="left", va="top", fontsize=8,
+                    fontweight="bold", color=_HEADROOM_COLOR, gid="account-list-title")
+
+    hidden = int((~drawable).sum())
+    if hidden:
+        what = label(revenue) + _t("or") + label(wallet)
+        ax.annotate(_t("not_shown_log", n=_count(hidden), what=what), (0.99, 0.01), xycoords="axes fraction",
+                    ha="right", va="bottom", fontsize=7, color="0.35", gid="not-shown")
+    ax.xaxis.set_major_formatter(_amount_formatter())
+    ax.yaxis.set_major_formatter(_amount_formatter())
+    ax.set_xlabel(label(revenue))
+    ax.set_ylabel(label(wallet))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return ax
+
+
+# ----------------------------------------------------------------------------- whitespace heatmap
+_AMOUNT_VALUES = {"revenue", "potential", "gap", "expected_value"}
+
+
+def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None, annotate=True,
+                       account="account_id", offering="offering", name_chars=28, cmap="YlGn", ax=None, **kwargs):
+    """Accounts × offerings, shaded by the gap (or expected value); cells we already serve hatched.
+
+    Read it as a map of where to grow: a dark cell that is *not* hatched is whitespace
+    (*weiße Flecken*): similar accounts buy the offering, this one buys nothing of it
+    from us — a **mining** opportunity. A dark hatched cell is an offering the account
+    already buys from us, but less than similar accounts do — **farming**.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        The output of :func:`kamlab.whitespace` (one row per account and offering; the
+        ``top`` accounts with the largest total expected value are shown, as
+        :func:`kamlab.whitespace_matrix` picks them), or a matrix that is already
+        pivoted (accounts as rows, offerings as columns; its first ``top`` rows are
+        shown).
+    values : {"gap", "expected_value", "propensity", "potential", "revenue"}, default="gap"
+        What the cells show (for a whitespace result).
+    top : int or None, default=20
+        How many accounts to show; None shows all.
+    served : pandas.DataFrame, optional
+        For a pivoted matrix: our revenue (or True/False) per cell, same rows and columns;
+        cells above 0 are hatched. For a whitespace result the served cells are the cells
+        with revenue > 0, taken from the result.
+    names : mapping or pandas.Series, optional
+        Account id → name, for the row labels (e.g.
+        ``case.accounts.set_index("account_id")["name"]``); default: the ids.
+    annotate : bool, default=True
+        Write each cell's value (amounts as 12 k or 1.2 M, propensity in percent).
+    account, offering : str
+        The columns of a whitespace result.
+    name_chars : int, default=28
+        Longer names are cut to this many characters.
+    cmap : str or colormap, default="YlGn"
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The cells are one image (gid ``"cells"``) whose array is the matrix shown (rows =
+        accounts in order, columns = offerings); each served cell is a hatched rectangle
+        with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by row). A
+        colour bar is added beside the Axes; its label names the values and, when some
+        cells are served, what the hatching means.
+    """
+    from matplotlib.patches import Rectangle
+
+    if not isinstance(result, pd.DataFrame):
+        raise ParameterError(f"whitespace_heatmap needs a DataFrame, not {type(result).__name__}.")
+    if top is not None and int(top) < 1:
+        raise ParameterError(f"top must be 1 or more (or None for all accounts), not {top!r}.")
+    long_form = {account, offering}.issubset(result.columns)
+    if long_form:
+        from kamlab.potential import whitespace_matrix
+
+        _need(result, [account, offering, values, "revenue", "expected_value"], "whitespace_heatmap")
+        matrix = whitespace_matrix(result, values, account=account, offering=offering, top=top)
+        revenue = whitespace_matrix(result, "revenue", account=account, offering=offering)
+        served_mask = revenue.loc[matrix.index, matrix.columns].to_numpy(dtype=float) > 0
+    else:
+        matrix = result if top is None else result.head(int(top))
+        if served is not None:
+            aligned = served.reindex(index=matrix.index, columns=matrix.columns)
+            served_mask = aligned.fillna(0).to_numpy(dtype=float) > 0
+        else:
+            served_mask = np.zeros(matrix.shape, dtype=bool)
+    numbers = matrix.to_numpy(dtype=float)
+    ax = _axes(ax)
+    kwargs.setdefault("aspect", "auto")
+    kwargs.setdefault("interpolation", "nearest")
+    kwargs.setdefault("vmin", 0.0)
+    image = ax.imshow(numbers, cmap=cmap, **kwargs)
+    image.set_gid("cells")
+    for i, j in zip(*np.nonzero(served_mask)):
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0,
+                               gid="served"))
+    shown = values if long_form else None
+    percent = shown == "propensity"
+    if annotate and numbers.size:
+        top_value = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
+        for i in range(numbers.shape[0]):
+            for j in range(numbers.shape[1]):
+                value = numbers[i, j]
+                text = _percent(value) if percent else ("0" if value == 0 else _amount(value))
+                dark = top_value > 0 and value > 0.6 * top_value
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "0.15",
+                        gid="cell-value")
+    ax.set_xticks(np.arange(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right",
+                  fontsize=8)
+    lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
+    ax.set_yticks(np.arange(matrix.shape[0]), [_short(lookup.get(a, a), name_chars) for a in matrix.index],
+                  fontsize=8)
+    ax.set_xlabel(label(offering))
+    ax.set_ylabel(label("account"))
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02,
+                                  format=None if percent else _amount_formatter())
+    title = label(values) if long_form else ""
+    if served_mask.any():
+        title = f"{title}\n{label('served')}" if title else label("served")
+    colorbar.set_label(title)
+    return ax

@@ -1,0 +1,389 @@
+"""The potential explorer and the whitespace explorer.
+
+Thin ipywidgets layers over :func:`kamlab.estimate_wallets`, :func:`kamlab.evaluate_wallet`,
+:func:`kamlab.whitespace_matrix` and the charts of :mod:`kamlab.potential.plots`. Like
+the other explorers they keep their controls as attributes and their latest results in
+attributes (``result``, ``evaluation``, ``matrix``), so their logic is tested without a
+browser: set a control's ``value`` and look at what was computed.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from kamlab.errors import MissingColumnError, ParameterError
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab.potential import WalletEstimator, estimate_wallets, evaluate_wallet, pinball_loss, whitespace_matrix
+from kamlab._util.format import count as _count
+from kamlab._util.format import decimal as _decimal
+from kamlab._util.format import percent
+from kamlab._util.format import translator
+
+__all__ = ["PotentialExplorer", "WhitespaceExplorer", "ALL"]
+
+#: The value of the group control that selects every account.
+ALL = "all"
+METHODS = ("gbm", "linear", "knn")
+_METHOD_NAMES = {
+    "gbm": ("gradient boosting", "Gradient Boosting"),
+    "linear": ("linear quantile regression", "lineare Quantilsregression"),
+    "knn": ("nearest neighbours", "nächste Nachbarn"),
+}
+_TEXT = {
+    "held_out": ("Held-out accounts ({n_test} of {n}, random split): {covered} at or under their estimated "
+                 "wallet (target {quantile}); pinball loss {loss}",
+                 "Zurückgehaltene Kunden ({n_test} von {n}, Zufallsaufteilung): {covered} liegen bei oder unter "
+                 "ihrem geschätzten Wallet (Ziel {quantile}); Pinball-Verlust {loss}"),
+    "group": ("{group}: {n} accounts, revenue {revenue}, estimated wallet {wallet}, headroom {headroom}, "
+              "share of wallet {share}; {covered} at or under their cross-fitted wallet.",
+              "{group}: {n} Kunden, Umsatz {revenue}, geschätztes Wallet {wallet}, Ausschöpfungsreserve {headroom}, "
+              "Lieferanteil {share}; {covered} bei oder unter ihrem kreuzvalidierten Wallet."),
+    "empty": ("No account in this group.", "Kein Kunde in dieser Gruppe."),
+    "top": ("The {n} accounts with the most headroom:", "Die {n} Kunden mit der größten Ausschöpfungsreserve:"),
+}
+
+
+_t = translator(_TEXT)
+
+
+def _percent(share):
+    return percent(share, decimals=1)
+
+
+def _check_language(lang):
+    lang = get_language() if lang is None else str(lang).lower()
+    if lang not in LANGUAGES:
+        raise ParameterError(f"lang must be 'en' or 'de', not {lang!r}.")
+    return lang
+
+
+class PotentialExplorer:
+    """Estimate every account's wallet and headroom; choose the quantile, the method and a group.
+
+    Each change of quantile or method re-estimates the wallets with
+    :func:`kamlab.estimate_wallets` (cross-fitted: every account's wallet comes from a
+    model that has not seen it) and judges the estimator with
+    :func:`kamlab.evaluate_wallet` (coverage and pinball loss on held-out accounts).
+    Results are cached per (quantile, method), so going back to a setting is instant.
+    The group control only filters what is shown: the estimate always uses all accounts.
+
+    Parameters
+    ----------
+    accounts : pandas.DataFrame
+        One row per account with ``id_col``, ``revenue`` and the ``features`` (and
+        ``groups`` and ``label_col`` if given), e.g. the 2025 account table with revenue.
+    features : sequence of str
+        The firmographic columns the wallet is estimated from.
+    quantile : float, default=0.9
+        The starting quantile (the slider runs from 0.5 to 0.95 in steps of 0.05).
+    method : {"gbm", "linear", "knn"}, default="gbm"
+        The starting method of :class:`kamlab.WalletEstimator`.
+    groups : str, optional
+        A column to filter by (ABC class, segment, industry, key-account manager, ...).
+        Without it the group control offers only "all".
+    revenue : str, default="revenue"
+    id_col : str, default="account_id"
+    label_col : str, optional
+        Column with the names shown in the chart and the table (e.g. ``"name"``).
+    cv : int, default=5
+        Folds of the cross-fitting.
+    test_size : float, default=0.3
+        Share of accounts held out by :func:`kamlab.evaluate_wallet`.
+    random_state : int, default=0
+        Seed of the estimator, the folds and the held-out split.
+    top : int, default=10
+        Accounts in the table and the chart's headroom list.
+    lang : {"en", "de"}, optional
+        Language of the texts, chart and table; default: kamlab's current language. The
+        explorer draws inside ``kamlab.language(...)``: it never changes the global one.
+    plot : bool, default=True
+        Show the texts, chart and table in ``output``. ``False`` only computes (for tests
+        and scripts).
+
+    Attributes
+    ----------
+    quantile : ipywidgets.FloatSlider
+        The quantile that estimates the wallet, 0.5 to 0.95.
+    method : ipywidgets.ToggleButtons
+        ``"gbm"``, ``"linear"`` or ``"knn"``.
+    group : ipywidgets.Dropdown
+        :data:`ALL` (``"all"``) or one value of the ``groups`` column.
+    output : ipywidgets.Output
+    wallets : pandas.DataFrame
+        The latest :func:`kamlab.estimate_wallets` table of *all* accounts (index of
+        ``accounts``).
+    result : pandas.DataFrame
+        The rows of ``wallets`` of the chosen group, with ``label_col`` and ``groups``
+        added when given.
+    evaluation : pandas.Series
+        The latest :func:`kamlab.evaluate_wallet` result (all accounts).
+    group_summary : pandas.Series
+        For the chosen group: ``n_accounts``, ``revenue``, ``wallet``, ``headroom``,
+        ``share_of_wallet`` (revenue / wallet of the group), ``coverage`` (share of its
+        accounts whose revenue is at or under the cross-fitted wallet) and
+        ``pinball_loss`` of the cross-fitted wallets.
+    ax : matplotlib.axes.Axes or None
+        The latest chart (its figure is closed after it is shown).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> employees = rng.integers(10, 5000, 400)
+    >>> accounts = pd.DataFrame({"account_id": [f"K{i:03d}" for i in range(400)], "employees": employees,
+    ...                          "revenue": 100 * employees * rng.uniform(0, 1, 400),
+    ...                          "abc": rng.choice(["A", "B", "C"], 400)})
+    >>> explorer = PotentialExplorer(accounts, ["employees"], method="linear", groups="abc", plot=False)
+    >>> explorer.group.options[0], len(explorer.result)
+    (('All', 'all'), 400)
+    >>> explorer.group.value = "A"
+    >>> bool((explorer.result["abc"] == "A").all())
+    True
+    """
+
+    def __init__(self, accounts, features, *, quantile=0.9, method="gbm", groups=None, revenue="revenue",
+                 id_col="account_id", label_col=None, cv=5, test_size=0.3, random_state=0, top=10, lang=None,
+                 plot=True):
+        if not isinstance(accounts, pd.DataFrame):
+            raise ParameterError(f"PotentialExplorer needs a pandas DataFrame, not {type(accounts).__name__}.")
+        features = list(features)
+        needed = [id_col, revenue, *features] + [c for c in (groups, label_col) if c]
+        missing = [c for c in needed if c not in accounts.columns]
+        if missing:
+            raise MissingColumnError(f"PotentialExplorer: the accounts have no column {missing[0]!r}.")
+        if method not in METHODS:
+            raise ParameterError(f"method must be one of {', '.join(METHODS)}, not {method!r}.")
+        if not 0.5 <= quantile <= 0.95:
+            raise ParameterError(f"quantile must lie between 0.5 and 0.95 (the slider's range), not {quantile!r}.")
+        self.accounts = accounts
+        self.features = features
+        self.revenue = revenue
+        self.id_col = id_col
+        self.label_col = label_col
+        self.groups = groups
+        self.cv = cv
+        self.test_size = test_size
+        self.random_state = random_state
+        self.top = int(top)
+        self.lang = _check_language(lang)
+        self.plot = plot
+        self.ax = None
+        self._cache = {}
+        with language(self.lang):
+            self.quantile = widgets.FloatSlider(value=quantile, min=0.5, max=0.95, step=0.05, readout_format=".2f",
+                                                continuous_update=False, description=label("quantile"),
+                                                style={"description_width": "90px"})
+            self.method = widgets.ToggleButtons(options=[(m, m) for m in METHODS], value=method,
+                                                description=label("method"), style={"description_width": "90px",
+                                                                                    "button_width": "70px"},
+                                                tooltips=[_METHOD_NAMES[m][self.lang == "de"] for m in METHODS])
+            options = [(label("all"), ALL)]
+            if groups:
+                column = accounts[groups]
+                values = (list(column.cat.categories[column.cat.categories.isin(column.dropna().unique())])
+                          if isinstance(column.dtype, pd.CategoricalDtype) else sorted(column.dropna().unique()))
+                options += [(str(v), v) for v in values]
+            self.group = widgets.Dropdown(options=options, value=ALL, description=label(groups or "group"),
+                                          disabled=not groups, style={"description_width": "90px"})
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
+        for control in (self.quantile, self.method, self.group):
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # ------------------------------------------------------------------ logic
+    def _estimator(self, quantile, method):
+        return WalletEstimator(quantile, method, random_state=self.random_state)
+
+    def compute(self, quantile, method):
+        """The cross-fitted wallets and the held-out evaluation for a setting (cached)."""
+        key = (round(float(quantile), 4), method)
+        if key not in self._cache:
+            wallets = estimate_wallets(self._estimator(key[0], method), self.accounts, self.features,
+                                       revenue=self.revenue, id_col=self.id_col, cv=self.cv,
+                                       random_state=self.random_state)
+            evaluation = evaluate_wallet(self._estimator(key[0], method), self.accounts[self.features],
+                                         self.accounts[self.revenue], test_size=self.test_size,
+                                         random_state=self.random_state)
+            self._cache[key] = (wallets, evaluation)
+        return self._cache[key]
+
+    def update(self):
+        """Estimate (or take from the cache) for the controls' values, filter the group, redraw."""
+        self.wallets, self.evaluation = self.compute(self.quantile.value, self.method.value)
+        result = self.wallets
+        extra = [c for c in dict.fromkeys([self.label_col, self.groups]) if c and c not in result.columns]
+        if extra:
+            result = result.join(self.accounts[extra])
+        if self.groups and self.group.value != ALL:
+            result = result[self.accounts[self.groups] == self.group.value]
+        self.result = result
+        self.group_summary = self._summary(result)
+        self._draw()
+
+    def _summary(self, result):
+        revenue, wallet, headroom = (float(result[c].sum()) for c in ("revenue", "wallet", "headroom"))
+        quantile = round(float(self.quantile.value), 4)
+        return pd.Series({
+            "n_accounts": len(result),
+            "revenue": revenue,
+            "wallet": wallet,
+            "headroom": headroom,
+            # an account never spends less than it buys from us: its wallet is at least its revenue
+            "share_of_wallet": float(revenue / (revenue + headroom)) if revenue + headroom > 0 else np.nan,
+            "coverage": float(np.mean(result["revenue"] <= result["wallet"])) if len(result) else np.nan,
+            "pinball_loss": pinball_loss(result["revenue"], result["wallet"], quantile) if len(result) else np.nan,
+        })
+
+    def top_table(self, n=None):
+        """The ``n`` accounts of the group with the most headroom, for people (columns in the explorer's language)."""
+        n = self.top if n is None else int(n)
+        columns = [c for c in dict.fromkeys([self.id_col, self.label_col, self.groups]) if c]
+        columns += ["revenue", "wallet", "headroom", "share_of_wallet"]
+        table = self.result.sort_values(["headroom", self.id_col], ascending=[False, True], kind="mergesort")
+        table = table[columns].head(n).reset_index(drop=True)
+        table[["revenue", "wallet", "headroom"]] = table[["revenue", "wallet", "headroom"]].round(-2)
+        table["share_of_wallet"] = table["share_of_wallet"].round(2)
+        with language(self.lang):
+            return table.rename(columns={c: label(c) for c in table.columns})
+
+    def summary_text(self):
+        """The evaluation and the group's totals in two sentences, in the explorer's language."""
+        from kamlab.portfolios.plots import _amount
+
+        ev, summary = self.evaluation, self.group_summary
+        with language(self.lang):
+            lines = [f"{self.method.value} · {label('quantile')} {_decimal(f'{self.quantile.value:.2f}')}",
+                     _t("held_out", n_test=_count(ev["n_test"]), n=_count(ev["n_train"] + ev["n_test"]),
+                        covered=_percent(ev["coverage"]), quantile=_percent(ev["quantile"]),
+                        loss=_amount(ev["pinball_loss"]))]
+            if summary["n_accounts"] == 0:
+                lines.append(_t("empty"))
+            else:
+                group = label("all") if self.group.value == ALL else f"{label(self.groups)} {self.group.value}"
+                lines.append(_t("group", group=group, n=_count(summary["n_accounts"]),
+                                revenue=_amount(summary["revenue"]), wallet=_amount(summary["wallet"]),
+                                headroom=_amount(summary["headroom"]), share=_percent(summary["share_of_wallet"]),
+                                covered=_percent(summary["coverage"])))
+            return "\n".join(lines)
+
+    # ------------------------------------------------------------------ controls and output
+    def _on_change(self, change):
+        self.update()
+
+    def _draw(self):
+        if not self.plot:
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from kamlab.potential.plots import wallet_chart
+
+        self.output.clear_output(wait=True)
+        with self.output, language(self.lang):
+            print(self.summary_text())
+            if len(self.result):
+                fig, ax = plt.subplots(figsize=(7.5, 5.2))
+                wallet_chart(self.result, label_top=self.top, label_col=self.label_col, id_col=self.id_col, ax=ax)
+                self.ax = ax
+                plt.show()
+                plt.close(fig)
+                print(_t("top", n=min(self.top, len(self.result))))
+                display(self.top_table())
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+class WhitespaceExplorer:
+    """The whitespace heatmap with controls: what the cells show and how many accounts.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        The output of :func:`kamlab.whitespace`.
+    values : {"gap", "expected_value", "propensity"}, default="gap"
+        What the cells show at the start.
+    top : int, default=20
+        How many accounts at the start (the slider runs from 5 to 50 in steps of 5): the
+        ones with the largest total expected value, as :func:`kamlab.whitespace_matrix`
+        picks them.
+    names : mapping or pandas.Series, optional
+        Account id → name for the rows.
+    lang : {"en", "de"}, optional
+        Language of the chart; default: kamlab's current language.
+    plot : bool, default=True
+        Draw the heatmap in ``output``; ``False`` only computes ``matrix``.
+
+    Attributes
+    ----------
+    values : ipywidgets.Dropdown
+        ``"gap"``, ``"expected_value"`` or ``"propensity"``.
+    top : ipywidgets.IntSlider
+        Number of accounts shown.
+    matrix : pandas.DataFrame
+        The latest ``whitespace_matrix(result, values, top=top)``.
+    ax : matplotlib.axes.Axes or None
+        The latest heatmap.
+    """
+
+    VALUES = ("gap", "expected_value", "propensity")
+
+    def __init__(self, result, *, values="gap", top=20, names=None, lang=None, plot=True):
+        if not isinstance(result, pd.DataFrame):
+            raise ParameterError(f"WhitespaceExplorer needs the DataFrame of kamlab.whitespace, not "
+                                 f"{type(result).__name__}.")
+        missing = [c for c in ("account_id", "offering", "revenue", *self.VALUES) if c not in result.columns]
+        if missing:
+            raise MissingColumnError(f"WhitespaceExplorer needs the output of kamlab.whitespace; it has no column "
+                                     f"{missing[0]!r}.")
+        if values not in self.VALUES:
+            raise ParameterError(f"values must be one of {', '.join(self.VALUES)}, not {values!r}.")
+        self.result = result
+        self.names = names
+        self.lang = _check_language(lang)
+        self.plot = plot
+        self.ax = None
+        with language(self.lang):
+            self.values = widgets.Dropdown(options=[(label(v), v) for v in self.VALUES], value=values,
+                                           description=label("cell_values"), style={"description_width": "110px"},
+                                           layout=widgets.Layout(width="420px"))
+            self.top = widgets.IntSlider(value=int(top), min=5, max=50, step=5, continuous_update=False,
+                                         description=label("top_accounts"), style={"description_width": "110px"})
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([widgets.HBox([self.values, self.top]), self.output])
+        for control in (self.values, self.top):
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def update(self):
+        """Pivot the cells for the controls' values and redraw the heatmap."""
+        self.matrix = whitespace_matrix(self.result, self.values.value, top=self.top.value)
+        self._draw()
+
+    def _on_change(self, change):
+        self.update()
+
+    def _draw(self):
+        if not self.plot:
+            return
+        import matplotlib.pyplot as plt
+
+        from kamlab.potential.plots import whitespace_heatmap
+
+        self.output.clear_output(wait=True)
+        with self.output, language(self.lang):
+            fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.28 * len(self.matrix)))
+            whitespace_heatmap(self.result, values=self.values.value, top=self.top.value, names=self.names, ax=ax)
+            self.ax = ax
+            plt.show()
+            plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
