@@ -1,18 +1,67 @@
-"""Shared test set-up: point kamlab's dataset cache at the shared copies of the public data."""
+"""Shared test set-up: where the public datasets are, fixtures used by several test files, the run's summary.
+
+The public datasets are found in ONE way: the folder in ``KAMLAB_DATA`` (``make test`` sets it
+to the shared copies; so can anyone running plain ``pytest``). A test that needs a dataset asks
+for the ``data_home`` fixture (or ``online_retail_lines``): without the data it is skipped with
+a message saying how to get it, and under CI (``CI=true``) it FAILS instead, so a CI run can
+never go green by skipping its real-data tests.
+"""
 
 import os
 import pathlib
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHARED_DATASETS = (ROOT / ".." / "shared" / "datasets").resolve()
 
-# Tests and CI have no internet: the cache of public datasets is the shared, read-only folder.
-if SHARED_DATASETS.is_dir():
-    os.environ.setdefault("KAMLAB_DATA", str(SHARED_DATASETS))
+
+def _data_home():
+    value = os.environ.get("KAMLAB_DATA")
+    return pathlib.Path(value).expanduser() if value else None
+
+
+def require_dataset(*parts):
+    """The path of a file or folder under ``KAMLAB_DATA``; skip (fail under CI) when it is not there."""
+    home = _data_home()
+    path = home.joinpath(*parts) if home else None
+    if path is None or not path.exists():
+        where = f"{home}" if home else "KAMLAB_DATA (not set)"
+        message = (f"the public dataset {'/'.join(parts) or 'folder'} is not in {where}: set KAMLAB_DATA to a "
+                   "folder holding the datasets (make test points it at ../shared/datasets)")
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI needs every dataset: " + message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_home():
+    """The folder of the public datasets (``KAMLAB_DATA``); see :func:`require_dataset`."""
+    return require_dataset()
+
+
+@pytest.fixture(scope="session")
+def online_retail_lines():
+    """The UCI Online Retail invoice lines as ``kamlab.fetch_online_retail`` gives them, read once per run.
+
+    Tests must not change it: take ``.copy()`` first.
+    """
+    require_dataset("online_retail", "online_retail.csv.gz")
+    import kamlab
+
+    return kamlab.fetch_online_retail()
+
+
+@pytest.fixture
+def close_figures():
+    """Close every matplotlib figure after the test (charts are checked through their artists)."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
 
 
 def pytest_terminal_summary(terminalreporter):

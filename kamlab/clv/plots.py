@@ -205,22 +205,26 @@ def clv_chart(data, *, x="clv", kind="hist", bins=30, min_value=None, top_share=
         ax.set_ylabel(label("n_accounts"))
         return ax
 
-    from kamlab.identify import top_share as top_share_of
+    from kamlab.identify.concentration import concentration
 
-    ordered = np.sort(values[values >= 0])[::-1]
-    n = len(ordered)
-    total = ordered.sum()
-    share_accounts = np.arange(n + 1) / max(n, 1) * 100
-    cumulative = np.concatenate([[0.0], np.cumsum(ordered) / total * 100]) if n and total > 0 else np.zeros(n + 1)
+    kept = values[values >= 0]
+    curve = None
+    if len(kept) and kept.sum() > 0:
+        result = concentration(kept, top=())
+        curve = result.pareto
     kwargs.setdefault("color", _ACCOUNT_COLOR)
-    ax.plot(share_accounts, cumulative, gid="curve", **kwargs)
+    if curve is not None:
+        ax.plot(curve["share_of_accounts"].to_numpy() * 100, curve["share_of_value"].to_numpy() * 100, gid="curve",
+                **kwargs)
+    else:
+        ax.plot(np.arange(len(kept) + 1) / max(len(kept), 1) * 100, np.zeros(len(kept) + 1), gid="curve", **kwargs)
     ax.plot([0, 100], [0, 100], color="0.6", linewidth=0.8, linestyle=":", gid="equality")
-    if top_share is not None and n and total > 0:
-        result = top_share_of(ordered, top_share)
-        x_mark, y_mark = result.n_top / n * 100, result.share * 100
+    if top_share is not None and curve is not None:
+        top = result.top(top_share)
+        x_mark, y_mark = top.n_top / top.n_accounts * 100, top.share * 100
         ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color=_HEADROOM_COLOR, linestyle="--", linewidth=1,
                 gid="top-share")
-        ax.annotate(_t("top_share", top=_percent(top_share), share=_percent(result.share)), (x_mark, y_mark),
+        ax.annotate(_t("top_share", top=_percent(top_share), share=_percent(top.share)), (x_mark, y_mark),
                     xytext=(8, -16), textcoords="offset points", fontsize=8, color=_HEADROOM_COLOR, gid="top-share")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 101)

@@ -206,13 +206,18 @@ def abc_analysis(
     return table
 
 
-def abc_summary(result):
+def abc_summary(result, value=None):
     """One row per ABC class: accounts, their share, the value and its share.
 
     Parameters
     ----------
     result : pandas.DataFrame
-        The output of :func:`abc_analysis`.
+        The output of :func:`abc_analysis` (with its columns ``abc`` and the value).
+    value : str, optional
+        The value column the classes were formed on. Default: the one
+        :func:`abc_analysis` recorded in ``result.attrs``. Pass it when the table went
+        through pandas operations that drop ``attrs`` (a ``merge``, ``concat``, ...):
+        everything else is read from the columns.
 
     Returns
     -------
@@ -224,9 +229,15 @@ def abc_summary(result):
         ``share_of_value`` (of the positive total; NaN for the no-share group) and
         ``smallest`` (the smallest value in the class).
     """
-    value = result.attrs.get("value")
-    if value is None or "abc" not in result.columns:
-        raise ParameterError("abc_summary needs the table that abc_analysis returned.")
+    value = value if value is not None else result.attrs.get("value")
+    if "abc" not in result.columns:
+        raise ParameterError("abc_summary needs the table that abc_analysis returned (it has no column 'abc').")
+    if value is None:
+        raise ParameterError(
+            "abc_summary cannot tell which value the classes were formed on (the table's attrs were lost, "
+            "e.g. by a merge): pass it, e.g. abc_summary(table, value='revenue')."
+        )
+    column(result, value, "value column")
     grouped = result.groupby("abc", observed=False)[value]
     summary = pd.DataFrame(
         {
@@ -236,9 +247,13 @@ def abc_summary(result):
         }
     )
     summary["share_of_accounts"] = summary["accounts"] / max(len(result), 1)
-    n_ranked = len(result) - result.attrs.get("n_no_share", 0)
+    ranked = result["abc"].astype(object) != NO_SHARE
+    n_ranked = int(ranked.sum())
     summary["share_of_ranked"] = summary["accounts"] / n_ranked if n_ranked else np.nan
-    total = result.attrs.get("total", 0.0)
+    # the positive total the shares refer to: recorded by abc_analysis, else added up from the ranked rows
+    total = result.attrs.get("total") if result.attrs.get("value") == value else None
+    if total is None:
+        total = float(pd.to_numeric(result.loc[ranked, value]).sum())
     summary["share_of_value"] = summary["value"] / total if total else np.nan
     if NO_SHARE in summary.index:
         summary.loc[NO_SHARE, ["share_of_value", "share_of_ranked"]] = np.nan

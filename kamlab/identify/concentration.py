@@ -11,7 +11,7 @@ import pandas as pd
 from kamlab._util.validation import column, numeric
 from kamlab.errors import ParameterError
 
-__all__ = ["Concentration", "TopShare", "concentration", "top_share"]
+__all__ = ["Concentration", "TopShare", "concentration", "top_count", "top_share"]
 
 _EPS = 1e-12  # tolerance for "the cumulative share reaches the threshold" in floating point
 
@@ -57,7 +57,8 @@ def _values_for_shares(data, value):
     return kept, int(len(values) - len(kept))
 
 
-def _top_count(fraction, n):
+def top_count(fraction, n):
+    """How many accounts the top ``fraction`` of ``n`` accounts are: ``ceil(fraction * n)``, at least 1."""
     return max(1, math.ceil(fraction * n - 1e-9))
 
 
@@ -92,7 +93,7 @@ def top_share(data, fraction=0.2, *, value="revenue"):
         raise ParameterError(f"fraction must be a share between 0 and 1 (0.2 for the top 20 %), not {fraction!r}.")
     kept, n_set_aside = _values_for_shares(data, value)
     ordered = np.sort(kept)[::-1]
-    n_top = _top_count(fraction, len(ordered))
+    n_top = top_count(fraction, len(ordered))
     share = float(ordered[:n_top].sum() / ordered.sum())
     return TopShare(float(fraction), len(ordered), n_top, share, n_set_aside)
 
@@ -110,6 +111,33 @@ class Concentration:
     n_for_50: int
     n_for_80: int
     lorenz: pd.DataFrame = field(repr=False)
+
+    @property
+    def pareto(self):
+        """The Pareto (concentration) curve: the Lorenz curve seen from the biggest account down.
+
+        Columns ``share_of_accounts`` and ``share_of_value``, from (0, 0) to (1, 1): the
+        biggest x % of the accounts hold y % of the total. It is the Lorenz curve turned by
+        180°: y(x) = 1 − L(1 − x).
+        """
+        lorenz = self.lorenz
+        accounts = 1.0 - lorenz["share_of_accounts"].to_numpy()[::-1]
+        value = 1.0 - lorenz["share_of_value"].to_numpy()[::-1]
+        accounts[0] = value[0] = 0.0  # exactly: the Lorenz curve's running sum may end at 1 ± 1e-16
+        return pd.DataFrame({"share_of_accounts": accounts, "share_of_value": value})
+
+    def top(self, fraction):
+        """What the top ``fraction`` of accounts hold, read off the curve (as :func:`top_share` counts them).
+
+        Returns
+        -------
+        TopShare
+        """
+        if not 0 < fraction <= 1:
+            raise ParameterError(f"fraction must be a share between 0 and 1 (0.2 for the top 20 %), not {fraction!r}.")
+        n_top = top_count(fraction, self.n_accounts)
+        share = float(self.pareto["share_of_value"].iloc[n_top])
+        return TopShare(float(fraction), self.n_accounts, n_top, share, self.n_set_aside)
 
     def summary(self):
         """The measures as a Series, for a table."""
@@ -173,7 +201,7 @@ def concentration(values, *, value="revenue", top=(0.01, 0.05, 0.1, 0.2)):
     hhi = float(np.sum(shares**2))
     descending = ascending[::-1]
     running = np.cumsum(descending) / total
-    top_shares = {float(p): float(descending[: _top_count(p, n)].sum() / total) for p in top}
+    top_shares = {float(p): float(descending[: top_count(p, n)].sum() / total) for p in top}
     n_for = {t: int(np.argmax(running >= t - _EPS) + 1) for t in (0.5, 0.8)}
     lorenz = pd.DataFrame(
         {

@@ -6,12 +6,12 @@ chart German. Statistics are computed by the analysis modules, never here.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
 
 from kamlab.errors import MissingColumnError
+from kamlab.identify.concentration import top_count
 from kamlab._util.labels import label
 from kamlab._util.format import MINUS as _MINUS
 from kamlab._util.format import decimal as _decimal
@@ -26,14 +26,16 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The account table, one row per account.
+    data : pandas.DataFrame, array-like or kamlab.identify.Concentration
+        The account table (one row per account, with the column ``value``), the values
+        themselves, or a result of :func:`kamlab.concentration`. The curve is that result's
+        :attr:`~kamlab.identify.Concentration.pareto` table (accounts with a negative value
+        are set aside there, as in :func:`kamlab.top_share`).
     value : str, default="revenue"
-        Column to rank and add up. Accounts with a negative value are left out, as in
-        :func:`kamlab.identify.top_share`.
+        Column to rank and add up when ``data`` is a table; also names the axis.
     mark : float, optional
         A share of accounts (e.g. 0.2) to mark with dashed guide lines at the share of
-        ``value`` those accounts hold.
+        ``value`` those accounts hold (:meth:`~kamlab.identify.Concentration.top`).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default: the current Axes.
     **kwargs
@@ -42,24 +44,33 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = pareto_curve([50, 30, 20], mark=1 / 3, ax=ax)
+    >>> ax.lines[0].get_ydata().round(1).tolist()
+    [0.0, 50.0, 80.0, 100.0]
+    >>> plt.close(fig)
     """
-    if value not in data.columns:
+    from kamlab.errors import ParameterError
+    from kamlab.identify.concentration import Concentration, concentration
+
+    if data is None:
+        raise ParameterError("pareto_curve needs data: the account table, the values, or a concentration(...) result.")
+    if isinstance(data, pd.DataFrame) and value not in data.columns:
         raise MissingColumnError(f"The table has no column {value!r}.")
+    result = data if isinstance(data, Concentration) else concentration(data, value=value, top=())
+    curve = result.pareto
     ax = _axes(ax)
-    values = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-    positive = np.sort(values[values >= 0])[::-1]
-    n = len(positive)
-    x = np.arange(0, n + 1) / max(n, 1)
-    y = np.concatenate([[0.0], np.cumsum(positive) / positive.sum()]) if n else np.zeros(1)
     kwargs.setdefault("color", "C0")
     kwargs.setdefault("label", label(value))
-    ax.plot(x * 100, y * 100, **kwargs)
+    ax.plot(curve["share_of_accounts"].to_numpy() * 100, curve["share_of_value"].to_numpy() * 100, **kwargs)
     ax.plot([0, 100], [0, 100], color="0.6", linewidth=0.8, linestyle=":")
-    if mark is not None and n:
-        from kamlab.identify import top_share
-
-        result = top_share(positive, mark)
-        x_mark, y_mark = result.n_top / n * 100, result.share * 100
+    if mark is not None:
+        top = result.top(mark)
+        x_mark, y_mark = top.n_top / top.n_accounts * 100, top.share * 100
         ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color="C3", linestyle="--", linewidth=1)
         ax.annotate(f"{y_mark:.1f} %", (x_mark, y_mark), xytext=(6, -14), textcoords="offset points", color="C3")
     ax.set_xlim(0, 100)
@@ -227,17 +238,13 @@ def pareto_chart(result, *, max_accounts=None, kind="auto", annotate=True, ax=No
                           fontsize="x-small", color="0.35")
         else:
             n_all = int(result["rank"].notna().sum())
-            boundary = _top_accounts(t, n_all) + 0.5
+            boundary = top_count(t, n_all) + 0.5
             ax.axvline(boundary, color="0.35", linestyle="--", linewidth=1)
     twin.set_ylim(0, 100 * _HEADROOM)
     twin.set_yticks(range(0, 101, 20))
     twin.set_ylabel(f"{label('cumulative_share')} (%)")
     twin.grid(False)
     return ax
-
-
-def _top_accounts(fraction, n):
-    return max(1, math.ceil(fraction * n - 1e-9))
 
 
 def _unit(size):
