@@ -108,8 +108,25 @@ def accounts_from_transactions(
     0          A    120.0       1             1            81
     1          B     80.0       1             0             0
     """
-    import duckdb
+    lines, offering = _canonical_lines(transactions, offering, missing_account)
+    as_of_day, end, start_last, start_prev = _period(lines, as_of)
+    after = lines["date"] >= end
+    n_after = int(after.sum())
+    if n_after:
+        warnings.warn(
+            f"{n_after:,} lines dated after as_of={as_of_day.date()} (revenue "
+            f"{lines.loc[after, 'revenue'].sum():,.2f}) are not in the account table.",
+            AsOfWarning,
+            stacklevel=2,
+        )
+    has_cost = "cost" in lines.columns
+    table = _aggregate(lines, end, start_last, start_prev, has_cost=has_cost,
+                       has_invoice="invoice_id" in lines.columns, has_offering=offering is not None)
+    return _finish(table, as_of_day, n_after, has_cost, offering is not None)
 
+
+def _canonical_lines(transactions, offering, missing_account):
+    """The checked columns the account table needs, and the offering column used (or None)."""
     if not isinstance(transactions, pd.DataFrame):
         raise ParameterError(
             f"accounts_from_transactions needs a pandas DataFrame of invoice lines, not {type(transactions).__name__}."
@@ -129,10 +146,6 @@ def accounts_from_transactions(
         offering = next((c for c in _OFFERING_CANDIDATES if c in transactions.columns), None)
     elif offering not in transactions.columns:
         raise MissingColumnError(f"There is no column {offering!r} to count offerings in.")
-    has_cost = "cost" in transactions.columns
-    has_invoice = "invoice_id" in transactions.columns
-
-    n_lines = len(transactions)
     lines = pd.DataFrame(
         {
             "account_id": _account_ids(transactions["account_id"], missing_account),
@@ -140,38 +153,34 @@ def accounts_from_transactions(
             "revenue": _numbers(transactions["revenue"], "revenue"),
         }
     )
-    if has_cost:
+    if "cost" in transactions.columns:
         lines["cost"] = _numbers(transactions["cost"], "cost")
-    if has_invoice:
+    if "invoice_id" in transactions.columns:
         lines["invoice_id"] = transactions["invoice_id"]
     if offering is not None:
         lines["offering"] = transactions[offering]
+    return lines, offering
 
-    if n_lines == 0:
+
+def _period(lines, as_of):
+    """``as_of`` as a day, the end of the period (exclusive) and the starts of the last two 12-month windows."""
+    if len(lines) == 0:
         as_of_day = pd.Timestamp(as_of).normalize() if as_of is not None else pd.NaT
+        end = pd.Timestamp("1970-01-01")
     else:
         as_of_day = (pd.Timestamp(as_of) if as_of is not None else lines["date"].max()).normalize()
-    if pd.isna(as_of_day) and n_lines:
-        raise ParameterError(f"as_of={as_of!r} is not a date.")
+        if pd.isna(as_of_day):
+            raise ParameterError(f"as_of={as_of!r} is not a date.")
+        end = as_of_day + pd.Timedelta(days=1)
+    return as_of_day, end, end - pd.DateOffset(years=1), end - pd.DateOffset(years=2)
 
-    end = as_of_day + pd.Timedelta(days=1) if n_lines else pd.Timestamp("1970-01-01")
-    start_last = end - pd.DateOffset(years=1)
-    start_prev = end - pd.DateOffset(years=2)
 
-    after = lines["date"] >= end
-    n_after = int(after.sum())
-    if n_after:
-        warnings.warn(
-            f"{n_after:,} lines dated after as_of={as_of_day.date()} (revenue "
-            f"{lines.loc[after, 'revenue'].sum():,.2f}) are not in the account table.",
-            AsOfWarning,
-            stacklevel=2,
-        )
+def _aggregate(lines, end, start_last, start_prev, *, has_cost, has_invoice, has_offering):
+    """One DuckDB query: invoice lines -> invoices -> accounts (before ``end``)."""
+    import duckdb
 
     invoice_key = "hash(invoice_id)" if has_invoice else "hash(CAST(date AS DATE))"
-    offering_count = (
-        ", count(DISTINCT offering) FILTER (WHERE revenue > 0) AS n_offerings" if offering is not None else ""
-    )
+    offering_count = ", count(DISTINCT offering) FILTER (WHERE revenue > 0) AS n_offerings" if has_offering else ""
     # Two passes over the lines: invoices (hashed keys keep the big GROUP BY cheap), and account
     # names with their offerings; the account level is then aggregated from the invoices.
     query = f"""
@@ -209,8 +218,7 @@ def accounts_from_transactions(
     if table["ah"].duplicated().any():
         # Two account ids with the same 64-bit hash: practically never, but never wrong either.
         raise RuntimeError("hash collision between account ids; please report this to the kamlab developers")
-    table = table.drop(columns="ah")
-    return _finish(table, as_of_day, n_after, has_cost, offering is not None)
+    return table.drop(columns="ah")
 
 
 def _finish(table, as_of_day, n_after, has_cost, has_offering):

@@ -341,6 +341,31 @@ def _group_label(columns):
     return " + ".join(label(c) for c in columns)
 
 
+def _waterfall_steps(total, levels, revenue, deductions, detail):
+    """The waterfall's steps: (tick label, amount, is_subtotal), from revenue down to the last level."""
+    steps = [(label(revenue), float(total[revenue]), True)]
+    groups = [(deductions, "net_revenue")] if deductions else []
+    groups += [(columns, name) for name, columns in levels]
+    for columns, subtotal in groups:
+        parts = [(c,) for c in columns] if detail else [columns]
+        for part in parts:
+            steps.append((f"{_MINUS} {_group_label(part)}", float(sum(total[c] for c in part)), False))
+        steps.append((label(subtotal), float(total[subtotal]), True))
+    return steps
+
+
+def _waterfall_bars(steps):
+    """Heights, bottoms and colours of the bars: subtotals stand on 0, deductions hang from the level before."""
+    heights, bottoms, colors = [], [], []
+    level = 0.0
+    for _, amount, is_subtotal in steps:
+        level = amount if is_subtotal else level - amount
+        heights.append(amount)
+        bottoms.append(0.0 if is_subtotal else level)
+        colors.append("C0" if is_subtotal else "C3")
+    return heights, bottoms, colors
+
+
 def db_waterfall(cascade, account=None, *, levels=None, revenue="revenue", deductions=("discounts_rebates",),
                  id_col="account_id", detail=False, annotate=True, ax=None, **kwargs):
     """Waterfall of the contribution-margin cascade (*Kundendeckungsbeitragsrechnung*).
@@ -429,30 +454,8 @@ def db_waterfall(cascade, account=None, *, levels=None, revenue="revenue", deduc
     if missing:
         raise MissingColumnError(f"The cascade has no column(s) {', '.join(map(repr, missing))}.")
     total = rows[list(dict.fromkeys(needed))].apply(pd.to_numeric, errors="coerce").sum()
-
-    # steps: (tick label, amount, is_subtotal)
-    steps = [(label(revenue), float(total[revenue]), True)]
-    groups = [(deductions, "net_revenue")] if deductions else []
-    groups += [(columns, name) for name, columns in levels]
-    for columns, subtotal in groups:
-        parts = [(c,) for c in columns] if detail else [columns]
-        for part in parts:
-            steps.append((f"{_MINUS} {_group_label(part)}", float(sum(total[c] for c in part)), False))
-        steps.append((label(subtotal), float(total[subtotal]), True))
-
-    heights, bottoms, colors = [], [], []
-    level = 0.0
-    for _, amount, is_subtotal in steps:
-        if is_subtotal:
-            level = amount
-            heights.append(amount)
-            bottoms.append(0.0)
-            colors.append("C0")
-        else:
-            level = level - amount
-            heights.append(amount)
-            bottoms.append(level)
-            colors.append("C3")
+    steps = _waterfall_steps(total, levels, revenue, deductions, detail)
+    heights, bottoms, colors = _waterfall_bars(steps)
     ax = _axes(ax)
     x = np.arange(len(steps))
     kwargs.setdefault("width", 0.7)
