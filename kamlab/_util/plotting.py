@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kamlab._util.format import small_amount
@@ -31,3 +32,56 @@ def amount_formatter():
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _: "0" if v == 0 else small_amount(v))
+
+
+def heatmap(numbers, *, texts=None, text_colors=None, cmap="Blues", vmin=None, vmax=None, center=None, cbar=True,
+            cbar_label=None, cbar_format=None, gid=None, text_gid=None, fontsize=8, ax=None, **kwargs):
+    """The one heatmap of kamlab's charts: :func:`seaborn.heatmap` with kamlab's cell texts and colour bar.
+
+    Parameters
+    ----------
+    numbers : pandas.DataFrame
+        The matrix drawn (NaN cells stay empty); its index and columns become the tick labels.
+    texts : array-like of str, optional
+        A text per cell (same shape), written in its centre with gid ``text_gid``.
+    text_colors : array-like of str, optional
+        A colour per cell text (default: dark grey).
+    cmap, vmin, vmax, center
+        As in :func:`seaborn.heatmap`.
+    cbar : bool, default=True
+    cbar_label : str, optional
+    cbar_format : matplotlib.ticker.Formatter, optional
+    gid : str, optional
+        The gid of the cells' QuadMesh, so tests and students can find it (``.get_array()`` is the matrix).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to :func:`seaborn.heatmap`.
+
+    Returns
+    -------
+    (matplotlib.axes.Axes, matplotlib.collections.QuadMesh, colorbar or None)
+        Cell (i, j) is centred at (j + 0.5, i + 0.5), seaborn's convention.
+    """
+    import seaborn as sns
+
+    ax = axes(ax)
+    before = len(ax.collections)
+    cbar_kws = {"fraction": 0.05, "pad": 0.02}
+    if cbar_format is not None:
+        cbar_kws["format"] = cbar_format
+    sns.heatmap(numbers, cmap=cmap, vmin=vmin, vmax=vmax, center=center, annot=False, cbar=cbar,
+                cbar_kws=cbar_kws if cbar else None, ax=ax, **kwargs)
+    mesh = ax.collections[before]
+    if gid:
+        mesh.set_gid(gid)
+    colorbar = mesh.colorbar if cbar else None
+    if colorbar is not None and cbar_label:
+        colorbar.set_label(cbar_label, fontsize=8)
+    if texts is not None:
+        texts = np.asarray(texts, dtype=object)
+        colors = np.asarray(text_colors, dtype=object) if text_colors is not None else None
+        for i in range(texts.shape[0]):
+            for j in range(texts.shape[1]):
+                ax.text(j + 0.5, i + 0.5, texts[i, j], ha="center", va="center", fontsize=fontsize,
+                        color=colors[i, j] if colors is not None else "0.15", gid=text_gid)
+    return ax, mesh, colorbar

@@ -403,12 +403,51 @@ class Case:
         return "\n".join(lines)
 
 
+PACKAGE_DATA = "kamlab.casedata"  # datasets/case, shipped in the wheel as package data (setup.py)
+
+
+def _installed_case_folder():
+    """Folder of the case company installed with kamlab (package ``kamlab.casedata``), or None."""
+    from importlib.resources import files
+
+    try:
+        manifest = files(PACKAGE_DATA) / MANIFEST_NAME
+    except (ImportError, TypeError, ValueError):  # not installed (a repository checkout, an editable install)
+        return None
+    if not isinstance(manifest, Path) or not manifest.is_file():  # e.g. kamlab imported from a zip
+        return None
+    return manifest.parent
+
+
 def default_case_path():
-    """Folder the case company is read from: ``$KAMLAB_CASE`` or the repository's ``datasets/case``."""
+    """Folder the case company is read from.
+
+    In this order: the folder in the environment variable ``KAMLAB_CASE``; the
+    copy installed with kamlab (``pip install kamlab`` ships the tables as
+    package data, ``kamlab.casedata``); the ``datasets/case`` folder of the
+    repository checkout kamlab is imported from (``pip install -e .``).
+
+    Raises
+    ------
+    DatasetError
+        If none of them exists, with what to do about it.
+    """
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parents[2] / "datasets" / "case"
+    installed = _installed_case_folder()
+    if installed is not None:
+        return installed
+    checkout = Path(__file__).resolve().parents[2] / "datasets" / "case"
+    if checkout.is_dir():
+        return checkout
+    raise DatasetError(
+        f"kamlab cannot find the case company: {ENV_VAR} is not set, this kamlab was installed without "
+        f"its package data ({PACKAGE_DATA}) and it does not run from a repository clone (no {checkout}). "
+        "Reinstall kamlab (`pip install --force-reinstall kamlab`), or in a clone of the repository run "
+        f"`{REGENERATE}`, or point {ENV_VAR} (or load_case(path=...)) at a folder with the tables and "
+        "manifest.json."
+    )
 
 
 def sha256_of(path):
@@ -480,9 +519,9 @@ def load_case(path=None):
     Parameters
     ----------
     path : str or Path, optional
-        Folder with the Parquet files and ``manifest.json``. Default: the
-        environment variable ``KAMLAB_CASE`` if set, else the repository's
-        ``datasets/case``.
+        Folder with the Parquet files and ``manifest.json``. Default:
+        :func:`default_case_path` (``KAMLAB_CASE`` if set, else the copy
+        installed with kamlab, else the repository's ``datasets/case``).
 
     Returns
     -------

@@ -17,6 +17,7 @@ from kamlab._util.format import MINUS as _MINUS
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.plotting import amount_formatter as _amount_formatter
 from kamlab._util.plotting import axes as _axes
+from kamlab._util.plotting import heatmap as _heatmap
 
 __all__ = ["pareto_curve", "pareto_chart", "lorenz_curve", "db_waterfall", "abc_heatmap"]
 
@@ -534,8 +535,6 @@ def abc_heatmap(table, *, ax=None, annot=True, cmap="Blues", cbar=False, **kwarg
     (['3', '1', '0', '2'], 'ABC class (Revenue)')
     >>> plt.close(ax.figure)
     """
-    import seaborn as sns
-
     from kamlab.errors import ParameterError
 
     if not isinstance(table, pd.DataFrame):
@@ -546,13 +545,14 @@ def abc_heatmap(table, *, ax=None, annot=True, cmap="Blues", cbar=False, **kwarg
         texts = [[_decimal(f"{int(v):,}") for v in row] for row in numbers]
     else:
         texts = [[_decimal(f"{v * 100:.1f} %") for v in row] for row in numbers]
-    ax = _axes(ax)
     frame = pd.DataFrame(numbers, index=[_class_name(i) for i in table.index],
                          columns=[_class_name(c) for c in table.columns])
     kwargs.setdefault("linewidths", 0.5)
     kwargs.setdefault("linecolor", "white")
-    sns.heatmap(frame, annot=np.array(texts, dtype=object) if annot else False, fmt="", cmap=cmap, cbar=cbar,
-                ax=ax, **kwargs)
+    top = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
+    colors = np.where(numbers > 0.6 * top, "white", "0.15") if top > 0 else None
+    ax, _, _ = _heatmap(frame, texts=texts if annot else None, text_colors=colors, cmap=cmap, cbar=cbar,
+                        gid="abc-cells", text_gid="cell-value", fontsize=None, ax=ax, **kwargs)
     ax.set_ylabel(_abc_axis_label(table.index.name) if table.index.name else "")
     ax.set_xlabel(_abc_axis_label(table.columns.name) if table.columns.name else "")
     ax.tick_params(axis="y", rotation=0)
