@@ -1,0 +1,134 @@
+"""The generator of the case company: :func:`generate_case`, a fixed sequence of named steps.
+
+Every step draws from the one ``numpy.random.Generator`` it is given, in the order below; the
+order is part of the data (the committed tables depend on it), so steps must not be reordered.
+State passes between the steps as the frozen dataclasses of
+:mod:`kamlab.data.casegen.accounts` and :class:`~kamlab.data.casegen.sampling.Window`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kamlab.data.case import COMPANY, Case
+from kamlab.data.casegen.accounts import draw_firmographics, draw_life_cycle, draw_terms, draw_wallets
+from kamlab.data.casegen.centres import draw_centres
+from kamlab.data.casegen.costs import draw_costs
+from kamlab.data.casegen.parameters import GENERATOR_VERSION
+from kamlab.data.casegen.projects import _project_ids, _projects_frame, draw_projects
+from kamlab.data.casegen.ratings import draw_ratings
+from kamlab.data.casegen.sampling import make_window
+from kamlab.data.casegen.tables import _offerings_frame, accounts_frame, truth_frame, wallets_frame
+from kamlab.data.casegen.transactions import _credit_notes, _transactions_frame, regular_orders
+from kamlab.errors import ParameterError
+
+
+def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
+    """Generate the case company from a seed.
+
+    The committed tables (``kamlab.load_case()``) are ``generate_case()`` with the
+    default arguments. The module docstring describes the model.
+
+    Parameters
+    ----------
+    seed : int, default=2024
+        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
+    n_accounts : int, default=2000
+        Number of business customers (at least 20). Revenue scales with it
+        (about 60,000 EUR per account and year).
+    start : str or date-like, default="2023-01-01"
+        First day of the invoice history; must be a 1 January.
+    years : int, default=3
+        Number of full calendar years of invoice lines (1 to 10).
+
+    Returns
+    -------
+    Case
+        The tables ``accounts``, ``centres``, ``offerings``, ``transactions``,
+        ``projects``, ``costs``, ``ratings``, ``truth`` and ``wallets``.
+
+    Examples
+    --------
+    >>> from kamlab.data.casegen import generate_case
+    >>> case = generate_case(seed=1, n_accounts=50, years=1)
+    >>> len(case.accounts)
+    50
+    >>> bool(case.transactions["account_id"].isin(case.accounts["account_id"]).all())
+    True
+    """
+    seed, n, first, n_years = _check_arguments(seed, n_accounts, start, years)
+    rng = np.random.default_rng(seed)
+    seed, n, first, n_years = _check_arguments(seed, n_accounts, start, years)
+    rng = np.random.default_rng(seed)  # the steps below draw from it in this order: do not reorder them
+    window = make_window(first, n_years)
+    # 1.-5. the accounts: firmographics, wallet and share of wallet, life cycle, terms, buying centres
+    firms = draw_firmographics(rng, n)
+    wallets = draw_wallets(rng, firms)
+    life = draw_life_cycle(rng, firms.arch, wallets.relationship, window)
+    terms = draw_terms(rng, firms, wallets, life.is_new)
+    centres = draw_centres(rng, firms, wallets.buys)
+    # 6.-8. regular orders, quotes and projects, credit notes: the transactions
+    orders = regular_orders(rng, window, firms.arch, wallets, life, terms.discount, centres)
+    quotes, project_lines = draw_projects(
+        rng, window, firms.arch, wallets, life, terms, centres, orders.n_orders
+    )
+    project_ids, quote_order = _project_ids(quotes, window.days, window.i_first)
+    lines = {k: np.concatenate([orders.lines[k], project_lines[k]]) for k in orders.lines}
+    credit = _credit_notes(rng, lines, firms.arch, life.dropout, window.i_end, window.business)
+    account_ids = np.array([f"K{k + 1:05d}" for k in range(n)], dtype=object)
+    centre_ids = centres.frame["centre_id"].to_numpy(dtype=object)
+    transactions = _transactions_frame(
+        lines, credit, window.days, window.i_first, account_ids, centre_ids, project_ids
+    )
+    # 9.-10. cost to serve and ratings
+    costs = draw_costs(rng, transactions, account_ids, firms, wallets, life, terms, window)
+    hours = costs.groupby("account_id", sort=True)["service_hours"].mean().reindex(account_ids).fillna(0)
+    ratings = draw_ratings(rng, account_ids, firms, wallets, life, terms, window, hours.to_numpy(dtype=float))
+    # the tables
+    centres.frame.insert(0, "account_id", pd.array(account_ids[centres.account], dtype="str"))
+    return Case(
+        accounts=accounts_frame(account_ids, firms, terms, life),
+        centres=centres.frame,
+        offerings=_offerings_frame(),
+        transactions=transactions,
+        projects=_projects_frame(
+            quotes, quote_order, project_ids, account_ids, centre_ids, window.days, window.i_end
+        ),
+        costs=costs,
+        ratings=ratings,
+        truth=truth_frame(account_ids, firms, wallets, life, terms, orders.orders_per_year, window.days),
+        wallets=wallets_frame(account_ids, wallets),
+        info={
+            "company": COMPANY,
+            "seed": seed,
+            "n_accounts": n,
+            "start": str(first),
+            "end": str(window.last),
+            "years": n_years,
+            "generator_version": GENERATOR_VERSION,
+        },
+    )
+
+
+def _check_arguments(seed, n_accounts, start, years):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ParameterError(f"seed must be a non-negative integer, not {seed!r}.")
+    if (
+        isinstance(n_accounts, bool)
+        or not isinstance(n_accounts, (int, np.integer))
+        or not 20 <= n_accounts <= 100_000
+    ):
+        raise ParameterError(f"n_accounts must be an integer from 20 to 100,000, not {n_accounts!r}.")
+    if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 1 <= years <= 10:
+        raise ParameterError(f"years must be an integer from 1 to 10, not {years!r}.")
+    try:
+        first = pd.Timestamp(start)
+    except (TypeError, ValueError):
+        raise ParameterError(f"start must be a date such as '2023-01-01', not {start!r}.") from None
+    if first.month != 1 or first.day != 1 or first != first.normalize():
+        raise ParameterError(
+            f"start must be a 1 January (the cost table has one row per calendar year), not {start!r}; "
+            f"try start='{first.year}-01-01'."
+        )
+    return int(seed), int(n_accounts), np.datetime64(first.date(), "D"), int(years)
