@@ -40,7 +40,7 @@ _PUBLIC = {
     "kamlab.config": ("set_language", "get_language", "language", "set_threads", "get_threads", "threads"),
     "kamlab._util.labels": ("label", "translate_columns"),
     # data: the user's own files, public datasets, the case company, the account table
-    "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport"),
+    "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport", "ReadResult"),
     "kamlab.data.accounts": ("accounts_from_transactions",),
     "kamlab.data.cascade": ("contribution_cascade",),
     "kamlab.data.case": ("load_case",),

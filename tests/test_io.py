@@ -1,4 +1,4 @@
-"""Tests of kamlab.io: the loaders for the user's own files.
+"""Tests of kamlab.data.readers (formerly kamlab.io): the loaders for the user's own files.
 
 Every expected value below was worked out by hand from the file contents written by
 tests/data/make_files.py (which documents each file line by line), not copied from
@@ -33,6 +33,7 @@ from kamlab.errors import (
 from kamlab.data.readers import (
     AmbiguousDatesWarning,
     ReadReport,
+    ReadResult,
     RowsSetAsideWarning,
     read_accounts,
     read_transactions,
@@ -523,14 +524,14 @@ def test_columns_none_keeps_a_column_under_its_own_name():
     ],
 )
 def test_german_and_english_headers_are_recognised(header, canonical):
-    from kamlab.data.readers import _recognise
+    from kamlab.data.readers.columns import _recognise
 
     assert _recognise(header, accounts=False)[0] == canonical
 
 
 @pytest.mark.parametrize("header", ["Umsatz in TEUR", "Bruttoumsatz", "Bemerkung", "Mitarbeiter"])
 def test_headers_that_must_not_be_guessed(header):
-    from kamlab.data.readers import _recognise
+    from kamlab.data.readers.columns import _recognise
 
     # thousands of euros, gross amounts and a salesperson must not become revenue/employees silently
     assert _recognise(header, accounts=False) is None
@@ -668,6 +669,22 @@ def test_read_accounts_duplicated_ids_name_both_lines():
 # --------------------------------------------------------------------------------------
 # the report, summary and parameters
 # --------------------------------------------------------------------------------------
+
+
+def test_report_true_returns_a_read_result_that_unpacks():
+    result = read_transactions(data("erp_export_de.csv"), report=True)
+    assert isinstance(result, ReadResult) and isinstance(result, tuple)
+    assert ReadResult._fields == ("data", "report")
+    assert isinstance(result.data, pd.DataFrame) and isinstance(result.report, ReadReport)
+    assert result.data.attrs["kamlab_report"] is result.report
+    df, report = result
+    assert df is result.data and report is result.report
+    assert len(df) == 10 and report.rows_kept == 10
+    plain = read_transactions(data("erp_export_de.csv"))
+    assert isinstance(plain, pd.DataFrame)  # without report=True: the frame alone
+    pd.testing.assert_frame_equal(plain, df)
+    accounts = read_accounts(data("accounts_de.csv"), report=True)
+    assert isinstance(accounts, ReadResult) and accounts.report.n_accounts == 3
 
 
 def test_report_is_attached_survives_pandas_operations_and_prints_the_mapping(capsys):
@@ -860,7 +877,7 @@ def test_written_in_any_convention_reads_back_the_same_rows_and_total(
     style=st.sampled_from(["minus", "trailing", "parentheses", "euro-prefix", "eur-suffix"]),
 )
 def test_every_number_style_parses_to_the_cent(cents, decimal, thousands, style):
-    from kamlab.data.readers import _parse_numbers
+    from kamlab.data.readers.cells import _parse_numbers
 
     if thousands == "sep":
         thousands = "." if decimal == "," else ","

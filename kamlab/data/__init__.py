@@ -25,6 +25,7 @@ from kamlab.data.datasets import (
 from kamlab.data.readers import (
     AmbiguousDatesWarning,
     ReadReport,
+    ReadResult,
     RowsSetAsideWarning,
     read_accounts,
     read_transactions,
@@ -34,6 +35,7 @@ __all__ = [
     "read_transactions",
     "read_accounts",
     "ReadReport",
+    "ReadResult",
     "RowsSetAsideWarning",
     "AmbiguousDatesWarning",
     "accounts_from_transactions",

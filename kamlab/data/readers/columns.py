@@ -1,0 +1,299 @@
+"""The column vocabulary: kamlab's canonical columns and the names they go by in exports.
+
+:data:`SYNONYMS` (and the weaker names in ``_WEAK``) are the German and English names
+recognised for each canonical column; ``_map_columns`` turns a file's header into the
+mapping ``{name in the file: canonical name}``, honouring the user's ``columns=``.
+"""
+
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from kamlab.data.readers.report import _display
+from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
+
+
+# canonical name -> how its values are read
+_KINDS = {
+    "account_id": "id",
+    "date": "date",
+    "invoice_id": "text",
+    "product": "text",
+    "product_group": "text",
+    "quantity": "number",
+    "unit_price": "number",
+    "revenue": "number",
+    "cost": "number",
+    "unit_cost": "number",
+    "name": "text",
+    "industry": "text",
+    "country": "text",
+    "region": "text",
+    "employees": "number",
+    "key_account_manager": "text",
+}
+CANONICAL_COLUMNS = tuple(_KINDS)
+
+#: Names recognised for each canonical column, strongest first. Matching ignores case,
+#: spaces, dots, dashes, underscores and umlaut spelling ("Stückpreis" = "Stueckpreis").
+SYNONYMS = {
+    "account_id": (
+        "Kundennr.", "Kundennummer", "Kunden-Nr", "Kunden-ID", "Kd.-Nr.", "KdNr", "Debitor",
+        "Debitorennr.", "Debitorennummer", "Debitor-Nr", "Debitorkonto", "Customer ID", "CustomerID",
+        "Customer no", "Customer number", "Cust ID", "Account ID", "Account no", "Account number",
+        "Client ID", "Sold-to", "Sold-to party", "Auftraggeber",
+    ),
+    "date": (
+        "Datum", "Rechnungsdatum", "Belegdatum", "Buchungsdatum", "Fakturadatum", "Date", "InvoiceDate",
+        "Invoice date", "Document date", "Posting date", "Transaction date", "Billing date",
+    ),
+    "invoice_id": (
+        "Rechnungsnr.", "Rechnungsnummer", "Rechnungs-Nr", "Belegnr.", "Belegnummer", "Fakturanr.",
+        "Fakturanummer", "InvoiceNo", "Invoice no", "Invoice number", "Invoice ID", "Invoice",
+        "Document no", "Document number",
+    ),
+    "product": (
+        "Artikelnr.", "Artikelnummer", "Material", "Materialnr.", "Materialnummer", "Produktnr.",
+        "Produktnummer", "StockCode", "Stock code", "Product ID", "Product code", "Product no", "SKU",
+        "Item no", "Item number", "Item code",
+    ),
+    "product_group": (
+        "Warengruppe", "Produktgruppe", "Artikelgruppe", "Materialgruppe", "Sparte", "Produktkategorie",
+        "Kategorie", "Product group", "Product category", "Product line", "Category",
+    ),
+    "quantity": (
+        "Menge", "Anzahl", "Stück", "Stk", "Liefermenge", "Fakturamenge", "Absatz", "Quantity", "Qty",
+        "Units", "Pieces",
+    ),
+    "unit_price": (
+        "Preis", "Einzelpreis", "Stückpreis", "Nettopreis", "VK-Preis", "Verkaufspreis", "UnitPrice",
+        "Unit price", "Price", "Price per unit", "Sales price",
+    ),
+    "revenue": (
+        "Umsatz", "Nettoumsatz", "Umsatz netto", "Netto-Umsatz", "Erlös", "Erlöse", "Nettoerlös",
+        "Sales", "Net sales", "Revenue", "Net revenue", "Turnover", "Sales amount",
+    ),
+    "cost": (
+        "Wareneinsatz", "Kosten", "Herstellkosten", "Selbstkosten", "Einstandswert", "Cost", "Costs",
+        "COGS", "Cost of goods", "Cost of goods sold", "Cost of sales",
+    ),
+    "unit_cost": (
+        "Einstandspreis", "EK-Preis", "Einkaufspreis", "Unit cost", "Cost price", "Purchase price",
+    ),
+    "name": (
+        "Name", "Kundenname", "Firma", "Firmenname", "Unternehmen", "Name 1", "Customer name",
+        "Account name", "Company", "Company name", "Client name",
+    ),
+    "industry": ("Branche", "Wirtschaftszweig", "Industry", "Sector"),
+    "country": ("Land", "Staat", "Country", "Country code", "Länderkennzeichen"),
+    "region": (
+        "Region", "Gebiet", "Verkaufsgebiet", "Vertriebsgebiet", "Bundesland", "Sales region",
+        "Territory",
+    ),
+    "employees": (
+        "Mitarbeiterzahl", "Anzahl Mitarbeiter", "Beschäftigte", "Employees", "Number of employees",
+        "Headcount",
+    ),
+    "key_account_manager": (
+        "Key-Account-Manager", "KAM", "Kundenbetreuer", "Betreuer", "Account manager",
+        "Key account manager", "Vertriebsmitarbeiter", "Außendienst", "Sales rep", "Account owner",
+    ),
+}
+
+# Weaker names: used only when no column has a name from SYNONYMS for the same canonical
+# column. "Kunde" is the customer number in some exports and the customer name in others:
+# with a "Kundennr." beside it, it becomes the name.
+_WEAK = {
+    "account_id": ("Kunde", "Customer", "Account", "Client"),
+    "date": ("Auftragsdatum", "Bestelldatum", "Lieferdatum", "Leistungsdatum", "Order date", "Delivery date"),
+    "invoice_id": (
+        "Auftragsnr.", "Auftragsnummer", "Bestellnr.", "Bestellnummer", "Lieferscheinnr.", "Order ID",
+        "Order no", "Order number", "Order",
+    ),
+    "product": ("Artikel", "Produkt", "Product", "Item"),
+    "revenue": (
+        "Netto", "Betrag", "Nettobetrag", "Wert", "Nettowert", "Gesamtpreis", "Positionswert", "Amount",
+        "Net amount", "Value", "Total", "Line total",
+    ),
+}
+
+# a weak name that is not used for its first choice goes here if that column is free
+_FALLBACK = {"account_id": "name"}
+
+# only in account tables: in invoice lines "Mitarbeiter" is usually a salesperson
+_WEAK_ACCOUNTS = {"employees": ("Mitarbeiter",)}
+_CURRENCY_SUFFIX = re.compile(r"(?:in(?:eur|euro|usd|chf|gbp)?|eur|euro|usd|chf|gbp)$")
+
+
+def _norm(name, plain=False):
+    """Normalise a column name for matching: lower case, letters and digits only."""
+    s = str(name).strip().casefold()
+    if not plain:
+        s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    s = s.replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", s)
+
+
+def _lookup_table(table, tier):
+    out = {}
+    for canon, names in table.items():
+        for name in names:
+            for key in (_norm(name), _norm(name, plain=True)):
+                out.setdefault(key, (canon, tier))
+    return out
+
+
+_STRONG_KEYS = _lookup_table(SYNONYMS, 1)
+_WEAK_KEYS = _lookup_table(_WEAK, 2)
+_WEAK_ACCOUNT_KEYS = _lookup_table(_WEAK_ACCOUNTS, 2)
+
+
+def _recognise(name, accounts):
+    """Return ``(canonical, tier)`` for a file column name, or ``None``."""
+    tables = [_STRONG_KEYS, _WEAK_KEYS] + ([_WEAK_ACCOUNT_KEYS] if accounts else [])
+    keys = [_norm(name), _norm(name, plain=True)]
+    # "Umsatz EUR", "Umsatz in TEUR", "Nettoumsatz (€)" -> as without the currency
+    keys += [_CURRENCY_SUFFIX.sub("", k) for k in keys if _CURRENCY_SUFFIX.search(k)]
+    for table in tables:
+        for key in keys:
+            if key and key in table:
+                return table[key]
+    return None
+
+
+def _map_columns(names, columns, accounts, path, function):
+    """The mapping ``{name in the file: canonical name}`` and notes on names not used.
+
+    The user's ``columns=`` come first; every other file column is recognised by its
+    name (:data:`SYNONYMS` before the weaker names), and two columns that look like the
+    same canonical column are an error unless ``columns=`` settles it.
+    """
+    name = _display(path)
+    mapping, taken = _given_mapping(names, columns, name)
+    candidates = {}
+    for n in names:
+        if n in mapping:
+            continue
+        hit = _recognise(n, accounts)
+        if hit is not None:
+            candidates[n] = hit
+    leftovers = _map_recognised(candidates, mapping, taken, name, path, function)
+    notes = _map_leftovers(leftovers, candidates, mapping, taken)
+    used = {k: v for k, v in mapping.items() if v is not None}
+    return used, notes
+
+
+def _given_mapping(names, columns, name):
+    """Check the user's ``columns=`` against the file: ``(mapping, {canonical: file column})``."""
+    mapping = {}
+    taken = {}
+    if columns is None:
+        return mapping, taken
+    if not isinstance(columns, dict):
+        raise ParameterError(
+            "columns must be a dict from the names in the file to kamlab's names, e.g. "
+            "columns={'Umsatz netto': 'revenue'}."
+        )
+    by_norm = {}
+    for n in names:
+        by_norm.setdefault(_norm(n), []).append(n)
+    for source, target in columns.items():
+        if target is not None and target not in _KINDS:
+            close = difflib.get_close_matches(str(target), CANONICAL_COLUMNS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(
+                f"columns={{{source!r}: {target!r}}}: {target!r} is not one of kamlab's column names "
+                f"({', '.join(CANONICAL_COLUMNS)}).{hint}"
+            )
+        if source in names:
+            actual = source
+        elif len(by_norm.get(_norm(source), [])) == 1:
+            actual = by_norm[_norm(source)][0]
+        else:
+            raise MissingColumnError(
+                f"columns={{{source!r}: {target!r}}}: {name} has no column {source!r}. "
+                f"Its columns: {', '.join(map(repr, names))}."
+            )
+        if target is not None and target in taken:
+            raise ParameterError(
+                f"columns maps both {taken[target]!r} and {actual!r} to {target!r}; "
+                "each of kamlab's columns can come from one column of the file only."
+            )
+        mapping[actual] = target
+        if target is not None:
+            taken[target] = actual
+    return mapping, taken
+
+
+def _map_recognised(candidates, mapping, taken, name, path, function):
+    """Map each free canonical column to the one file column recognised for it, strongest tier first.
+
+    Adds to ``mapping`` and ``taken``; returns the recognised columns left over.
+    """
+    leftovers = []
+    for canon in CANONICAL_COLUMNS:
+        if canon in taken:
+            leftovers += [n for n, (c, _) in candidates.items() if c == canon]
+            continue
+        for tier in (1, 2):
+            found = [n for n, (c, t) in candidates.items() if c == canon and t == tier]
+            if len(found) > 1:
+                raise DataFormatError(
+                    f"{name}: the columns {' and '.join(map(repr, found))} both look like {canon!r}. "
+                    f"Tell kamlab which one to use, e.g. {function}({name!r}, columns={{{found[0]!r}: "
+                    f"{canon!r}}}).",
+                    path=str(path),
+                    column=found[0],
+                )
+            if found:
+                mapping[found[0]] = canon
+                taken[canon] = found[0]
+                leftovers += [n for n, (c, t) in candidates.items() if c == canon and t > tier]
+                break
+    return leftovers
+
+
+def _map_leftovers(leftovers, candidates, mapping, taken):
+    """A weak name not used for its first choice takes its fallback if free; the rest get a note."""
+    notes = []
+    for n in leftovers:
+        canon = candidates[n][0]
+        fallback = _FALLBACK.get(canon)
+        if fallback and fallback not in taken and candidates[n][1] == 2:
+            mapping[n] = fallback
+            taken[fallback] = n
+        else:
+            notes.append(f"column {n!r} also looks like {canon!r}; {taken[canon]!r} was used.")
+    return notes
+
+
+def _missing_column_error(missing, names, mapping, path, function):
+    name = _display(path)
+    unmapped = [n for n in names if n not in mapping]
+    parts = [f"{name} has no column for {', '.join(repr(m) for m in missing)}."]
+    parts.append(f"Columns found: {', '.join(map(repr, names)) or 'none'}.")
+    example = None
+    for canon in missing:
+        accepted = list(SYNONYMS.get(canon, ())) + list(_WEAK.get(canon, ()))
+        parts.append(
+            f"Names kamlab recognises for {canon}: {', '.join(accepted)} "
+            "(case, spaces, dots and dashes do not matter)."
+        )
+        if canon == "revenue":
+            parts.append("Or give quantity and unit price columns: kamlab then computes the revenue.")
+        if example is None:
+            keys = {_norm(a): a for a in accepted}
+            for n in unmapped:
+                if difflib.get_close_matches(_norm(n), list(keys), n=1, cutoff=0.6):
+                    example = (n, canon)
+                    break
+    source, canon = example or ("YourColumn", missing[0])
+    parts.append(
+        f"Tell kamlab which column holds it: {function}({name!r}, columns={{{source!r}: {canon!r}}})."
+    )
+    return MissingColumnError(" ".join(parts))

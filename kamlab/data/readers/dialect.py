@@ -1,0 +1,532 @@
+"""A file's dialect and its raw table: which format, encoding, separator and header line.
+
+Text files (also gzip-compressed), Excel workbooks and Parquet files are read into a
+``_Raw`` table: every cell as stripped text, typed spreadsheet/Parquet values beside
+them, and the line (or row) number of every data row for messages. Nothing is
+converted here; that is :mod:`kamlab.data.readers.cells`.
+"""
+
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kamlab.data.readers.cells import _cell_text
+from kamlab.data.readers.report import _display, _show_sep
+from kamlab.errors import DataFormatError, EmptyDataError, ParameterError
+
+
+_NUMBER_LIKE = re.compile(
+    r"^[\s(+\-\u2212]*(?:€|\$|£|EUR|USD|CHF|GBP)?\s*[+\-\u2212]?\d[\d\s.,'\u00a0\u202f]*(?:[eE][+-]?\d+)?"
+    r"[)\-\u2212%]?\s*(?:€|\$|£|EUR|USD|CHF|GBP)?\s*[)\-\u2212]?$",
+    re.IGNORECASE,
+)
+_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:[ T].*)?$")
+
+
+def _is_texty(value):
+    """True for a non-empty cell that is neither a number nor a date (a header name)."""
+    if not isinstance(value, str):
+        return False
+    v = value.strip()
+    return bool(v) and not _NUMBER_LIKE.match(v) and not _DATE_LIKE.match(v)
+
+
+def _filled(cells):
+    return sum(1 for c in cells if c is not None and str(c).strip() != "")
+
+
+def _find_header(rows, sample=50):
+    """Index of the header among ``rows`` (lists of cells), or ``None``.
+
+    The header is the first row whose cells are mostly names (not numbers or dates) and
+    that has at least about as many filled cells as the rows below it; a title or an
+    "exported on ..." line above it has fewer.
+    """
+    filled = [_filled(r) for r in rows]
+    nonblank = [i for i, f in enumerate(filled) if f > 0]
+    widest = max(filled, default=0)
+    for pos, i in enumerate(nonblank):
+        if filled[i] < 2 and widest >= 2:
+            continue
+        texty = sum(1 for c in rows[i] if _is_texty(c))
+        if texty < 0.8 * filled[i]:
+            continue
+        below = [filled[j] for j in nonblank[pos + 1 : pos + 1 + sample]]
+        if below and filled[i] < 0.75 * float(np.median(below)):
+            continue
+        return i
+    return None
+
+
+_SEPARATORS = (";", ",", "\t", "|")
+
+
+def _split(line, sep):
+    try:
+        return next(csv.reader([line], delimiter=sep, quotechar='"', strict=False), [])
+    except csv.Error:
+        return line.split(sep)
+
+
+def _detect_layout(lines, sep, header_row):
+    """Choose the separator and the header line from the first lines of a text file.
+
+    For each candidate separator the lines are split; a separator wins if it splits the
+    lines into two or more fields, a header can be found with it and the lines below the
+    header have the same number of fields (decimal commas make "," inconsistent in a
+    German file, where ";" is consistent), the more fields the better.
+    """
+    candidates = [sep] if sep is not None else list(_SEPARATORS)
+    best = None
+    for order, cand in enumerate(candidates):
+        rows = [_split(line, cand) if line.strip() else [] for line in lines]
+        head = header_row if header_row is not None else _find_header(rows)
+        if head is None or head >= len(rows):
+            widths = [len(r) for r in rows if r]
+            k = max(set(widths), key=widths.count) if widths else 0
+            consistency = widths.count(k) / len(widths) if widths else 0.0
+            score = (k >= 2, False, round(consistency, 2), k, -order)
+        else:
+            k = len(rows[head])
+            body = [r for r in rows[head + 1 :] if r]
+            same = sum(1 for r in body if len(r) == k or (len(r) > k and not any(c.strip() for c in r[k:])))
+            consistency = same / len(body) if body else 1.0
+            score = (k >= 2, True, round(consistency, 2), k, -order)
+        if best is None or score > best[0]:
+            best = (score, cand, head)
+    (several, found, *_), cand, head = best
+    if not found and not several and sep is None:
+        # nothing looks like a table with a separator: a single column
+        rows = [[line] if line.strip() else [] for line in lines]
+        head = header_row if header_row is not None else _find_header(rows)
+        cand = ","
+    return cand, head
+
+
+@dataclass
+class _Raw:
+    names: list  # column names as in the file (unique)
+    text: pd.DataFrame  # cells as stripped text, "" where empty; columns = names
+    native: dict  # name -> Series of typed values (Excel, Parquet), NaN/None where text
+    lines: np.ndarray  # line (or row) number of each row
+    structural: list  # [(position, line, value, reason)] for rows with too many fields
+    meta: dict
+
+
+def _read_bytes(path):
+    data = Path(path).read_bytes()
+    if str(path).lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataFormatError(
+                f"{_display(path)}: the file looks gzip-compressed but cannot be unpacked ({exc}). "
+                "Is the download complete?",
+                path=str(path),
+            ) from None
+    return data
+
+
+def _decode(data, encoding, path):
+    name = _display(path)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ParameterError(
+                f"encoding={encoding!r} is not an encoding Python knows. Try 'utf-8', 'cp1252' or "
+                "'latin-1', or leave encoding=None to let kamlab detect it."
+            ) from None
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataFormatError(
+                f"{name}, line {line}: this line cannot be read with encoding={encoding!r}. "
+                "Leave encoding=None to let kamlab detect it, or try encoding='cp1252'.",
+                path=str(path),
+                line=line,
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        # cp1252 decodes all but five bytes; latin-1 decodes every byte
+        candidates = ["utf-8", "cp1252", "latin-1"]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            last = exc
+    line = data[: last.start].count(b"\n") + 1
+    raise DataFormatError(
+        f"{name}, line {line}: the file starts with a byte-order mark for {candidates[0]} but this "
+        f"line is not valid {candidates[0]}. Save the file again as 'CSV UTF-8', or pass encoding=.",
+        path=str(path),
+        line=line,
+    )
+
+
+_SAMPLE_LINES = 200
+
+
+def _read_text(path, *, encoding, sep, header_row):
+    name = _display(path)
+    data = _read_bytes(path)
+    if not data.strip():
+        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
+    text, enc = _decode(data, encoding, path)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip("\n\t ;,|\ufeff"):
+        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
+    sep, head = _text_layout(text, path, sep, header_row)
+    offset = 0
+    for _ in range(head):
+        offset = text.index("\n", offset) + 1
+    body = text[offset:]
+    frame, lines, structural = _parse_text_body(body, sep, head, name)
+    frame = frame.fillna("")
+    header_cells = [str(c).strip() for c in frame.iloc[0]]
+    data_frame = frame.iloc[1:].reset_index(drop=True)
+    raw = _make_raw(path, header_cells, data_frame, lines[1:], structural, header_line=head + 1)
+    raw.meta.update(format="text", encoding=enc, sep=sep)
+    return raw
+
+
+def _text_layout(text, path, sep, header_row):
+    """The separator and the header's line index, from the first lines of ``text``."""
+    name = _display(path)
+    n_sample = _SAMPLE_LINES + (header_row or 0)
+    sample = text.split("\n", n_sample)[:n_sample]
+    if header_row is not None:
+        n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if header_row >= n_lines:
+            raise ParameterError(
+                f"header_row={header_row}, but {name} has only {n_lines} lines (header_row counts from 0)."
+            )
+    sep, head = _detect_layout(sample, sep, header_row)
+    if head is None:
+        raise DataFormatError(
+            f"{name}: kamlab cannot find the header line (the line with the column names) in the "
+            f"first {_SAMPLE_LINES} lines. Pass header_row= with the line's index counted from 0 "
+            "(header_row=2 means the third line).",
+            path=str(path),
+        )
+    return sep, head
+
+
+def _parse_text_body(body, sep, head, name):
+    """Split the text from the header on into fields: ``(frame of text, line numbers, structural)``."""
+    structural = []
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
+        )
+        lines = _line_numbers(frame, body, head)
+    except pd.errors.ParserError:
+        # rows with more fields than the header: read with the csv module, which tells
+        # each record's line, and set those rows aside
+        frame, lines, structural = _read_text_slowly(body, sep, head)
+    except pd.errors.EmptyDataError:
+        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.") from None
+    return frame, lines, structural
+
+
+def _line_numbers(frame, body, head):
+    n_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    lines = head + 1 + np.arange(len(frame), dtype=np.int64)
+    if n_lines != len(frame):
+        # quoted fields with line breaks: a record spans several lines
+        extra = np.zeros(len(frame), dtype=np.int64)
+        for col in frame.columns:
+            extra += frame[col].fillna("").str.count("\n").to_numpy(dtype=np.int64)
+        lines = lines + np.concatenate([[0], np.cumsum(extra)[:-1]])
+    return lines
+
+
+def _read_text_slowly(body, sep, head):
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, quotechar='"', strict=False)
+    records, lines, structural = [], [], []
+    start = 1
+    width = None
+    for record in reader:
+        if width is None:
+            width = len(record)
+        elif len(record) > width:
+            if any(c.strip() for c in record[width:]):
+                structural.append(
+                    (
+                        len(records) - 1,  # position among data rows (the header is record 0)
+                        head + start,
+                        sep.join(record),
+                        f"the line has {len(record)} fields but the header has {width}: a value probably "
+                        f"contains the separator {_show_sep(sep)} without quotes around it",
+                    )
+                )
+            record = record[:width]
+        records.append(record + [""] * (width - len(record)))
+        lines.append(head + start)
+        start = reader.line_num + 1
+    frame = pd.DataFrame(records, dtype=str)
+    return frame, np.asarray(lines, dtype=np.int64), structural
+
+
+def _make_raw(path, header_cells, data, lines, structural, header_line, native=None):
+    """Name the columns, drop blank rows and check the header for duplicates."""
+    native = native or {}
+    text = {}
+    names = []
+    sources = {}
+    native_out = {}
+    for j, col in enumerate(data.columns):
+        header = header_cells[j] if j < len(header_cells) else ""
+        values = data[col].astype("str").fillna("").str.strip()
+        if not header:
+            if not (values != "").any() and (native.get(col) is None or native[col].isna().all()):
+                continue  # an empty column without a name: a trailing separator
+            header = f"column_{j + 1}"
+        names.append(header)
+        sources[header] = col
+        text[header] = values
+        if native.get(col) is not None:
+            native_out[header] = native[col]
+    _check_unique_names(names, path, header_line, where="row" if native else "line")
+    text_frame = pd.DataFrame(text, index=data.index) if text else pd.DataFrame(index=data.index)
+    positions = _filled_positions(names, text_frame, native_out, structural)
+    structural = [(int(np.searchsorted(positions, p)), *rest) for p, *rest in structural]
+    text_frame = text_frame.iloc[positions].reset_index(drop=True)
+    native_out = {h: s.iloc[positions].reset_index(drop=True) for h, s in native_out.items()}
+    return _Raw(
+        names=names,
+        text=text_frame,
+        native=native_out,
+        lines=np.asarray(lines)[positions],
+        structural=structural,
+        meta={"header_line": header_line, "positions": positions, "sources": sources},
+    )
+
+
+def _check_unique_names(names, path, header_line, where):
+    """Raise if the header names a column more than once (``where`` is "line" or "row")."""
+    seen = {}
+    for j, header in enumerate(names):
+        seen.setdefault(header, []).append(j + 1)
+    dups = {h: pos for h, pos in seen.items() if len(pos) > 1}
+    if dups:
+        first = next(iter(dups))
+        listed = "; ".join(
+            f"{h!r} (columns {', '.join(str(p) for p in pos)})" for h, pos in dups.items()
+        )
+        raise DataFormatError(
+            f"{_display(path)}, {where} {header_line}: the header has the same column name more than once: "
+            f"{listed}. kamlab cannot tell these columns apart. Give each column its own name in the file.",
+            path=str(path),
+            line=header_line,
+            column=first,
+        )
+
+
+def _filled_positions(names, text_frame, native_out, structural):
+    """Positions of the rows that are not blank; a line with too many fields always counts."""
+    blank = np.ones(len(text_frame), dtype=bool)  # fresh arrays: pandas' to_numpy() may be read-only
+    for header in names:
+        filled = (text_frame[header] != "").to_numpy()
+        if header in native_out:
+            filled = filled | native_out[header].notna().to_numpy()
+        blank = blank & ~filled
+    structural_positions = {s[0] for s in structural}
+    if structural_positions:
+        blank[list(structural_positions)] = False
+    keep = ~blank
+    return np.flatnonzero(keep)
+
+
+def _read_excel(path, *, sheet_name, header_row):
+    name = _display(path)
+    sheet, rows = _excel_rows(path, sheet_name)
+    if not any(rows):
+        raise EmptyDataError(f"{name}, worksheet {sheet!r}: the sheet is empty, it holds no header and no data.")
+    if header_row is not None and header_row >= len(rows):
+        raise ParameterError(
+            f"header_row={header_row}, but worksheet {sheet!r} of {name} has only {len(rows)} rows "
+            "(header_row counts from 0)."
+        )
+    head = header_row if header_row is not None else _find_header(rows[:_SAMPLE_LINES])
+    if head is None:
+        raise DataFormatError(
+            f"{name}, worksheet {sheet!r}: kamlab cannot find the header row (the row with the column "
+            f"names) in the first {_SAMPLE_LINES} rows. Pass header_row= with the row's index counted "
+            "from 0 (header_row=2 means Excel row 3).",
+            path=str(path),
+        )
+    header_cells = [_cell_text(c) for c in rows[head]]
+    body = rows[head + 1 :]
+    width = max([len(header_cells)] + [len(r) for r in body])
+    body = [r + [None] * (width - len(r)) for r in body]
+    objects = pd.DataFrame(body, columns=range(width), dtype=object)
+    if objects.empty:
+        objects = pd.DataFrame(columns=range(width), dtype=object)
+    text = objects.apply(lambda col: col.map(_cell_text)) if len(objects) else objects.astype(str)
+    native = {}
+    for j in range(width):
+        col = objects[j]
+        is_text = col.map(lambda v: v is None or isinstance(v, str))
+        native[j] = col.where(~is_text, None)
+    lines = head + 2 + np.arange(len(body), dtype=np.int64)
+    raw = _make_raw(path, header_cells, text, lines, [], header_line=head + 1, native=native)
+    raw.meta.update(format="excel", sheet=sheet)
+    return raw
+
+
+def _excel_rows(path, sheet_name):
+    """The worksheet's name and its rows as lists of typed cells, without empty cells at the end."""
+    import openpyxl
+
+    name = _display(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise DataFormatError(
+            f"{name}: cannot open the file as an Excel workbook ({type(exc).__name__}). "
+            "Open it in Excel and save it again as .xlsx.",
+            path=str(path),
+        ) from None
+    try:
+        sheet = _choose_sheet(book.sheetnames, sheet_name, name)
+        ws = book[sheet]
+        ws.reset_dimensions()
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    for r in rows:
+        while r and (r[-1] is None or (isinstance(r[-1], str) and not r[-1].strip())):
+            r.pop()
+    return sheet, rows
+
+
+def _choose_sheet(sheets, sheet_name, name):
+    """The name of the worksheet ``sheet_name`` (a number from 0 or a name) among ``sheets``."""
+    if isinstance(sheet_name, int) and not isinstance(sheet_name, bool):
+        if not -len(sheets) <= sheet_name < len(sheets):
+            raise ParameterError(
+                f"{name} has {len(sheets)} worksheet(s) ({', '.join(map(repr, sheets))}); "
+                f"sheet_name={sheet_name} does not exist. Sheets are counted from 0."
+            )
+        return sheets[sheet_name]
+    if isinstance(sheet_name, str):
+        if sheet_name not in sheets:
+            raise ParameterError(
+                f"{name} has no worksheet {sheet_name!r}. Its worksheets: {', '.join(map(repr, sheets))}."
+            )
+        return sheet_name
+    raise ParameterError("sheet_name must be a worksheet's name or its number counted from 0.")
+
+
+def _read_parquet(path):
+    name = _display(path)
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many kinds: all mean "not a readable Parquet file"
+        raise DataFormatError(
+            f"{name}: cannot read the file as Parquet ({type(exc).__name__}: {exc}).", path=str(path)
+        ) from None
+    if frame.columns.duplicated().any():
+        dups = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise DataFormatError(
+            f"{name}: the column name(s) {', '.join(map(repr, dups))} appear more than once.",
+            path=str(path),
+            column=dups[0],
+        )
+    header_cells = [str(c).strip() for c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    frame.columns = range(frame.shape[1])
+    text, native = {}, {}
+    for j in frame.columns:
+        col = frame[j]
+        if pd.api.types.is_bool_dtype(col) or not (
+            pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
+        ):
+            if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
+                is_text = col.map(lambda v: v is None or isinstance(v, str))
+                native[j] = col.where(~is_text, None)
+                text[j] = col.map(_cell_text)
+            else:
+                text[j] = col.astype(object).where(col.notna(), "").astype(str)
+        else:
+            native[j] = col
+            text[j] = col.astype("str").where(col.notna(), "")
+    text = pd.DataFrame(text, index=frame.index, columns=frame.columns)
+    lines = 1 + np.arange(len(frame), dtype=np.int64)
+    raw = _make_raw(path, header_cells, text, lines, [], header_line=None, native=native)
+    # Parquet columns are typed already: columns kamlab does not map keep their type
+    original = frame.iloc[raw.meta["positions"]].reset_index(drop=True)
+    raw.meta.update(format="parquet", original={n: original[j] for n, j in raw.meta["sources"].items()})
+    return raw
+
+
+def _file_format(path):
+    p = Path(path)
+    suffix = p.name.lower()
+    if suffix.endswith(".xls"):
+        raise ParameterError(
+            f"{p.name} is an old Excel file (.xls). Open it in Excel and save it as .xlsx or as CSV."
+        )
+    with open(p, "rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PAR1" or suffix.endswith((".parquet", ".pq")):
+        return "parquet"
+    if magic[:2] == b"PK" or suffix.endswith((".xlsx", ".xlsm")):
+        return "excel"
+    return "text"
+
+
+def _open(path, *, encoding, sep, header_row, sheet_name):
+    """Check the path and read the file's cells as a :class:`_Raw` table."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"path must be a file name, not {type(path).__name__}.")
+    p = Path(path)
+    name = _display(path)
+    if not p.is_file():
+        raise FileNotFoundError(
+            f"There is no file {name!r} in {p.resolve().parent}. Check the file name and the folder; "
+            f"the notebook runs in {Path.cwd()}."
+        )
+    fmt = _file_format(p)
+    if fmt == "text":
+        raw = _read_text(p, encoding=encoding, sep=sep, header_row=header_row)
+    elif fmt == "excel":
+        raw = _read_excel(p, sheet_name=sheet_name, header_row=header_row)
+    else:
+        raw = _read_parquet(p)
+    if len(raw.text) == 0:
+        head = raw.meta.get("header_line")
+        where = f" ({_word(raw)} {head})" if head else ""
+        raise EmptyDataError(f"{name} has a header{where} but no data rows.")
+    return raw
+
+
+def _word(raw):
+    """What a position in the file is called: a line of text or a spreadsheet/table row."""
+    return "line" if raw.meta["format"] == "text" else "row"

@@ -1,0 +1,406 @@
+"""The two public readers, :func:`read_transactions` and :func:`read_accounts`, and their steps.
+
+``_read`` runs the steps in order: check the parameters, read the raw table
+(:mod:`~kamlab.data.readers.dialect`), map the columns
+(:mod:`~kamlab.data.readers.columns`), convert them (:mod:`~kamlab.data.readers.convert`),
+then raise or set rows aside and fill in the :class:`ReadReport`.
+"""
+
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from kamlab.data.readers.columns import (
+    _KINDS,
+    CANONICAL_COLUMNS,
+    _map_columns,
+    _missing_column_error,
+)
+from kamlab.data.readers.convert import _COMPUTABLE, _check_duplicate_ids, _compute_missing, _convert
+from kamlab.data.readers.dialect import _open, _word
+from kamlab.data.readers.report import (
+    ReadReport,
+    RowsSetAsideWarning,
+    _display,
+    _list_lines,
+    _Problems,
+    _row_error,
+)
+from kamlab.errors import ParameterError
+
+
+_DOC_PARAMETERS = """path : str or path-like
+        A ``.csv``, ``.txt``, ``.tsv`` (also ``.gz``-compressed), ``.xlsx`` or
+        ``.parquet`` file. The format is recognised from the file's content.
+    columns : dict, optional
+        ``{name in the file: canonical name}`` for columns kamlab does not recognise
+        or recognises wrongly, e.g. ``{"Betrag netto": "revenue"}``; map a name to
+        ``None`` to keep it under its own name. Columns not named here are recognised
+        by their German or English names (see :data:`SYNONYMS`); the rest are kept
+        under their own names.
+    encoding : str, optional
+        Text files: the encoding. By default UTF-8 (with or without byte-order mark),
+        UTF-16 with byte-order mark, else Windows-1252 (cp1252, which reads Latin-1 too).
+    sep : str, optional
+        Text files: the separator, one character. By default the one of ``;``, ``,``,
+        tab and ``|`` that splits the lines into equally many fields.
+    decimal : {",", "."}, optional
+        The decimal mark of numbers written as text. By default decided from the
+        numbers ("1.234,56" and "12,5" mean ","; "1,234.56" and "2.55" mean "."); if the
+        numbers do not tell, "," for ``;``-separated files and "." otherwise.
+    thousands : str, optional
+        The thousands separator; by default "." with decimal "," and "," with decimal
+        "."; ``""`` for none. Spaces and apostrophes between groups of three digits are
+        always accepted. A thousands separator counts only between groups of three
+        digits, so "12.5" is not read as 125 when the decimal mark is ",".
+    dayfirst : bool, optional
+        For dates such as "03/04/2024" only: ``True`` reads 3 April, ``False`` 4 March.
+        By default decided from the dates (a first number above 12 means day first);
+        if they do not tell, day first for files with decimal comma and month first
+        otherwise, with an :class:`AmbiguousDatesWarning`. "31.12.2024" (dots) is always
+        day first, "2024-12-31" (ISO, also with a time) always year first.
+    date_format : str, optional
+        The date format, as ``strftime`` codes (``"%d.%m.%Y"``), as ``"dd.mm.yyyy"``
+        or ``"ISO8601"``. By default recognised from the dates.
+    header_row : int, optional
+        The header's line (text) or row (Excel) counted from 0, blank lines included:
+        ``header_row=2`` is line 3 in an editor. By default the first line that holds
+        mostly names rather than numbers and dates and is about as wide as the lines
+        below it, so that title and "exported on" lines above it are skipped.
+    sheet_name : int or str, default=0
+        Excel: the worksheet, by number (from 0) or name.
+    errors : {"raise", "drop"}, default="raise"
+        What to do with rows that cannot be used (a value that is not a number or not a
+        date, an empty required value, a line with too many fields). ``"raise"`` raises
+        a :class:`~kamlab.errors.DataFormatError` naming the first of them (file, line,
+        column, value) and how many more there are. ``"drop"`` sets them aside, warns
+        with a :class:`RowsSetAsideWarning` and lists them in the report's
+        ``problems`` and ``set_aside``."""
+_DOC_TAIL = """report : bool, default=False
+        Also return the :class:`ReadReport`: the result is then a :class:`ReadResult`
+        ``(data, report)``. The report is always in ``df.attrs["kamlab_report"]``.
+    verbose : bool, default=False
+        Print the report (how the file was read and the column mapping used)."""
+_DOC_LINES = """Line numbers are those a text editor shows: 1-based, counting title lines, the
+    header and blank lines. Blank lines (and lines holding only separators) are not rows
+    and never an error. A quoted field may hold the separator and line breaks; a row is
+    then reported by the line it starts on. For Excel the number is the spreadsheet row,
+    for Parquet the data row counted from 1.
+
+    Account ids are text, stripped of surrounding spaces. Ids written as "17850.0" (a
+    number that went through a float, as in many Excel exports) become "17850", but
+    only if every id in the file has that form. Numbers are float64 and may be
+    negative ("-1.234,56", SAP's "1.234,56-", "(12.50)"); currency signs and codes
+    ("€ 1.234,56", "1.234,56 EUR") are ignored. Dates are ``datetime64[ns]``. Other
+    recognised columns (invoice_id, product, name, ...) are text with missing values
+    as NaN; columns kamlab does not recognise are kept as the file has them (text for
+    text files)."""
+
+
+def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format):
+    if errors not in ("raise", "drop"):
+        raise ParameterError(f'errors must be "raise" or "drop", not {errors!r}.')
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
+        raise ParameterError(f"sep must be a single character such as ';' or ',', not {sep!r}.")
+    if decimal is not None and decimal not in (",", "."):
+        raise ParameterError(f"decimal must be ',' or '.', not {decimal!r}.")
+    if thousands is not None and thousands not in ("", ".", ",", " ", "'", "\u00a0"):
+        raise ParameterError(f"thousands must be '.', ',', ' ', \"'\" or '' (none), not {thousands!r}.")
+    if decimal is not None and thousands is not None and decimal == thousands:
+        raise ParameterError(f"decimal and thousands cannot both be {decimal!r}.")
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0
+    ):
+        raise ParameterError(f"header_row must be a line index counted from 0 (0, 1, 2, ...), not {header_row!r}.")
+    if dayfirst is not None and not isinstance(dayfirst, (bool, np.bool_)):
+        raise ParameterError(f"dayfirst must be True, False or None (decide from the dates), not {dayfirst!r}.")
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(f"date_format must be a text such as '%d.%m.%Y' or 'dd.mm.yyyy', not {date_format!r}.")
+    if isinstance(required, str):
+        required = (required,)
+    unknown = [r for r in required if r not in _KINDS]
+    if unknown:
+        raise ParameterError(
+            f"required={tuple(required)!r}: {', '.join(map(repr, unknown))} is not one of kamlab's column "
+            f"names ({', '.join(CANONICAL_COLUMNS)})."
+        )
+    return tuple(required)
+
+
+def _assemble(raw, mapping, out, keep):
+    """The frame returned: canonical columns in canonical order, then the file's other columns."""
+    frame = pd.DataFrame({c: out[c] for c in CANONICAL_COLUMNS if c in out})
+    for source in raw.names:
+        if source in mapping:
+            continue
+        target = source if source not in frame.columns else f"{source}_file"
+        text, nat = raw.text[source], raw.native.get(source)
+        if raw.meta["format"] == "parquet":
+            frame[target] = raw.meta["original"][source].to_numpy()
+        elif nat is not None:
+            frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
+        else:
+            frame[target] = text.astype("str").where(text != "", np.nan).to_numpy()
+    return frame[keep].reset_index(drop=True)
+
+
+def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousands, dayfirst, date_format,
+          header_row, sheet_name, errors, required, verbose):
+    required = _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format)
+    raw = _open(path, encoding=encoding, sep=sep, header_row=header_row, sheet_name=sheet_name)
+    name, word = _display(path), _word(raw)
+
+    mapping, notes = _map_columns(raw.names, columns, accounts, path, function)
+    _check_required_columns(required, raw.names, mapping, path, function)
+    report = _new_report(path, raw, mapping, notes)
+    problems = _Problems(raw)
+    # _convert must stay called from here: its AmbiguousDatesWarning counts the frames up to the caller
+    out, decimal, thousands = _convert(
+        raw, mapping, required, problems,
+        decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format, report=report,
+    )
+    _compute_missing(out, mapping, required, problems, report)
+    if accounts and "account_id" in out:
+        _check_duplicate_ids(raw, out, mapping, problems)
+
+    problem_frame = problems.frame()
+    bad_rows = problems.rows
+    if bad_rows.any() and errors == "raise":
+        raise _row_error(problem_frame, path, word, decimal, thousands, report, function, n_rows=len(raw.text))
+
+    frame = _assemble(raw, mapping, out, ~bad_rows)
+    _complete_report(report, raw, frame, problem_frame, bad_rows)
+    frame.attrs["kamlab_report"] = report
+    if report.rows_set_aside:
+        warnings.warn(
+            f"{name}: {report.rows_set_aside:,} of {report.rows_read:,} rows set aside because they cannot be "
+            f"used ({word}s {_list_lines(report.set_aside['line'].tolist())}). "
+            "See df.attrs['kamlab_report'].problems.",
+            RowsSetAsideWarning,
+            stacklevel=3,
+        )
+    if verbose:
+        print(report)
+    return frame, report
+
+
+def _check_required_columns(required, names, mapping, path, function):
+    """Raise if a required column is neither in the file nor computable from columns that are."""
+    present = set(mapping.values())
+    missing = [
+        r for r in required
+        if r not in present and not (r in _COMPUTABLE and all(c in present for c in _COMPUTABLE[r]))
+    ]
+    if missing:
+        raise _missing_column_error(missing, names, mapping, path, function)
+
+
+def _new_report(path, raw, mapping, notes):
+    """The report as far as it is known before converting: how the file was read and the mapping."""
+    return ReadReport(
+        path=str(path),
+        format=raw.meta["format"],
+        encoding=raw.meta.get("encoding"),
+        sep=raw.meta.get("sep"),
+        header_line=raw.meta.get("header_line"),
+        sheet=raw.meta.get("sheet"),
+        columns=dict(mapping),
+        unmapped=[n for n in raw.names if n not in mapping],
+        notes=notes,
+    )
+
+
+def _complete_report(report, raw, frame, problem_frame, bad_rows):
+    """Fill in the rows read, kept and set aside, the problems and the facts about the rows kept."""
+    report.rows_read = len(raw.text)
+    report.rows_kept = len(frame)
+    report.rows_set_aside = int(bad_rows.sum())
+    report.problems = problem_frame.drop(columns="pos")
+    set_aside = raw.text[bad_rows].copy()
+    set_aside.insert(0, "line", raw.lines[bad_rows])
+    report.set_aside = set_aside.reset_index(drop=True)
+    if "date" in frame and frame["date"].notna().any():
+        report.date_min, report.date_max = frame["date"].min(), frame["date"].max()
+    if "account_id" in frame:
+        report.n_accounts = int(frame["account_id"].nunique())
+    if "revenue" in frame:
+        report.total_revenue = float(frame["revenue"].sum())
+
+
+class ReadResult(NamedTuple):
+    """What a reader returns with ``report=True``: the frame and its :class:`ReadReport`.
+
+    A named tuple, so ``df, rep = read_transactions(path, report=True)`` unpacks it,
+    and ``result.data`` / ``result.report`` name the two parts. The report is also in
+    ``result.data.attrs["kamlab_report"]``, as for every frame a reader returns.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The rows kept, exactly the frame returned without ``report=True``.
+    report : ReadReport
+        How the file was read and which rows were set aside.
+    """
+
+    data: pd.DataFrame
+    report: ReadReport
+
+
+# 80 lines only because of its numpydoc docstring; the code is the 6-line call to _read
+def read_transactions(
+    path,
+    columns=None,
+    *,
+    encoding=None,
+    sep=None,
+    decimal=None,
+    thousands=None,
+    dayfirst=None,
+    date_format=None,
+    header_row=None,
+    sheet_name=0,
+    errors="raise",
+    required=("account_id", "date", "revenue"),
+    report=False,
+    verbose=False,
+):
+    """Read invoice lines (one row per invoice line or sale) from CSV, Excel or Parquet.
+
+    Parameters
+    ----------
+    {parameters}
+    required : tuple of str, default=("account_id", "date", "revenue")
+        Canonical columns that must be present and filled in every row. ``revenue``
+        is computed as ``quantity * unit_price`` when the file has no revenue column
+        but has both of those (and ``cost`` as ``quantity * unit_cost`` likewise).
+    {tail}
+
+    Returns
+    -------
+    pandas.DataFrame or ReadResult
+        By default the frame: one row per data row kept, canonical columns first
+        (``account_id``, ``date``, ``invoice_id``, ``product``, ``product_group``,
+        ``quantity``, ``unit_price``, ``revenue``, ``cost``, ... as far as present), then
+        the file's other columns. ``df.attrs["kamlab_report"]`` holds the
+        :class:`ReadReport`. With ``report=True`` a :class:`ReadResult`, the named tuple
+        ``(data, report)`` of that frame and its report, so that
+        ``df, rep = read_transactions(path, report=True)`` unpacks it.
+
+    Raises
+    ------
+    DataFormatError
+        A cell cannot be read (with ``errors="raise"``), a column name is duplicated,
+        two columns look like the same canonical column, or no header is found.
+    MissingColumnError
+        A required column is missing; the message lists the columns found and the
+        names kamlab recognises.
+    EmptyDataError
+        The file is empty or holds a header but no data rows.
+    ParameterError
+        A parameter has an impossible value.
+    FileNotFoundError
+        There is no such file.
+
+    Warns
+    -----
+    RowsSetAsideWarning
+        With ``errors="drop"``, when rows were set aside.
+    AmbiguousDatesWarning
+        When dates like "03/04/2024" could be read either way.
+
+    Notes
+    -----
+    {lines}
+
+    Examples
+    --------
+    >>> import kamlab
+    >>> df = kamlab.read_transactions("tests/data/erp_export_de.csv")  # doctest: +SKIP
+    >>> df, rep = kamlab.read_transactions("sales.csv", errors="drop", report=True)  # doctest: +SKIP
+    >>> rep.problems  # doctest: +SKIP
+    >>> result = kamlab.read_transactions("sales.csv", report=True)  # doctest: +SKIP
+    >>> result.data.shape, result.report.rows_set_aside  # doctest: +SKIP
+    """
+    frame, rep = _read(
+        path, columns, function="read_transactions", accounts=False, encoding=encoding, sep=sep,
+        decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format,
+        header_row=header_row, sheet_name=sheet_name, errors=errors, required=required, verbose=verbose,
+    )
+    return ReadResult(frame, rep) if report else frame
+
+
+def read_accounts(
+    path,
+    columns=None,
+    *,
+    encoding=None,
+    sep=None,
+    decimal=None,
+    thousands=None,
+    dayfirst=None,
+    date_format=None,
+    header_row=None,
+    sheet_name=0,
+    errors="raise",
+    required=("account_id",),
+    report=False,
+    verbose=False,
+):
+    """Read account master data (one row per account) from CSV, Excel or Parquet.
+
+    Parameters
+    ----------
+    {parameters}
+    required : tuple of str, default=("account_id",)
+        Canonical columns that must be present and filled in every row.
+    {tail}
+
+    Returns
+    -------
+    pandas.DataFrame or ReadResult
+        By default the frame: one row per account, canonical columns first
+        (``account_id``, ``name``, ``industry``, ``country``, ``region``, ``employees``,
+        ``key_account_manager``, as far as present), then the file's other columns.
+        ``df.attrs["kamlab_report"]`` holds the :class:`ReadReport`. With
+        ``report=True`` a :class:`ReadResult`, the named tuple ``(data, report)`` of that
+        frame and its report, so that ``accounts, rep = read_accounts(path, report=True)``
+        unpacks it.
+
+    Raises
+    ------
+    DataFormatError
+        As :func:`read_transactions`; also when an account id appears in more than one
+        row (the message names the lines). With ``errors="drop"`` every row of a
+        duplicated id is set aside, since kamlab cannot tell which one is right.
+    MissingColumnError, EmptyDataError, ParameterError, FileNotFoundError
+        As :func:`read_transactions`.
+
+    Notes
+    -----
+    {lines}
+
+    Examples
+    --------
+    >>> import kamlab
+    >>> accounts = kamlab.read_accounts("tests/data/accounts_de.csv")  # doctest: +SKIP
+    """
+    frame, rep = _read(
+        path, columns, function="read_accounts", accounts=True, encoding=encoding, sep=sep,
+        decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format,
+        header_row=header_row, sheet_name=sheet_name, errors=errors, required=required, verbose=verbose,
+    )
+    return ReadResult(frame, rep) if report else frame
+
+
+for _function in (read_transactions, read_accounts):
+    _function.__doc__ = (
+        _function.__doc__.replace("{parameters}", _DOC_PARAMETERS)
+        .replace("{tail}", _DOC_TAIL)
+        .replace("{lines}", _DOC_LINES)
+    )
+del _function
