@@ -49,10 +49,57 @@ def online_retail_lines():
 
     Tests must not change it: take ``.copy()`` first.
     """
-    require_dataset("online_retail", "online_retail.csv.gz")
+    home = require_dataset("online_retail", "online_retail.csv.gz").parents[1]
     import kamlab
 
-    return kamlab.fetch_online_retail()
+    return kamlab.fetch_online_retail(home, download_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def case():
+    """The case company, loaded once per run. Tests must not change its tables: take .copy() first."""
+    import kamlab
+
+    return kamlab.load_case()
+
+
+@pytest.fixture(scope="session")
+def case_accounts(case):
+    """The account table over all three years (notebooks 00 and 01)."""
+    import kamlab
+
+    return kamlab.accounts_from_transactions(case.transactions)
+
+
+@pytest.fixture(scope="session")
+def account_tables(case):
+    """``{year: case.account_table(year)}`` for 2024 and 2025."""
+    return {year: case.account_table(year) for year in (2024, 2025)}
+
+
+@pytest.fixture(scope="session")
+def buying_2025(account_tables):
+    """The 2025 accounts with revenue (notebooks 03 and 04), index 0..n-1."""
+    t25 = account_tables[2025]
+    return t25[t25["revenue"] > 0].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def wholesale_clients():
+    """UCI Wholesale customers, from KAMLAB_DATA only (never downloaded in a test)."""
+    home = require_dataset("wholesale").parent
+    import kamlab
+
+    return kamlab.fetch_wholesale(home, download_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def cdnow_lines():
+    """The CDNOW purchases, from KAMLAB_DATA only."""
+    home = require_dataset("cdnow", "CDNOW_sample.txt").parents[1]
+    import kamlab
+
+    return kamlab.fetch_cdnow(home, download_if_missing=False)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require_dataset
 from notebook_source import assigned_literals
 from sklearn.cluster import KMeans
 from sklearn.mixture import GaussianMixture
@@ -22,8 +23,9 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_segmentation.
 
 
 @pytest.fixture(scope="module")
-def clients():
-    return kamlab.datasets.fetch_wholesale()
+def clients(data_home):
+    require_dataset("wholesale", "wholesale_customers_data_uci.csv")
+    return kamlab.datasets.fetch_wholesale(data_home, download_if_missing=False)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,8 @@ def test_q2_robust_scaling_agreement(clients):
     Z = RobustScaler().fit_transform(np.log1p(clients[chapter03.SPEND].to_numpy(dtype=float)))
     segments = KMeans(n_clusters=2, n_init=4, random_state=0).fit_predict(Z)
     agreement = _agreement(segments, clients["channel"])
-    assert 0.8 < agreement < 0.95
+    baseline = clients["channel"].value_counts(normalize=True).max()  # everyone "Horeca": 298 of 440
+    assert baseline < agreement < 1  # better than the baseline, not a perfect recovery of the channel
     assert chapter03.q2.check(agreement).correct
     assert chapter03.q2.check(round(agreement, 3)).correct
     assert not chapter03.q2.check(agreement * 100).correct  # a share, not a percentage
@@ -71,7 +74,7 @@ def test_q3_biggest_of_five_segments(accounts):
     values[:, logged] = np.log1p(values[:, logged])
     segments = KMeans(n_clusters=5, n_init=4, random_state=0).fit_predict(_standardise(values))
     sizes = np.bincount(segments)
-    assert len(accounts) == 1753 and sizes.sum() == 1753
+    assert len(sizes) == 5 and sizes.sum() == len(accounts)
     assert chapter03.q3.check(int(sizes.max())).correct
     assert not chapter03.q3.check(int(sizes.min())).correct
     assert not chapter03.q3.check(int(sizes.max()) + 1).correct
@@ -89,7 +92,7 @@ def test_q4_rfm_code_by_counting(accounts):
 
     code = f"{score(accounts['recency_days'], False)}{score(accounts['orders'], True)}" \
            f"{score(accounts['revenue'], True)}"
-    assert code == "424"  # recent, few orders, much revenue
+    assert len(code) == 3 and set(code) <= set("12345")
     assert chapter03.q4.check(code).correct
     assert not chapter03.q4.check(code[0] + code[2] + code[1]).correct  # F and M swapped
     assert not chapter03.q4.check(int(code)).correct  # the text, not a number

@@ -7,11 +7,13 @@ published, instead of rfm_summary and BetaGeo. The notebook's feature list is re
 compared with the exercise module's, so the two cannot drift apart.
 """
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_dataset
 from notebook_source import assigned_literals
 
 import kamlab
@@ -55,7 +57,9 @@ def test_q2_coverage_by_a_split_and_a_count(accounts):
     estimate = model.predict(test[chapter05.FEATURES])
     covered = int((test["revenue"].to_numpy() <= estimate).sum())
     coverage = covered / len(test)
-    assert len(test) == 526 and abs(coverage - 0.8) <= 0.03
+    assert len(test) == math.ceil(0.3 * len(accounts))  # scikit-learn rounds the test share up
+    # a held-out coverage is a binomial share: within 3 standard errors of the 0.8 target
+    assert abs(coverage - 0.8) <= 3 * math.sqrt(0.8 * 0.2 / len(test))
     assert chapter05.q2.check(coverage).correct and chapter05.q2.check(round(coverage, 3)).correct
     assert not chapter05.q2.check((covered + 3) / len(test)).correct
     assert not chapter05.q2.check(0.8).correct  # the target quantile is not the coverage
@@ -91,14 +95,15 @@ def test_q3_big_whitespace_cells_by_hand(case, accounts):
     gaps, is_whitespace, n_cells = _whitespace_by_hand(lines, accounts.set_index("account_id")[chapter05.FEATURES])
     assert n_cells == len(accounts) * 7
     n_big = int((is_whitespace & (gaps > chapter05.WHITESPACE_GAP)).sum())
-    assert 500 < n_big < 3000
+    assert 0 < n_big < int(is_whitespace.sum())  # some whitespace cells are big, not all
     assert chapter05.q3.check(n_big).correct
     assert not chapter05.q3.check(int((gaps > chapter05.WHITESPACE_GAP).sum())).correct  # farming cells too
     assert not chapter05.q3.check(int(is_whitespace.sum())).correct  # every whitespace cell
 
 
-def test_q4_p_alive_from_the_raw_dates_and_the_published_parameters():
-    lines = datasets.fetch_cdnow()
+def test_q4_p_alive_from_the_raw_dates_and_the_published_parameters(data_home):
+    require_dataset("cdnow", "CDNOW_sample.txt")
+    lines = datasets.fetch_cdnow(data_home, download_if_missing=False)
     days = lines.loc[lines["customer_id"] == chapter05.CDNOW_CUSTOMER, "date"].dt.normalize()
     days = np.sort(days[days <= "1997-09-30"].unique())  # purchases on one day are one purchase
     x = len(days) - 1
@@ -106,6 +111,8 @@ def test_q4_p_alive_from_the_raw_dates_and_the_published_parameters():
     T = (np.datetime64("1997-09-30") - days[0]) / np.timedelta64(7, "D")
     r, alpha, a, b = 0.243, 4.414, 0.793, 2.426  # Fader, Hardie & Lee (2005)
     p_alive = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+    # five repeat purchases: the notebook's text says so; the customer was chosen for an undecided P(alive),
+    # so the band only guards the formula above against a slip (CDNOW is a fixed, published file)
     assert x == 5 and 0.45 < p_alive < 0.55
     assert chapter05.q4.check(p_alive).correct and chapter05.q4.check(round(p_alive, 3)).correct
     assert not chapter05.q4.check(1.0).correct  # a customer with repeat purchases can have dropped out

@@ -184,9 +184,8 @@ def test_concentration_sets_aside_negative_values():
 
 # ----------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
-def retail_revenue():
-    lines = kamlab.datasets.fetch_online_retail()
-    return lines.dropna(subset=["account_id"]).groupby("account_id")["revenue"].sum()
+def retail_revenue(online_retail_lines):
+    return online_retail_lines.dropna(subset=["account_id"]).groupby("account_id")["revenue"].sum()
 
 
 def test_online_retail_classes_gini_and_60_percent_cover_match_an_independent_computation(retail_revenue):

@@ -10,6 +10,8 @@ from kamlab.identify import top_share
 from kamlab.identify.plots import pareto_curve
 from kamlab.identify.widgets import TopShareExplorer
 
+pytestmark = pytest.mark.usefixtures("close_figures")
+
 
 @pytest.fixture
 def accounts():
@@ -67,14 +69,12 @@ def test_pareto_curve_draws_the_cumulative_shares(accounts):
     assert list(guide.get_xdata()) == [20, 20, 0]
     assert guide.get_ydata()[1] == pytest.approx(1810 / 5050 * 100)
     assert ax.get_xlabel() == "Share of accounts (%)"
-    plt.close(fig)
 
 
 def test_pareto_curve_german_labels(accounts):
     with kamlab.language("de"):
         ax = pareto_curve(accounts)
     assert ax.get_xlabel() == "Anteil der Kunden (%)" and "Umsatz" in ax.get_ylabel()
-    plt.close(ax.figure)
 
 
 def test_top_share_explorer_follows_its_slider(accounts):

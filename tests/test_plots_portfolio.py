@@ -16,10 +16,7 @@ from kamlab.portfolios.plots import (
 from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio, weight_sensitivity
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture

@@ -11,10 +11,7 @@ from kamlab.potential.plots import wallet_chart, whitespace_heatmap
 from kamlab.potential import whitespace, whitespace_matrix
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _new_ax():

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.identify import abc_analysis, abc_summary
+import kamlab.identify
 from kamlab.identify.widgets import ABCExplorer
+
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture
@@ -43,8 +45,6 @@ def test_starts_on_the_last_period_with_the_defaults(tables):
     explorer = ABCExplorer(tables, plot=False)
     assert explorer.period.value == 2025 and explorer.value.value == "revenue" and explorer.rule.value == "cover"
     assert explorer.thresholds.value == (0.8, 0.95)
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2025]))
-    pd.testing.assert_frame_equal(explorer.summary, abc_summary(abc_analysis(tables[2025])))
     # 40, 70, 90, 100 %: A = K1, K2, K6 (90 % reaches 80 %), B = K7 (100 % reaches 95 %), C empty
     assert _counts(explorer) == {"A": 3, "B": 1, "C": 0}
     assert all(not getattr(control, "continuous_update", False)
@@ -54,7 +54,6 @@ def test_starts_on_the_last_period_with_the_defaults(tables):
 def test_period_switch_uses_that_table(tables):
     explorer = ABCExplorer(tables, plot=False)
     explorer.period.value = 2024
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024]))
     assert set(explorer.result["account_id"]) == {"K1", "K2", "K3", "K4", "K5"}
     assert _classes(explorer) == {"K1": "A", "K2": "A", "K3": "A", "K4": "B", "K5": "C"}
 
@@ -62,7 +61,6 @@ def test_period_switch_uses_that_table(tables):
 def test_rule_switch(tables):
     explorer = ABCExplorer(tables, period=2024, plot=False)
     explorer.rule.value = "within"
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], rule="within"))
     # within: A = 50 + 20 (70 % ≤ 80 %), B = 15 and 10 (85 %, 95 % ≤ 95 %), C = 5
     assert _classes(explorer) == {"K1": "A", "K2": "A", "K3": "B", "K4": "B", "K5": "C"}
     assert _counts(explorer) == {"A": 2, "B": 2, "C": 1}
@@ -71,15 +69,12 @@ def test_rule_switch(tables):
 def test_thresholds_slider(tables):
     explorer = ABCExplorer(tables, period=2024, plot=False)
     explorer.thresholds.value = (0.5, 0.7)
-    expected = abc_analysis(tables[2024], thresholds=(0.5, 0.7))
-    pd.testing.assert_frame_equal(explorer.result, expected)
     assert explorer.result.attrs["thresholds"] == (0.5, 0.7)
     # cover: A = K1 (50 % reaches 50 %), B = K2 (70 %), C = the rest
     assert _counts(explorer) == {"A": 1, "B": 1, "C": 3}
     explorer.rule.value = "within"
     assert _counts(explorer) == {"A": 1, "B": 1, "C": 3}  # the thresholds are hit exactly: the rules agree
     explorer.thresholds.value = (0.6, 0.9)
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], thresholds=(0.6, 0.9), rule="within"))
     assert _counts(explorer) == {"A": 1, "B": 2, "C": 2}
 
 
@@ -87,34 +82,42 @@ def test_handles_on_one_share_leave_b_empty(tables):
     explorer = ABCExplorer(tables, period=2024, plot=False)
     explorer.thresholds.value = (0.7, 0.7)
     assert _counts(explorer) == {"A": 2, "C": 3}
-    pd.testing.assert_frame_equal(
-        explorer.result, abc_analysis(tables[2024], thresholds=(0.7,), labels=("A", "C"))
-    )
+    assert list(explorer.summary.index) == ["A", "C"]
 
 
 def test_value_switch_and_no_share_group(tables):
     explorer = ABCExplorer(tables, plot=False)
     assert [v for _, v in explorer.value.options] == ["revenue", "db1", "db4"]
     explorer.value.value = "db4"
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2025], value="db4"))
     # db4 6, 3, 1 of 10 (60, 90, 100 %): A = K2, K6; B = K7; K1 (-2) has no share
     assert _classes(explorer) == {"K2": "A", "K6": "A", "K7": "B", "K1": "none (≤ 0)"}
     assert _counts(explorer) == {"A": 2, "B": 1, "C": 0, "none (≤ 0)": 1}
-    explorer.value.value = "db1"
-    explorer.period.value = 2024
-    pd.testing.assert_frame_equal(explorer.result, abc_analysis(tables[2024], value="db1"))
 
 
-def test_all_controls_together(tables):
+def test_wiring_every_control_reaches_abc_analysis(tables, monkeypatch):
+    calls = []
+    original = kamlab.identify.abc_analysis
+
+    def spy(table, value, thresholds, rule, **kwargs):
+        calls.append((table, value, tuple(thresholds), rule, kwargs.get("labels")))
+        return original(table, value, thresholds, rule, **kwargs)
+
+    monkeypatch.setattr(kamlab.identify, "abc_analysis", spy)
     explorer = ABCExplorer(tables, plot=False)
+    assert calls[-1][0] is tables[2025] and calls[-1][1:] == ("revenue", (0.8, 0.95), "cover", None)
     explorer.period.value = 2024
+    assert calls[-1][0] is tables[2024]
     explorer.value.value = "db1"
+    assert calls[-1][1] == "db1"
     explorer.rule.value = "within"
+    assert calls[-1][3] == "within"
     explorer.thresholds.value = (0.55, 0.85)
-    expected = abc_analysis(tables[2024], value="db1", thresholds=(0.55, 0.85), rule="within")
-    pd.testing.assert_frame_equal(explorer.result, expected)
-    # db1 10, 8, 6, 4, 2 of 30: cumulative 33, 60, 80, 93, 100 %: A = K1, B = K2, K3, C = K4, K5
-    assert _counts(explorer) == {"A": 1, "B": 2, "C": 2}
+    assert calls[-1][0] is tables[2024] and calls[-1][1:] == ("db1", (0.55, 0.85), "within", None)
+    explorer.thresholds.value = (0.7, 0.7)  # the handles meet: one boundary, classes A and C
+    assert calls[-1][2:] == ((0.7,), "within", ("A", "C"))
+    assert len(calls) == 6  # one computation per change
+    # db1 10, 8 of 30 (33, 60 %) stay within 70 %: A = K1, K2, C = the rest
+    assert _counts(explorer) == {"A": 2, "C": 3}
 
 
 def test_one_table_and_only_the_columns_it_has(tables):
@@ -154,4 +157,3 @@ def test_draws_the_pareto_chart(tables, monkeypatch):
     ax = shown[-1].axes[0]
     assert [bar.get_height() for bar in ax.containers[0]] == [40, 30, 20, 10]
     assert ax.get_title() == "Revenue · 2025"
-    plt.close("all")

@@ -1,22 +1,19 @@
 """Tests of the portfolio explorer's logic: set the controls' values, look at what it computed."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
 import kamlab
-from kamlab.portfolios import ScoringModel, portfolio
+from kamlab.portfolios import ScoringModel
+from kamlab.portfolios import widgets as portfolio_widgets
 from kamlab.portfolios.widgets import PortfolioExplorer
 
 ATTRACTIVENESS = {"c1": 0.5, "c2": 0.3, "c3": 0.2}
 POSITION = {"p1": 0.6, "p2": 0.4}
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture
@@ -47,37 +44,38 @@ def _explorer(accounts, **kwargs):
     return PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), split=(5, 5), **kwargs)
 
 
-def _direct(accounts, attractiveness, position, **kwargs):
-    """What the explorer should show, computed with kamlab directly."""
-    table = accounts.copy()
-    table["attractiveness"] = ScoringModel(attractiveness, normalize=True).score(accounts)["total"]
-    table["supplier_position"] = ScoringModel(position, normalize=True).score(accounts)["total"]
-    return portfolio(table, size="revenue", split=kwargs.pop("split", (5, 5)), **kwargs)
-
-
 def test_controls_start_at_the_models_weights(accounts):
     explorer = _explorer(accounts)
     assert {c: s.value for c, s in explorer.attractiveness_weights.items()} == ATTRACTIVENESS
     assert {c: s.value for c, s in explorer.position_weights.items()} == POSITION
     assert all(not s.continuous_update for s in explorer.attractiveness_weights.values())
     assert explorer.vocabulary.value == "mcdonald" and explorer.language.value == "en"
-    pd.testing.assert_frame_equal(explorer.result, _direct(accounts, ATTRACTIVENESS, POSITION))
     assert explorer.moved.empty
 
 
-def test_result_is_the_portfolio_with_the_renormalised_slider_weights(accounts):
+def test_wiring_every_control_reaches_the_placement(accounts, monkeypatch):
+    calls = []
+    original = portfolio_widgets.portfolio
+
+    def spy(table, **kwargs):
+        calls.append((table[["account_id", "attractiveness", "supplier_position"]].copy(), kwargs))
+        return original(table, **kwargs)
+
+    monkeypatch.setattr(portfolio_widgets, "portfolio", spy)
     explorer = _explorer(accounts)
+    assert calls[-1][1]["split"] == (5, 5) and calls[-1][1]["size"] == "revenue"
     explorer.attractiveness_weights["c1"].value = 0.9
-    explorer.attractiveness_weights["c3"].value = 0.0
+    explorer.attractiveness_weights["c3"].value = 0.0  # 0.9, 0.3, 0: sums to 1.2, renormalised to 0.75, 0.25, 0
     explorer.position_weights["p2"].value = 0.75
-    attractiveness = {"c1": 0.9, "c2": 0.3, "c3": 0.0}  # sums to 1.2: renormalised to 0.75, 0.25, 0
-    position = {"p1": 0.6, "p2": 0.75}
-    pd.testing.assert_frame_equal(explorer.result, _direct(accounts, attractiveness, position))
+    scores = calls[-1][0].set_index("account_id")
+    # K1 by hand: attractiveness 0.75·9 + 0.25·2 = 7.25; position (0.6·8 + 0.75·8) / 1.35 = 8
+    assert scores.loc["K1", "attractiveness"] == pytest.approx(7.25)
+    assert scores.loc["K1", "supplier_position"] == pytest.approx(8.0)
+    explorer.vocabulary.value = "dpm"
+    assert calls[-1][1]["labels"] == "dpm"
+    assert explorer.result.set_index("account_id").loc["K1", "attractiveness"] == pytest.approx(7.25)
     assert explorer.models[0].weights == pytest.approx({"c1": 0.75, "c2": 0.25, "c3": 0.0})
     assert sum(explorer.models[1].weights.values()) == pytest.approx(1.0)
-    # K1 by hand: 0.75·9 + 0.25·2 = 7.25
-    k1 = explorer.result.set_index("account_id").loc["K1"]
-    assert k1["attractiveness"] == pytest.approx(7.25)
 
 
 def test_an_account_known_to_flip_appears_in_moved(accounts):
@@ -181,8 +179,8 @@ def test_hierarchical_models_keep_their_groups(accounts):
     explorer.attractiveness_weights["c3"].value = 0.2  # effective 0.3/0.3/0.2 -> 0.375/0.375/0.25
     assert explorer.models[0].hierarchical
     assert explorer.models[0].weights == pytest.approx({"c1": 0.375, "c2": 0.375, "c3": 0.25})
-    expected = _direct(accounts, {"c1": 0.3, "c2": 0.3, "c3": 0.2}, POSITION)
-    assert np.allclose(explorer.result["attractiveness"], expected["attractiveness"])
+    # K1 by hand: 0.375·9 + 0.375·2 + 0.25·2 = 4.625
+    assert explorer.result.set_index("account_id").loc["K1", "attractiveness"] == pytest.approx(4.625)
 
 
 def test_explorer_errors(accounts):
