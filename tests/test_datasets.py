@@ -1,8 +1,11 @@
-"""Tests of kamlab.datasets: the shared copies parse to the known facts, the cache is verified
-and never written when it is right, and downloads (from a local HTTP server) are verified,
+"""Tests of kamlab.datasets: the public datasets parse to the known facts, the cache is verified
+and never written when it is right, and downloads (pooch, from a local HTTP server) are verified,
 cached, and leave nothing behind when they fail.
 
-No test touches the internet: every download comes from a server on 127.0.0.1.
+The public datasets are found only through ``KAMLAB_DATA`` (the ``data_home`` and
+``online_retail_lines`` fixtures and ``require_dataset`` of conftest.py): without them a test
+that needs one is skipped with a message, and fails under CI. No test touches the internet:
+every download comes from a server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -24,17 +27,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import require_dataset
 
 from kamlab import datasets
+from kamlab.data.datasets import download, online_retail, registry
 from kamlab.errors import ChecksumError, DatasetError, ParameterError
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = (ROOT / ".." / "shared" / "datasets").resolve()
-WHOLESALE_CSV = SHARED / "wholesale" / "wholesale_customers_data_uci.csv"
-RETAIL_GZ = SHARED / "online_retail" / "online_retail.csv.gz"
-CDNOW_TXT = SHARED / "cdnow" / "CDNOW_sample.txt"
-
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared dataset folder is not here")
 
 ALL_FETCHES = {
     "wholesale": lambda **kw: datasets.fetch_wholesale(**kw),
@@ -47,24 +44,9 @@ ALL_FETCHES = {
 }
 
 
-@pytest.fixture
-def shared(monkeypatch):
-    """KAMLAB_DATA points at the shared, read-only copies."""
-    if not SHARED.is_dir():
-        pytest.skip("the shared dataset folder is not here")
-    monkeypatch.setenv("KAMLAB_DATA", str(SHARED))
-    return SHARED
-
-
-@pytest.fixture(scope="module")
-def retail_rows():
-    """The Online Retail lines as read by the csv and gzip modules (header, rows)."""
-    if not RETAIL_GZ.is_file():
-        pytest.skip("the shared dataset folder is not here")
-    with gzip.open(RETAIL_GZ, "rt", encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        return header, list(reader)
+def _dataset_file(name: str) -> Path:
+    """The cached file of registry entry `name` under KAMLAB_DATA (skip, or fail under CI, if missing)."""
+    return require_dataset(*datasets.REGISTRY[name].relative_path.split("/"))
 
 
 def _files(folder: Path) -> list[str]:
@@ -95,22 +77,25 @@ def test_data_home_bad_value(bad):
         datasets.get_data_home(bad)
 
 
-def test_registry_matches_shared_folder():
-    """Every registry entry is a file of the shared folder with that checksum."""
-    if not SHARED.is_dir():
-        pytest.skip("the shared dataset folder is not here")
-    for entry in datasets.REGISTRY.values():
-        data = (SHARED / entry.folder / entry.filename).read_bytes()
+def test_registry_matches_data_home(data_home):
+    """Every registry entry is a file of the data home with that checksum."""
+    for name, entry in datasets.REGISTRY.items():
+        path = _dataset_file(name)
+        assert path == data_home / entry.folder / entry.filename
+        data = path.read_bytes()
         if entry.content == "gzip":
             data = gzip.decompress(data)
         assert _sha256(data) == entry.sha256, entry.name
         assert entry.sources and all(s.url.startswith(("http://", "https://")) for s in entry.sources)
 
 
-def test_list_datasets(shared, tmp_path):
+def test_list_datasets(data_home, monkeypatch, tmp_path):
+    monkeypatch.setenv("KAMLAB_DATA", str(data_home))
     table = datasets.list_datasets()
+    pd.testing.assert_frame_equal(table, datasets.list_datasets(data_home))
     assert list(table["name"]) == list(datasets.REGISTRY)
     assert table["cached"].all()
+    assert table["url"].tolist() == [e.sources[0].url for e in datasets.REGISTRY.values()]
     assert set(table["path"]) == {
         "wholesale/wholesale_customers_data_uci.csv",
         "online_retail/online_retail.csv.gz",
@@ -121,12 +106,12 @@ def test_list_datasets(shared, tmp_path):
     assert not datasets.list_datasets(tmp_path)["cached"].any()
 
 
-# --------------------------------------------------------------------------- facts of the shared copies
+# --------------------------------------------------------------------------- facts of the public datasets
 
 
-def test_wholesale_facts(shared):
-    df = datasets.fetch_wholesale()
-    with open(WHOLESALE_CSV, newline="") as fh:
+def test_wholesale_facts(data_home):
+    df = datasets.fetch_wholesale(data_home, download_if_missing=False)
+    with open(_dataset_file("wholesale"), newline="") as fh:
         raw = list(csv.DictReader(fh))
     assert len(df) == len(raw) == 440
     assert list(df.columns) == [
@@ -162,20 +147,9 @@ def test_wholesale_facts(shared):
     assert "CC BY 4.0" in df.attrs["licence"]
 
 
-def test_online_retail_facts(shared, retail_rows):
-    header, rows = retail_rows
-    df = datasets.fetch_online_retail()
-    assert header == [
-        "InvoiceNo",
-        "StockCode",
-        "Description",
-        "Quantity",
-        "InvoiceDate",
-        "UnitPrice",
-        "CustomerID",
-        "Country",
-    ]
-    assert len(df) == len(rows) == 541_909
+def test_online_retail_facts(online_retail_lines):
+    df = online_retail_lines  # read once per session; not changed here
+    assert len(df) == 541_909
     assert list(df.columns) == [
         "invoice_id",
         "product",
@@ -188,33 +162,41 @@ def test_online_retail_facts(shared, retail_rows):
         "revenue",
         "is_cancellation",
     ]
-    assert df["account_id"].isna().sum() == 135_080 == sum(1 for r in rows if r[6] == "")
+    assert df["account_id"].isna().sum() == 135_080
     assert df["description"].isna().sum() == 1_454
     assert df["account_id"].dtype == "string" and df["invoice_id"].dtype == "string"
     assert df["quantity"].dtype == "int64" and df["unit_price"].dtype == "float64"
     assert pd.api.types.is_datetime64_dtype(df["date"])
-    # exact, independent total: Decimal arithmetic on the CSV text
-    total = sum(Decimal(r[3]) * Decimal(r[5]) for r in rows)
+    # exact, independent total: Decimal arithmetic on the prices as written in the file
+    total = sum(
+        Decimal(q) * Decimal(repr(p)) for q, p in zip(df["quantity"].tolist(), df["unit_price"].tolist())
+    )
     assert df["revenue"].sum() == pytest.approx(float(total), abs=1e-4)
     assert float(total) == pytest.approx(9_747_747.934, abs=1e-3)
-    assert df["is_cancellation"].sum() == sum(1 for r in rows if r[0].startswith("C")) == 9_288
+    assert (df["revenue"] == df["quantity"] * df["unit_price"]).all()
+    assert df["is_cancellation"].sum() == df["invoice_id"].str.startswith("C").sum() == 9_288
     # ids stay text: leading letters, trailing letters, no float artefacts
     first = df.iloc[0]
     assert (first["invoice_id"], first["product"], first["account_id"]) == ("536365", "85123A", "17850")
     assert first["date"] == pd.Timestamp("2010-12-01 08:26:00")
     assert df["account_id"].dropna().str.fullmatch(r"\d{5}").all()
-    assert df["account_id"].nunique() == len({r[6] for r in rows if r[6]}) == 4_372
+    assert df["account_id"].nunique() == 4_372
     assert df["date"].min() == pd.Timestamp("2010-12-01 08:26:00")
     assert df["date"].max() == pd.Timestamp("2011-12-09 12:50:00")
-    assert df["product"].tolist()[:3] == [r[1] for r in rows[:3]]
-    assert df["description"].iloc[-1] == rows[-1][2]
+    assert df["product"].tolist()[:3] == ["85123A", "71053", "84406B"]
+    last = df.iloc[-1]
+    assert (last["invoice_id"], last["description"], last["country"]) == (
+        "581587",
+        "BAKING SET 9 PIECE RETROSPOT ",  # trailing space kept, as in the source
+        "France",
+    )
     assert "10.24432/C5BW33" in df.attrs["source"]
 
 
-def test_cdnow_facts(shared):
-    tx = datasets.fetch_cdnow()
+def test_cdnow_facts(data_home):
+    tx = datasets.fetch_cdnow(data_home, download_if_missing=False)
     assert list(tx.columns) == ["account_id", "customer_id", "master_id", "date", "quantity", "revenue"]
-    lines = CDNOW_TXT.read_text().split()
+    lines = _dataset_file("cdnow").read_text().split()
     fields = [lines[i : i + 5] for i in range(0, len(lines), 5)]
     assert len(tx) == len(fields) == 6_919
     assert tx["customer_id"].nunique() == 2_357
@@ -226,7 +208,7 @@ def test_cdnow_facts(shared):
     assert tx["date"].min() == pd.Timestamp("1997-01-01") and tx["date"].max() == pd.Timestamp("1998-06-30")
     assert "Marketing Science" in tx.attrs["source"]
 
-    summary = datasets.fetch_cdnow(kind="summary")
+    summary = datasets.fetch_cdnow(data_home, kind="summary")
     assert list(summary.columns) == ["account_id", "customer_id", "frequency", "recency", "T"]
     assert len(summary) == 2_357
     assert set(summary["customer_id"]) == set(tx["customer_id"])
@@ -239,7 +221,7 @@ def test_cdnow_facts(shared):
     np.testing.assert_allclose(recency, summary["recency"], atol=1e-9)
     np.testing.assert_allclose(((end - per["min"]).dt.days / 7).round(2).to_numpy(), summary["T"], atol=1e-9)
 
-    with_tx = datasets.fetch_cdnow(kind="summary_with_transactions")
+    with_tx = datasets.fetch_cdnow(data_home, kind="summary_with_transactions")
     assert list(with_tx.columns) == ["account_id", "customer_id", "x", "t_x", "T", "zbar"]
     assert len(with_tx) == 2_357
     assert (with_tx["x"].to_numpy() == summary["frequency"].to_numpy()).all()
@@ -256,31 +238,38 @@ def test_unknown_dataset_name():
         datasets.fetch_file("iris")
 
 
-def test_shared_folder_is_never_written(shared):
+def test_data_home_is_never_written(data_home, monkeypatch):
+    """Using the data home (here through KAMLAB_DATA) reads it and writes nothing.
+
+    Online Retail is verified through ``fetch_file`` (the same check ``fetch_online_retail``
+    makes before parsing) and not parsed again: the ``online_retail_lines`` fixture does that once.
+    """
+    monkeypatch.setenv("KAMLAB_DATA", str(data_home))
+
     def snapshot():
         return {
-            str(p.relative_to(SHARED)): (p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(SHARED.rglob("*"))
+            str(p.relative_to(data_home)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(data_home.rglob("*"))
         }
 
     before = snapshot()
-    for fetch in ALL_FETCHES.values():
-        fetch()
+    for name, fetch in ALL_FETCHES.items():
+        if name != "online_retail":
+            assert len(fetch(download_if_missing=False)) == datasets.REGISTRY[name].rows
     for name in datasets.REGISTRY:
-        assert datasets.fetch_file(name) == SHARED / datasets.REGISTRY[name].relative_path
+        assert datasets.fetch_file(name) == data_home / datasets.REGISTRY[name].relative_path
     assert snapshot() == before
 
 
 # --------------------------------------------------------------------------- offline: cache problems
 
 
-@needs_shared
 @pytest.mark.parametrize("name", ["wholesale", "online_retail", "cdnow", "cdnow_summary"])
 def test_corrupt_cached_file_raises_checksum_error(tmp_path, name):
     entry = datasets.REGISTRY[name]
     target = tmp_path / entry.folder / entry.filename
     target.parent.mkdir()
-    data = bytearray((SHARED / entry.relative_path).read_bytes())
+    data = bytearray(_dataset_file(name).read_bytes())
     data[len(data) // 2] ^= 0x01  # one flipped bit
     target.write_bytes(bytes(data))
     with pytest.raises(ChecksumError) as info:
@@ -290,12 +279,11 @@ def test_corrupt_cached_file_raises_checksum_error(tmp_path, name):
     assert target.read_bytes() == bytes(data)  # the user's file is left alone
 
 
-@needs_shared
 def test_checksum_error_names_expected_and_actual(tmp_path):
     entry = datasets.REGISTRY["wholesale"]
     target = tmp_path / entry.relative_path
     target.parent.mkdir()
-    target.write_bytes(WHOLESALE_CSV.read_bytes() + b"1,1,1,1,1,1,1,1\n")
+    target.write_bytes(_dataset_file("wholesale").read_bytes() + b"1,1,1,1,1,1,1,1\n")
     with pytest.raises(ChecksumError) as info:
         datasets.fetch_wholesale(tmp_path)
     assert entry.sha256 in str(info.value)
@@ -407,9 +395,9 @@ def _use_sources(monkeypatch, name, *sources, **changes):
     return entry
 
 
-@needs_shared
 def test_download_wholesale_zip_then_use_cache(server, monkeypatch, tmp_path, capsys):
-    _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", WHOLESALE_CSV.read_bytes())
+    original = _dataset_file("wholesale").read_bytes()
+    _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", original)
     _use_sources(
         monkeypatch,
         "wholesale",
@@ -419,9 +407,7 @@ def test_download_wholesale_zip_then_use_cache(server, monkeypatch, tmp_path, ca
     df = datasets.fetch_wholesale(home)
     assert len(df) == 440 and df["channel"].value_counts()["Horeca"] == 298
     assert _files(home) == ["wholesale/wholesale_customers_data_uci.csv"]  # no temporary files left
-    assert (
-        home / "wholesale" / "wholesale_customers_data_uci.csv"
-    ).read_bytes() == WHOLESALE_CSV.read_bytes()
+    assert (home / "wholesale" / "wholesale_customers_data_uci.csv").read_bytes() == original
     assert server.log == ["/wholesale.zip"]
     assert "downloading wholesale" in capsys.readouterr().err
 
@@ -431,9 +417,8 @@ def test_download_wholesale_zip_then_use_cache(server, monkeypatch, tmp_path, ca
     assert server.log == ["/wholesale.zip"]  # the cache was used, no second request
 
 
-@needs_shared
 def test_download_raw_file_with_env_data_home(server, monkeypatch, tmp_path):
-    (server.root / "summary.csv").write_bytes((SHARED / "cdnow" / "cdnow_customers_summary.csv").read_bytes())
+    (server.root / "summary.csv").write_bytes(_dataset_file("cdnow_summary").read_bytes())
     _use_sources(monkeypatch, "cdnow_summary", datasets.Source(f"{server.url}/summary.csv"))
     monkeypatch.setenv("KAMLAB_DATA", str(tmp_path / "env-home"))
     summary = datasets.fetch_cdnow(kind="summary")
@@ -441,9 +426,8 @@ def test_download_raw_file_with_env_data_home(server, monkeypatch, tmp_path):
     assert _files(tmp_path / "env-home") == ["cdnow/cdnow_customers_summary.csv"]
 
 
-@needs_shared
 def test_download_wrong_bytes_keeps_nothing(server, monkeypatch, tmp_path):
-    data = bytearray(WHOLESALE_CSV.read_bytes())
+    data = bytearray(_dataset_file("wholesale").read_bytes())
     data[100] = ord("9") if data[100] != ord("9") else ord("8")
     _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", bytes(data))
     _use_sources(
@@ -459,10 +443,9 @@ def test_download_wrong_bytes_keeps_nothing(server, monkeypatch, tmp_path):
     assert _files(home) == [] and not (home / "wholesale").exists()
 
 
-@needs_shared
 def test_mirror_list_falls_back_after_404_and_bad_bytes(server, monkeypatch, tmp_path):
     (server.root / "bad.txt").write_bytes(b" 00004 0001 19970101  2   29.33\r\n")
-    _zip(server.root / "CDNOW_sample.zip", "CDNOW_sample.txt", CDNOW_TXT.read_bytes())
+    _zip(server.root / "CDNOW_sample.zip", "CDNOW_sample.txt", _dataset_file("cdnow").read_bytes())
     _use_sources(
         monkeypatch,
         "cdnow",
@@ -510,8 +493,51 @@ def test_archive_without_the_member_or_not_a_zip(server, monkeypatch, tmp_path):
 def test_known_archive_hash_is_checked(server, monkeypatch, tmp_path):
     (server.root / "summary.csv").write_bytes(b"ID,frequency,recency,T\n1,2,30.43,38.86\n")
     _use_sources(monkeypatch, "cdnow_summary", datasets.Source(f"{server.url}/summary.csv", sha256="0" * 64))
-    with pytest.raises(ChecksumError):
+    with pytest.raises(ChecksumError) as info:
         datasets.fetch_cdnow(tmp_path / "home", kind="summary")
+    assert "0" * 64 in str(info.value)  # pooch compared the download with the registry's hash
+    assert _files(tmp_path / "home") == []
+
+
+def test_plain_download_is_verified_by_pooch_against_the_cached_checksum(server, monkeypatch, tmp_path):
+    """A download that is the cached file itself goes into pooch's registry with the cached
+    file's checksum, and pooch refuses a wrong one before anything is kept."""
+    entry = datasets.REGISTRY["cdnow_summary"]
+    source = datasets.Source(f"{server.url}/files/cdnow%20summary.csv")
+    assert registry.pooch_registry(entry, source) == {"cdnow summary.csv": f"sha256:{entry.sha256}"}
+    (server.root / "files").mkdir()
+    (server.root / "files" / "cdnow summary.csv").write_bytes(b"ID,frequency,recency,T\n1,2,30.43,38.86\n")
+    _use_sources(monkeypatch, "cdnow_summary", source)
+    home = tmp_path / "home"
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_cdnow(home, kind="summary")
+    message = str(info.value)
+    assert (
+        entry.sha256 in message
+        and "does not match the known hash" in message
+        and "nothing was saved" in message
+    )
+    assert server.log == ["/files/cdnow%20summary.csv"]
+    assert _files(home) == [] and not (home / "cdnow").exists()
+
+
+def test_oversized_archive_member_is_not_extracted(server, monkeypatch, tmp_path):
+    _zip(server.root / "CDNOW_sample.zip", "CDNOW_sample.txt", b"x" * 2_000)
+    _use_sources(
+        monkeypatch, "cdnow", datasets.Source(f"{server.url}/CDNOW_sample.zip", member="CDNOW_sample.txt")
+    )
+    monkeypatch.setattr(download, "_MAX_MEMBER_BYTES", 1_000)
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_cdnow(tmp_path / "home")
+    assert not isinstance(info.value, ChecksumError)
+    assert "implausibly large (2000 bytes)" in str(info.value)
+    assert _files(tmp_path / "home") == []
+
+
+def test_unsupported_url_scheme_is_refused(monkeypatch, tmp_path):
+    _use_sources(monkeypatch, "cdnow", datasets.Source("file:///etc/passwd"))
+    with pytest.raises(DatasetError, match="only over http, https or ftp"):
+        datasets.fetch_cdnow(tmp_path / "home")
     assert _files(tmp_path / "home") == []
 
 
@@ -603,7 +629,7 @@ def _tiny_workbook(path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Online Retail"
-    ws.append(datasets._RETAIL_COLUMNS)
+    ws.append(online_retail.RETAIL_COLUMNS)
     for row in _TINY_ROWS:
         ws.append(row)
     wb.save(path)
@@ -611,36 +637,39 @@ def _tiny_workbook(path: Path) -> None:
 
 def test_xlsx_conversion_gives_the_cached_csv_format(tmp_path):
     _tiny_workbook(tmp_path / "Online Retail.xlsx")
-    assert datasets._xlsx_to_csv_bytes(tmp_path / "Online Retail.xlsx") == _TINY_CSV
+    assert online_retail.xlsx_to_csv_bytes(tmp_path / "Online Retail.xlsx") == _TINY_CSV
 
 
 def test_excel_serial_dates_are_converted():
     serials = pd.Series([40513.35138888889, 40513.35138888888])
-    assert list(datasets._excel_dates(serials)) == [pd.Timestamp("2010-12-01 08:26:00")] * 2
+    assert list(online_retail.excel_dates(serials)) == [pd.Timestamp("2010-12-01 08:26:00")] * 2
 
 
-def test_conversion_format_reproduces_the_shared_copy(retail_rows):
-    """Feeding the shared rows, typed as read_excel returns them, through the converter's
+def test_conversion_format_reproduces_the_cached_copy(online_retail_lines):
+    """Feeding the invoice lines, typed as read_excel returns them, through the converter's
     formatter gives back exactly the content whose hash kamlab verifies."""
-    _header, rows = retail_rows
-    cols = list(zip(*rows))
+    df = online_retail_lines
 
-    def as_excel(value):  # numbers in the workbook come back as int
+    def as_excel(value):  # numbers in the workbook come back as int, empty cells as NaN
+        if value is pd.NA:
+            return np.nan
         return int(value) if value.isdigit() else value
 
     frame = pd.DataFrame(
         {
-            "InvoiceNo": pd.Series([as_excel(v) for v in cols[0]], dtype=object),
-            "StockCode": pd.Series([as_excel(v) for v in cols[1]], dtype=object),
-            "Description": pd.Series([as_excel(v) if v else np.nan for v in cols[2]], dtype=object),
-            "Quantity": pd.Series([int(v) for v in cols[3]], dtype=object),
-            "InvoiceDate": pd.to_datetime(pd.Series(cols[4]), format="%Y-%m-%d %H:%M:%S"),
-            "UnitPrice": pd.Series([float(v) for v in cols[5]]),
-            "CustomerID": pd.Series([float(v) if v else np.nan for v in cols[6]]),
-            "Country": pd.Series(cols[7], dtype=object),
+            "InvoiceNo": pd.Series([as_excel(v) for v in df["invoice_id"].tolist()], dtype=object),
+            "StockCode": pd.Series([as_excel(v) for v in df["product"].tolist()], dtype=object),
+            "Description": pd.Series([as_excel(v) for v in df["description"].tolist()], dtype=object),
+            "Quantity": pd.Series(df["quantity"].tolist(), dtype=object),
+            "InvoiceDate": df["date"],
+            "UnitPrice": df["unit_price"],
+            "CustomerID": df["account_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+            "Country": pd.Series(df["country"].tolist(), dtype=object),
         }
     )
-    assert _sha256(datasets._format_online_retail(frame)) == datasets.REGISTRY["online_retail"].sha256
+    content = online_retail.format_online_retail(frame)
+    assert _sha256(content) == datasets.REGISTRY["online_retail"].sha256
+    assert content.count(b"\n") == len(df) + 1
 
 
 def test_download_online_retail_converts_and_verifies_content(server, monkeypatch, tmp_path):
