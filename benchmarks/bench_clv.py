@@ -122,9 +122,11 @@ def fit_both(summary, lifetimes_module, repeat):
             repeat,
         )
     their_params = {k: float(theirs.params_[k]) for k in ("r", "alpha", "a", "b")}
-    data = kclv._BGNBDData(*(summary[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T")))
-    ll_ours = kclv._bgnbd_log_likelihood(tuple(ours.params_.values()), data)
-    ll_theirs = kclv._bgnbd_log_likelihood(tuple(their_params.values()), data)
+    from kamlab.clv.bgnbd import _bgnbd_log_likelihood, _BGNBDData
+
+    data = _BGNBDData(*(summary[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T")))
+    ll_ours = _bgnbd_log_likelihood(tuple(ours.params_.values()), data)
+    ll_theirs = _bgnbd_log_likelihood(tuple(their_params.values()), data)
     rel = max(abs(ours.params_[k] - their_params[k]) / abs(their_params[k]) for k in their_params)
     return t_ours, t_theirs, ours, their_params, ll_ours, ll_theirs, rel
 

@@ -1,5 +1,9 @@
 """Tests of kamlab.clv: the published CDNOW results, hand-computed summaries, model properties
-checked against independent computations (quadrature, event-by-event simulation), and errors."""
+checked against independent computations (quadrature, event-by-event simulation, finite differences),
+standard errors (published figures, simulation coverage), the scikit-learn API, and errors.
+
+Every expected number is a published figure, a hand computation or an independent computation; where
+a bound is statistical, its reason is written beside it."""
 
 import math
 import warnings
@@ -8,8 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import integrate, special
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
-from kamlab import datasets
+from kamlab.data import datasets
 from kamlab.clv import (
     BetaGeo,
     ConvergenceWarning,
@@ -20,22 +27,34 @@ from kamlab.clv import (
     rfm_summary,
     simulate_bg_nbd,
 )
-from kamlab.clv._monolith import _bgnbd_log_likelihood, _BGNBDData
+from kamlab.clv.bgnbd import _bgnbd_log_likelihood, _BGNBDData
+from kamlab.clv.fitting import ModelNotFittedError
+from kamlab.clv.gammagamma import _gg_log_likelihood
 from kamlab.errors import DataFormatError, KamlabError, MissingColumnError, ParameterError
 
 # Fader, Hardie & Lee (2005), Marketing Science 24(2), and Fader & Hardie (2013), note 025
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 PUBLISHED_LL = -9582.4
 PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+# The lifetimes documentation (docs/Quickstart.md, BetaGeoFitter().fit on its copy of the CDNOW summary,
+# `bgf.summary`) prints these standard errors; lifetimes inverts the Hessian of the log-likelihood in
+# log-parameters and applies the delta method, the same definition as kamlab.
+LIFETIMES_BGNBD_SE = {"r": 0.012557, "alpha": 0.378221, "a": 0.185719, "b": 0.705345}
+# ... and for the Gamma-Gamma model on its copy of the summary with the rounded zbar: "p: 6.25, q: 3.74, v: 15.45"
+LIFETIMES_GG_ROUNDED_ZBAR = {"p": 6.25, "q": 3.74, "gamma": 15.45}
+
+
+def _fetch_cdnow(data_home, kind="transactions"):
+    return datasets.fetch_cdnow(data_home, download_if_missing=False, kind=kind)
 
 
 # --------------------------------------------------------------------------- CDNOW: the published numbers
 
 
 @pytest.fixture(scope="module")
-def cdnow_summary():
+def cdnow_summary(data_home):
     """Our summary of the CDNOW sample: calibration to 1997-09-30, in weeks."""
-    return rfm_summary(datasets.fetch_cdnow(), "1997-09-30", "W", account="customer_id")
+    return rfm_summary(_fetch_cdnow(data_home), "1997-09-30", "W", account="customer_id")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +62,8 @@ def bgnbd(cdnow_summary):
     return BetaGeo().fit(cdnow_summary)
 
 
-def test_cdnow_summary_equals_published_file(cdnow_summary):
-    published = datasets.fetch_cdnow(kind="summary")
+def test_cdnow_summary_equals_published_file(cdnow_summary, data_home):
+    published = _fetch_cdnow(data_home, "summary")
     joined = cdnow_summary.merge(published, on="customer_id", suffixes=("", "_published"), validate="1:1")
     assert len(cdnow_summary) == len(published) == len(joined) == 2357
     assert (joined["frequency"] == joined["frequency_published"]).all()
@@ -52,19 +71,19 @@ def test_cdnow_summary_equals_published_file(cdnow_summary):
     assert np.abs(joined["recency"] - joined["recency_published"]).max() < 0.005
     assert np.abs(joined["T"] - joined["T_published"]).max() < 0.005
     assert cdnow_summary.attrs["accounts_first_purchase_after_calibration"] == 0
-    assert cdnow_summary.attrs["lines"] == 6919
+    assert cdnow_summary.attrs["lines"] == 6919  # the records of CDNOW_sample.txt (Hardie's description of the file)
     # lines after the calibration end are counted, not lost
-    tx = datasets.fetch_cdnow()
+    tx = _fetch_cdnow(data_home)
     assert cdnow_summary.attrs["lines_after_end"] == int((tx["date"] > "1997-09-30").sum())
 
 
-def test_cdnow_monetary_value_equals_published_zbar(cdnow_summary):
-    published = datasets.fetch_cdnow(kind="summary_with_transactions")
+def test_cdnow_monetary_value_equals_published_zbar(cdnow_summary, data_home):
+    published = _fetch_cdnow(data_home, "summary_with_transactions")
     joined = cdnow_summary.merge(published, on="customer_id", validate="1:1")
     assert (joined["frequency"] == joined["x"]).all()
     # zbar is rounded to cents (half up; floating point puts a few halves a hair above 0.005)
     assert np.abs(joined["monetary_value"] - joined["zbar"]).max() < 0.005 + 1e-9
-    assert (joined["frequency"] > 0).sum() == 946
+    assert (joined["frequency"] > 0).sum() == 946  # the repeat buyers of Fader & Hardie (2013), note 025
 
 
 def test_bgnbd_cdnow_published_estimates(bgnbd):
@@ -73,8 +92,8 @@ def test_bgnbd_cdnow_published_estimates(bgnbd):
     assert bgnbd.n_customers_ == 2357 and bgnbd.converged_
 
 
-def test_bgnbd_cdnow_published_file_gives_the_same():
-    model = BetaGeo().fit(datasets.fetch_cdnow(kind="summary"))
+def test_bgnbd_cdnow_published_file_gives_the_same(data_home):
+    model = BetaGeo().fit(_fetch_cdnow(data_home, "summary"))
     assert {k: round(v, 3) for k, v in model.params_.items()} == PUBLISHED_BGNBD
     assert round(model.log_likelihood_, 1) == PUBLISHED_LL
 
@@ -82,17 +101,16 @@ def test_bgnbd_cdnow_published_file_gives_the_same():
 def test_gamma_gamma_cdnow_published_estimates(cdnow_summary):
     # our own (unrounded) mean repeat spend of the 946 repeat buyers gives the published digits
     model = GammaGamma().fit(cdnow_summary)
-    assert model.n_customers_ == 946 and model.converged_
+    assert model.n_customers_ == 946 and model.converged_  # 946 repeat buyers: Fader & Hardie (2013)
     assert {k: round(v, 2) for k, v in model.params_.items()} == PUBLISHED_GG
 
 
-def test_gamma_gamma_on_rounded_zbar_differs_in_the_last_digit():
-    # the published file's zbar is rounded to cents: gamma comes out 15.448, not 15.44 (documented finding)
-    published = datasets.fetch_cdnow(kind="summary_with_transactions")
+def test_gamma_gamma_on_rounded_zbar_differs_in_the_last_digit(data_home):
+    # The published file's zbar is rounded to cents: gamma comes out 15.45, not the 15.44 of Fader & Hardie,
+    # and so it does in lifetimes' documentation, which fits the same file (LIFETIMES_GG_ROUNDED_ZBAR).
+    published = _fetch_cdnow(data_home, "summary_with_transactions")
     model = GammaGamma().fit(published.rename(columns={"x": "frequency", "zbar": "monetary_value"}))
-    params = {k: round(v, 2) for k, v in model.params_.items()}
-    assert params["p"] == PUBLISHED_GG["p"] and params["q"] == PUBLISHED_GG["q"]
-    assert params["gamma"] == 15.45
+    assert {k: round(v, 2) for k, v in model.params_.items()} == LIFETIMES_GG_ROUNDED_ZBAR
 
 
 def test_bgnbd_fit_is_the_optimum(cdnow_summary, bgnbd):
@@ -471,6 +489,179 @@ def test_unidentified_model_warns():
     with pytest.warns(ConvergenceWarning, match="drop-out cannot be estimated"):
         model = BetaGeo().fit(histories)
     assert not model.converged_
+    # no optimum, no standard errors: NaN, not numbers that look meaningful
+    assert model.standard_errors_.isna().all() and model.confidence_intervals_.isna().all().all()
+
+
+# --------------------------------------------------------------------------- standard errors
+
+
+def _numerical_covariance(log_likelihood, theta, step=1e-4):
+    """Inverse of minus the Hessian of the log-likelihood in the natural parameters, by central second
+    differences of its values alone: no analytic gradient, no log scale, no delta method."""
+    theta = np.asarray(theta, dtype=float)
+    h = step * theta
+    k = len(theta)
+    hessian = np.empty((k, k))
+    for i in range(k):
+        for j in range(k):
+            total = 0.0
+            for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                point = theta.copy()
+                point[i] += si * h[i]
+                point[j] += sj * h[j]
+                total += si * sj * log_likelihood(point)
+            hessian[i, j] = total / (4 * h[i] * h[j])
+    return np.linalg.inv(-hessian)
+
+
+def _assert_same_covariance(ours, reference):
+    # entries compared on the scale of se_i · se_j: a covariance near 0 need not agree in relative terms
+    scale = np.sqrt(np.outer(np.diag(reference), np.diag(reference)))
+    assert np.max(np.abs(ours - reference) / scale) < 1e-4
+
+
+def test_bgnbd_cdnow_standard_errors_equal_the_published_ones(data_home):
+    # the summary lifetimes fitted (its copy of the CDNOW summary, times rounded to 2 decimals)
+    model = BetaGeo().fit(_fetch_cdnow(data_home, "summary"))
+    assert list(model.standard_errors_.index) == list(model.params_)
+    for name, se in LIFETIMES_BGNBD_SE.items():
+        assert model.standard_errors_[name] == pytest.approx(se, rel=2e-4)  # printed to 5 significant digits
+
+
+def test_bgnbd_cdnow_standard_errors_equal_finite_differences(cdnow_summary, bgnbd):
+    data = _BGNBDData(*(cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")))
+    theta = np.array(list(bgnbd.params_.values()))
+    covariance = _numerical_covariance(lambda t: _bgnbd_log_likelihood(t, data), theta)
+    _assert_same_covariance(bgnbd.covariance_.to_numpy(), covariance)
+    np.testing.assert_allclose(bgnbd.standard_errors_, np.sqrt(np.diag(covariance)), rtol=1e-4)
+    # our own (unrounded) summary gives the published standard errors too
+    for name, se in LIFETIMES_BGNBD_SE.items():
+        assert bgnbd.standard_errors_[name] == pytest.approx(se, rel=1e-3)
+
+
+def test_gamma_gamma_cdnow_standard_errors_equal_finite_differences(cdnow_summary):
+    # No published standard errors of the CDNOW Gamma-Gamma fit were found: an independent computation.
+    model = GammaGamma().fit(cdnow_summary)
+    repeat = cdnow_summary[cdnow_summary["frequency"] > 0]
+    x, m = repeat["frequency"].to_numpy(dtype=float), repeat["monetary_value"].to_numpy(dtype=float)
+    theta = np.array(list(model.params_.values()))
+    covariance = _numerical_covariance(lambda t: _gg_log_likelihood(t, x, m), theta)
+    _assert_same_covariance(model.covariance_.to_numpy(), covariance)
+    np.testing.assert_allclose(model.standard_errors_, np.sqrt(np.diag(covariance)), rtol=1e-4)
+
+
+def test_summary_and_confidence_intervals(bgnbd):
+    table = bgnbd.summary()
+    assert list(table.columns) == ["coef", "se", "lower", "upper"]
+    assert list(table.index) == list(bgnbd.params_)
+    np.testing.assert_allclose(table["coef"], list(bgnbd.params_.values()))
+    np.testing.assert_allclose(table["se"], bgnbd.standard_errors_)
+    pd.testing.assert_frame_equal(table[["lower", "upper"]], bgnbd.confidence_intervals_)
+    # normal on the log scale: ln(upper) − ln(coef) = ln(coef) − ln(lower) = 1.959964 · se / coef
+    coef, se = table["coef"], table["se"]
+    np.testing.assert_allclose(np.log(table["upper"] / coef), 1.959963985 * se / coef, rtol=1e-9)
+    np.testing.assert_allclose(np.log(coef / table["lower"]), 1.959963985 * se / coef, rtol=1e-9)
+    wider = bgnbd.summary(level=0.99)
+    assert (wider["lower"] < table["lower"]).all() and (wider["upper"] > table["upper"]).all()
+    with pytest.raises(ParameterError, match="level"):
+        bgnbd.summary(level=95)
+
+
+def test_confidence_intervals_cover_the_true_parameters_in_simulation():
+    # 40 data sets of 10,000 accounts from the published CDNOW parameters, ages T as in CDNOW's first
+    # quarter (27 to 39 weeks). A correct 95 % interval misses the truth in 40 tries 7 times or more with
+    # probability 0.003 (binomial), so at least 34 hits per parameter. And the standard errors must be the
+    # spread of the estimates: z = (ln estimate − ln truth) / (se / estimate) is standard normal, the
+    # standard deviation of 40 of them lies in [0.65, 1.38] with probability 0.999 (chi-square, 39 df).
+    truth = dict(PUBLISHED_BGNBD)
+    hits, z = [], []
+    for seed in range(40):
+        rng = np.random.default_rng([2024, seed])
+        model = BetaGeo().fit(simulate_bg_nbd(truth, rng.uniform(27, 39, 10_000), random_state=rng))
+        assert model.converged_
+        estimate, se = pd.Series(model.params_), model.standard_errors_
+        intervals = model.confidence_intervals_
+        hits.append([intervals.loc[k, "lower"] < v < intervals.loc[k, "upper"] for k, v in truth.items()])
+        z.append((np.log(estimate) - np.log(pd.Series(truth))) / (se / estimate))
+    assert (np.sum(hits, axis=0) >= 34).all()
+    spread = pd.DataFrame(z).std()
+    assert spread.between(0.65, 1.38).all(), spread
+
+
+def test_gamma_gamma_confidence_intervals_cover_the_true_parameters_in_simulation():
+    # Gamma-Gamma data drawn by hand: ν ~ Gamma(q, rate γ) per account, each of its x purchases
+    # ~ Gamma(p, rate ν), so their mean is Gamma(p·x, rate ν·x). Same bounds as for the BG/NBD model.
+    truth = dict(PUBLISHED_GG)
+    hits, z = [], []
+    for seed in range(40):
+        rng = np.random.default_rng([2025, seed])
+        x = 1 + rng.poisson(1.5, 3000)
+        nu = rng.gamma(truth["q"], 1 / truth["gamma"], len(x))
+        zbar = rng.gamma(truth["p"] * x, 1 / (nu * x))
+        model = GammaGamma().fit(pd.DataFrame({"frequency": x, "monetary_value": zbar}))
+        estimate, se = pd.Series(model.params_), model.standard_errors_
+        intervals = model.confidence_intervals_
+        hits.append([intervals.loc[k, "lower"] < v < intervals.loc[k, "upper"] for k, v in truth.items()])
+        z.append((np.log(estimate) - np.log(pd.Series(truth))) / (se / estimate))
+    assert (np.sum(hits, axis=0) >= 34).all()
+    spread = pd.DataFrame(z).std()
+    assert spread.between(0.65, 1.38).all(), spread
+
+
+@pytest.mark.slow
+def test_standard_errors_halve_when_the_customers_quadruple(cdnow_summary, bgnbd):
+    # The information is a sum over customers: four times as many give half the standard error (√4 = 2).
+    # Exactly so for the same customers four times (the same estimates, four times the information):
+    four_times = BetaGeo().fit(pd.concat([cdnow_summary] * 4, ignore_index=True))
+    assert four_times.params_ == pytest.approx(bgnbd.params_, rel=1e-6)
+    np.testing.assert_allclose(bgnbd.standard_errors_ / four_times.standard_errors_, 2.0, rtol=1e-5)
+    # About so for new customers: 20,000 and 80,000 simulated accounts (the first 20,000 and 60,000 more).
+    # For r and alpha each ratio is 2 within a few per cent. The standard errors of a and b are evaluated
+    # at the estimates, which scatter by about 10 % at 20,000 accounts, and they grow with them: one ratio
+    # scatters by about 13 % (sd of the log-ratio in 16 samples), the mean log-ratio of 8 samples by about
+    # 5 %; bound: 3 of those, ±15 %.
+    log_ratios = []
+    for seed in range(8):
+        rng = np.random.default_rng([31, seed])
+        histories = simulate_bg_nbd(PUBLISHED_BGNBD, rng.uniform(27, 39, 80_000), random_state=rng)
+        small, large = BetaGeo().fit(histories.iloc[:20_000]), BetaGeo().fit(histories)
+        log_ratios.append(np.log(small.standard_errors_ / large.standard_errors_))
+    log_ratios = pd.DataFrame(log_ratios)
+    assert (np.abs(log_ratios[["r", "alpha"]] - math.log(2)) < 0.06).all().all(), np.exp(log_ratios)
+    mean_ratio = np.exp(log_ratios[["a", "b"]].mean())
+    assert mean_ratio.between(2 * math.exp(-0.15), 2 * math.exp(0.15)).all(), mean_ratio
+
+
+# --------------------------------------------------------------------------- scikit-learn API
+
+
+@pytest.mark.parametrize("model_class", [BetaGeo, GammaGamma])
+def test_models_follow_the_scikit_learn_api(model_class, cdnow_summary):
+    model = model_class()
+    assert model.get_params() == {"penalizer": 0.0}
+    assert model.set_params(penalizer=0.01) is model and model.penalizer == 0.01
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == {"penalizer": 0.01}
+    assert repr(copy) == f"{model_class.__name__}(penalizer=0.01)"
+    # the constructor only stores: a bad penalizer is found by fit
+    unchecked = model_class(penalizer=-1)
+    with pytest.raises(ParameterError, match="penalizer"):
+        unchecked.fit(cdnow_summary)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
+    predict = (lambda m: m.probability_alive(cdnow_summary)) if model_class is BetaGeo else (
+        lambda m: m.conditional_expected_average_profit(cdnow_summary))
+    for error in (ModelNotFittedError, NotFittedError, ParameterError, KamlabError, ValueError, AttributeError):
+        with pytest.raises(error, match=f"This {model_class.__name__} is not fitted yet"):
+            predict(model)
+    with pytest.raises(NotFittedError):
+        model.summary()
+    model.fit(cdnow_summary)
+    check_is_fitted(model)
+    assert isinstance(predict(model), pd.Series)
+    # fitting did not change the parameters
+    assert model.get_params() == {"penalizer": 0.01}
 
 
 # --------------------------------------------------------------------------- CLV
@@ -641,7 +832,7 @@ def test_clv_errors(bgnbd, cdnow_summary):
 
 
 def test_large_tables_sort_accounts_in_a_second_thread_with_the_same_result(monkeypatch):
-    import kamlab.clv
+    import kamlab.clv.summary  # where rfm_summary reads _THREAD_MIN_ACCOUNTS
 
     rng = np.random.default_rng(11)
     n = 60_000
@@ -652,9 +843,9 @@ def test_large_tables_sort_accounts_in_a_second_thread_with_the_same_result(monk
             "revenue": rng.uniform(-5, 100, n),
         }
     )
-    assert lines["account_id"].nunique() >= kamlab.clv._monolith._THREAD_MIN_ACCOUNTS
+    assert lines["account_id"].nunique() >= kamlab.clv.summary._THREAD_MIN_ACCOUNTS
     threaded = rfm_summary(lines, "2024-08-01")
-    monkeypatch.setattr(kamlab.clv._monolith, "_THREAD_MIN_ACCOUNTS", 10**9)
+    monkeypatch.setattr(kamlab.clv.summary, "_THREAD_MIN_ACCOUNTS", 10**9)
     single = rfm_summary(lines, "2024-08-01")
     pd.testing.assert_frame_equal(threaded, single)
     assert threaded["account_id"].is_monotonic_increasing

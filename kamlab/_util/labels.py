@@ -231,6 +231,11 @@ def label(key, language=None):
     return pair[LANGUAGES.index(code)]
 
 
+def has_label(key):
+    """Whether ``key`` has a label of its own (else :func:`label` makes one from the key)."""
+    return key in _LABELS
+
+
 def register_labels(mapping):
     """Add or replace labels: ``mapping`` maps a key to a pair (English, German)."""
     for key, pair in mapping.items():

@@ -101,10 +101,10 @@ def _class_name(name):
 
 def _abc_axis_label(name):
     """Axis label of a cross-table axis: 'abc_before' -> 'Class before', 'abc_db4' -> 'ABC class (CM IV)'."""
-    from kamlab._util.labels import _LABELS
+    from kamlab._util.labels import has_label
 
     name = str(name)
-    if name in _LABELS:
+    if has_label(name):
         return label(name)
     if name.startswith("abc_"):
         return f"{label('abc')} ({label(name[4:])})"

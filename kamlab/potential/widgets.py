@@ -251,7 +251,7 @@ class PotentialExplorer:
 
     def summary_text(self):
         """The evaluation and the group's totals in two sentences, in the explorer's language."""
-        from kamlab.portfolios.plots import _amount
+        from kamlab._util.format import amount as _amount
 
         ev, summary = self.evaluation, self.group_summary
         with language(self.lang):
