@@ -1,7 +1,7 @@
 """kamlab: a key-account-management (KAM) analytics lab for Jupyter.
 
-``import kamlab`` is light: it loads only the error classes and the settings
-(:mod:`kamlab.config`). Every other public name is imported the first time it is used,
+``import kamlab`` is light: every public name, even the error classes and the settings
+(:mod:`kamlab.config`), is imported the first time it is used,
 so a notebook pays for pandas, scikit-learn or DuckDB only when it needs them.
 
 The package has one subpackage per capability, in the order the course teaches them:
@@ -15,17 +15,6 @@ analysis, and its charts (``plots``) and explorers (``widgets``) as thin layers 
 from __future__ import annotations
 
 import importlib
-
-from kamlab.config import get_language, get_threads, language, set_language, set_threads, threads
-from kamlab.errors import (
-    ChecksumError,
-    DatasetError,
-    DataFormatError,
-    EmptyDataError,
-    KamlabError,
-    MissingColumnError,
-    ParameterError,
-)
 
 __version__ = "0.1.0"
 
@@ -71,7 +60,7 @@ _PUBLIC = {
 }
 
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
-__all__ = [*_LAZY, *SUBPACKAGES]
+__all__ = [*_LAZY, *SUBPACKAGES]  # noqa: PLE0604 (derived from the one table above)
 
 # Old module paths kept for one release; importing them warns (see kamlab/_util/compat.py).
 _DEPRECATED_MODULES = {
