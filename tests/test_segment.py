@@ -15,7 +15,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import kamlab
 from kamlab.errors import DataFormatError, KamlabError, MissingColumnError, ParameterError
-from kamlab.segment._monolith import _kneedle, _recommend
 from kamlab.segment import (
     MINIBATCH_THRESHOLD,
     RFM_PRESETS,
@@ -29,8 +28,16 @@ from kamlab.segment import (
     segment_stability,
     select_k,
 )
+from kamlab.segment.sweep import _kneedle, _recommend
 
 SPEND = ["fresh", "milk", "grocery", "frozen", "detergents_paper", "delicatessen"]
+
+# Bounds with a reason of their own (not copied from a measured result):
+#: Steinley (2004): an adjusted Rand index above 0.90 is "excellent" recovery (0.80 good, below 0.65 poor).
+EXCELLENT_ARI = 0.9
+POOR_ARI = 0.65
+#: Hennig (2007, and the fpc package's clusterboot): a mean Jaccard of 0.85 or more is a "highly stable" segment.
+HIGHLY_STABLE_JACCARD = 0.85
 
 
 # ----------------------------------------------------------------------------- data with known segments
@@ -85,14 +92,14 @@ def test_auto_segmentation_recovers_the_true_segments(money_blobs, generated, me
         assert segmenter.selection_.attrs["recommended_k"] == 4
         ari = adjusted_rand_score(truth, segmenter.labels_)
         print(f"{method}: ARI {ari:.3f}")
-        assert ari >= 0.9
+        assert ari >= EXCELLENT_ARI
 
 
 def test_ward_at_the_true_k_recovers_the_true_segments(money_blobs, generated):
     for accounts, truth in (money_blobs, generated):
         segmenter = AccountSegmenter(method="ward", n_segments=4).fit(accounts)
         assert isinstance(segmenter.model_, AgglomerativeClustering)
-        assert adjusted_rand_score(truth, segmenter.labels_) >= 0.9
+        assert adjusted_rand_score(truth, segmenter.labels_) >= EXCELLENT_ARI
     # ward with "auto" cuts one tree at every k and also finds 4
     assert AccountSegmenter(method="ward", progress=False).fit(accounts).n_segments_ == 4
 
@@ -104,7 +111,7 @@ def test_hdbscan_finds_the_segments_itself_and_marks_noise(money_blobs):
     assert segmenter.n_segments_ == 4
     assigned = segmenter.labels_ >= 0
     assert assigned.mean() > 0.8
-    assert adjusted_rand_score(truth[assigned], segmenter.labels_[assigned]) >= 0.9
+    assert adjusted_rand_score(truth[assigned], segmenter.labels_[assigned]) >= EXCELLENT_ARI
     assert set(np.unique(segmenter.labels_)) <= {-1, 0, 1, 2, 3}
     assert not hasattr(segmenter, "predict")
 
@@ -162,8 +169,8 @@ def test_auto_segmenter_and_select_k_agree(generated):
     assert segmenter.n_segments_ == table.attrs["recommended_k"]
 
 
-def test_segmenting_the_case_company():
-    accounts = kamlab.load_case().account_table(2025)
+def test_segmenting_the_case_company(account_tables):
+    accounts = account_tables[2025]
     features = ["revenue", "orders", "margin_rate", "recency_days", "n_offerings"]
     with pytest.raises(DataFormatError, match="missing values"):  # accounts without orders have no recency
         AccountSegmenter(features=features).fit(accounts)
@@ -181,7 +188,7 @@ def test_minibatch_kmeans_above_the_threshold():
     accounts, truth = make_segmented_accounts(MINIBATCH_THRESHOLD + 1, n_segments=3, random_state=2)
     segmenter = AccountSegmenter(n_segments=3, random_state=0).fit(accounts)
     assert isinstance(segmenter.model_, MiniBatchKMeans)
-    assert adjusted_rand_score(truth, segmenter.labels_) >= 0.9
+    assert adjusted_rand_score(truth, segmenter.labels_) >= EXCELLENT_ARI
     small = AccountSegmenter(n_segments=3, random_state=0, minibatch=True).fit(accounts.head(1000))
     assert isinstance(small.model_, MiniBatchKMeans)
 
@@ -193,7 +200,7 @@ def test_gmm_model_and_array_input(money_blobs):
     assert isinstance(segmenter.model_, GaussianMixture)
     assert not hasattr(segmenter, "feature_names_in_") and segmenter.n_features_in_ == 3
     assert segmenter.log_features_ == [0, 1, 2]  # positions for an array
-    assert adjusted_rand_score(truth, segmenter.labels_) >= 0.9
+    assert adjusted_rand_score(truth, segmenter.labels_) >= EXCELLENT_ARI
 
 
 def test_log_feature_options(money_blobs):
@@ -360,9 +367,10 @@ def test_stability_on_well_separated_segments(generated):
     segmenter = AccountSegmenter(n_segments=4, random_state=0)
     stability = segment_stability(accounts, segmenter, n_resamples=8, random_state=0, progress=False)
     assert stability.by_k.index.tolist() == [4]
-    assert stability.by_k.at[4, "mean_ari"] > 0.98
+    assert stability.by_k.at[4, "mean_ari"] > EXCELLENT_ARI
     assert stability.is_trustworthy() and stability.is_trustworthy(4)
-    assert stability.by_segment["stable"].all() and (stability.by_segment["mean_jaccard"] > 0.95).all()
+    assert stability.by_segment["stable"].all()
+    assert (stability.by_segment["mean_jaccard"] >= HIGHLY_STABLE_JACCARD).all()
     # the reference segments are the segmenter's own
     sizes = np.bincount(segmenter.fit(accounts).labels_)
     assert stability.by_segment["size"].tolist() == sizes.tolist()
@@ -375,11 +383,12 @@ def test_stability_on_uniform_noise_is_low():
     segmenter = AccountSegmenter(n_segments=3, random_state=0, log_features=None)
     stability = segment_stability(noise, segmenter, n_resamples=10, random_state=0, progress=False)
     print(stability)
-    assert stability.by_k.at[3, "mean_ari"] < 0.7
+    assert stability.by_k.at[3, "mean_ari"] < POOR_ARI
     assert not stability.is_trustworthy()
     blobs = segment_stability(make_blobs(500, n_features=4, centers=3, random_state=0)[0], segmenter,
                               n_resamples=10, random_state=0, progress=False)
-    assert blobs.by_k.at[3, "mean_ari"] - stability.by_k.at[3, "mean_ari"] > 0.3
+    # the same segmenter on three real clusters: excellent recovery, trustworthy
+    assert blobs.by_k.at[3, "mean_ari"] > EXCELLENT_ARI and blobs.is_trustworthy()
 
 
 def test_stability_over_a_range_of_k(generated):
@@ -423,8 +432,11 @@ def test_profiles_on_a_hand_example(two_segments):
         assert profiles[column].sum() == pytest.approx(1.0)
     assert profiles["median_revenue"].tolist() == [1000.0, 12.0]
     assert profiles["median_orders"].tolist() == [45.0, 2.0]
-    # two equal halves: the standardised means are +a and -a
-    assert profiles["z_orders"].tolist() == pytest.approx([0.99, -0.99], abs=0.01)
+    # two equal halves: the standardised means are +a and -a, a = (half-mean difference / 2) / standard deviation;
+    # orders 40, 50, 45 | 2, 1, 3 (not logged: skewness below 1): means 45 and 2, overall 23.5, squared
+    # deviations 272.25 + 702.25 + 462.25 + 462.25 + 506.25 + 420.25 = 2825.5, so a = 21.5 / sqrt(2825.5 / 6)
+    a = 21.5 / np.sqrt(2825.5 / 6)
+    assert profiles["z_orders"].tolist() == pytest.approx([a, -a], rel=1e-12)
     assert profiles["z_margin_rate"].tolist() == pytest.approx([0.0, 0.0], abs=1e-9)
     assert profiles.attrs["value_columns"] == ["revenue", "db4"]
 
@@ -517,8 +529,8 @@ def test_rfm_scores_do_not_depend_on_row_order(ten_accounts):
         pd.testing.assert_frame_equal(result.loc[expected.index], expected)
 
 
-def test_rfm_scores_on_the_case_company():
-    accounts = kamlab.load_case().account_table(2025)
+def test_rfm_scores_on_the_case_company(account_tables):
+    accounts = account_tables[2025]
     scores = rfm_scores(accounts)
     for column in ("r_score", "f_score", "m_score"):
         assert scores[column].between(1, 5).all()
@@ -591,34 +603,70 @@ def test_presets_cover_every_score_and_own_maps_work():
 
 
 # ----------------------------------------------------------------------------- UCI Wholesale: the two channels
+WHOLESALE_PIPELINES = [("standard", "kmeans"), (None, "kmeans"), ("standard", "gmm")]
+#: Landis & Koch (1977): a Cohen's kappa of 0.61 to 0.80 is "substantial" agreement (0.41 to 0.60 moderate).
+SUBSTANTIAL_KAPPA = 0.6
+#: Published pipelines (log spend, 2 clusters, k by silhouette) recover the Horeca/Retail channel for "about
+#: 89 %" of the clients (../shared/NOTES.md): a whole percent, so 88 % is the low end of "about 89 %".
+PUBLISHED_AGREEMENT = 0.88
+
+
 def _channel_agreement(labels, channel):
     """Share of clients whose segment matches their channel, under the best matching of segments to channels."""
     retail = (channel == "Retail").to_numpy()
     return max(np.mean((labels == 1) == retail), np.mean((labels == 0) == retail))
 
 
-@pytest.mark.parametrize(
-    ("scaler", "method", "at_least"),
-    # measured: 0.859, 0.882, 0.895 (NOTES: published pipelines recover the channel for about 89 %)
-    [("standard", "kmeans", 0.85), (None, "kmeans", 0.88), ("standard", "gmm", 0.89)],
-)
-def test_wholesale_two_segments_recover_the_sales_channels(scaler, method, at_least):
-    clients = kamlab.datasets.fetch_wholesale()
-    table = select_k(clients, features=SPEND, scaler=scaler, method=method, random_state=0, progress=False)
+def _channel_kappa(labels, channel):
+    """Cohen's kappa between the channel and the segments, each named after its channel in the best matching."""
+    from sklearn.metrics import cohen_kappa_score
+
+    retail = (channel == "Retail").to_numpy()
+    segment_1_is_retail = np.mean((labels == 1) == retail) >= np.mean((labels == 0) == retail)
+    return cohen_kappa_score(retail, (labels == 1) if segment_1_is_retail else (labels == 0))
+
+
+@pytest.fixture(scope="module")
+def wholesale(wholesale_clients):
+    """The Wholesale clients, and for each pipeline the select_k table and the fitted segmenter."""
+    clients = wholesale_clients
+    fits = {}
+    for scaler, method in WHOLESALE_PIPELINES:
+        table = select_k(clients, features=SPEND, scaler=scaler, method=method, random_state=0, progress=False)
+        segmenter = AccountSegmenter(features=SPEND, scaler=scaler, method=method, random_state=0, progress=False)
+        fits[scaler, method] = table, segmenter.fit(clients)
+    return clients, fits
+
+
+@pytest.mark.parametrize(("scaler", "method"), WHOLESALE_PIPELINES)
+def test_wholesale_two_segments_recover_the_sales_channels(wholesale, scaler, method):
+    clients, fits = wholesale
+    table, segmenter = fits[scaler, method]
     assert table.attrs["recommended_k"] == 2
-    segmenter = AccountSegmenter(features=SPEND, scaler=scaler, method=method, random_state=0, progress=False)
-    segmenter.fit(clients)
     assert segmenter.log_features_ == SPEND  # all six spends are skewed and positive
     assert segmenter.n_segments_ == 2
     agreement = _channel_agreement(segmenter.labels_, clients["channel"])
-    print(f"Wholesale, log1p + {scaler} scaling, {method}: {agreement:.3f} of clients in their channel's segment")
-    assert agreement >= at_least
+    kappa = _channel_kappa(segmenter.labels_, clients["channel"])
+    print(f"Wholesale, log1p + {scaler} scaling, {method}: {agreement:.3f} of clients in their channel's segment, "
+          f"kappa {kappa:.2f}")
+    # segments that know nothing of the channel match at most the majority channel's share (Horeca, 298 of 440
+    # clients: 0.677), whatever the matching: the segmentation must beat that
+    assert agreement > clients["channel"].value_counts(normalize=True).max()
+    # and agree with the channel beyond chance: "substantial" agreement
+    assert kappa > SUBSTANTIAL_KAPPA
+
+
+def test_wholesale_best_pipeline_reaches_the_published_agreement(wholesale):
+    clients, fits = wholesale
+    agreements = {pipeline: _channel_agreement(segmenter.labels_, clients["channel"])
+                  for pipeline, (_, segmenter) in fits.items()}
+    assert max(agreements.values()) >= PUBLISHED_AGREEMENT, agreements
 
 
 def test_one_pass_silhouettes_equal_scikit_learns():
     from sklearn.metrics import silhouette_score
 
-    from kamlab.segment._monolith import _silhouettes
+    from kamlab.segment.sweep import _silhouettes
 
     rng = np.random.default_rng(0)
     Z = rng.normal(size=(300, 4))
@@ -633,20 +681,30 @@ def test_one_pass_silhouettes_equal_scikit_learns():
 def _threads_seen_by_the_clustering(monkeypatch):
     from threadpoolctl import threadpool_info
 
-    import kamlab.segment._monolith as segment
+    from kamlab.segment import clustering, estimator, stability, sweep
 
     seen = []
-    fit_clustering = segment._fit_clustering
+    fit_clustering = clustering._fit_clustering
 
     def spy(*args, **kwargs):
         seen.extend(info["num_threads"] for info in threadpool_info())
         return fit_clustering(*args, **kwargs)
 
-    monkeypatch.setattr(segment, "_fit_clustering", spy)
+    # each module that fits clusterings imported _fit_clustering into its own namespace and looks it up
+    # there at call time: the estimator (fit), stability (segment_stability) and the sweep (select_k)
+    for module in (estimator, stability, sweep):
+        monkeypatch.setattr(module, "_fit_clustering", spy)
     X = np.random.default_rng(0).uniform(size=(60, 2))
-    AccountSegmenter(n_segments=2).fit(X)
-    segment_stability(X, AccountSegmenter(n_segments=2), n_resamples=2, progress=False)
-    select_k(X, k_range=(2, 3), progress=False)
+    entry_points = {
+        "fit": lambda: AccountSegmenter(n_segments=2).fit(X),
+        "segment_stability": lambda: segment_stability(X, AccountSegmenter(n_segments=2), n_resamples=2,
+                                                       progress=False),
+        "select_k": lambda: select_k(X, k_range=(2, 3), progress=False),
+    }
+    for name, call in entry_points.items():
+        before = len(seen)
+        call()
+        assert len(seen) > before, f"the spy did not see the clusterings of {name}"
     return seen
 
 
