@@ -39,7 +39,7 @@ import pandas as pd
 
 from kamlab.errors import MissingColumnError, ParameterError
 from kamlab._util.labels import label
-from kamlab.portfolios.plots import _decimal
+from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent as _percent
 from kamlab._util.plotting import axes as _axes
 
