@@ -10,8 +10,11 @@
 import os
 import pathlib
 
+import matplotlib
+
+matplotlib.use("Agg")  # this process only: the notebooks' kernels keep their inline backend
+
 os.environ.setdefault("KAMLAB_THREADS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 _DEPRECATED = ("io", "accounts", "case", "casegen", "labels", "plots", "widgets", "plots_segment",
                "widgets_segment", "portfolio_analysis", "plots_portfolio", "widgets_portfolio",
