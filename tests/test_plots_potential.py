@@ -123,7 +123,7 @@ def result():
 def test_heatmap_cells_are_the_whitespace_matrix(result, values):
     fig, ax = plt.subplots()
     assert whitespace_heatmap(result, values=values, top=3, ax=ax) is ax
-    (image,) = _by_gid(ax.images, "cells")
+    (image,) = _by_gid(ax.collections, "cells")
     matrix = whitespace_matrix(result, values, top=3)
     np.testing.assert_allclose(image.get_array(), matrix.to_numpy())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["E", "C", "D"]  # by total expected value
@@ -138,7 +138,7 @@ def test_served_cells_are_hatched(result):
     revenue = whitespace_matrix(result, "revenue").loc[matrix.index, matrix.columns]
     served = [tuple(np.round(p.get_xy(), 6)) for p in ax.patches if p.get_gid() == "served"]
     rows, columns = np.nonzero(revenue.to_numpy() > 0)
-    assert sorted(served) == sorted((j - 0.5, i - 0.5) for i, j in zip(rows, columns))
+    assert sorted(served) == sorted((j, i) for i, j in zip(rows, columns))
     assert len(served) == 7  # one per (account, offering) with revenue
     assert all(p.get_hatch() for p in ax.patches if p.get_gid() == "served")
     colorbar_axes = [a for a in ax.figure.axes if a is not ax][0]
@@ -161,14 +161,14 @@ def test_heatmap_of_a_matrix_with_names_and_served():
     served = pd.DataFrame({"motors": [0.0, 800.0], "service": [True, False]}, index=["K1", "K2"])
     ax = whitespace_heatmap(matrix, served=served, names={"K1": "Alpha Antriebe GmbH"}, name_chars=8,
                             ax=_new_ax())
-    np.testing.assert_allclose(ax.images[0].get_array(), matrix.to_numpy())
+    np.testing.assert_allclose(_by_gid(ax.collections, "cells")[0].get_array(), matrix.to_numpy())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha A…", "K2"]
     served_xy = sorted(tuple(p.get_xy()) for p in ax.patches if p.get_gid() == "served")
-    assert served_xy == [(-0.5, 0.5), (0.5, -0.5)]  # K2 motors, K1 service
+    assert served_xy == [(0, 1), (1, 0)]  # K2 motors, K1 service
     assert _texts(ax, "cell-value") == ["5 k", "1 k", "0", "2 k"]
     assert [a for a in ax.figure.axes if a is not ax][0].get_ylabel() == "Hatched: we sell this offering there"
     ax = whitespace_heatmap(matrix, top=1, ax=_new_ax())
-    assert ax.images[0].get_array().shape == (1, 2) and not [p for p in ax.patches if p.get_gid() == "served"]
+    assert _by_gid(ax.collections, "cells")[0].get_array().shape == (1, 2) and not [p for p in ax.patches if p.get_gid() == "served"]
     assert [a for a in ax.figure.axes if a is not ax][0].get_ylabel() == ""
 
 

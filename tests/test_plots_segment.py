@@ -145,7 +145,7 @@ def test_k_selection_panel_speaks_german_and_checks_its_input(selection):
 # ----------------------------------------------------------------------------- profiles
 def test_heatmap_cells_are_the_z_profile(profiles):
     ax = profile_heatmap(profiles, ax=_new_ax())
-    images = [im for im in ax.images if im.get_gid() == "z-profile"]
+    images = [mesh for mesh in ax.collections if mesh.get_gid() == "z-profile"]
     assert len(images) == 1
     expected = profiles[[f"z_{f}" for f in FEATURES]].to_numpy()
     assert np.allclose(images[0].get_array(), expected)
@@ -161,8 +161,9 @@ def test_heatmap_cells_are_the_z_profile(profiles):
 def test_heatmap_features_order_and_german_labels(profiles):
     with kamlab.language("de"):
         ax = profile_heatmap(profiles, features=["orders", "revenue"], vmax=2, ax=_new_ax())
-    assert np.allclose(ax.images[0].get_array(), profiles[["z_orders", "z_revenue"]].to_numpy())
-    assert ax.images[0].get_clim() == (-2, 2)
+    (mesh,) = [m for m in ax.collections if m.get_gid() == "z-profile"]
+    assert np.allclose(mesh.get_array(), profiles[["z_orders", "z_revenue"]].to_numpy())
+    assert mesh.get_clim() == (-2, 2)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Aufträge", "Umsatz"]
     assert "z-Wert" in ax.figure.axes[-1].get_ylabel()
     first = f"{profiles['z_orders'].iloc[0]:+.1f}".replace(".", ",").replace("-", "\u2212")

@@ -199,10 +199,10 @@ def test_wiring_whitespace_controls_reach_whitespace_matrix(result, monkeypatch)
 def test_whitespace_explorer_draws_the_heatmap(result, accounts):
     names = accounts.set_index("account_id")["name"]
     explorer = WhitespaceExplorer(result, top=10, names=names, plot=True)
-    np.testing.assert_allclose(explorer.ax.images[0].get_array(), explorer.matrix.to_numpy())
+    np.testing.assert_allclose(explorer.ax.collections[0].get_array(), explorer.matrix.to_numpy())
     assert [t.get_text() for t in explorer.ax.get_yticklabels()] == names.loc[explorer.matrix.index].tolist()
     explorer.top.value = 5
-    assert explorer.ax.images[0].get_array().shape == (5, 4)
+    assert explorer.ax.collections[0].get_array().shape == (5, 4)
     german = WhitespaceExplorer(result, lang="de", plot=True)
     assert german.ax.get_xlabel() == "Angebotsbereich" and german.values.description == "Zellen zeigen"
 

@@ -134,13 +134,13 @@ def test_an_unusable_setting_is_reported_not_raised(accounts):
 def test_charts_and_table_follow_the_controls(accounts):
     explorer = _explorer(accounts, plot=True, k=3)
     heatmap, segment_map = explorer.axes
-    assert np.allclose(heatmap.images[0].get_array(), explorer.profiles[[f"z_{f}" for f in START]].to_numpy())
+    assert np.allclose(heatmap.collections[0].get_array(), explorer.profiles[[f"z_{f}" for f in START]].to_numpy())
     assert [t.get_text() for t in heatmap.get_yticklabels()] == explorer.profiles["name"].tolist()
     drawn = sum(len(c.get_offsets()) for c in segment_map.collections if str(c.get_gid()).startswith("segment-"))
     assert drawn == len(explorer.result)
     explorer.features.value = ("revenue", "recency_days", "n_offerings")
     heatmap, segment_map = explorer.axes
-    assert heatmap.images[0].get_array().shape == (3, 3)
+    assert heatmap.collections[0].get_array().shape == (3, 3)
     drawn = sum(len(c.get_offsets()) for c in segment_map.collections if str(c.get_gid()).startswith("segment-"))
     assert drawn == len(accounts) - 7
     table = explorer.profile_table()

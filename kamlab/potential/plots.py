@@ -37,6 +37,7 @@ from kamlab._util.format import short as _short
 from kamlab._util.format import translator
 from kamlab._util.plotting import amount_formatter as _amount_formatter
 from kamlab._util.plotting import axes as _axes
+from kamlab._util.plotting import heatmap as _heatmap
 from kamlab._util.plotting import need as _need
 
 __all__ = [
@@ -221,12 +222,13 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     cmap : str or colormap, default="YlGn"
     ax : matplotlib.axes.Axes, optional
     **kwargs
-        Passed to :meth:`matplotlib.axes.Axes.imshow`.
+        Passed to :func:`seaborn.heatmap`.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The cells are one image (gid ``"cells"``) whose array is the matrix shown (rows =
+        The cells are one QuadMesh (gid ``"cells"``, cell (i, j) centred at (j + 0.5, i + 0.5))
+        whose array is the matrix shown (rows =
         accounts in order, columns = offerings); each served cell is a hatched rectangle
         with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by row). A
         colour bar is added beside the Axes; its label names the values and, when some
@@ -254,37 +256,29 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
         else:
             served_mask = np.zeros(matrix.shape, dtype=bool)
     numbers = matrix.to_numpy(dtype=float)
-    ax = _axes(ax)
-    kwargs.setdefault("aspect", "auto")
-    kwargs.setdefault("interpolation", "nearest")
-    kwargs.setdefault("vmin", 0.0)
-    image = ax.imshow(numbers, cmap=cmap, **kwargs)
-    image.set_gid("cells")
-    for i, j in zip(*np.nonzero(served_mask)):
-        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0,
-                               gid="served"))
     shown = values if long_form else None
     percent = shown == "propensity"
+    texts = colors = None
     if annotate and numbers.size:
         top_value = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
-        for i in range(numbers.shape[0]):
-            for j in range(numbers.shape[1]):
-                value = numbers[i, j]
-                text = _percent(value) if percent else ("0" if value == 0 else _amount(value))
-                dark = top_value > 0 and value > 0.6 * top_value
-                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "0.15",
-                        gid="cell-value")
-    ax.set_xticks(np.arange(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right",
-                  fontsize=8)
+        texts = [[_percent(v) if percent else ("0" if v == 0 else _amount(v)) for v in row] for row in numbers]
+        colors = np.where((top_value > 0) & (numbers > 0.6 * top_value), "white", "0.15")
     lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
-    ax.set_yticks(np.arange(matrix.shape[0]), [_short(lookup.get(a, a), name_chars) for a in matrix.index],
-                  fontsize=8)
-    ax.set_xlabel(label(offering))
-    ax.set_ylabel(label("account"))
-    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02,
-                                  format=None if percent else _amount_formatter())
+    frame = pd.DataFrame(numbers, index=[_short(lookup.get(a, a), name_chars) for a in matrix.index],
+                         columns=[str(c) for c in matrix.columns])
     title = label(values) if long_form else ""
     if served_mask.any():
         title = f"{title}\n{label('served')}" if title else label("served")
-    colorbar.set_label(title)
+    kwargs.setdefault("vmin", 0.0)
+    ax, _, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, cbar_label=title,
+                        cbar_format=None if percent else _amount_formatter(), gid="cells", text_gid="cell-value",
+                        fontsize=7, ax=ax, **kwargs)
+    for i, j in zip(*np.nonzero(served_mask)):
+        ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0, gid="served"))
+    ax.tick_params(axis="x", rotation=35, labelsize=8)
+    for tick in ax.get_xticklabels():
+        tick.set_horizontalalignment("right")
+    ax.tick_params(axis="y", rotation=0, labelsize=8)
+    ax.set_xlabel(label(offering))
+    ax.set_ylabel(label("account"))
     return ax

@@ -21,7 +21,7 @@ Examples
 >>> segmenter = AccountSegmenter(["revenue", "orders", "margin_rate"], n_segments=3, random_state=0).fit(accounts)
 >>> profiles = segment_profiles(accounts, segmenter=segmenter)
 >>> ax = profile_heatmap(profiles)
->>> ax.images[0].get_array().shape
+>>> ax.collections[0].get_array().shape
 (3, 3)
 >>> ax = segment_map(accounts, segmenter=segmenter)
 >>> ax.get_xlabel().startswith("Principal component 1")
@@ -42,6 +42,7 @@ from kamlab._util.labels import label
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent as _percent
 from kamlab._util.plotting import axes as _axes
+from kamlab._util.plotting import heatmap as _heatmap
 
 __all__ = [
     "SEGMENT_COLORS",
@@ -236,38 +237,35 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
         Segment names longer than this are wrapped onto several lines.
     ax : matplotlib.axes.Axes, optional
     **kwargs
-        Passed to :meth:`matplotlib.axes.Axes.imshow`.
+        Passed to :func:`seaborn.heatmap`.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The cells are one image (gid ``"z-profile"``) whose array is the z-profile (rows =
-        segments in the table's order, labelled with their names; columns = features);
-        the cell texts have gid ``"z-value"`` (row by row). A colour bar is added beside
-        the Axes.
+        The cells are one QuadMesh (gid ``"z-profile"``) whose array is the z-profile (rows =
+        segments in the table's order, labelled with their names; columns = features; cell
+        (i, j) centred at (j + 0.5, i + 0.5)); the cell texts have gid ``"z-value"`` (row by
+        row). A colour bar is added beside the Axes.
     """
     z = _z_profile(profiles, features, "profile_heatmap")
     numbers = z.to_numpy(dtype=float)
-    ax = _axes(ax)
     finite = numbers[np.isfinite(numbers)]
     limit = float(vmax) if vmax is not None else max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
-    kwargs.setdefault("aspect", "auto")
-    kwargs.setdefault("interpolation", "nearest")
-    image = ax.imshow(numbers, cmap=cmap, vmin=-limit, vmax=limit, **kwargs)
-    image.set_gid("z-profile")
+    texts = colors = None
     if annotate:
-        for i in range(numbers.shape[0]):
-            for j in range(numbers.shape[1]):
-                value = numbers[i, j]
-                text = "" if not np.isfinite(value) else _decimal(f"{value:+.1f}").replace("-", "\u2212")
-                ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                        color="white" if np.isfinite(value) and abs(value) > 0.6 * limit else "0.15", gid="z-value")
-    ax.set_xticks(np.arange(numbers.shape[1]), ["\n".join(textwrap.wrap(label(f), 12)) for f in z.columns],
-                  fontsize=8)
-    ax.set_yticks(np.arange(numbers.shape[0]), _names(profiles, name_chars), fontsize=8)
-    ax.tick_params(length=0)
-    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
-    colorbar.set_label("\n".join(textwrap.wrap(label("z_score"), 30)), fontsize=8)
+        texts = [["" if not np.isfinite(v) else _decimal(f"{v:+.1f}").replace("-", "\u2212") for v in row]
+                 for row in numbers]
+        colors = np.where(np.isfinite(numbers) & (np.abs(numbers) > 0.6 * limit), "white", "0.15")
+    frame = pd.DataFrame(numbers, index=_names(profiles, name_chars),
+                         columns=["\n".join(textwrap.wrap(label(f), 12)) for f in z.columns])
+    ax, _, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, vmin=-limit, vmax=limit,
+                        cbar_label="\n".join(textwrap.wrap(label("z_score"), 30)), gid="z-profile",
+                        text_gid="z-value", ax=ax, **kwargs)
+    ax.tick_params(length=0, labelsize=8)
+    ax.tick_params(axis="y", rotation=0)
+    ax.tick_params(axis="x", rotation=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     return ax
 
 
