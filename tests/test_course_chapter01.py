@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from conftest import require_dataset
 
-import kamlab
 from kamlab.course import chapter01
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +45,6 @@ def _rows(path):
     assert lines[2] == HEADER
     reader = csv.DictReader(io.StringIO("\n".join(lines[2:])), delimiter=";")
     return [row for row in reader if any(row.values())]
-
-
-@pytest.fixture(scope="module")
-def case():
-    return kamlab.load_case()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import require_dataset
 from notebook_source import assigned_literals
 from sklearn.cluster import KMeans
 from sklearn.mixture import GaussianMixture
@@ -23,9 +22,8 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_segmentation.
 
 
 @pytest.fixture(scope="module")
-def clients(data_home):
-    require_dataset("wholesale", "wholesale_customers_data_uci.csv")
-    return kamlab.datasets.fetch_wholesale(data_home, download_if_missing=False)
+def clients(wholesale_clients):
+    return wholesale_clients
 
 
 @pytest.fixture(scope="module")

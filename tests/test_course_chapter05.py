@@ -24,11 +24,6 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_potential.ipy
 
 
 @pytest.fixture(scope="module")
-def case():
-    return kamlab.load_case()
-
-
-@pytest.fixture(scope="module")
 def accounts(case):
     """The accounts with revenue in 2025, straight from the invoice lines, in account order."""
     lines = case.transactions

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import require_dataset
 from sklearn.metrics import adjusted_rand_score
 
 import kamlab
@@ -68,11 +67,6 @@ def about_5(share):
 
 
 # ----------------------------------------------------------------------------- inputs, once per run
-@pytest.fixture(scope="session")
-def case():
-    return kamlab.load_case()
-
-
 @pytest.fixture(scope="session")
 def accounts(case):
     """The account table over all three years (notebooks 00 and 01)."""
@@ -120,9 +114,8 @@ def retail_customers(online_retail_lines):
 
 
 @pytest.fixture(scope="session")
-def clients(data_home):
-    require_dataset("wholesale", "wholesale_customers_data_uci.csv")
-    return kamlab.datasets.fetch_wholesale(data_home, download_if_missing=False)
+def clients(wholesale_clients):
+    return wholesale_clients
 
 
 SPEND = ["fresh", "milk", "grocery", "frozen", "detergents_paper", "delicatessen"]
