@@ -134,6 +134,7 @@ def test_import_kamlab_is_light():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # it imports the old paths too
 def test_no_subpackage_or_module_carries_a_public_name():
     """Importing kamlab.X binds X in kamlab: no subpackage may replace a public function (kamlab.portfolio)."""
     import importlib
