@@ -1,6 +1,7 @@
 # kamlab: two commands for a newcomer
 #   make lab    create .venv if missing, install kamlab and the course, open JupyterLab on notebooks/
 #   make test   create .venv if missing, run every test (unit, doctests, nbval on every notebook, browser)
+#   (make test-min: the unit tests again with the lowest dependency versions pyproject.toml declares)
 # Both are idempotent: the install runs again only when pyproject.toml changed.
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ TEST_ENV := $(if $(KAMLAB_DATA),,$(TEST_DATA)) KAMLAB_THREADS=$(or $(KAMLAB_THRE
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test venv unit notebooks browser check bench case execute clean
+.PHONY: lab test test-min venv unit notebooks browser check bench case execute clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,27 @@ lab: $(STAMP)
 test: $(STAMP)
 	@mkdir -p .tmp
 	$(TEST_ENV) $(BIN)/python -m pytest kamlab tests notebooks --basetemp=.tmp/pytest --durations=15 $(PYTEST_ARGS)
+
+# the unit tests and doctests in a second venv with the lowest versions pyproject.toml declares for kamlab's
+# dependencies (pinned by .ci/min_versions.py; the test tools are recent): the declared minimums must work
+MIN_VENV  := .venv-min
+MIN_STAMP := $(MIN_VENV)/.kamlab-installed
+MIN_PIP   := $(MIN_VENV)/bin/python -m pip
+MIN_TOOLS := 'pytest>=8.0' 'hypothesis>=6.100' 'nbformat>=5.10' 'pyyaml>=6.0' 'setuptools>=77' 'import-linter>=2.1'
+
+$(MIN_STAMP): pyproject.toml .ci/min_versions.py
+	@test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_PIP) install --quiet --upgrade pip
+	$(PYTHON) .ci/min_versions.py > $(MIN_VENV)/min-requirements.txt
+	$(MIN_PIP) install --quiet -r $(MIN_VENV)/min-requirements.txt $(MIN_TOOLS)
+	$(MIN_PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(MIN_PIP) check
+	@touch $@
+
+test-min: $(MIN_STAMP)
+	@mkdir -p .tmp
+	$(TEST_ENV) $(MIN_VENV)/bin/python -m pytest kamlab tests -m "not browser and not slow" -p no:nbval \
+		-o addopts="-ra --doctest-modules" --basetemp=.tmp/pytest-min $(PYTEST_ARGS)
 
 # parts of the suite
 unit: $(STAMP)
@@ -61,6 +83,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_accounts.py
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_segment.py
+	$(BIN)/python benchmarks/bench_readers.py
 	$(PIP) install --quiet lifetimes==0.11.3
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_clv.py
 

@@ -6,7 +6,8 @@ so a notebook pays for pandas, scikit-learn or DuckDB only when it needs them.
 
 The package has one subpackage per capability, in the order the course teaches them:
 ``data`` (files, datasets, the case company, the account table), ``identify`` (ABC,
-concentration), ``segment``, ``portfolios``, ``potential``, ``clv``; each holds its
+concentration), ``segment``, ``portfolios``, ``potential``, ``clv``, ``projects`` (quotes,
+win rates, time to decision); each holds its
 analysis, and its charts (``plots``) and explorers (``widgets``) as thin layers on top;
 ``course`` holds the exercises. Every public function is also here, flat:
 ``kamlab.abc_analysis`` is ``kamlab.identify.abc_analysis``.
@@ -19,7 +20,7 @@ import importlib
 __version__ = "0.1.0"
 
 #: The capabilities, in the order the course teaches them (each a subpackage).
-SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "course")
+SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "projects", "course")
 
 # THE table of the public API: module -> the public names it defines. ``__all__`` and the
 # lazy look-up below are both derived from it, so the two cannot drift apart.
@@ -38,6 +39,7 @@ _PUBLIC = {
     # identify: who are the key accounts?
     "kamlab.identify.abc": ("abc_analysis", "abc_summary", "abc_compare", "abc_crosstab", "abc_migration",
                             "migration_matrix", "key_account_candidates"),
+    "kamlab.identify.keylist": ("key_accounts",),
     "kamlab.identify.concentration": ("top_share", "concentration"),
     # segment
     "kamlab.segment": ("AccountSegmenter", "select_k", "segment_stability", "SegmentStability", "segment_profiles",
@@ -54,6 +56,16 @@ _PUBLIC = {
     # customer lifetime value
     "kamlab.clv": ("rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value", "clv_margin_multiple",
                    "clv_finite", "simulate_bg_nbd"),
+    # projects and quotes, following them up (Nachfassen)
+    "kamlab.projects.io": ("read_projects",),
+    "kamlab.projects.rates": ("win_rates", "wilson_interval"),
+    "kamlab.projects.survival": ("time_to_decision",),
+    "kamlab.projects.losses": ("loss_reasons",),
+    "kamlab.projects.buying": ("quotes_by_centre",),
+    "kamlab.projects.effect": ("followup_effect", "FollowupEffect", "OverlapWarning", "PostTreatmentWarning"),
+    "kamlab.projects.winmodel": ("WinModel", "validate_win_model", "reliability_curve", "brier_score",
+                                 "pipeline_forecast"),
+    "kamlab.projects.followup": ("followup_list",),
     # the course
     "kamlab.course.exercises": ("Exercise",),
     "kamlab.course.setup_check": ("check_setup",),

@@ -1,4 +1,7 @@
-"""The case company: loading, checksums, schema, realism and truth consistency, the generator."""
+"""The case company: loading, checksums, schema, realism and truth consistency, the generator.
+
+The tests read the case in ``KAMLAB_CASE`` if it is set, else the committed ``datasets/case``.
+"""
 
 import hashlib
 import json
@@ -16,11 +19,15 @@ from scipy.stats import spearmanr
 
 import kamlab
 from kamlab.data.case import GERMAN_NAMES, SCHEMA, TABLES, default_case_path, load_case
-from kamlab.data.casegen import generate_case
+from kamlab.data.casegen import STREAMS, generate_case, generate_from_streams, make_streams
+from kamlab.data.casegen.parameters import FOLLOWUP_EFFECT, MAX_FOLLOWUPS
 from kamlab.errors import ChecksumError, DatasetError, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE_DIR = ROOT / "datasets" / "case"
+REPO_CASE = ROOT / "datasets" / "case"
+CASE_DIR = Path(os.environ["KAMLAB_CASE"]).resolve() if os.environ.get("KAMLAB_CASE") else REPO_CASE
+if json.loads((CASE_DIR / "manifest.json").read_text(encoding="utf-8"))["generator_version"].startswith("1."):
+    pytest.skip(f"{CASE_DIR} is a generator 1.x case; set KAMLAB_CASE to a 2.x case", allow_module_level=True)
 START, END = pd.Timestamp("2023-01-01"), pd.Timestamp("2025-12-31")
 
 
@@ -39,9 +46,8 @@ def tx(case):
 @pytest.fixture(scope="module")
 def cascade(case, tx):
     """Contribution-margin cascade per account and year, computed here from transactions and costs."""
-    sales = (
-        tx.groupby(["account_id", "year"]).agg(revenue=("revenue", "sum"), cost=("cost", "sum")).reset_index()
-    )
+    sales = tx.groupby(["account_id", "year"]).agg(revenue=("revenue", "sum"), cost=("cost", "sum"))
+    sales = sales.reset_index()
     db = case.costs.merge(sales, on=["account_id", "year"], how="left").fillna({"revenue": 0.0, "cost": 0.0})
     db["net_revenue"] = db["revenue"] - db["discounts_rebates"]
     db["db1"] = db["net_revenue"] - db["cost"]
@@ -86,7 +92,7 @@ def test_load_case_twice_gives_equal_tables_and_fresh_copies():
 
 def test_default_path_is_the_repository_folder_and_env_var_overrides(tmp_path, monkeypatch):
     monkeypatch.delenv("KAMLAB_CASE", raising=False)
-    assert default_case_path() == CASE_DIR
+    assert default_case_path() == REPO_CASE
     copy = copy_case(tmp_path)
     (copy / "ratings.parquet").write_bytes(b"not parquet")
     monkeypatch.setenv("KAMLAB_CASE", str(copy))
@@ -194,9 +200,8 @@ def test_dtypes(case):
         for column in frame.columns:
             dtype = frame[column].dtype
             if column.endswith("_id") or column in ("name", "city", "centre_name"):
-                assert pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype), (
-                    column
-                )
+                assert pd.api.types.is_string_dtype(dtype), column
+                assert not isinstance(dtype, pd.CategoricalDtype), column
             if column.endswith("date") or column in ("date", "customer_since"):
                 assert pd.api.types.is_datetime64_dtype(dtype), (name, column)
     for column in ("offering", "product_group"):
@@ -221,6 +226,8 @@ def test_ids_are_complete_and_unique(case):
     assert (case.wallets.groupby("account_id").size() == 7).all()
     assert not case.costs.duplicated(["account_id", "year"]).any()
     assert (accounts["plants"] == accounts["account_id"].map(case.centres["account_id"].value_counts())).all()
+    for name in ("contacts", "quote_truth"):
+        assert case.tables[name]["project_id"].isin(case.projects["project_id"]).all(), name
 
 
 def test_transactions_are_consistent(case):
@@ -238,9 +245,7 @@ def test_transactions_are_consistent(case):
     assert (tx.loc[~tx["is_credit_note"], "revenue"] > 0).all()
     for column in ("unit_price", "revenue", "cost"):
         assert np.allclose(tx[column], tx[column].round(2), atol=1e-6)
-    per_invoice = tx.groupby("invoice_id").agg(
-        accounts=("account_id", "nunique"), dates=("date", "nunique"), centres=("centre_id", "nunique")
-    )
+    per_invoice = tx.groupby("invoice_id")[["account_id", "date", "centre_id"]].nunique()
     assert (per_invoice == 1).all().all()
     offering_of_group = case.offerings.set_index("product_group")["offering"]
     assert (tx["product_group"].map(offering_of_group).astype(str) == tx["offering"].astype(str)).all()
@@ -262,11 +267,8 @@ def test_projects_link_to_invoices(case):
     assert ((decided["decision_date"] - decided["quote_date"]).dt.days == decided["days_to_decision"]).all()
     assert decided["decision_date"].le(END).all()
     won = projects["outcome"] == "won"
-    assert (
-        projects.loc[won, "order_value"]
-        .between(0.9 * projects.loc[won, "quote_value"], projects.loc[won, "quote_value"])
-        .all()
-    )
+    value = projects.loc[won, "quote_value"]
+    assert projects.loc[won, "order_value"].between(0.9 * value, value).all()
     assert projects.loc[projects["outcome"] == "lost", "loss_reason"].notna().all()
     assert projects["competitors"].between(1, 4).all()
 
@@ -290,6 +292,7 @@ def test_german_names_cover_every_category_value(case):
         (case.truth, "archetype"),
         (case.truth, "lifecycle"),
         (case.centres, "role"),
+        (case.contacts, "channel"),
     ]:
         values |= set(frame[column].cat.categories)
     assert values <= set(GERMAN_NAMES)
@@ -383,25 +386,15 @@ def test_revenue_matches_wallet_times_share(case, tx):
     assert 0.9 < observed.sum() / expected.sum() < 1.1
     assert spearmanr(observed, expected)[0] > 0.9
     wallets = case.wallets
-    assert np.allclose(
-        wallets["wallet_eur_per_year"] * wallets["share_of_wallet"],
-        wallets["expected_revenue_eur_per_year"],
-        atol=0.01,
-    )
+    product = wallets["wallet_eur_per_year"] * wallets["share_of_wallet"]
+    assert np.allclose(product, wallets["expected_revenue_eur_per_year"], atol=0.01)
     totals = wallets.groupby("account_id")[["wallet_eur_per_year", "expected_revenue_eur_per_year"]].sum()
-    assert np.allclose(
-        totals["wallet_eur_per_year"], truth.loc[totals.index, "wallet_eur_per_year"], rtol=1e-6
-    )
+    assert np.allclose(totals["wallet_eur_per_year"], truth.loc[totals.index, "wallet_eur_per_year"])
     assert np.allclose(truth["share_of_wallet"], expected / truth["wallet_eur_per_year"], atol=1e-4)
     # whitespace (share 0) has no revenue at all; most offerings bought have some
-    cells = wallets.merge(
-        tx.groupby(["account_id", "offering"], observed=True)["revenue"]
-        .sum()
-        .rename("observed")
-        .reset_index(),
-        on=["account_id", "offering"],
-        how="left",
-    ).fillna({"observed": 0.0})
+    observed = tx.groupby(["account_id", "offering"], observed=True)["revenue"].sum().rename("observed")
+    cells = wallets.merge(observed.reset_index(), on=["account_id", "offering"], how="left")
+    cells = cells.fillna({"observed": 0.0})
     whitespace = cells["share_of_wallet"] == 0
     assert whitespace.mean() > 0.4
     assert (cells.loc[whitespace, "observed"] == 0).all()
@@ -465,14 +458,8 @@ def test_generator_other_windows(years):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [
-        {"start": "2023-03-01"},
-        {"n_accounts": 5},
-        {"seed": -1},
-        {"years": 0},
-        {"start": "soon"},
-        {"seed": 1.5},
-    ],
+    [{"start": "2023-03-01"}, {"n_accounts": 5}, {"seed": -1}, {"years": 0}, {"start": "soon"},
+     {"seed": 1.5}],
 )
 def test_generator_rejects_bad_arguments(kwargs):
     with pytest.raises(ParameterError):
@@ -486,3 +473,128 @@ def test_committed_tables_are_what_the_generator_makes(case):
     fresh = generate_case(**{k: manifest["info"][k] for k in ("seed", "n_accounts", "start", "years")})
     for name in TABLES:
         assert_same_table(fresh.tables[name], case.tables[name])
+
+
+# --------------------------------------------------------------------------------------------------
+# random streams, follow-ups, contacts and their truth (generator 2.0)
+# --------------------------------------------------------------------------------------------------
+def test_each_table_draws_from_its_own_stream_and_appended_streams_change_nothing():
+    order = "firmographics names wallets life_cycle terms centres orders credit_notes quotes followups"
+    assert STREAMS == (*order.split(), "project_invoices", "contacts", "costs", "ratings")  # append only
+
+    def make(*changed, extra=()):
+        streams = make_streams(5, STREAMS + extra)
+        streams.update({name: np.random.default_rng(99) for name in changed})
+        return generate_from_streams(streams, 150, np.datetime64("2023-01-01"), 2, seed=5)
+
+    base = make()
+    for changed, differs in [((), ()), (("ratings",), ("ratings",)), (("names",), ("accounts",)),
+                             (("contacts",), ("contacts", "projects"))]:
+        other = make(*changed, extra=("targets", "customer_groups"))
+        for name in TABLES:
+            if name in differs:
+                assert not base.tables[name].equals(other.tables[name]), (changed, name)
+            else:
+                assert_same_table(base.tables[name], other.tables[name])
+        if changed == ("names",):  # the names only
+            assert_same_table(base.accounts.drop(columns="name"), other.accounts.drop(columns="name"))
+        if changed == ("contacts",):  # and how many contacts of an open quote fall in the window
+            assert_same_table(*(case.projects.drop(columns="followups") for case in (base, other)))
+            decided = base.projects["outcome"] != "open"
+            assert (base.projects["followups"][decided] == other.projects["followups"][decided]).all()
+
+
+def decided_quotes(case):
+    """Decided quotes with the true p_i(k) at their own number of follow-ups (``p_actual``)."""
+    truth = case.quote_truth.pivot(index="project_id", columns="followups_k", values="p_win")
+    decided = case.projects[case.projects["outcome"] != "open"].reset_index(drop=True)
+    p = truth.loc[decided["project_id"]].to_numpy()[np.arange(len(decided)), decided["followups"].to_numpy()]
+    return decided.assign(won=(decided["outcome"] == "won").to_numpy(float), p_actual=p)
+
+
+def binomial_z(won, p):
+    return (won - p).sum() / np.sqrt((p * (1 - p)).sum())
+
+
+def test_quote_truth_holds_every_decided_quote_and_reproduces_the_outcomes(case):
+    truth, projects = case.quote_truth, case.projects
+    decided = projects.loc[projects["outcome"] != "open", "project_id"]
+    assert len(truth) == len(decided) * (MAX_FOLLOWUPS + 1) and set(truth["project_id"]) == set(decided)
+    assert (truth["followups_k"].to_numpy().reshape(-1, MAX_FOLLOWUPS + 1) == range(MAX_FOLLOWUPS + 1)).all()
+    assert truth["p_win"].between(0, 1).all() and truth["project_id"].is_monotonic_increasing
+    assert (truth.groupby("project_id")["p_win"].diff().dropna() > 0).all()  # more follow-ups help
+    # the outcome was drawn with p_i(followups): observed win rates match within binomial error
+    quotes = decided_quotes(case)
+    for k, group in quotes.groupby("followups"):
+        assert abs(binomial_z(group["won"], group["p_actual"])) < 3.5, k
+    assert abs(binomial_z(quotes["won"], quotes["p_actual"])) < 3.5
+
+
+def test_contacts_are_the_follow_ups_between_quote_and_decision(case):
+    projects, contacts = case.projects, case.contacts
+    counts = contacts.groupby("project_id").size().reindex(projects["project_id"], fill_value=0)
+    assert (counts.to_numpy() == projects["followups"].to_numpy()).all() and counts.max() <= MAX_FOLLOWUPS
+    dated = contacts.merge(projects[["project_id", "quote_date", "decision_date"]], on="project_id")
+    assert (dated["contact_date"] > dated["quote_date"]).all()
+    assert (dated["contact_date"] <= dated["decision_date"].fillna(END)).all()
+    assert (dated["contact_date"].dt.day_of_week < 5).all() and not contacts.duplicated().any()
+    assert set(contacts["channel"].cat.categories) == {"phone", "email", "visit", "video"}
+    open_ = projects["outcome"] == "open"
+    assert 150 <= open_.sum() <= 400 and projects.loc[open_, "followups"].sum() > 0
+
+
+def test_revenue_12m_is_the_revenue_of_the_365_days_before_the_quote(case):
+    quotes = case.projects[case.projects["quote_date"] >= "2024-01-01"]
+    tx = case.transactions[["account_id", "date", "revenue"]]
+    lines = quotes[["project_id", "account_id", "quote_date"]].merge(tx, on="account_id")
+    start = lines["quote_date"] - pd.Timedelta(days=365)
+    lines = lines[(lines["date"] >= start) & (lines["date"] < lines["quote_date"])]
+    expected = lines.groupby("project_id")["revenue"].sum().reindex(quotes["project_id"], fill_value=0.0)
+    assert np.allclose(quotes["revenue_12m"].to_numpy(), expected.to_numpy(), atol=0.02)
+    assert case.projects["relationship_at_quote"].between(1, 10).all()
+
+
+def logistic_fit(X, y):
+    """Maximum-likelihood logistic regression (Newton): coefficients and standard errors."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-X @ beta))
+        hessian = X.T @ (X * (p * (1 - p))[:, None])
+        beta += np.linalg.solve(hessian, X.T @ (y - p))
+    return beta, np.sqrt(np.diag(np.linalg.inv(hessian)))
+
+
+def test_raw_win_rates_overstate_the_follow_up_effect_and_recorded_covariates_explain_it(case):
+    quotes = decided_quotes(case)
+    mu = case.quote_truth.groupby("followups_k")["p_win"].mean()
+    raw = quotes.groupby("followups")["won"].mean()
+    assert mu[6] - mu[0] > 0.1 and raw[6] - raw[0] > 1.5 * (mu[6] - mu[0])  # confounding
+    assert raw[4] - raw[0] > 1.5 * (mu[4] - mu[0])
+    covariates = pd.concat([
+        np.log1p(quotes["revenue_12m"].clip(lower=0) / 1e4), np.log(quotes["quote_value"]),
+        quotes["competitors"].astype(float), pd.get_dummies(quotes["offering"], drop_first=True, dtype=float),
+        pd.get_dummies(quotes["relationship_at_quote"], prefix="rel", drop_first=True, dtype=float),
+    ], axis=1).to_numpy(float)
+    base = np.column_stack([np.ones(len(quotes)), quotes["followups"].to_numpy(float)])
+    won = quotes["won"].to_numpy()
+    (_, naive), (_, naive_se) = logistic_fit(base, won)
+    (_, slope, *_), (_, se, *_) = logistic_fit(np.column_stack([base, covariates]), won)
+    assert naive - 1.96 * naive_se > FOLLOWUP_EFFECT  # the raw slope overstates the effect
+    assert abs(slope - FOLLOWUP_EFFECT) < 1.96 * se  # adjusting for what the CRM recorded recovers it
+
+
+def test_a_case_of_generator_1_loads_without_the_new_tables(tmp_path):
+    copy = copy_case(tmp_path)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("contacts", "quote_truth"):
+        (copy / manifest["tables"].pop(name)["file"]).unlink()
+    for version in ("2.0.0", "1.0.0"):  # a 2.0 case must have them, a 1.x case has not
+        text = json.dumps({**manifest, "generator_version": version})
+        (copy / "manifest.json").write_text(text, encoding="utf-8")
+        if version == "2.0.0":
+            with pytest.raises(DatasetError, match="contacts"):
+                load_case(copy)
+    old = load_case(copy)
+    assert old.contacts is None and old.quote_truth is None
+    assert list(old.tables) == [t for t in TABLES if t not in ("contacts", "quote_truth")]
+    assert not re.search(r"^\s+contacts ", repr(old), re.M) and set(old.describe()["table"]) == {*old.tables}

@@ -66,7 +66,8 @@ def accounts_from_transactions(
           rounding) are exactly 0.
         - ``cost``, ``contribution_margin`` (revenue − cost) and ``margin_rate``
           (contribution margin / revenue, NaN unless revenue > 0): only when the lines
-          have a ``cost`` column.
+          have a ``cost`` column, or a ``contribution_margin`` column (DB I per line;
+          cost is then revenue − contribution margin).
         - ``orders``: invoices whose lines sum to more than 0. Without an
           ``invoice_id`` column every day with purchases counts as one invoice.
         - ``credit_notes``: invoices whose lines sum to less than 0.
@@ -155,6 +156,9 @@ def _canonical_lines(transactions, offering, missing_account):
     )
     if "cost" in transactions.columns:
         lines["cost"] = _numbers(transactions["cost"], "cost")
+    elif "contribution_margin" in transactions.columns:
+        # lines with the margin (DB I) but no cost: cost = revenue - margin, so the table's margin is the lines' sum
+        lines["cost"] = lines["revenue"] - _numbers(transactions["contribution_margin"], "contribution_margin")
     if "invoice_id" in transactions.columns:
         lines["invoice_id"] = transactions["invoice_id"]
     if offering is not None:
@@ -262,9 +266,12 @@ def _missing_message(n_missing, n_total, column, what):
 
 
 def _account_ids(ids, missing_account):
+    # missing before astype: pandas < 3 turns NaN and None into the texts "nan" and "None"
+    absent = ids.isna().to_numpy(dtype=bool)
     ids = ids.astype("str") if not isinstance(ids.dtype, pd.StringDtype) else ids
     text = ids.str.strip()
-    missing = text.isna() | (text == "")
+    blank = (text.isna() | (text == "")).fillna(True).to_numpy(dtype=bool)
+    missing = pd.Series(blank | absent, index=ids.index)
     n_missing = int(missing.sum())
     if n_missing:
         if missing_account == "raise":

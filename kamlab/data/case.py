@@ -13,8 +13,8 @@ Examples
 >>> case = kamlab.load_case()
 >>> len(case.accounts)
 2000
->>> sorted(case.tables)[:3]
-['accounts', 'centres', 'costs']
+>>> list(case.tables)[:3]
+['accounts', 'centres', 'offerings']
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kamlab.data.case_schema import GERMAN_NAMES, SCHEMA, TABLES, V2_TABLES
 from kamlab.errors import ChecksumError, DatasetError
 
 __all__ = ["Case", "load_case", "default_case_path", "COMPANY", "TABLES", "SCHEMA", "GERMAN_NAMES"]
@@ -34,228 +35,15 @@ MANIFEST_NAME = "manifest.json"
 ENV_VAR = "KAMLAB_CASE"
 REGENERATE = "python -m kamlab.casegen datasets/case"
 
-# table -> (what it holds, [(column, unit, meaning), ...]); datasets/README.md explains the same columns
-SCHEMA = {
-    "accounts": (
-        "business customers: master data as the CRM holds it",
-        [
-            ("account_id", "", "account number K00001..., the key of every table"),
-            ("name", "", "company name (fictional)"),
-            ("industry", "", "industry of the account"),
-            ("country", "", "country of the headquarters"),
-            ("country_code", "", "ISO 3166-1 alpha-2 country code"),
-            ("region", "", "Bundesland (Germany, Austria), canton (Switzerland), region elsewhere"),
-            ("nielsen_region", "", "Nielsen area I to VII of German accounts; missing abroad"),
-            ("city", "", "city of the headquarters"),
-            ("employees", "persons", "number of employees of the whole company"),
-            ("plants", "count", "number of buying centres (headquarters, plants, branches): rows in centres"),
-            ("key_account_manager", "", "key-account manager responsible (by sales territory)"),
-            (
-                "key_account",
-                "bool",
-                "designated key account in the CRM (a management decision, not the truth)",
-            ),
-            (
-                "customer_since",
-                "date",
-                "date the account was opened (Kunde seit); the acquisition date for new accounts",
-            ),
-        ],
-    ),
-    "centres": (
-        "buying centres: headquarters, plants, branches, divisions of each account",
-        [
-            ("account_id", "", "account the centre belongs to"),
-            ("centre_id", "", "buying centre K00001-01...; -01 is the headquarters"),
-            ("centre_name", "", "name of the site, such as 'Werk Gütersloh'"),
-            ("city", "", "city of the site"),
-            ("country", "", "country of the site"),
-            ("role", "", "headquarters, plant, division, branch (distributors) or engineering"),
-        ],
-    ),
-    "offerings": (
-        "product groups of the seven offerings, with list prices and standard cost",
-        [
-            ("offering", "", "offering (Angebotsbereich): the level of wallets and whitespace"),
-            ("offering_de", "", "German name of the offering"),
-            ("product_group", "", "product group within the offering"),
-            ("product_group_de", "", "German name of the product group"),
-            ("unit", "", "unit of quantity: pcs, h (hours) or lump sum"),
-            ("list_price_min", "EUR per unit", "lowest list price in the group"),
-            ("list_price_max", "EUR per unit", "highest list price in the group"),
-            (
-                "standard_cost_ratio",
-                "ratio",
-                "standard cost of goods / list price (projects: / invoiced value)",
-            ),
-        ],
-    ),
-    "transactions": (
-        "invoice lines 2023-2025, credit notes as negative lines",
-        [
-            ("invoice_id", "", "invoice RE-2023-000001... or credit note GS-2023-000001..."),
-            ("line", "", "line number within the invoice, from 1"),
-            ("date", "date", "invoice date (business days only)"),
-            ("account_id", "", "account invoiced"),
-            ("centre_id", "", "buying centre that ordered (delivery address)"),
-            ("offering", "", "offering of the line"),
-            ("product_group", "", "product group of the line"),
-            ("quantity", "unit of the group", "quantity; negative for returned goods"),
-            ("unit_price", "EUR per unit", "net invoiced price; negative for a price correction"),
-            ("revenue", "EUR", "net invoiced amount = quantity * unit_price, before year-end rebates"),
-            ("cost", "EUR", "cost of goods sold; negative for returned goods"),
-            ("is_credit_note", "bool", "True for credit notes (returns and price corrections)"),
-            ("project_id", "", "quote the line was won from (projects table); missing for regular orders"),
-        ],
-    ),
-    "projects": (
-        "quotes and projects with follow-up contacts and outcome",
-        [
-            ("project_id", "", "quote number Q-2023-00001..."),
-            ("account_id", "", "account quoted"),
-            ("centre_id", "", "buying centre that asked for the quote"),
-            ("offering", "", "offering quoted"),
-            ("quote_date", "date", "date the quote was sent"),
-            ("quote_value", "EUR", "value of the quote"),
-            ("competitors", "count", "other suppliers bidding against us on this quote (1 to 4)"),
-            ("followups", "count", "follow-up contacts (Nachfassen) after the quote"),
-            ("decision_date", "date", "date the customer decided; missing while open"),
-            ("days_to_decision", "days", "decision_date - quote_date; missing while open"),
-            ("outcome", "", "won, lost or open (no decision by the end of the window)"),
-            ("order_value", "EUR", "value ordered if won (after negotiation); missing otherwise"),
-            ("loss_reason", "", "price, technology, relationship or cancelled if lost; missing otherwise"),
-        ],
-    ),
-    "costs": (
-        "cost to serve per account and calendar year (for the contribution-margin cascade)",
-        [
-            ("account_id", "", "account"),
-            ("year", "", "calendar year"),
-            (
-                "discounts_rebates",
-                "EUR",
-                "year-end rebates and bonuses paid back: net revenue = revenue - this",
-            ),
-            (
-                "marketing",
-                "EUR",
-                "account-attributable marketing: catalogues, fairs, events, co-op marketing",
-            ),
-            ("sales_visits", "EUR", "cost of sales visits (KAM time and travel)"),
-            ("order_handling", "EUR", "order processing in inside sales: per invoice and per credit note"),
-            ("logistics", "EUR", "freight per shipment, packaging and handling, consignment stock"),
-            (
-                "technical_service",
-                "EUR",
-                "unbilled application engineering, commissioning and goodwill service",
-            ),
-            ("n_visits", "count", "number of sales visits in the year"),
-            ("service_hours", "h", "unbilled technical service hours in the year"),
-        ],
-    ),
-    "ratings": (
-        "qualitative ratings 1 (worst) to 10 (best) from the last account review",
-        [
-            ("account_id", "", "account"),
-            ("rating_date", "date", "date of the last account review"),
-            ("growth_potential", "1-10", "growth potential of the account for us (Wachstumspotenzial)"),
-            ("cooperation_potential", "1-10", "willingness to cooperate (Kooperationspotenzial)"),
-            ("reference_value", "1-10", "value as a reference customer (Referenzwert)"),
-            ("price_enforcement", "1-10", "how well we enforce our prices (Preisdurchsetzung)"),
-            ("solvency", "1-10", "creditworthiness (Bonität)"),
-            ("satisfaction", "1-10", "the customer's satisfaction with us (Zufriedenheit)"),
-            ("relationship_level", "1-10", "quality of the relationship (Beziehungsebene)"),
-            ("service_quality", "1-10", "service quality the customer perceives (Servicequalität)"),
-            ("proximity", "1-10", "geographic and cultural closeness (Nähe)"),
-            ("n_competitors", "count", "competing suppliers of drive and automation at the account"),
-        ],
-    ),
-    "truth": (
-        "what the generator knows and an analyst never sees, per account",
-        [
-            ("account_id", "", "account"),
-            ("archetype", "", "latent kind of customer the account was generated as"),
-            ("lifecycle", "", "stable, growing, shrinking, new (acquired in the window) or lost"),
-            ("wallet_eur_per_year", "EUR per year", "true wallet: spend on all offerings from all suppliers"),
-            (
-                "expected_revenue_eur_per_year",
-                "EUR per year",
-                "wallet * share of wallet, summed over offerings",
-            ),
-            ("share_of_wallet", "ratio", "true share of wallet = expected revenue / wallet"),
-            ("headroom_eur_per_year", "EUR per year", "wallet - expected revenue"),
-            ("growth_rate", "per year", "log growth rate g of the revenue intensity exp(g t)"),
-            ("orders_per_year", "per year", "rate of regular orders at the middle of the window"),
-            (
-                "relationship",
-                "z-score",
-                "latent relationship strength r behind share, ratings, churn, win rate",
-            ),
-            ("list_price_discount", "ratio", "usual discount off list price on regular orders"),
-            ("over_served", "bool", "gets extra rebates, visits, service and consignment stock"),
-            ("acquired_date", "date", "day a new account was acquired; missing for the others"),
-            ("dropout_date", "date", "day a lost account stopped buying; missing if alive"),
-            ("alive_at_end", "bool", "still a customer at the end of the window"),
-        ],
-    ),
-    "wallets": (
-        "truth by account and offering: wallet and share of wallet",
-        [
-            ("account_id", "", "account"),
-            ("offering", "", "offering"),
-            ("wallet_eur_per_year", "EUR per year", "true wallet of the account for the offering"),
-            ("share_of_wallet", "ratio", "true share of wallet; 0 where the account does not buy it from us"),
-            ("expected_revenue_eur_per_year", "EUR per year", "wallet * share (at the middle of the window)"),
-        ],
-    ),
-}
-TABLES = tuple(SCHEMA)
-
-# German names of the category values, for German plots and tables
-GERMAN_NAMES = {
-    "Geared motors": "Getriebemotoren",
-    "Frequency inverters": "Frequenzumrichter",
-    "Servo drives": "Servoantriebe",
-    "Controls & PLC": "Steuerungen & SPS",
-    "Sensors": "Sensorik",
-    "Service & spare parts": "Service & Ersatzteile",
-    "Engineering & retrofit": "Engineering & Retrofit",
-    "Machine building": "Maschinenbau",
-    "Automotive supplier": "Automobilzulieferer",
-    "Food & beverage": "Nahrungsmittel & Getränke",
-    "Intralogistics": "Intralogistik",
-    "Chemicals & process": "Chemie & Prozessindustrie",
-    "Packaging": "Verpackung",
-    "Wholesale & distribution": "Großhandel",
-    "Plant engineering": "Anlagenbau",
-    "Strategic OEM": "Strategischer OEM",
-    "Price-driven distributor": "Preisgetriebener Händler",
-    "Project business": "Projektgeschäft",
-    "Maintenance end user": "Instandhaltung Endkunde",
-    "Small regular buyer": "Kleiner Stammkunde",
-    "Occasional buyer": "Gelegenheitskunde",
-    "stable": "stabil",
-    "growing": "wachsend",
-    "shrinking": "schrumpfend",
-    "new": "neu",
-    "lost": "verloren",
-    "won": "gewonnen",
-    "open": "offen",
-    "headquarters": "Zentrale",
-    "plant": "Werk",
-    "division": "Division",
-    "branch": "Niederlassung",
-    "engineering": "Engineering",
-}
-
 
 @dataclass(eq=False, repr=False)
 class Case:
     """The tables of the case company.
 
-    Every attribute is a pandas DataFrame; ``account_id`` links them. ``truth`` and
-    ``wallets`` hold what the generator knows and an analyst never sees: use them
-    only to grade an estimate. ``case.describe()`` lists every column.
+    Every attribute is a pandas DataFrame; ``account_id`` links them (``project_id`` links
+    ``projects``, ``contacts`` and ``quote_truth``). ``truth``, ``wallets`` and ``quote_truth``
+    hold what the generator knows and an analyst never sees: use them only to grade an
+    estimate. ``case.describe()`` lists every column.
 
     Attributes
     ----------
@@ -268,7 +56,7 @@ class Case:
     transactions : DataFrame
         Invoice lines; credit notes are negative lines.
     projects : DataFrame
-        Quotes with follow-up contacts, competitors and outcome.
+        Quotes with competitors, what the CRM showed at the quote date, follow-ups and outcome.
     costs : DataFrame
         Cost to serve per account and calendar year.
     ratings : DataFrame
@@ -277,6 +65,12 @@ class Case:
         Per account: archetype, life cycle, true wallet and share of wallet, dropout date.
     wallets : DataFrame
         Per account and offering: true wallet and share of wallet.
+    contacts : DataFrame or None
+        One row per follow-up contact of a quote: date and channel (generator 2.0; None for a
+        case written by generator 1.x).
+    quote_truth : DataFrame or None
+        Per decided quote and number of follow-ups k = 0..12: the true win probability
+        (generator 2.0; None for a case written by generator 1.x).
     info : dict
         Seed, window, generator version.
     """
@@ -290,12 +84,14 @@ class Case:
     ratings: object
     truth: object
     wallets: object
+    contacts: object = None
+    quote_truth: object = None
     info: dict = field(default_factory=dict)
 
     @property
     def tables(self):
-        """Dict of table name to DataFrame, in a fixed order."""
-        return {name: getattr(self, name) for name in TABLES}
+        """Dict of table name to DataFrame, in a fixed order (tables the case does not have left out)."""
+        return {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
 
     def describe(self, table=None):
         """Every column of every table (or of one table) with dtype, unit and meaning.
@@ -314,10 +110,12 @@ class Case:
 
         from kamlab.errors import ParameterError
 
-        names = TABLES if table is None else (table,)
-        unknown = [t for t in names if t not in SCHEMA]
+        names = tuple(self.tables) if table is None else (table,)
+        unknown = [t for t in names if t not in self.tables]
         if unknown:
-            raise ParameterError(f"The case has no table {unknown[0]!r}; its tables are {', '.join(TABLES)}.")
+            raise ParameterError(
+                f"The case has no table {unknown[0]!r}; its tables are {', '.join(self.tables)}."
+            )
         rows = []
         for name in names:
             frame = getattr(self, name)
@@ -394,8 +192,7 @@ class Case:
         if info.get("start"):
             head += f", {info['start']} to {info['end']} (seed {info.get('seed')})"
         lines = [head]
-        for name in TABLES:
-            frame = getattr(self, name)
+        for name, frame in self.tables.items():
             lines.append(f"  {name:<13}{len(frame):>9,} rows  {SCHEMA[name][0]}")
         lines.append(
             "case.describe() lists every column; datasets/README.md explains how the data were made."
@@ -477,7 +274,7 @@ def _read_manifest(folder):
         raise DatasetError(
             f"{manifest_path} is not a valid case manifest ({error}). Regenerate it with `{REGENERATE}`."
         ) from None
-    missing_tables = [t for t in TABLES if t not in files]
+    missing_tables = [t for t in _tables_of(manifest) if t not in files]
     if missing_tables:
         raise DatasetError(
             f"{manifest_path} lists no table {missing_tables[0]!r}; it was written by another kamlab version. "
@@ -486,11 +283,19 @@ def _read_manifest(folder):
     return manifest
 
 
+def _tables_of(manifest):
+    """The tables a manifest must list: all of TABLES, without V2_TABLES for a case of generator 1.x."""
+    version = str(manifest.get("generator_version", "")) if isinstance(manifest, dict) else ""
+    if version.startswith("1."):
+        return tuple(t for t in TABLES if t not in V2_TABLES)
+    return TABLES
+
+
 def _read_tables(folder, manifest):
     import pandas as pd
 
     frames = {}
-    for name in TABLES:
+    for name in _tables_of(manifest):
         entry = manifest["tables"][name]
         path = folder / entry["file"]
         if not path.is_file():
@@ -527,8 +332,9 @@ def load_case(path=None):
     -------
     Case
         DataFrame attributes ``accounts``, ``centres``, ``offerings``,
-        ``transactions``, ``projects``, ``costs``, ``ratings``, ``truth`` and
-        ``wallets``; ``case.describe()`` explains every column.
+        ``transactions``, ``projects``, ``contacts``, ``costs``, ``ratings``, ``truth``,
+        ``wallets`` and ``quote_truth``; ``case.describe()`` explains every column.
+        A case written by generator 1.x has no ``contacts`` and ``quote_truth`` (None).
 
     Raises
     ------
@@ -555,7 +361,7 @@ def load_case(path=None):
     manifest = _read_manifest(folder)
     # the cache is valid while no file changed (size and modification time of every file)
     stamp = []
-    for name in TABLES:
+    for name in _tables_of(manifest):
         file = folder / manifest["tables"][name]["file"]
         stat = file.stat() if file.is_file() else None
         stamp.append((name, manifest["tables"][name]["sha256"], stat and (stat.st_size, stat.st_mtime_ns)))

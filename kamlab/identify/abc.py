@@ -268,13 +268,16 @@ def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="acco
     """The smallest set of accounts that together hold ``share`` of the value.
 
     The seed definition of key accounts: the few customers that make up 50–60 % of
-    revenue or of contribution margin. This is class A of :func:`abc_analysis` with the
-    single threshold ``share`` and the ``"cover"`` rule.
+    revenue or of contribution margin. This is :func:`~kamlab.identify.keylist.key_accounts`
+    with the one measure ``value`` (and the positive total): the accounts on its list,
+    which is class A of :func:`abc_analysis` with the single threshold ``share`` and the
+    ``"cover"`` rule. For several measures at once (revenue *or* margin) use
+    :func:`~kamlab.identify.keylist.key_accounts`.
 
     Parameters
     ----------
     accounts : pandas.DataFrame
-        The account table.
+        The account table, one row per account (ids must not repeat).
     share : float, default=0.6
         The share of the value to cover, in (0, 1).
     value : str, default="revenue"
@@ -284,7 +287,8 @@ def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="acco
     Returns
     -------
     pandas.DataFrame
-        The candidates, biggest first, with ``share``, ``cumulative_share`` and ``rank``.
+        The candidates, biggest first, with ``share``, ``cumulative_share`` and ``rank``
+        (of the total of the positive values, as in :func:`abc_analysis`).
 
     Examples
     --------
@@ -295,9 +299,18 @@ def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="acco
     >>> key_account_candidates(table, share=0.61)["account_id"].tolist()
     ['K1', 'K2']
     """
-    result = abc_analysis(accounts, value=value, thresholds=(share,), rule="cover", id_col=id_col)
-    candidates = result[result["abc"] == "A"].drop(columns="abc")
-    candidates.attrs = {"value": value, "share": float(share), "n_accounts": int(len(result))}
+    from kamlab.identify.keylist import key_accounts  # here: keylist builds on this module
+
+    values = numeric(column(accounts, value), value)
+    ids = accounts[id_col] if id_col in accounts.columns else accounts.index.to_series()
+    slim = pd.DataFrame({id_col: ids.to_numpy(), value: values.to_numpy()})  # row i = accounts' row i
+    lists = key_accounts(slim, share, by=(value,), id_col=id_col, margin_total="positive")
+    listed = lists[lists[f"on_{value}"]]  # biggest first: key accounts come first, by rank
+    candidates = accounts.iloc[listed.index.to_numpy()].copy()
+    candidates[value] = values.to_numpy()[listed.index.to_numpy()]
+    for name in ("share", "cumulative_share", "rank"):
+        candidates[name] = listed[f"{name}_{value}"].set_axis(candidates.index)
+    candidates.attrs = {"value": value, "share": float(share), "n_accounts": int(len(accounts))}
     return candidates
 
 

@@ -20,13 +20,15 @@ Examples
 >>> accounts, _ = make_segmented_accounts(300, n_segments=3, random_state=0)
 >>> segmenter = AccountSegmenter(["revenue", "orders", "margin_rate"], n_segments=3, random_state=0).fit(accounts)
 >>> profiles = segment_profiles(accounts, segmenter=segmenter)
->>> ax = profile_heatmap(profiles)
->>> ax.collections[0].get_array().shape
-(3, 3)
->>> ax = segment_map(accounts, segmenter=segmenter)
+>>> import matplotlib.pyplot as plt
+>>> fig, ax = plt.subplots()
+>>> ax = profile_heatmap(profiles, ax=ax)
+>>> [mesh.get_array().shape for mesh in ax.collections if mesh.get_gid() == "z-profile"]
+[(3, 3)]
+>>> fig, ax = plt.subplots()
+>>> ax = segment_map(accounts, segmenter=segmenter, ax=ax)
 >>> ax.get_xlabel().startswith("Principal component 1")
 True
->>> import matplotlib.pyplot as plt
 >>> plt.close("all")
 """
 

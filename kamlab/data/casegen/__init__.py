@@ -15,9 +15,13 @@ and ``wallets`` tables, so a notebook can grade an estimate against the truth.
 
 Generating model
 ----------------
-Everything below is drawn from one ``numpy.random.default_rng(seed)``, in a fixed
-order, with vectorised numpy code. ``i`` is an account, ``o`` an offering, ``t``
-the time in years from the middle of the window (2024-07-01 for the default).
+Each step below draws from its own random stream, a child of
+``numpy.random.SeedSequence(seed)`` (:data:`~kamlab.data.casegen.streams.STREAMS`, in a fixed,
+documented order; a new table or step gets a new stream appended at the end, so it leaves the
+numbers of the existing tables unchanged), with vectorised numpy code. ``i`` is an account,
+``o`` an offering, ``t`` the time in years from the middle of the window (2024-07-01 for the
+default). Generator version 2.0 (the stream per step, the follow-up model of step 7, the
+tables ``contacts`` and ``quote_truth``); 1.0 drew everything from one stream.
 
 1. **Archetype** ``a_i``: one of six kinds of customer (strategic OEM, price-driven
    distributor, project business, maintenance end user, small regular buyer,
@@ -68,19 +72,32 @@ the time in years from the middle of the window (2024-07-01 for the default).
    go to different buying centres are separate invoices.
 7. **Quotes and projects** (the share ``phi[a_i, o]``; all of engineering &
    retrofit): quotes arrive as a Poisson process from one year before the
-   window until its end. Each quote has a number of competitors
-   ``1 + Binomial(3, p_size)`` and of follow-up contacts
-   ``min(Poisson(mu_kam * (0.7 + 0.3 * importance)), 8)`` (``mu_kam`` differs by
-   key-account manager). It is won with probability::
+   window until its end, each with ``1 + Binomial(3, p_size)`` competitors, a value and a
+   gamma-distributed decision time (open if after the end of the window). What the CRM
+   records at the quote date: the relationship level ``L`` (1..10, a yearly noisy measure of
+   ``r_i``) and the account's net revenue of the 365 days before (``revenue_12m``, including
+   projects won earlier, so the quotes are decided week by week). With ``x_rel = (L - 5.5) / 2``,
+   ``x_rev = ln(1 + revenue_12m / 10,000)``, ``x_val = ln(value / typical value of the
+   offering)`` and ``c`` competitors, the number of follow-up contacts (*Nachfassen*) is::
 
-       logistic(-0.55 + 0.35 (followups - 2) + 0.45 r_i - 0.35 (competitors - 2) + beta_o)
+       K = min(Poisson(mu_kam * exp(0.35 x_rel + 0.25 (x_rev - 2.5) + 0.3 x_val - 0.2 (c - 2.5))),
+               12, business days until the decision)
 
-   The decision comes after a gamma-distributed number of days (open if after
-   the end of the window); a won quote is invoiced at 92-100 % of its value
-   after a lead time, large engineering projects in two parts (30 % down
-   payment). The quote rate is set so the expected invoiced value equals
-   ``wallet * share * phi``. Engineering projects have a cost ratio with 12 %
-   noise, so some are invoiced below cost.
+   (``mu_kam``, the key-account manager's diligence, 1.1 to 3.2) -- it depends on recorded
+   covariates only -- and a quote with ``k`` follow-ups is won with probability::
+
+       p_i(k) = logistic(-1.0 + beta_o + 0.55 r_i + 0.15 (x_rev - 2.5) + 0.15 x_val
+                         - 0.45 (c - 2) + 0.15 k)
+
+   so managers follow up more where winning is likely anyway and the raw win rate by
+   follow-ups overstates the true effect (0.15 log-odds per contact); adjusting for the
+   recorded covariates recovers it. ``quote_truth`` stores ``p_i(k)`` for k = 0..12 of
+   every decided quote. The contacts fall on distinct business days after the quote, up to
+   the decision (``contacts``: date and channel); an open quote shows those so far. A won
+   quote is invoiced at 92-100 % of its value after a lead time, large engineering projects
+   in two parts (30 % down payment). The quote rate is set so the expected invoiced value
+   equals ``wallet * share * phi``. Engineering projects have a cost ratio with 12 % noise,
+   so some are invoiced below cost.
 8. **Credit notes** (``is_credit_note``, invoice ids ``GS-...``): about 2-4 % of
    regular lines are followed 3 to 45 days later by a return (negative
    quantity, negative revenue and cost) or a price correction (negative unit
@@ -115,12 +132,23 @@ names); ``sampling`` small random helpers and the business-day calendar; ``names
 names; ``accounts`` firmographics, wallets, life cycle and terms (steps 1-5); ``centres``
 buying centres; ``transactions`` regular orders, pricing, credit notes and the
 transactions table (6, 8); ``projects`` quotes and projects (7); ``costs`` cost to serve (9);
-``ratings`` ratings (10); ``tables`` the account tables; ``generate`` :func:`generate_case`;
-``write`` :func:`write_case`, the manifest and the command line.
+``ratings`` ratings (10); ``tables`` the account tables; ``followups`` the follow-up model,
+revenue before a quote and the outcomes (7); ``contacts`` the follow-up contacts (7);
+``streams`` the named random streams; ``generate`` :func:`generate_case`; ``write``
+:func:`write_case`, the manifest and the command line.
 """
 
-from kamlab.data.casegen.generate import generate_case
+from kamlab.data.casegen.generate import generate_case, generate_from_streams
 from kamlab.data.casegen.parameters import GENERATOR_VERSION
+from kamlab.data.casegen.streams import STREAMS, make_streams
 from kamlab.data.casegen.write import main, write_case
 
-__all__ = ["generate_case", "write_case", "GENERATOR_VERSION", "main"]
+__all__ = [
+    "generate_case",
+    "generate_from_streams",
+    "write_case",
+    "GENERATOR_VERSION",
+    "STREAMS",
+    "make_streams",
+    "main",
+]

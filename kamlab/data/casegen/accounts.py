@@ -3,8 +3,8 @@
 Steps 1 to 5 of the model described in :mod:`kamlab.data.casegen`, plus the key-account
 manager, key-account status and commercial terms. Each ``draw_*`` function takes the generator
 and the results of the earlier steps and returns a small frozen dataclass with one entry (or
-one row) per account; they must be called in the order of
-:func:`kamlab.data.casegen.generate_case` so the random stream stays the same.
+one row) per account; :func:`kamlab.data.casegen.generate_case` gives each its own random stream
+(:mod:`kamlab.data.casegen.streams`).
 """
 
 from __future__ import annotations
@@ -158,8 +158,11 @@ class Terms:
     over_served: np.ndarray
 
 
-def draw_firmographics(rng, n):
-    """Steps 1 and 2: archetype, industry, region, size, plants and name of ``n`` accounts."""
+def draw_firmographics(rng, n, names_rng=None):
+    """Steps 1 and 2: archetype, industry, region, size, plants and name of ``n`` accounts.
+
+    The names come from ``names_rng`` (the ``names`` stream) if given, else from ``rng``.
+    """
     arch = rng.choice(len(ARCHETYPES), size=n, p=ARCHETYPE_SHARE)
     industry = _choice_rows(rng, INDUSTRY_MIX[arch])
     region_weight = np.array([r[4] for r in REGIONS])
@@ -172,7 +175,7 @@ def draw_firmographics(rng, n):
     ).astype(np.int64)
     employees = np.minimum(employees, 60000)
     plants = np.minimum(12, 1 + rng.poisson(0.35 * (employees / 100.0) ** 0.45))
-    names = _company_names(rng, industry, country)
+    names = _company_names(rng if names_rng is None else names_rng, industry, country)
     return Firms(
         arch=arch,
         industry=industry,

@@ -1,9 +1,10 @@
-"""The generator of the case company: :func:`generate_case`, a fixed sequence of named steps.
+"""The generator of the case company: :func:`generate_case`, a sequence of named steps.
 
-Every step draws from the one ``numpy.random.Generator`` it is given, in the order below; the
-order is part of the data (the committed tables depend on it), so steps must not be reordered.
-State passes between the steps as the frozen dataclasses of
-:mod:`kamlab.data.casegen.accounts` and :class:`~kamlab.data.casegen.sampling.Window`.
+Every step draws from its own random stream, a child of ``numpy.random.SeedSequence(seed)``
+(:mod:`kamlab.data.casegen.streams`): adding a step or a table (a new stream appended at the end
+of ``STREAMS``) leaves the numbers of the others unchanged. State passes between the steps as the
+frozen dataclasses of :mod:`kamlab.data.casegen.accounts` and
+:class:`~kamlab.data.casegen.sampling.Window`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,33 @@ import pandas as pd
 from kamlab.data.case import COMPANY, Case
 from kamlab.data.casegen.accounts import draw_firmographics, draw_life_cycle, draw_terms, draw_wallets
 from kamlab.data.casegen.centres import draw_centres
+from kamlab.data.casegen.contacts import (
+    business_calendar,
+    business_days_between,
+    contacts_frame,
+    contacts_so_far,
+    draw_contacts,
+)
 from kamlab.data.casegen.costs import draw_costs
-from kamlab.data.casegen.parameters import GENERATOR_VERSION
-from kamlab.data.casegen.projects import _project_ids, _projects_frame, draw_projects
+from kamlab.data.casegen.followups import (
+    RevenueHistory,
+    draw_outcomes,
+    pre_window_revenue,
+    quote_truth_frame,
+    value_ratio,
+)
+from kamlab.data.casegen.parameters import GENERATOR_VERSION, PHI
+from kamlab.data.casegen.projects import (
+    _project_ids,
+    _projects_frame,
+    draw_quotes,
+    potential_lines,
+    quote_cells,
+    won_lines,
+)
 from kamlab.data.casegen.ratings import draw_ratings
 from kamlab.data.casegen.sampling import make_window
+from kamlab.data.casegen.streams import make_streams
 from kamlab.data.casegen.tables import _offerings_frame, accounts_frame, truth_frame, wallets_frame
 from kamlab.data.casegen.transactions import _credit_notes, _transactions_frame, regular_orders
 from kamlab.errors import ParameterError
@@ -28,12 +51,13 @@ def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
     """Generate the case company from a seed.
 
     The committed tables (``kamlab.load_case()``) are ``generate_case()`` with the
-    default arguments. The module docstring describes the model.
+    default arguments. The module docstring of :mod:`kamlab.data.casegen` describes the model.
 
     Parameters
     ----------
     seed : int, default=2024
-        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
+        Seed of ``numpy.random.SeedSequence``; each step draws from its own child stream
+        (:data:`kamlab.data.casegen.streams.STREAMS`). The same seed gives the same tables.
     n_accounts : int, default=2000
         Number of business customers (at least 20). Revenue scales with it
         (about 60,000 EUR per account and year).
@@ -46,7 +70,8 @@ def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
     -------
     Case
         The tables ``accounts``, ``centres``, ``offerings``, ``transactions``,
-        ``projects``, ``costs``, ``ratings``, ``truth`` and ``wallets``.
+        ``projects``, ``contacts``, ``costs``, ``ratings``, ``truth``, ``wallets`` and
+        ``quote_truth``.
 
     Examples
     --------
@@ -58,35 +83,46 @@ def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
     True
     """
     seed, n, first, n_years = _check_arguments(seed, n_accounts, start, years)
-    rng = np.random.default_rng(seed)
-    seed, n, first, n_years = _check_arguments(seed, n_accounts, start, years)
-    rng = np.random.default_rng(seed)  # the steps below draw from it in this order: do not reorder them
+    return generate_from_streams(make_streams(seed), n, first, n_years, seed=seed)
+
+
+def generate_from_streams(streams, n, first, n_years, seed=None):
+    """The case from a dict of named random streams (:func:`~kamlab.data.casegen.streams.make_streams`).
+
+    :func:`generate_case` with checked arguments; tests pass changed or extra streams to show that
+    the tables depend only on their own streams. ``first`` is a ``numpy.datetime64`` 1 January.
+    """
     window = make_window(first, n_years)
     # 1.-5. the accounts: firmographics, wallet and share of wallet, life cycle, terms, buying centres
-    firms = draw_firmographics(rng, n)
-    wallets = draw_wallets(rng, firms)
-    life = draw_life_cycle(rng, firms.arch, wallets.relationship, window)
-    terms = draw_terms(rng, firms, wallets, life.is_new)
-    centres = draw_centres(rng, firms, wallets.buys)
-    # 6.-8. regular orders, quotes and projects, credit notes: the transactions
-    orders = regular_orders(rng, window, firms.arch, wallets, life, terms.discount, centres)
-    quotes, project_lines = draw_projects(
-        rng, window, firms.arch, wallets, life, terms, centres, orders.n_orders
+    firms = draw_firmographics(streams["firmographics"], n, names_rng=streams["names"])
+    wallets = draw_wallets(streams["wallets"], firms)
+    life = draw_life_cycle(streams["life_cycle"], firms.arch, wallets.relationship, window)
+    terms = draw_terms(streams["terms"], firms, wallets, life.is_new)
+    centres = draw_centres(streams["centres"], firms, wallets.buys)
+    # 6.-8. regular orders, their credit notes, quotes with follow-ups and outcomes: the transactions
+    orders = regular_orders(streams["orders"], window, firms.arch, wallets, life, terms.discount, centres)
+    credit = _credit_notes(
+        streams["credit_notes"], orders.lines, firms.arch, life.dropout, window.i_end, window.business
+    )
+    quotes, contacts, project_lines = _quotes(
+        streams, window, firms, wallets, life, terms, centres, orders, credit
     )
     project_ids, quote_order = _project_ids(quotes, window.days, window.i_first)
     lines = {k: np.concatenate([orders.lines[k], project_lines[k]]) for k in orders.lines}
-    credit = _credit_notes(rng, lines, firms.arch, life.dropout, window.i_end, window.business)
     account_ids = np.array([f"K{k + 1:05d}" for k in range(n)], dtype=object)
     centre_ids = centres.frame["centre_id"].to_numpy(dtype=object)
     transactions = _transactions_frame(
         lines, credit, window.days, window.i_first, account_ids, centre_ids, project_ids
     )
     # 9.-10. cost to serve and ratings
-    costs = draw_costs(rng, transactions, account_ids, firms, wallets, life, terms, window)
+    costs = draw_costs(streams["costs"], transactions, account_ids, firms, wallets, life, terms, window)
     hours = costs.groupby("account_id", sort=True)["service_hours"].mean().reindex(account_ids).fillna(0)
-    ratings = draw_ratings(rng, account_ids, firms, wallets, life, terms, window, hours.to_numpy(dtype=float))
+    ratings = draw_ratings(
+        streams["ratings"], account_ids, firms, wallets, life, terms, window, hours.to_numpy(dtype=float)
+    )
     # the tables
     centres.frame.insert(0, "account_id", pd.array(account_ids[centres.account], dtype="str"))
+    decided = quotes["decision_day"] < window.i_end
     return Case(
         accounts=accounts_frame(account_ids, firms, terms, life),
         centres=centres.frame,
@@ -95,10 +131,12 @@ def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
         projects=_projects_frame(
             quotes, quote_order, project_ids, account_ids, centre_ids, window.days, window.i_end
         ),
+        contacts=contacts_frame(contacts, project_ids, quote_order, window.days, window.i_end),
         costs=costs,
         ratings=ratings,
         truth=truth_frame(account_ids, firms, wallets, life, terms, orders.orders_per_year, window.days),
         wallets=wallets_frame(account_ids, wallets),
+        quote_truth=quote_truth_frame(project_ids, quote_order, quotes["eta"], decided),
         info={
             "company": COMPANY,
             "seed": seed,
@@ -109,6 +147,50 @@ def generate_case(seed=2024, n_accounts=2000, start="2023-01-01", years=3):
             "generator_version": GENERATOR_VERSION,
         },
     )
+
+
+def _quotes(streams, window, firms, wallets, life, terms, centres, orders, credit):
+    """Step 7: quotes, the revenue before each, follow-ups, outcomes, contacts and won invoice lines."""
+    cells = quote_cells(window, firms.arch, wallets, life, terms.diligence)
+    quotes = draw_quotes(streams["quotes"], window, cells, wallets.relationship, life.growth, centres)
+    potential = potential_lines(
+        streams["project_invoices"], window, quotes, life.dropout, terms.discount, orders.n_orders
+    )
+    # what the CRM shows at the quote date: revenue of the 365 days before (regular lines, credit notes,
+    # the expected revenue of the year before the window, and the invoices of projects won before)
+    source = credit["source"]
+    history = RevenueHistory(
+        window.i_end,
+        np.concatenate([orders.lines["account"], orders.lines["account"][source]]),
+        np.concatenate([orders.lines["day"], credit["day"]]),
+        np.concatenate([orders.lines["revenue"], credit["revenue"]]),
+    )
+    regular_per_year = (wallets.expected * (1 - PHI[firms.arch])).sum(axis=1)
+    pre = pre_window_revenue(window, regular_per_year, life.growth, life.lo, quotes["account"], quotes["day"])
+    business = business_calendar(window, quotes["decision_day"].max(initial=window.i_end) + 1)
+    available = business_days_between(business, quotes["day"], quotes["decision_day"])
+    outcomes = draw_outcomes(
+        streams["followups"],
+        window,
+        quotes,
+        potential,
+        (history, pre),
+        wallets.relationship,
+        terms.diligence,
+        available,
+    )
+    x_val = value_ratio(quotes["value"], quotes["offering"])
+    contacts = draw_contacts(
+        streams["contacts"], business, quotes["day"], quotes["decision_day"], outcomes.followups, x_val
+    )
+    quotes.update(
+        level=outcomes.level,
+        revenue_12m=outcomes.revenue_12m,
+        eta=outcomes.eta,
+        won=outcomes.won,
+        followups=contacts_so_far(contacts, len(quotes["day"]), window.i_end),
+    )
+    return quotes, contacts, won_lines(potential, outcomes.won)
 
 
 def _check_arguments(seed, n_accounts, start, years):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 
 # --------------------------------------------------------------------------------------------------
 # Offerings and product groups
@@ -295,5 +295,26 @@ QUOTE_VALUE = np.array([15000.0, 15000.0, 20000.0, 25000.0, 6000.0, 10000.0, 600
 QUOTE_BETA = np.array([0.1, 0.1, 0.0, 0.0, 0.2, 0.3, -0.2])
 DECISION_DAYS = np.array([30.0, 30.0, 40.0, 45.0, 20.0, 25.0, 75.0])
 LEAD_DAYS = np.array([25.0, 25.0, 35.0, 50.0, 10.0, 15.0, 100.0])
-MAX_FOLLOWUPS = 8
+MAX_FOLLOWUPS = 12
 LOSS_REASONS = ["price", "technology", "relationship", "cancelled"]
+
+# --------------------------------------------------------------------------------------------------
+# Follow-ups (Nachfassen) and the win probability of a quote (generator 2.0)
+# --------------------------------------------------------------------------------------------------
+# Both depend on what the company records at the quote date (projects table): the relationship level
+# x_rel = (relationship_at_quote - 5.5) / 2, the account's size x_rev = ln(1 + revenue_12m / REVENUE_UNIT),
+# the quote's size x_val = ln(quote_value / QUOTE_VALUE[offering]) and the competitors c; the win
+# probability also on the latent relationship r_i (which the recorded level measures). Follow-ups:
+#   K = min(Poisson(diligence_kam * exp(F_REL x_rel + F_REV (x_rev - REV_CENTRE) + F_VAL x_val
+#                                       + F_COMP (c - 2.5))), MAX_FOLLOWUPS, business days to the decision)
+# and the win probability with k follow-ups:
+#   p(k) = logistic(W_0 + QUOTE_BETA[o] + W_REL r_i + W_REV (x_rev - REV_CENTRE) + W_VAL x_val
+#                   + W_COMP (c - 2) + FOLLOWUP_EFFECT k)
+REVENUE_UNIT = 10_000.0
+REV_CENTRE = 2.5
+FOLLOWUP_EFFECT = 0.15  # the true effect: log-odds of winning per follow-up contact
+F_REL, F_REV, F_VAL, F_COMP = 0.35, 0.25, 0.3, -0.2
+W_0, W_REL, W_REV, W_VAL, W_COMP = -1.0, 0.55, 0.15, 0.15, -0.45
+RELATIONSHIP_NOISE = 0.45  # yearly noise of the recorded relationship level around r_i
+# channel of a follow-up contact: phone, email, video, visit (visits more likely on big quotes)
+CHANNELS = ["phone", "email", "visit", "video"]

@@ -1,8 +1,10 @@
-"""Quotes and projects (step 7): quotes, follow-ups, competitors, wins, project invoices.
+"""Quotes and projects (step 7): quotes, competitors, decision times and project invoices.
 
-:func:`draw_projects` draws the quotes of the window (and of the year before it) and the
-invoice lines of the won ones; :func:`_projects_frame` turns the quotes into the ``projects``
-table.
+:func:`quote_cells` sets the quote process of each (account, offering); :func:`draw_quotes` draws
+the quotes of the window (and of the year before it) from the ``quotes`` stream;
+:func:`potential_lines` prices the invoice lines each quote would have if won (``project_invoices``
+stream); :mod:`~kamlab.data.casegen.followups` decides follow-ups and outcomes;
+:func:`_projects_frame` turns the quotes into the ``projects`` table.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from kamlab.data.casegen.parameters import (
     ENG,
     LEAD_DAYS,
     LOSS_REASONS,
-    MAX_FOLLOWUPS,
     OFFERINGS,
     PHI,
-    QUOTE_BETA,
     QUOTE_VALUE,
 )
+from kamlab.data.casegen.followups import mean_win_probability
 from kamlab.data.casegen.sampling import _choice_rows, _logistic, _next_business_day
 from kamlab.data.casegen.tables import _categorical, _dates, _dates_or_nat
 from kamlab.data.casegen.transactions import _price_lines
@@ -36,8 +37,8 @@ class QuoteCells:
     ----------
     acc, off : numpy.ndarray
         Account and offering of each cell.
-    mu_f, p_comp : numpy.ndarray
-        Mean follow-ups per quote, and the competitor probability (``1 + Binomial(3, p_comp)``).
+    p_comp : numpy.ndarray
+        The competitor probability (``1 + Binomial(3, p_comp)`` competitors per quote).
     mean_value, quotes_per_year : numpy.ndarray
         Mean quote value and quote rate that give the expected project revenue.
     lo, hi : numpy.ndarray
@@ -46,7 +47,6 @@ class QuoteCells:
 
     acc: np.ndarray
     off: np.ndarray
-    mu_f: np.ndarray
     p_comp: np.ndarray
     mean_value: np.ndarray
     quotes_per_year: np.ndarray
@@ -54,42 +54,19 @@ class QuoteCells:
     hi: np.ndarray
 
 
-def _win_probability(followups, competitors, relationship, offering):
-    return _logistic(
-        -0.55 + 0.35 * (followups - 2) + 0.45 * relationship - 0.35 * (competitors - 2) + QUOTE_BETA[offering]
-    )
-
-
-def draw_projects(rng, window, arch, wallets, life, terms, centres, n_orders_before):
-    """Step 7: the quotes of each account and the invoice lines of the won ones.
-
-    Returns
-    -------
-    quotes : dict of numpy.ndarray
-        One entry per quote: account, offering, centre, day, value, competitors,
-        followups, decision_day, won, order_value, loss_reason.
-    lines : dict of numpy.ndarray
-        The project invoice lines, as :class:`~kamlab.data.casegen.transactions.RegularOrders`
-        lines; ``order`` counts on from ``n_orders_before``, ``project`` is the quote.
-    """
-    cells = _quote_cells(window, arch, wallets, life, terms.diligence)
-    quotes, delivery = _draw_quotes(rng, window, cells, wallets.relationship, life.growth, centres)
-    lines = _project_lines(rng, window, quotes, delivery, life.dropout, terms.discount, n_orders_before)
-    return quotes, lines
-
-
-def _quote_cells(window, arch, wallets, life, diligence):
+def quote_cells(window, arch, wallets, life, diligence):
     """The quote process of each (account, offering) with project revenue; draws nothing."""
     size_z, i_end = wallets.size_z, window.i_end
     project_rev = wallets.expected * PHI[arch]
     acc, off = np.nonzero(project_rev > 0)
     target = project_rev[acc, off]
-    # distribution of follow-ups and competitors of a quote of this account
-    mu_f = diligence[acc] * (0.7 + 0.3 * _logistic(size_z[acc]))
     p_comp = _logistic(-0.5 + 0.6 * size_z[acc])
-    p_bar = _mean_win_probability(mu_f, p_comp, wallets.relationship[acc], off)
     size_factor = np.exp(0.3 * size_z[acc])
     mean_value = QUOTE_VALUE[off] * size_factor
+    x_val = np.log(size_factor) - 0.18  # mean log ratio of a quote's value to QUOTE_VALUE
+    p_bar = mean_win_probability(
+        diligence[acc], wallets.relationship[acc], wallets.expected_total[acc], x_val, p_comp, off
+    )
     realised = 0.96  # won quotes are invoiced at 92-100 % of the quoted value
     quotes_per_year = target / (p_bar * mean_value * realised)
     too_many = quotes_per_year > 15
@@ -104,7 +81,6 @@ def _quote_cells(window, arch, wallets, life, diligence):
     return QuoteCells(
         acc=acc,
         off=off,
-        mu_f=mu_f,
         p_comp=p_comp,
         mean_value=mean_value,
         quotes_per_year=quotes_per_year,
@@ -113,26 +89,15 @@ def _quote_cells(window, arch, wallets, life, diligence):
     )
 
 
-def _mean_win_probability(mu_f, p_comp, relationship, off):
-    """Win probability of a cell's quote, averaged over its follow-ups and competitors."""
-    k = np.arange(MAX_FOLLOWUPS + 1)
-    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
-    pf = np.exp(k[None, :] * np.log(mu_f[:, None]) - mu_f[:, None] - log_factorial[None, :])
-    pf[:, -1] += 1 - pf.sum(axis=1)  # follow-ups are capped at MAX_FOLLOWUPS
-    c = np.arange(4)
-    pc = (
-        np.array([1, 3, 3, 1])[None, :]
-        * p_comp[:, None] ** c[None, :]
-        * (1 - p_comp[:, None]) ** (3 - c[None, :])
-    )
-    p_win = _win_probability(
-        k[None, :, None], 1 + c[None, None, :], relationship[:, None, None], off[:, None, None]
-    )
-    return (pf[:, :, None] * pc[:, None, :] * p_win).sum(axis=(1, 2))
+def draw_quotes(rng, window, cells, relationship, growth, centres):
+    """The quotes of each cell (a Poisson process) with value, competitors, decision and delivery day.
 
-
-def _draw_quotes(rng, window, cells, relationship, growth, centres):
-    """The quotes of each cell (a Poisson process), their outcome, and the delivery day if won."""
+    Returns
+    -------
+    dict of numpy.ndarray
+        One entry per quote: account, offering, centre, day, value, competitors, decision_day,
+        order_value, loss_reason (used if lost) and delivery (the invoice day if won).
+    """
     sampler, acc, off = window.sampler, cells.acc, cells.off
     exposure = sampler.expected_years(cells.lo, cells.hi, growth[acc])
     n_quotes = rng.poisson(cells.quotes_per_year * exposure)
@@ -141,9 +106,7 @@ def _draw_quotes(rng, window, cells, relationship, growth, centres):
     q_acc, q_off = acc[q_cell], off[q_cell]
     q_value = np.round(cells.mean_value[q_cell] * np.exp(0.6 * rng.standard_normal(len(q_cell)) - 0.18), -1)
     q_value = np.maximum(q_value, np.where(q_off == ENG, 1500.0, 300.0))
-    followups = np.minimum(rng.poisson(cells.mu_f[q_cell]), MAX_FOLLOWUPS)
     competitors = 1 + rng.binomial(3, cells.p_comp[q_cell])
-    won = rng.random(len(q_cell)) < _win_probability(followups, competitors, relationship[q_acc], q_off)
     decision_days = np.maximum(3, np.round(rng.gamma(2.0, DECISION_DAYS[q_off] / 2.0))).astype(np.int64)
     decision_day = q_day + decision_days
     q_centre = centres.draw(rng, q_acc, q_off)
@@ -157,37 +120,44 @@ def _draw_quotes(rng, window, cells, relationship, growth, centres):
         ]
     )
     loss_reason = _choice_rows(rng, reason_weight)
-    # invoicing of won quotes: lead time, then one invoice (two for large engineering projects)
+    # invoicing if won: lead time, then one invoice (two for large engineering projects)
     lead = np.round(rng.gamma(3.0, LEAD_DAYS[q_off] / 3.0)).astype(np.int64)
-    delivery = decision_day + 5 + lead
     order_value = np.round(q_value * rng.uniform(0.92, 1.0, len(q_cell)), 2)
-    quotes = {
+    return {
         "account": q_acc,
         "offering": q_off,
         "centre": q_centre,
         "day": q_day,
         "value": q_value,
         "competitors": competitors,
-        "followups": followups,
         "decision_day": decision_day,
-        "won": won,
         "order_value": order_value,
         "loss_reason": loss_reason,
+        "delivery": decision_day + 5 + lead,
     }
-    return quotes, delivery
 
 
-def _project_lines(rng, window, quotes, delivery, dropout, discount, n_orders_before):
-    """Invoice lines of the won quotes: one on delivery, large engineering projects in two parts."""
-    q_acc, q_off, won = quotes["account"], quotes["offering"], quotes["won"]
-    order_value, decision_day = quotes["order_value"], quotes["decision_day"]
-    split = won & (q_off == ENG) & (order_value > 50000)
+def potential_lines(rng, window, quotes, dropout, discount, n_orders_before):
+    """The invoice lines every quote would have if won: one on delivery, large engineering projects in two.
+
+    Pricing does not depend on the outcome, so the lines are priced for every quote (from the
+    ``project_invoices`` stream) and :func:`won_lines` keeps those of the won quotes. Lines after the
+    window or after the account's dropout are left out.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        As :class:`~kamlab.data.casegen.transactions.RegularOrders` lines; ``order`` counts on from
+        ``n_orders_before`` (every project invoice is its own order), ``project`` is the quote.
+    """
+    q_acc, q_off = quotes["account"], quotes["offering"]
+    order_value, decision_day, delivery = quotes["order_value"], quotes["decision_day"], quotes["delivery"]
+    split = (q_off == ENG) & (order_value > 50000)
+    every = np.ones(len(q_acc), dtype=bool)
     part_day = [np.where(split, decision_day + 14, delivery), delivery]
     part_value = [np.where(split, 0.3 * order_value, order_value), 0.7 * order_value]
-    part_use = [won, split]
-    # invoice lines
     parts_idx, parts_day, parts_value = [], [], []
-    for day_k, value_k, use_k in zip(part_day, part_value, part_use, strict=True):
+    for day_k, value_k, use_k in zip(part_day, part_value, [every, split], strict=True):
         keep = use_k & (day_k < np.minimum(dropout[q_acc], window.i_end))
         parts_idx.append(np.flatnonzero(keep))
         parts_day.append(day_k[keep])
@@ -204,10 +174,16 @@ def _project_lines(rng, window, quotes, delivery, dropout, discount, n_orders_be
         account=q_acc[idx],
         centre=quotes["centre"][idx],
         day=day,
-        order=n_orders_before + np.arange(len(idx)),  # every project invoice is its own order
+        order=n_orders_before + np.arange(len(idx)),
         project=idx,
     )
     return priced
+
+
+def won_lines(lines, won):
+    """The potential lines of the won quotes."""
+    keep = won[lines["project"]]
+    return {key: value[keep] for key, value in lines.items()}
 
 
 def _project_ids(quotes, days, i_first):
@@ -223,7 +199,11 @@ def _project_ids(quotes, days, i_first):
 
 
 def _projects_frame(quotes, order, project_ids, account_ids, centre_ids, days, i_end):
-    """The ``projects`` table: the quotes sent inside the window, in the order of their ids."""
+    """The ``projects`` table: the quotes sent inside the window, in the order of their ids.
+
+    ``quotes`` holds the arrays of :func:`draw_quotes` plus ``level`` and ``revenue_12m`` (recorded
+    at the quote date), ``followups`` (contacts up to the decision or the end of the window) and ``won``.
+    """
     q = {k: v[order] for k, v in quotes.items()}
     decided = q["decision_day"] < i_end
     outcome = np.where(~decided, "open", np.where(q["won"], "won", "lost"))
@@ -239,6 +219,8 @@ def _projects_frame(quotes, order, project_ids, account_ids, centre_ids, days, i
             "quote_date": _dates(q["day"], days),
             "quote_value": q["value"].astype(float),
             "competitors": q["competitors"].astype(np.int64),
+            "relationship_at_quote": q["level"].astype(np.int64),
+            "revenue_12m": q["revenue_12m"].astype(float),
             "followups": q["followups"].astype(np.int64),
             "decision_date": decision,
             "days_to_decision": days_to_decision,

@@ -16,8 +16,13 @@ named tuple ``(data, report)``.
 The pieces, in the order a file goes through them:
 
 - :mod:`~kamlab.data.readers.read`: the two readers and ``_read``, which runs the steps below;
-- :mod:`~kamlab.data.readers.dialect`: format, encoding, separator and header line; the
+- :mod:`~kamlab.data.readers.containers`: what a file is by its content (text, Excel,
+  Parquet; .xls, PDF and HTML refused), unpacking ``.gz`` and ``.zip`` (``member=``);
+- :mod:`~kamlab.data.readers.encoding`: the encoding, refusing mixed encodings and mojibake;
+- :mod:`~kamlab.data.readers.dialect`: separator and header line; the
   file's cells as text with their line numbers (the raw table);
+- :mod:`~kamlab.data.readers.lines`: total/subtotal lines and a cut-off last line;
+- :mod:`~kamlab.data.readers.timestamps`: timestamps with UTC offsets (local time as written);
 - :mod:`~kamlab.data.readers.columns`: the canonical columns, the names they go by
   (:data:`SYNONYMS`) and the mapping of the file's columns to them;
 - :mod:`~kamlab.data.readers.convert`: each mapped column to its kind, recording the

@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from kamlab.data.readers.timestamps import _drop_offsets, _drop_zone_codes, _to_datetime
 from kamlab.errors import ParameterError
 
 
@@ -51,73 +52,149 @@ def _native_numbers(native):
     return mask, values
 
 
-_CURRENCY = r"(?:€|\$|£|EUR|EURO|USD|CHF|GBP|eur|euro|usd|chf|gbp)"
-_STRIP_CURRENCY = rf"^{_CURRENCY}\s*|\s*{_CURRENCY}$"
+# currency signs and codes kamlab recognises in cells and column names, and their ISO codes
+_CURRENCY_CODES = ("EUR", "USD", "CHF", "GBP", "JPY", "CNY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF")
+_CURRENCY_SIGNS = {"€": "EUR", "EURO": "EUR", "US$": "USD", "$": "USD", "£": "GBP"}
+_CURRENCY = r"(?i:US\$|€|\$|£|EURO|" + "|".join(_CURRENCY_CODES) + ")"
 _SPACES = "\u00a0\u202f '\u2019"
+_SIGNS = "+-\u2212"
+
+
+def _currency_code(token):
+    """The ISO code of a currency sign or code ("€" -> "EUR", "usd" -> "USD"), or None."""
+    if token is None or token != token:
+        return None
+    upper = str(token).strip().upper()
+    return _CURRENCY_SIGNS.get(upper, upper if upper in _CURRENCY_CODES else None)
+
+
+def _number_body(decimal, thousands):
+    group = "[" + re.escape(thousands or "") + re.escape(_SPACES) + "]"
+    dec = re.escape(decimal)
+    return rf"(?:\d{{1,3}}(?:{group}\d{{3}})+|\d+)?(?:{dec}\d*)?(?:[eE][+-]?\d+)?"
 
 
 def _number_pattern(decimal, thousands):
-    group = "[" + re.escape(thousands or "") + re.escape(_SPACES) + "]"
-    dec = re.escape(decimal)
-    return rf"[+-]?(?:\d{{1,3}}(?:{group}\d{{3}})+|\d+)?(?:{dec}\d*)?(?:[eE][+-]?\d+)?"
+    return rf"[+-]?{_number_body(decimal, thousands)}"
 
 
-def _clean_numbers(text):
-    """Strip currency and turn "(12.50)", "12.50-" and "−12.50" into a leading minus."""
-    s = text.str.replace(_STRIP_CURRENCY, "", regex=True).str.replace("\u2212", "-", regex=False)
-    paren = s.str.startswith("(") & s.str.endswith(")")
-    s = s.mask(paren, s.str.slice(1, -1).str.strip())
-    trailing = s.str.endswith("-") & ~s.str.startswith("-")
-    s = s.mask(trailing, s.str.slice(0, -1).str.strip())
-    s = s.str.replace(_STRIP_CURRENCY, "", regex=True)
-    negate = (paren ^ trailing).to_numpy()
-    return s, negate
+def _signed_pattern(decimal, thousands):
+    """A number with at most one sign anywhere a bookkeeping export puts it, and currency around it.
+
+    "- 60,34" (space after the sign), "+1.234,56", "1.234,56-" (SAP), "(1.234,56)"
+    (accounting), "€ -12,50", "-12,50 EUR". The groups tell which sign was used.
+    """
+    c, s = _CURRENCY, re.escape(_SIGNS)
+    return (
+        rf"^(?P<c1>{c})?\s*(?P<open>\()?\s*(?P<c2>{c})?\s*(?P<lead>[{s}])?\s*(?P<c3>{c})?\s*"
+        rf"(?P<num>{_number_body(decimal, thousands)})\s*(?P<c4>{c})?\s*(?P<trail>[{s}])?\s*"
+        rf"(?P<c5>{c})?\s*(?P<close>\))?\s*(?P<c6>{c})?$"
+    )
+
+
+def _read_signs(parts):
+    """From the groups of :func:`_signed_pattern`: ``(readable, negative, currency, digits)``.
+
+    A cell with two signs ("(-12)", "-12-") or an unclosed bracket is not readable: its
+    sign cannot be told for sure. A cell with two different currencies is not readable either.
+    """
+    has = {k: parts[k].notna().to_numpy() for k in ("open", "lead", "trail", "close")}
+    n_signs = has["open"].astype(int) + has["lead"] + has["trail"]
+    ok = parts["num"].notna().to_numpy() & (has["open"] == has["close"]) & (n_signs <= 1)
+    minus = list(_SIGNS[1:])
+    negative = has["open"] | parts["lead"].isin(minus).to_numpy() | parts["trail"].isin(minus).to_numpy()
+    currency = pd.Series(None, index=parts.index, dtype=object)
+    for key in ("c1", "c2", "c3", "c4", "c5", "c6"):
+        if parts[key].isna().all():
+            continue
+        code = parts[key].str.upper().replace(_CURRENCY_SIGNS)
+        clash = (code.notna() & currency.notna() & (code != currency)).to_numpy()
+        ok = ok & ~clash
+        currency = currency.where(currency.notna(), code)
+    return ok, negative, currency.to_numpy(dtype=object), parts["num"].fillna("").to_numpy(dtype=object)
+
+
+def _parse_amounts(text, decimal, thousands):
+    """Vectorised: text -> ``(float values, bad mask, currency of each cell or None)``.
+
+    Empty text gives NaN, not bad. See :func:`_signed_pattern` for the signs and
+    currencies read; a thousands separator counts only between groups of three digits.
+    """
+    n = len(text)
+    empty = (text == "").to_numpy()
+    valid = text.str.fullmatch(_number_pattern(decimal, thousands)).fillna(False).to_numpy(dtype=bool).copy()
+    digits = text.to_numpy(dtype=object).copy()
+    negative = np.zeros(n, dtype=bool)
+    currency = np.full(n, None, dtype=object)
+    rest = ~valid & ~empty
+    if rest.any():
+        # signs after the number, brackets, spaces after the sign, currency: only the cells that need it
+        parts = text[rest].str.extract(_signed_pattern(decimal, thousands))
+        ok, neg, cur, num = _read_signs(parts)
+        valid[rest], negative[rest], currency[rest], digits[rest] = ok, neg, cur, num
+    digits = pd.Series(digits, dtype="str")
+    valid = valid & digits.str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    plain = digits.str.replace("[" + re.escape(thousands or "") + re.escape(_SPACES) + "]", "", regex=True)
+    if decimal != ".":
+        plain = plain.str.replace(decimal, ".", regex=False)
+    values = pd.to_numeric(plain.where(valid, None), errors="coerce").to_numpy(dtype=float)
+    values = np.where(negative, -values, values)
+    currency[~valid] = None
+    return values, ~valid & ~empty, currency
 
 
 def _parse_numbers(text, decimal, thousands):
     """Vectorised: text -> (float array, bad mask). Empty text gives NaN, not bad."""
-    pattern = _number_pattern(decimal, thousands)
-    empty = (text == "").to_numpy()
-    valid = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
-    s = text
-    negate = np.zeros(len(text), dtype=bool)
-    rest = ~valid & ~empty
-    if rest.any():
-        # currency, "(12.50)", "12.50-": clean only the cells that need it
-        cleaned, neg = _clean_numbers(text[rest])
-        ok = cleaned.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
-        s = text.copy()
-        s[rest] = cleaned.to_numpy()
-        valid = valid.copy()
-        valid[rest] = ok
-        negate[rest] = neg
-    valid = valid & s.str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
-    plain = s.str.replace("[" + re.escape(thousands or "") + re.escape(_SPACES) + "]", "", regex=True)
-    if decimal != ".":
-        plain = plain.str.replace(decimal, ".", regex=False)
-    values = pd.to_numeric(plain.where(valid, None), errors="coerce").to_numpy(dtype=float)
-    values = np.where(negate, -values, values)
-    bad = ~valid & ~empty
+    values, bad, _ = _parse_amounts(text, decimal, thousands)
     return values, bad
+
+
+def _bare_numbers(text):
+    """The cells of ``text`` that are not empty, without signs, currency and brackets around the digits."""
+    s = text[text != ""]
+    return s.str.replace(r"^[^0-9]+|[^0-9]+$", "", regex=True)
 
 
 def _detect_decimal(texts, sep):
     """Decide the decimal mark from numbers written as text; ``(decimal, evidence)``."""
     if not texts:
         return ("," if sep == ";" else "."), False
-    s = pd.concat([t[t != ""].head(200_000) for t in texts], ignore_index=True)
+    s = pd.concat([_bare_numbers(t.head(200_000)) for t in texts], ignore_index=True)
     if s.empty:
         return ("," if sep == ";" else "."), False
-    # drop signs, currency and brackets around the digits
-    s = s.str.replace(r"^[^0-9]+|[^0-9]+$", "", regex=True)
-    comma = s.str.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d*|\d+,(?:\d{1,2}|\d{4,})|0,\d+|\d{1,3}(?:\.\d{3}){2,}")
-    point = s.str.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d*|\d+\.(?:\d{1,2}|\d{4,})|0\.\d+|\d{1,3}(?:,\d{3}){2,}")
+    comma = s.str.fullmatch(
+        r"\d{1,3}(?:\.\d{3})+,\d*|\d+,(?:\d{1,2}|\d{4,})|0,\d+|\d{4,},\d{3}|\d{1,3}(?:\.\d{3}){2,}"
+    )
+    point = s.str.fullmatch(
+        r"\d{1,3}(?:,\d{3})+\.\d*|\d+\.(?:\d{1,2}|\d{4,})|0\.\d+|\d{4,}\.\d{3}|\d{1,3}(?:,\d{3}){2,}"
+    )
     n_comma, n_point = int(comma.fillna(False).sum()), int(point.fillna(False).sum())
     if n_comma > n_point:
         return ",", True
     if n_point > n_comma:
         return ".", True
     return ("," if sep == ";" else "."), False
+
+
+def _ambiguous_mark(text):
+    """``(mark, mask)`` when a column's numbers could have a thousands separator or a decimal mark.
+
+    That is when every number in it is whole ("705") or has one ``mark`` ("." or ",")
+    followed by exactly three digits ("1.706", "12.450"): 1706 with a thousands
+    separator, 1.706 with a decimal mark. ``mask`` marks the cells with the mark.
+    ``(None, None)`` when the column tells by itself.
+    """
+    s = _bare_numbers(text)
+    if s.empty:
+        return None, None
+    plain = s.str.fullmatch(r"\d+").fillna(False)
+    for mark in (".", ","):
+        grouped = s.str.fullmatch(r"\d{1,3}" + re.escape(mark) + r"\d{3}").fillna(False)
+        if grouped.any() and (grouped | plain).all():
+            mask = np.zeros(len(text), dtype=bool)
+            mask[np.flatnonzero((text != "").to_numpy())[grouped.to_numpy()]] = True
+            return mark, mask
+    return None, None
 
 
 # date formats kamlab recognises: (date part, time parts to try, day-first?)
@@ -146,13 +223,13 @@ def _family_formats(part):
 
 def _parse_with(text, formats):
     """Parse ``text`` trying each format on the cells the earlier ones could not read."""
-    parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
+    parsed = _to_datetime(text, formats[0])
     used = [formats[0]] if parsed.notna().any() else []
     for fmt in formats[1:]:
         todo = (parsed.isna() & (text != "")).to_numpy()
         if not todo.any():
             break
-        again = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        again = _to_datetime(text[todo], fmt)
         if again.notna().any():
             used.append(fmt)
             parsed = parsed.copy()
@@ -163,7 +240,10 @@ def _parse_with(text, formats):
 def _date_shape(fmt):
     """A regex for text that looks like a date in ``fmt`` (digits in the right places)."""
     if fmt == "ISO8601":
-        return re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+        return re.compile(
+            r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+            r"(?:\s*(?:Z|UTC|GMT|(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?))?)?"
+        )
     codes = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}", "%H": r"\d{1,2}",
              "%M": r"\d{1,2}", "%S": r"\d{1,2}", "%f": r"\d{1,6}"}
     parts = re.split(r"(%[a-zA-Z])", fmt)
@@ -230,6 +310,8 @@ def _to_dates(text, native, date_format, dayfirst, day_default):
     if todo.any():
         parsed, used, ambiguous = _parse_text_dates(text[todo], date_format, dayfirst, day_default)
         _put_dates(out, far, todo, parsed)
+        if _PANDAS_BEFORE_3:
+            _mark_far_text(text, out, far, todo, used)
     bad = out.isna().to_numpy() & ((text != "").to_numpy() | has_native)
     return out, bad, far, used, ambiguous
 
@@ -242,6 +324,43 @@ def _put_dates(out, far, mask, values):
     out.iloc[idx[fits]] = values[fits].astype("datetime64[ns]").to_numpy()
 
 
+def _put_stamps(out, far, mask, stamps):
+    """Write typed date cells (datetime, date, Timestamp) one by one: pandas < 3 cannot convert
+    a column holding 9999-12-31 at all (OutOfBoundsDatetime), so the far ones are marked here."""
+    values = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
+    fits = np.zeros(len(stamps), dtype=bool)
+    for k, v in enumerate(stamps):
+        try:
+            stamp = pd.Timestamp(v)
+            if stamp.tzinfo is not None:
+                stamp = stamp.tz_localize(None)
+            values[k] = stamp.as_unit("ns").to_datetime64()
+            fits[k] = True
+        except (ValueError, TypeError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+            pass
+    idx = np.flatnonzero(mask)
+    far[idx[~fits]] = True
+    out.iloc[idx[fits]] = values[fits]
+
+
+_PANDAS_BEFORE_3 = int(pd.__version__.split(".")[0]) < 3
+
+
+def _mark_far_text(text, out, far, todo, formats, limit=1000):
+    """pandas < 3 parses "31.12.9999" as NaT instead of a date it cannot hold: mark such cells far."""
+    left = todo & out.isna().to_numpy() & ~far
+    values = text[left]
+    for value in pd.unique(values)[:limit]:
+        for fmt in formats:
+            try:
+                stamp = dt.datetime.fromisoformat(value) if fmt == "ISO8601" else dt.datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            if not pd.Timestamp.min <= pd.Timestamp(stamp.replace(tzinfo=None)) <= pd.Timestamp.max:
+                far[np.flatnonzero(left)[(values == value).to_numpy()]] = True
+            break
+
+
 def _put_native_dates(out, far, native):
     """Write the cells that are dates already (or Excel serial numbers) into ``out``; return which."""
     if pd.api.types.is_datetime64_any_dtype(native):
@@ -250,12 +369,14 @@ def _put_native_dates(out, far, native):
         return has_native
     is_dt = native.map(lambda v: hasattr(v, "year") and not isinstance(v, str)).to_numpy(dtype=bool)
     if is_dt.any():
-        _put_dates(out, far, is_dt, pd.to_datetime(native[is_dt].map(pd.Timestamp)))
+        _put_stamps(out, far, is_dt, native[is_dt])
     is_num, serial = _native_numbers(native)
     if is_num.any():
-        # an Excel date saved without date formatting: days since 1899-12-30
+        # an Excel date saved without date formatting: days since 1899-12-30, or since
+        # 1904-01-01 in a workbook with the 1904 date system (dialect.py puts it in attrs)
+        epoch = native.attrs.get("excel_epoch", _EXCEL_EPOCH)
         ok = is_num & (serial >= 1) & (serial < 2958466)
-        _put_dates(out, far, ok, pd.Series(_EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")))
+        _put_dates(out, far, ok, pd.Series(epoch + pd.to_timedelta(serial[ok], unit="D")))
     return is_dt | is_num
 
 
@@ -265,8 +386,9 @@ def _parse_text_dates(values, date_format, dayfirst, day_default):
     Returns ``(parsed, formats used, ambiguous)``.
     """
     ambiguous = False
+    values = _drop_offsets(values)
     if date_format is not None:
-        formats = [_translate_date_format(date_format)]
+        formats = [_drop_zone_codes(_translate_date_format(date_format))]
     else:
         family, ambiguous = _choose_date_family(values, dayfirst, day_default)
         formats = _family_formats(family) if family else []
@@ -279,18 +401,31 @@ def _parse_text_dates(values, date_format, dayfirst, day_default):
     return parsed, used, ambiguous
 
 
+# a whole number that went through a float: "10000.0", "10000,00" (no leading zeros: "000123" is an id)
+_FLOAT_ID = r"(?:0|[1-9]\d*)[.,]0{1,2}"
+
+
 def _to_ids(text, native):
+    """Ids as text: ``(ids, mask of the ids written as floats and read as whole numbers)``.
+
+    "10000.0" and "10000" are the same customer once an export went through Excel or
+    pandas: "10000.0" becomes "10000", unless some other id has a decimal part that is
+    not zero ("10.1"), which shows that the dots belong to the ids. Leading zeros stay.
+    """
     ids = text.copy()
     if native is not None:
         nums, _ = _native_numbers(native)
         if nums.any():
             ids[nums] = native[nums].map(_cell_text).astype(str)
-    filled = ids != ""
-    if filled.any() and ids[filled].str.fullmatch(r"-?\d+\.0+").all():
-        # "17850.0": the ids went through a float on the way (Excel, pandas); only when
-        # every id looks like that, so "10.0" among "10.1" stays as it is
-        ids = ids.str.replace(r"\.0+$", "", regex=True)
-    return ids
+    floaty = ids.str.fullmatch(_FLOAT_ID).fillna(False).to_numpy(dtype=bool)
+    if not floaty.any():
+        return ids, floaty
+    dotted = ids.str.fullmatch(r"\d+[.,]\d+").fillna(False).to_numpy(dtype=bool)
+    if (dotted & ~floaty).any():
+        return ids, np.zeros(len(ids), dtype=bool)
+    ids = ids.copy()
+    ids[floaty] = ids[floaty].str.replace(r"[.,]0+$", "", regex=True)
+    return ids, floaty
 
 
 def _to_text(text, native):

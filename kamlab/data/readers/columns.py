@@ -11,7 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from kamlab._util.format import translator
+from kamlab.data.readers.cells import _CURRENCY, _currency_code
 from kamlab.data.readers.report import _display
 from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
@@ -20,7 +24,7 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 _KINDS = {
     "account_id": "id",
     "date": "date",
-    "invoice_id": "text",
+    "invoice_id": "id",
     "product": "text",
     "product_group": "text",
     "quantity": "number",
@@ -28,6 +32,8 @@ _KINDS = {
     "revenue": "number",
     "cost": "number",
     "unit_cost": "number",
+    "contribution_margin": "number",
+    "currency": "currency",
     "name": "text",
     "industry": "text",
     "country": "text",
@@ -83,6 +89,15 @@ SYNONYMS = {
     "unit_cost": (
         "Einstandspreis", "EK-Preis", "Einkaufspreis", "Unit cost", "Cost price", "Purchase price",
     ),
+    # DB I per line: revenue minus cost of goods, in money (not a rate, not after fixed costs)
+    "contribution_margin": (
+        "Deckungsbeitrag", "Deckungsbeitrag I", "Deckungsbeitrag 1", "DB", "DB I", "DB 1", "Rohertrag",
+        "Rohgewinn", "Contribution margin", "Contribution margin I", "Gross profit",
+    ),
+    "currency": (
+        "Währung", "Währungsschlüssel", "Währungskennzeichen", "WKZ", "Belegwährung", "Currency",
+        "Currency code", "Curr", "Transaction currency",
+    ),
     "name": (
         "Name", "Kundenname", "Firma", "Firmenname", "Unternehmen", "Name 1", "Customer name",
         "Account name", "Company", "Company name", "Client name",
@@ -126,6 +141,41 @@ _FALLBACK = {"account_id": "name"}
 # only in account tables: in invoice lines "Mitarbeiter" is usually a salesperson
 _WEAK_ACCOUNTS = {"employees": ("Mitarbeiter",)}
 _CURRENCY_SUFFIX = re.compile(r"(?:in(?:eur|euro|usd|chf|gbp)?|eur|euro|usd|chf|gbp)$")
+_HEADER_CURRENCY = re.compile(rf"(?<![A-Za-z]){_CURRENCY}(?![A-Za-z])")
+
+# names that may or may not be the contribution margin: a profit after fixed costs, a margin in
+# percent. Never mapped by themselves; columns={"Gewinn": "contribution_margin"} maps them.
+_MARGIN_LIKE = ("Gewinn", "Profit", "Marge", "Margin", "Gross margin", "Rohmarge", "Net profit", "Gewinn netto")
+_MARGIN_TARGETS = {"profit", "gewinn", "margin", "marge", "grossprofit", "grossmargin", "db", "dbi", "db1",
+                   "deckungsbeitrag", "contributionmargin", "cm", "rohertrag", "margincontribution"}
+
+_t = translator({
+    "margin_target": (
+        "columns={{{source!r}: {target!r}}}: {target!r} is not one of kamlab's column names. If {source!r} is "
+        "the contribution margin of each line in money (DB I: revenue minus cost of goods, before fixed costs), "
+        "use columns={{{source!r}: 'contribution_margin'}}; a margin in percent cannot be used as an amount.",
+        "columns={{{source!r}: {target!r}}}: {target!r} ist kein Spaltenname von kamlab. Ist {source!r} der "
+        "Deckungsbeitrag jeder Zeile in Geld (DB I: Umsatz minus Wareneinsatz, vor Fixkosten), dann "
+        "columns={{{source!r}: 'contribution_margin'}}; eine Marge in Prozent ist kein Betrag.",
+    ),
+    "margin_like": (
+        "column {name!r} was kept as it is: it may be a profit after fixed costs or a margin in percent. If it "
+        "is the contribution margin of each line in money (DB I), pass columns={{{name!r}: 'contribution_margin'}}.",
+        "Spalte {name!r} wurde unverändert übernommen: sie kann ein Gewinn nach Fixkosten oder eine Marge in "
+        "Prozent sein. Ist sie der Deckungsbeitrag jeder Zeile in Geld (DB I), übergeben Sie "
+        "columns={{{name!r}: 'contribution_margin'}}.",
+    ),
+})
+
+
+def _header_currency(name):
+    """The currency a column name names ("Umsatz EUR", "Betrag in €", "Sales (USD)"), or None.
+
+    "TEUR" (thousands of euros) is not a currency; a name with two currencies names none.
+    """
+    codes = {_currency_code(m.group(0)) for m in _HEADER_CURRENCY.finditer(str(name))}
+    codes.discard(None)
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _norm(name, plain=False):
@@ -153,9 +203,55 @@ _WEAK_KEYS = _lookup_table(_WEAK, 2)
 _WEAK_ACCOUNT_KEYS = _lookup_table(_WEAK_ACCOUNTS, 2)
 
 
-def _recognise(name, accounts):
-    """Return ``(canonical, tier)`` for a file column name, or ``None``."""
+@dataclass(frozen=True, eq=False)
+class ColumnVocabulary:
+    """The columns of a table that is neither invoice lines nor accounts, for :func:`~kamlab.data.readers.read_table`.
+
+    With a vocabulary, a reader recognises its columns only (not :data:`SYNONYMS`); everything
+    else -- dialect, cells, line numbers, the report, ``errors=`` -- is the readers' own.
+    :mod:`kamlab.projects.io` defines the vocabulary of quote tables.
+
+    Parameters
+    ----------
+    kinds : dict
+        Canonical column -> how its values are read, in the order of the frame returned:
+        ``"id"``, ``"date"``, ``"number"`` or ``"text"``, or a function taking the column's
+        cells as text (a Series of str, ``""`` where empty) and returning ``(values, reasons)``:
+        the values and, per cell, why it cannot be used (``None`` where it can).
+    synonyms : dict
+        Canonical column -> the names it goes by, strongest first.
+    weak : dict, optional
+        Weaker names, used only when no column has a name from ``synonyms`` for the same column.
+    unique : str, optional
+        A column whose values may appear in one row only (as account ids in an account table).
+    """
+
+    kinds: dict
+    synonyms: dict
+    weak: dict = field(default_factory=dict)
+    unique: str | None = None
+
+    @property
+    def columns(self):
+        """The canonical columns, in order."""
+        return tuple(self.kinds)
+
+    @cached_property
+    def tables(self):
+        """The look-up tables of :func:`_recognise`, strongest first."""
+        return [_lookup_table(self.synonyms, 1), _lookup_table(self.weak, 2)]
+
+
+def _recognise(name, accounts, vocabulary=None):
+    """Return ``(canonical, tier)`` for a file column name, or ``None``.
+
+    A name with "%" ("DB %", "Umsatz in %") is a rate or a share, never one of the columns.
+    """
+    if "%" in str(name):
+        return None
     tables = [_STRONG_KEYS, _WEAK_KEYS] + ([_WEAK_ACCOUNT_KEYS] if accounts else [])
+    if vocabulary is not None:
+        tables = vocabulary.tables
     keys = [_norm(name), _norm(name, plain=True)]
     # "Umsatz EUR", "Umsatz in TEUR", "Nettoumsatz (€)" -> as without the currency
     keys += [_CURRENCY_SUFFIX.sub("", k) for k in keys if _CURRENCY_SUFFIX.search(k)]
@@ -166,7 +262,7 @@ def _recognise(name, accounts):
     return None
 
 
-def _map_columns(names, columns, accounts, path, function):
+def _map_columns(names, columns, accounts, path, function, vocabulary=None):
     """The mapping ``{name in the file: canonical name}`` and notes on names not used.
 
     The user's ``columns=`` come first; every other file column is recognised by its
@@ -174,22 +270,25 @@ def _map_columns(names, columns, accounts, path, function):
     same canonical column are an error unless ``columns=`` settles it.
     """
     name = _display(path)
-    mapping, taken = _given_mapping(names, columns, name)
+    mapping, taken = _given_mapping(names, columns, name, vocabulary)
     candidates = {}
     for n in names:
         if n in mapping:
             continue
-        hit = _recognise(n, accounts)
+        hit = _recognise(n, accounts, vocabulary)
         if hit is not None:
             candidates[n] = hit
-    leftovers = _map_recognised(candidates, mapping, taken, name, path, function)
+    leftovers = _map_recognised(candidates, mapping, taken, name, path, function, vocabulary)
     notes = _map_leftovers(leftovers, candidates, mapping, taken)
+    like = {_norm(m) for m in _MARGIN_LIKE}
+    notes += [_t("margin_like", name=n) for n in names if n not in mapping and _norm(n) in like]
     used = {k: v for k, v in mapping.items() if v is not None}
     return used, notes
 
 
-def _given_mapping(names, columns, name):
+def _given_mapping(names, columns, name, vocabulary=None):
     """Check the user's ``columns=`` against the file: ``(mapping, {canonical: file column})``."""
+    known = CANONICAL_COLUMNS if vocabulary is None else vocabulary.columns
     mapping = {}
     taken = {}
     if columns is None:
@@ -203,12 +302,14 @@ def _given_mapping(names, columns, name):
     for n in names:
         by_norm.setdefault(_norm(n), []).append(n)
     for source, target in columns.items():
-        if target is not None and target not in _KINDS:
-            close = difflib.get_close_matches(str(target), CANONICAL_COLUMNS, n=1)
+        if target is not None and target not in known and _norm(target) in _MARGIN_TARGETS and not vocabulary:
+            raise ParameterError(_t("margin_target", source=source, target=target))
+        if target is not None and target not in known:
+            close = difflib.get_close_matches(str(target), known, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ParameterError(
                 f"columns={{{source!r}: {target!r}}}: {target!r} is not one of kamlab's column names "
-                f"({', '.join(CANONICAL_COLUMNS)}).{hint}"
+                f"({', '.join(known)}).{hint}"
             )
         if source in names:
             actual = source
@@ -230,13 +331,13 @@ def _given_mapping(names, columns, name):
     return mapping, taken
 
 
-def _map_recognised(candidates, mapping, taken, name, path, function):
+def _map_recognised(candidates, mapping, taken, name, path, function, vocabulary=None):
     """Map each free canonical column to the one file column recognised for it, strongest tier first.
 
     Adds to ``mapping`` and ``taken``; returns the recognised columns left over.
     """
     leftovers = []
-    for canon in CANONICAL_COLUMNS:
+    for canon in CANONICAL_COLUMNS if vocabulary is None else vocabulary.columns:
         if canon in taken:
             leftovers += [n for n, (c, _) in candidates.items() if c == canon]
             continue
@@ -272,14 +373,15 @@ def _map_leftovers(leftovers, candidates, mapping, taken):
     return notes
 
 
-def _missing_column_error(missing, names, mapping, path, function):
+def _missing_column_error(missing, names, mapping, path, function, vocabulary=None):
     name = _display(path)
+    strong, weak = (SYNONYMS, _WEAK) if vocabulary is None else (vocabulary.synonyms, vocabulary.weak)
     unmapped = [n for n in names if n not in mapping]
     parts = [f"{name} has no column for {', '.join(repr(m) for m in missing)}."]
     parts.append(f"Columns found: {', '.join(map(repr, names)) or 'none'}.")
     example = None
     for canon in missing:
-        accepted = list(SYNONYMS.get(canon, ())) + list(_WEAK.get(canon, ()))
+        accepted = list(strong.get(canon, ())) + list(weak.get(canon, ()))
         parts.append(
             f"Names kamlab recognises for {canon}: {', '.join(accepted)} "
             "(case, spaces, dots and dashes do not matter)."

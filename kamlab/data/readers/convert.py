@@ -15,39 +15,100 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from kamlab._util.format import decimal as _in_language
+from kamlab._util.format import translator
+from kamlab.data.readers.amounts import (
+    _apply_currency,
+    _check_margin_is_an_amount,
+    _where,
+    _check_rates,
+    _derive_margin,
+    _read_currency_column,
+)
 from kamlab.data.readers.cells import (
     _KNOWN_DATES,
+    _ambiguous_mark,
     _date_example,
     _date_shape,
     _detect_decimal,
     _native_numbers,
-    _parse_numbers,
+    _parse_amounts,
     _to_dates,
     _to_ids,
     _to_text,
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
+from kamlab.data.readers.fast import _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
+from kamlab.errors import DataFormatError
+
+_t = translator({
+    "ambiguous": (
+        "{where}: numbers such as {examples} have one {mark!r} followed by three digits, so they could be "
+        "{as_thousands} (with {mark!r} as thousands separator) or {as_decimal} (with {mark!r} as decimal mark), "
+        "and nothing else in the file tells which. Pass thousands={mark!r} for {as_thousands}, or "
+        "decimal={mark!r} for {as_decimal}.",
+        "{where}: Zahlen wie {examples} haben ein {mark!r} und danach drei Ziffern; sie können {as_thousands} "
+        "sein ({mark!r} als Tausendertrennzeichen) oder {as_decimal} ({mark!r} als Dezimalzeichen), und nichts "
+        "sonst in der Datei zeigt, was gilt. Übergeben Sie thousands={mark!r} für {as_thousands} oder "
+        "decimal={mark!r} für {as_decimal}.",
+    ),
+    "in_line": ("{value!r} ({word} {line})", "{value!r} ({word} {line})"),
+    "line": ("line", "Zeile"),
+    "row": ("row", "Zeile"),
+    "and": (" and ", " und "),
+    "settled": (
+        "numbers such as {value!r} in column {column!r} were read as {number} ({how}), because {why}.",
+        "Zahlen wie {value!r} in Spalte {column!r} wurden als {number} gelesen ({how}), weil {why}.",
+    ),
+    "how_thousands": ("thousands separator {mark!r}", "Tausendertrennzeichen {mark!r}"),
+    "how_decimal": ("decimal mark {mark!r}", "Dezimalzeichen {mark!r}"),
+    "why_numbers": (
+        "other numbers in the file have the decimal mark {decimal!r}",
+        "andere Zahlen der Datei das Dezimalzeichen {decimal!r} haben",
+    ),
+    "why_dates": ("the dates are written with dots (31.12.2024)", "die Daten mit Punkten geschrieben sind (31.12.2024)"),
+    "why_semicolon": (
+        "the file is separated by ';' as German Excel writes it",
+        "die Datei durch ';' getrennt ist, wie das deutsche Excel schreibt",
+    ),
+    "why_thousands": ("thousands={thousands!r} was given", "thousands={thousands!r} angegeben wurde"),
+    "float_ids": (
+        "column {column!r}: {n:,} ids written as decimal numbers such as {value!r} ({word} {line}) were read as "
+        "{fixed!r}, the same id as without '.0'.",
+        "Spalte {column!r}: {n:,} Nummern mit Nachkommastellen wie {value!r} ({word} {line}) wurden als "
+        "{fixed!r} gelesen, dieselbe Nummer wie ohne ',0'.",
+    ),
+})
+_DOTTED_DATE = r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ T].*)?"
 
 
-def _choose_decimal(raw, mapping, decimal, thousands, report):
-    """Decide the decimal mark and thousands separator from the number columns written as text."""
-    texts = []
+def _choose_decimal(raw, mapping, decimal, thousands, report, kinds=_KINDS):
+    """Decide the decimal mark and thousands separator from the number columns written as text.
+
+    A column whose numbers all look like "1.706" (one mark, three digits after it) is
+    read by the file's other conventions: numbers with a clear decimal mark, dates
+    written with dots, the separator ';'. Without any of them it is an error.
+    """
+    texts = {}
     for source, canon in mapping.items():
-        if _KINDS[canon] != "number":
+        if kinds[canon] != "number":
             continue
         nat = raw.native.get(source)
         text = raw.text[source]
-        texts.append(text if nat is None else text[nat.isna().to_numpy()])
-    any_text = any((t != "").any() for t in texts)
+        texts[source] = text if nat is None else text.where(nat.isna().to_numpy(), "")
+    any_text = any((t != "").any() for t in texts.values())
+    if decimal is None and thousands in (".", ","):
+        decimal = "," if thousands == "." else "."
     if decimal is None:
-        decimal, evidence = _detect_decimal(texts, raw.meta.get("sep"))
-        if any_text and not evidence:
+        decimal, why = _decimal_and_why(raw, mapping, texts, thousands, report.path, kinds)
+        if any_text and why is None:
             report.notes.append(
                 f"the numbers do not show their decimal mark; read with decimal {decimal!r}. "
                 "Pass decimal= if that is wrong."
             )
+        _explain_ambiguous(raw, texts, decimal, why, report)
     if thousands is None:
         thousands = "." if decimal == "," else ","
     if any_text or raw.meta["format"] == "text":
@@ -55,18 +116,102 @@ def _choose_decimal(raw, mapping, decimal, thousands, report):
     return decimal, thousands
 
 
+def _decimal_and_why(raw, mapping, texts, thousands, path, kinds=_KINDS):
+    """The decimal mark and the reason it is sure (a text for the report), or ``(default, None)``."""
+    sep = raw.meta.get("sep")
+    decimal, evidence = _detect_decimal(list(texts.values()), sep)
+    if evidence:
+        return decimal, _t("why_numbers", decimal=decimal)
+    ambiguous = {s: _ambiguous_mark(t) for s, t in texts.items()}
+    ambiguous = {s: am for s, am in ambiguous.items() if am[0] is not None}
+    if not ambiguous:
+        return decimal, None
+    marks = {mark for mark, _ in ambiguous.values()}
+    if thousands is not None and len(marks) == 1:
+        # thousands="" (or " "): the mark of "1.706" is the decimal mark
+        return marks.pop(), _t("why_thousands", thousands=thousands)
+    dates = [raw.text[s] for s, c in mapping.items() if kinds[c] == "date"]
+    dates = [d[d != ""] for d in dates]
+    if any(len(d) and d.str.fullmatch(_DOTTED_DATE).mean() > 0.5 for d in dates):
+        return ",", _t("why_dates")
+    if sep == ";":
+        return ",", _t("why_semicolon")
+    source, (mark, mask) = next(iter(ambiguous.items()))
+    raise _ambiguous_error(raw, source, mark, mask, path)
+
+
+def _explain_ambiguous(raw, texts, decimal, why, report):
+    """Say in the report how the columns with numbers like "1.706" were read, and why."""
+    if why is None:
+        return
+    for source, text in texts.items():
+        mark, mask = _ambiguous_mark(text)
+        if mark is None:
+            continue
+        value = text.to_numpy()[mask][0]
+        how = _t("how_decimal" if mark == decimal else "how_thousands", mark=mark)
+        report.notes.append(_t("settled", value=value, column=source, number=_reading(value, mark, mark == decimal),
+                               how=how, why=why))
+
+
+def _reading(value, mark, as_decimal):
+    """How "1.706" reads with ``mark`` as decimal mark (1.706) or as thousands separator (1706)."""
+    digits = "".join(ch for ch in value if ch.isdigit() or ch == mark)
+    whole, frac = digits.split(mark)
+    if not as_decimal:
+        return whole + frac
+    return _in_language(f"{whole}.{frac.rstrip('0') or '0'}")
+
+
+def _ambiguous_error(raw, source, mark, mask, path):
+    """The error for a column of numbers like "1.706" that nothing in the file explains."""
+    text = raw.text[source]
+    where_ambiguous = np.flatnonzero(mask)
+    picks = list(dict.fromkeys(text.to_numpy()[where_ambiguous]))[:2]
+    positions = [int(where_ambiguous[list(text.to_numpy()[where_ambiguous]).index(v)]) for v in picks]
+    word = _t(_word(raw))
+    examples = _t("and").join(
+        _t("in_line", value=v, word=word, line=int(raw.lines[p])) for v, p in zip(picks, positions)
+    )
+    as_thousands = _t("and").join(_reading(v, mark, False) for v in picks)
+    as_decimal = _t("and").join(_reading(v, mark, True) for v in picks)
+    first = positions[0]
+    where = _where(path, raw, first, source)
+    return DataFormatError(
+        _t("ambiguous", where=where, examples=examples, mark=mark, as_thousands=as_thousands,
+           as_decimal=as_decimal),
+        path=str(path), line=int(raw.lines[first]), column=source, value=picks[0],
+    )
+
+
 def _convert_numbers(raw, source, problems, decimal, thousands):
+    """The column's numbers and the currency written in each cell ("12,50 €"; None where none)."""
     text, nat = raw.text[source], raw.native.get(source)
     is_native, native_values = np.zeros(len(text), dtype=bool), np.full(len(text), np.nan)
     if nat is not None:
         is_native, native_values = _native_numbers(nat)
-    parsed, bad = _parse_numbers(text, decimal, thousands)
+    parsed, bad, currency = _parse_amounts(text, decimal, thousands)
     values = np.where(is_native, native_values, parsed)
     bad = bad & ~is_native
+    currency[is_native] = None
     shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
     reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text.to_numpy()[bad]]
     problems.add(bad, source, _spread(reasons, bad))
-    return pd.Series(values, dtype="float64")
+    return pd.Series(values, dtype="float64"), currency
+
+
+def _convert_ids(raw, source, report):
+    """An id column as text; ids written as floats ("10000.0") are read as whole numbers, with a note."""
+    ids, floaty = _to_ids(raw.text[source], raw.native.get(source))
+    ids = ids.reset_index(drop=True)
+    text_floaty = floaty & (raw.text[source] != ids).to_numpy()
+    if text_floaty.any():
+        first = int(np.flatnonzero(text_floaty)[0])
+        report.notes.append(_t(
+            "float_ids", column=source, n=int(text_floaty.sum()), value=raw.text[source].iloc[first],
+            word=_t(_word(raw)), line=int(raw.lines[first]), fixed=ids.iloc[first],
+        ))
+    return ids.astype("str").where(ids != "", np.nan)
 
 
 def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, report):
@@ -97,20 +242,36 @@ def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, re
     return values.reset_index(drop=True)
 
 
-def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, date_format, report):
-    """Convert each mapped column to its kind; record unreadable and missing values."""
-    decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report)
-    out = {}
+def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, date_format, report,
+             currency=None, kinds=None):
+    """Convert each mapped column to its kind; record unreadable and missing values.
+
+    Then check the amounts' currency (and convert them with ``currency=`` rates) and that
+    a contribution margin column holds amounts, not rates. ``kinds``: a
+    :class:`~kamlab.data.readers.columns.ColumnVocabulary`'s kinds (default ``_KINDS``).
+    """
+    kinds = _KINDS if kinds is None else kinds
+    rates = _check_rates(currency)
+    decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report, kinds)
+    out, cell_currency = {}, {}
     for source, canon in mapping.items():
-        kind = _KINDS[canon]
+        kind = kinds[canon]
         text, nat = raw.text[source], raw.native.get(source)
-        if kind == "number":
-            out[canon] = _convert_numbers(raw, source, problems, decimal, thousands)
+        typed = _typed_column(raw, source, kind, problems, report)  # typed Parquet columns: no text to parse
+        if typed is not None:
+            out[canon] = typed
+        elif callable(kind):  # a vocabulary's own kind: text -> (values, reasons)
+            values, reasons = kind(text.reset_index(drop=True))
+            out[canon] = pd.Series(values).reset_index(drop=True)
+            problems.add(pd.notna(np.asarray(reasons, dtype=object)), source, np.asarray(reasons, dtype=object))
+        elif kind == "number":
+            out[canon], cell_currency[source] = _convert_numbers(raw, source, problems, decimal, thousands)
         elif kind == "date":
             out[canon] = _convert_dates(raw, source, problems, date_format, dayfirst, decimal == ",", report)
         elif kind == "id":
-            ids = _to_ids(text, nat).reset_index(drop=True)
-            out[canon] = ids.astype("str").where(ids != "", np.nan)
+            out[canon] = _convert_ids(raw, source, report)
+        elif kind == "currency":
+            out[canon] = _read_currency_column(raw, source, problems)
         else:
             out[canon] = _to_text(text, nat).reset_index(drop=True)
         if canon in required:
@@ -121,6 +282,8 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
                 problems.add(empty, source, _total_line_hint(raw.text, empty, "the account id is empty"))
             else:
                 problems.add(empty, source, f"the {canon.replace('_', ' ')} is empty")
+    _check_margin_is_an_amount(raw, mapping, out, report)
+    _apply_currency(raw, mapping, out, cell_currency, problems, rates, report)
     return out, decimal, thousands
 
 
@@ -144,11 +307,12 @@ def _compute_missing(out, mapping, required, problems, report):
                 hole = out[part].isna().to_numpy() & ~problems.rows
                 reason = f"the {part.replace('_', ' ')} is empty, so the {target} cannot be computed"
                 problems.add(hole, file_name[part], reason)
+    _derive_margin(out, mapping, problems, report)
 
 
-def _check_duplicate_ids(raw, out, mapping, problems):
-    """In an account table every account id may appear once; name all lines of a repeated one."""
-    ids = out["account_id"]
+def _check_duplicate_ids(raw, out, mapping, problems, column="account_id"):
+    """In an account table every account id (``column``) may appear once; name all lines of a repeated one."""
+    ids = out[column]
     dup = ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
     if not dup.any():
         return
@@ -157,8 +321,9 @@ def _check_duplicate_ids(raw, out, mapping, problems):
     for idx in np.flatnonzero(dup):
         lines = lines_of[ids.iloc[idx]]
         listed = ", ".join(str(x) for x in lines[:-1]) + f" and {lines[-1]}"
-        reasons[idx] = f"the account id {ids.iloc[idx]!r} appears more than once ({_word(raw)}s {listed})"
-    source = next(k for k, v in mapping.items() if v == "account_id")
+        what = column.replace("_id", " id").replace("_", " ")
+        reasons[idx] = f"the {what} {ids.iloc[idx]!r} appears more than once ({_word(raw)}s {listed})"
+    source = next(k for k, v in mapping.items() if v == column)
     problems.add(dup, source, reasons)
 
 
@@ -173,10 +338,10 @@ _TOTAL_WORDS = re.compile(r"(?i)^(summe|gesamt|total|sum|zwischensumme|subtotal)
 
 
 def _total_line_hint(text, empty, reason):
-    reasons = np.full(len(text), reason, dtype=object)
     idx = np.flatnonzero(empty)
     if len(idx) == 0 or len(idx) > 1000:
-        return reasons
+        return reason  # one reason for all (no array of millions of cells)
+    reasons = np.full(len(text), reason, dtype=object)
     for i in idx:
         if any(_TOTAL_WORDS.match(v) for v in text.iloc[i].to_numpy()):
             reasons[i] = reason + " (is this a total line? Delete it from the file)"

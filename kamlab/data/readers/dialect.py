@@ -1,6 +1,8 @@
 """A file's dialect and its raw table: which format, encoding, separator and header line.
 
-Text files (also gzip-compressed), Excel workbooks and Parquet files are read into a
+What a file is comes from :mod:`~kamlab.data.readers.containers` (by content, also
+inside ``.gz`` and ``.zip``), its encoding from :mod:`~kamlab.data.readers.encoding`.
+Text files, Excel workbooks and Parquet files are read into a
 ``_Raw`` table: every cell as stripped text, typed spreadsheet/Parquet values beside
 them, and the line (or row) number of every data row for messages. Nothing is
 converted here; that is :mod:`kamlab.data.readers.cells`.
@@ -9,9 +11,7 @@ converted here; that is :mod:`kamlab.data.readers.cells`.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import gzip
 import io
 import os
 import re
@@ -22,11 +22,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kamlab._util.format import translator
 from kamlab.data.readers.cells import _cell_text
+from kamlab.data.readers.containers import _load
+from kamlab.data.readers.encoding import _decode
+from kamlab.data.readers.lines import _cut_last_line
 from kamlab.data.readers.report import _display, _show_sep
-from kamlab.errors import DataFormatError, EmptyDataError, ParameterError
+from kamlab.errors import DataFormatError, EmptyDataError, KamlabError, ParameterError
 
 
+_t = translator({
+    "epoch_1904": (
+        "the workbook uses Excel's 1904 date system (Excel for Mac); dates stored as plain numbers were counted "
+        "from 1904-01-01.",
+        "die Arbeitsmappe nutzt das 1904-Datumssystem von Excel (Excel für Mac); als Zahlen gespeicherte Daten "
+        "wurden ab dem 01.01.1904 gezählt.",
+    ),
+})
 _NUMBER_LIKE = re.compile(
     r"^[\s(+\-\u2212]*(?:€|\$|£|EUR|USD|CHF|GBP)?\s*[+\-\u2212]?\d[\d\s.,'\u00a0\u202f]*(?:[eE][+-]?\d+)?"
     r"[)\-\u2212%]?\s*(?:€|\$|£|EUR|USD|CHF|GBP)?\s*[)\-\u2212]?$",
@@ -125,70 +137,15 @@ class _Raw:
     meta: dict
 
 
-def _read_bytes(path):
-    data = Path(path).read_bytes()
-    if str(path).lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DataFormatError(
-                f"{_display(path)}: the file looks gzip-compressed but cannot be unpacked ({exc}). "
-                "Is the download complete?",
-                path=str(path),
-            ) from None
-    return data
-
-
-def _decode(data, encoding, path):
-    name = _display(path)
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ParameterError(
-                f"encoding={encoding!r} is not an encoding Python knows. Try 'utf-8', 'cp1252' or "
-                "'latin-1', or leave encoding=None to let kamlab detect it."
-            ) from None
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise DataFormatError(
-                f"{name}, line {line}: this line cannot be read with encoding={encoding!r}. "
-                "Leave encoding=None to let kamlab detect it, or try encoding='cp1252'.",
-                path=str(path),
-                line=line,
-            ) from None
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        # cp1252 decodes all but five bytes; latin-1 decodes every byte
-        candidates = ["utf-8", "cp1252", "latin-1"]
-    for enc in candidates:
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError as exc:
-            last = exc
-    line = data[: last.start].count(b"\n") + 1
-    raise DataFormatError(
-        f"{name}, line {line}: the file starts with a byte-order mark for {candidates[0]} but this "
-        f"line is not valid {candidates[0]}. Save the file again as 'CSV UTF-8', or pass encoding=.",
-        path=str(path),
-        line=line,
-    )
-
-
 _SAMPLE_LINES = 200
 
 
-def _read_text(path, *, encoding, sep, header_row):
+def _read_text(path, data, *, encoding, sep, header_row):
+    """Read text ``data`` (the file's bytes, unpacked) into a :class:`_Raw` table."""
     name = _display(path)
-    data = _read_bytes(path)
     if not data.strip():
         raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
-    text, enc = _decode(data, encoding, path)
+    text, enc, notes = _decode(data, encoding, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\n\t ;,|\ufeff"):
@@ -200,10 +157,13 @@ def _read_text(path, *, encoding, sep, header_row):
     body = text[offset:]
     frame, lines, structural = _parse_text_body(body, sep, head, name)
     frame = frame.fillna("")
+    cut = _cut_last_line(body, frame, lines, sep)
+    if cut is not None:
+        structural = [s for s in structural if s[0] != cut[0]] + [cut]
     header_cells = [str(c).strip() for c in frame.iloc[0]]
     data_frame = frame.iloc[1:].reset_index(drop=True)
     raw = _make_raw(path, header_cells, data_frame, lines[1:], structural, header_line=head + 1)
-    raw.meta.update(format="text", encoding=enc, sep=sep)
+    raw.meta.update(format="text", encoding=enc, sep=sep, notes=notes)
     return raw
 
 
@@ -363,9 +323,9 @@ def _filled_positions(names, text_frame, native_out, structural):
     return np.flatnonzero(keep)
 
 
-def _read_excel(path, *, sheet_name, header_row):
+def _read_excel(path, source, *, sheet_name, header_row):
     name = _display(path)
-    sheet, rows = _excel_rows(path, sheet_name)
+    sheet, rows, epoch = _excel_rows(source, sheet_name, name)
     if not any(rows):
         raise EmptyDataError(f"{name}, worksheet {sheet!r}: the sheet is empty, it holds no header and no data.")
     if header_row is not None and header_row >= len(rows):
@@ -396,34 +356,56 @@ def _read_excel(path, *, sheet_name, header_row):
         native[j] = col.where(~is_text, None)
     lines = head + 2 + np.arange(len(body), dtype=np.int64)
     raw = _make_raw(path, header_cells, text, lines, [], header_line=head + 1, native=native)
-    raw.meta.update(format="excel", sheet=sheet)
+    raw.meta.update(format="excel", sheet=sheet, notes=[])
+    if epoch.year == 1904:
+        # plain numbers in date columns count days from the workbook's own epoch (cells.py reads it here)
+        for series in raw.native.values():
+            series.attrs["excel_epoch"] = pd.Timestamp(epoch)
+        raw.meta["notes"].append(_t("epoch_1904"))
     return raw
 
 
-def _excel_rows(path, sheet_name):
-    """The worksheet's name and its rows as lists of typed cells, without empty cells at the end."""
+# what openpyxl raises on a damaged workbook (XML errors are SyntaxErrors)
+_EXCEL_FAILURES = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError, AttributeError,
+                   IndexError, EOFError)
+
+
+def _unreadable_workbook(name, exc):
+    return DataFormatError(
+        f"{name}: cannot open the file as an Excel workbook ({type(exc).__name__}). "
+        "Open it in Excel and save it again as .xlsx.",
+        path=name,
+    )
+
+
+def _excel_rows(source, sheet_name, name):
+    """The worksheet's name, its rows as lists of typed cells (without empty cells at the end), the epoch.
+
+    ``source`` is the file or its unpacked bytes; the epoch is the day Excel's date numbers
+    count from: 1899-12-30, or 1904-01-01 in a workbook with the 1904 date system.
+    """
     import openpyxl
 
-    name = _display(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise DataFormatError(
-            f"{name}: cannot open the file as an Excel workbook ({type(exc).__name__}). "
-            "Open it in Excel and save it again as .xlsx.",
-            path=str(path),
-        ) from None
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except _EXCEL_FAILURES as exc:
+        raise _unreadable_workbook(name, exc) from None
     try:
         sheet = _choose_sheet(book.sheetnames, sheet_name, name)
         ws = book[sheet]
         ws.reset_dimensions()
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        epoch = book.epoch
+    except KamlabError:
+        raise
+    except _EXCEL_FAILURES as exc:
+        raise _unreadable_workbook(name, exc) from None
     finally:
         book.close()
     for r in rows:
         while r and (r[-1] is None or (isinstance(r[-1], str) and not r[-1].strip())):
             r.pop()
-    return sheet, rows
+    return sheet, rows, epoch
 
 
 def _choose_sheet(sheets, sheet_name, name):
@@ -459,50 +441,13 @@ def _read_parquet(path):
             path=str(path),
             column=dups[0],
         )
-    header_cells = [str(c).strip() for c in frame.columns]
-    frame = frame.reset_index(drop=True)
-    frame.columns = range(frame.shape[1])
-    text, native = {}, {}
-    for j in frame.columns:
-        col = frame[j]
-        if pd.api.types.is_bool_dtype(col) or not (
-            pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
-        ):
-            if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
-                is_text = col.map(lambda v: v is None or isinstance(v, str))
-                native[j] = col.where(~is_text, None)
-                text[j] = col.map(_cell_text)
-            else:
-                text[j] = col.astype(object).where(col.notna(), "").astype(str)
-        else:
-            native[j] = col
-            text[j] = col.astype("str").where(col.notna(), "")
-    text = pd.DataFrame(text, index=frame.index, columns=frame.columns)
-    lines = 1 + np.arange(len(frame), dtype=np.int64)
-    raw = _make_raw(path, header_cells, text, lines, [], header_line=None, native=native)
-    # Parquet columns are typed already: columns kamlab does not map keep their type
-    original = frame.iloc[raw.meta["positions"]].reset_index(drop=True)
-    raw.meta.update(format="parquet", original={n: original[j] for n, j in raw.meta["sources"].items()})
-    return raw
+    # typed columns stay typed (no text to parse): kamlab.data.readers.fast
+    from kamlab.data.readers.fast import _parquet_raw
+
+    return _parquet_raw(path, frame)
 
 
-def _file_format(path):
-    p = Path(path)
-    suffix = p.name.lower()
-    if suffix.endswith(".xls"):
-        raise ParameterError(
-            f"{p.name} is an old Excel file (.xls). Open it in Excel and save it as .xlsx or as CSV."
-        )
-    with open(p, "rb") as fh:
-        magic = fh.read(4)
-    if magic == b"PAR1" or suffix.endswith((".parquet", ".pq")):
-        return "parquet"
-    if magic[:2] == b"PK" or suffix.endswith((".xlsx", ".xlsm")):
-        return "excel"
-    return "text"
-
-
-def _open(path, *, encoding, sep, header_row, sheet_name):
+def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
     """Check the path and read the file's cells as a :class:`_Raw` table."""
     if not isinstance(path, (str, os.PathLike)):
         raise ParameterError(f"path must be a file name, not {type(path).__name__}.")
@@ -513,13 +458,14 @@ def _open(path, *, encoding, sep, header_row, sheet_name):
             f"There is no file {name!r} in {p.resolve().parent}. Check the file name and the folder; "
             f"the notebook runs in {Path.cwd()}."
         )
-    fmt = _file_format(p)
-    if fmt == "text":
-        raw = _read_text(p, encoding=encoding, sep=sep, header_row=header_row)
-    elif fmt == "excel":
-        raw = _read_excel(p, sheet_name=sheet_name, header_row=header_row)
+    source = _load(p, member)
+    if source.fmt == "text":
+        raw = _read_text(p, source.data, encoding=encoding, sep=sep, header_row=header_row)
+    elif source.fmt == "excel":
+        raw = _read_excel(p, source.excel_source(p), sheet_name=sheet_name, header_row=header_row)
     else:
         raw = _read_parquet(p)
+    raw.meta["notes"] = source.notes + raw.meta.get("notes", [])
     if len(raw.text) == 0:
         head = raw.meta.get("header_line")
         where = f" ({_word(raw)} {head})" if head else ""

@@ -23,6 +23,9 @@ from kamlab.data.readers.columns import (
 )
 from kamlab.data.readers.convert import _COMPUTABLE, _check_duplicate_ids, _compute_missing, _convert
 from kamlab.data.readers.dialect import _open, _word
+from kamlab.data.readers.fast import _parquet_values, _rows_text
+from kamlab.data.readers.lines import _find_total_lines
+from kamlab.data.readers.timestamps import _timezone_notes
 from kamlab.data.readers.report import (
     ReadReport,
     RowsSetAsideWarning,
@@ -35,8 +38,10 @@ from kamlab.errors import ParameterError
 
 
 _DOC_PARAMETERS = """path : str or path-like
-        A ``.csv``, ``.txt``, ``.tsv`` (also ``.gz``-compressed), ``.xlsx`` or
-        ``.parquet`` file. The format is recognised from the file's content.
+        A ``.csv``, ``.txt``, ``.tsv``, ``.xlsx`` or ``.parquet`` file; text and
+        Excel files also ``.gz``-compressed or inside a ``.zip`` archive. The format is
+        recognised from the file's content, not its name (an .xlsx named .csv is read
+        as Excel); .xls, PDF and HTML files are refused with what to do instead.
     columns : dict, optional
         ``{name in the file: canonical name}`` for columns kamlab does not recognise
         or recognises wrongly, e.g. ``{"Betrag netto": "revenue"}``; map a name to
@@ -45,7 +50,12 @@ _DOC_PARAMETERS = """path : str or path-like
         under their own names.
     encoding : str, optional
         Text files: the encoding. By default UTF-8 (with or without byte-order mark),
-        UTF-16 with byte-order mark, else Windows-1252 (cp1252, which reads Latin-1 too).
+        UTF-16 (with byte-order mark, or without: found by its NUL bytes), else
+        Windows-1252 (cp1252, which reads Latin-1 too) or, where charset-normalizer
+        finds it fits better, the DOS code page cp850; the report names the one used.
+        A file mixing UTF-8 and Windows-1252 lines, or holding mojibake ("MÃ¼ller"
+        for "Müller"), is refused naming the lines: read either way, one account
+        would become two.
     sep : str, optional
         Text files: the separator, one character. By default the one of ``;``, ``,``,
         tab and ``|`` that splits the lines into equally many fields.
@@ -74,6 +84,10 @@ _DOC_PARAMETERS = """path : str or path-like
         below it, so that title and "exported on" lines above it are skipped.
     sheet_name : int or str, default=0
         Excel: the worksheet, by number (from 0) or name.
+    member : str, optional
+        A ``.zip`` archive: the name of the file inside it to read (with or without
+        its folder). By default the archive's only file; an archive with several
+        files needs ``member=``. Excel workbooks are ZIP files too but need none.
     errors : {"raise", "drop"}, default="raise"
         What to do with rows that cannot be used (a value that is not a number or not a
         date, an empty required value, a line with too many fields). ``"raise"`` raises
@@ -92,17 +106,39 @@ _DOC_LINES = """Line numbers are those a text editor shows: 1-based, counting ti
     then reported by the line it starts on. For Excel the number is the spreadsheet row,
     for Parquet the data row counted from 1.
 
-    Account ids are text, stripped of surrounding spaces. Ids written as "17850.0" (a
-    number that went through a float, as in many Excel exports) become "17850", but
-    only if every id in the file has that form. Numbers are float64 and may be
-    negative ("-1.234,56", SAP's "1.234,56-", "(12.50)"); currency signs and codes
-    ("€ 1.234,56", "1.234,56 EUR") are ignored. Dates are ``datetime64[ns]``. Other
+    Account and invoice ids are text, stripped of surrounding spaces. Ids written as
+    "17850.0" (a number that went through a float, as in many Excel exports) become
+    "17850", the same id as "17850" (the report notes it), unless another id in the
+    column has a decimal part that is not zero ("10.1"); leading zeros ("000123") stay.
+    Numbers are float64 and may be negative ("-1.234,56", "- 60,34", SAP's
+    "1.234,56-", "(1.234,56)"); a number with two signs ("(-12)") is not read. Numbers
+    such as "1.706" (one mark, three digits after it) are read by the file's other
+    conventions (other numbers, dates with dots, ";"); with none, kamlab refuses and
+    asks for ``decimal=`` or ``thousands=``. Currency signs and codes ("€ 1.234,56",
+    "1.234,56 EUR") name the currency (see ``currency=``). A ``contribution_margin``
+    (DB I per line: Deckungsbeitrag, DB, Rohertrag, gross profit) gives
+    ``cost = revenue - contribution_margin`` when the file has no cost, and cost gives
+    the margin likewise. Dates are ``datetime64[ns]``, without
+    time zone: a timestamp written with a UTC offset ("2024-03-31T23:30:00-05:00",
+    "...Z", mixed offsets too) is read as the local date and time written, made naive
+    (2024-03-31 23:30), since a KAM analysis works on calendar days; the report's
+    ``notes`` say so. Parquet timestamps with a time zone (as Spark and Snowflake write
+    them) likewise become the local date and time in their zone, made naive. Excel dates stored as plain numbers follow the workbook's date
+    system (1900, or 1904 for Excel for Mac workbooks).
+
+    Total and subtotal lines ("Summe", "Gesamt", "Total", "Zwischensumme", "Summe
+    Kunde 4711", or an empty account id with a revenue that is the sum of the lines
+    above when ``account_id`` is not required) are never data: like an unreadable
+    value they raise, or are set aside with ``errors="drop"``. So is a last line cut
+    off by an interrupted download (no line break at the end and fewer fields, an open
+    quote or a value cut short). Other
     recognised columns (invoice_id, product, name, ...) are text with missing values
     as NaN; columns kamlab does not recognise are kept as the file has them (text for
     text files)."""
 
 
-def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format):
+def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format,
+                      known=CANONICAL_COLUMNS):
     if errors not in ("raise", "drop"):
         raise ParameterError(f'errors must be "raise" or "drop", not {errors!r}.')
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
@@ -123,25 +159,25 @@ def _check_parameters(errors, sep, decimal, thousands, header_row, required, day
         raise ParameterError(f"date_format must be a text such as '%d.%m.%Y' or 'dd.mm.yyyy', not {date_format!r}.")
     if isinstance(required, str):
         required = (required,)
-    unknown = [r for r in required if r not in _KINDS]
+    unknown = [r for r in required if r not in known]
     if unknown:
         raise ParameterError(
             f"required={tuple(required)!r}: {', '.join(map(repr, unknown))} is not one of kamlab's column "
-            f"names ({', '.join(CANONICAL_COLUMNS)})."
+            f"names ({', '.join(known)})."
         )
     return tuple(required)
 
 
-def _assemble(raw, mapping, out, keep):
+def _assemble(raw, mapping, out, keep, columns=CANONICAL_COLUMNS):
     """The frame returned: canonical columns in canonical order, then the file's other columns."""
-    frame = pd.DataFrame({c: out[c] for c in CANONICAL_COLUMNS if c in out})
+    frame = pd.DataFrame({c: out[c] for c in columns if c in out})
     for source in raw.names:
         if source in mapping:
             continue
         target = source if source not in frame.columns else f"{source}_file"
         text, nat = raw.text[source], raw.native.get(source)
         if raw.meta["format"] == "parquet":
-            frame[target] = raw.meta["original"][source].to_numpy()
+            frame[target] = _parquet_values(raw.meta["original"][source])
         elif nat is not None:
             frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
         else:
@@ -150,30 +186,39 @@ def _assemble(raw, mapping, out, keep):
 
 
 def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousands, dayfirst, date_format,
-          header_row, sheet_name, errors, required, verbose):
-    required = _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format)
-    raw = _open(path, encoding=encoding, sep=sep, header_row=header_row, sheet_name=sheet_name)
+          header_row, sheet_name, errors, required, verbose, currency=None, member=None, vocabulary=None):
+    # vocabulary: a ColumnVocabulary (kamlab.projects' quotes) instead of the invoice/account columns
+    kinds = _KINDS if vocabulary is None else vocabulary.kinds
+    known = CANONICAL_COLUMNS if vocabulary is None else vocabulary.columns
+    required = _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format,
+                                 known)
+    raw = _open(path, encoding=encoding, sep=sep, header_row=header_row, sheet_name=sheet_name, member=member)
     name, word = _display(path), _word(raw)
 
-    mapping, notes = _map_columns(raw.names, columns, accounts, path, function)
-    _check_required_columns(required, raw.names, mapping, path, function)
+    mapping, notes = _map_columns(raw.names, columns, accounts, path, function, vocabulary)
+    _check_required_columns(required, raw.names, mapping, path, function, vocabulary)
     report = _new_report(path, raw, mapping, notes)
     problems = _Problems(raw)
     # _convert must stay called from here: its AmbiguousDatesWarning counts the frames up to the caller
     out, decimal, thousands = _convert(
         raw, mapping, required, problems,
         decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format, report=report,
+        currency=currency, kinds=kinds,
     )
     _compute_missing(out, mapping, required, problems, report)
+    _find_total_lines(raw, mapping, out, required, problems, report)
+    report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date"}))
     if accounts and "account_id" in out:
         _check_duplicate_ids(raw, out, mapping, problems)
+    if vocabulary is not None and vocabulary.unique in out:
+        _check_duplicate_ids(raw, out, mapping, problems, column=vocabulary.unique)
 
     problem_frame = problems.frame()
     bad_rows = problems.rows
     if bad_rows.any() and errors == "raise":
         raise _row_error(problem_frame, path, word, decimal, thousands, report, function, n_rows=len(raw.text))
 
-    frame = _assemble(raw, mapping, out, ~bad_rows)
+    frame = _assemble(raw, mapping, out, ~bad_rows, known)
     _complete_report(report, raw, frame, problem_frame, bad_rows)
     frame.attrs["kamlab_report"] = report
     if report.rows_set_aside:
@@ -189,7 +234,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     return frame, report
 
 
-def _check_required_columns(required, names, mapping, path, function):
+def _check_required_columns(required, names, mapping, path, function, vocabulary=None):
     """Raise if a required column is neither in the file nor computable from columns that are."""
     present = set(mapping.values())
     missing = [
@@ -197,7 +242,7 @@ def _check_required_columns(required, names, mapping, path, function):
         if r not in present and not (r in _COMPUTABLE and all(c in present for c in _COMPUTABLE[r]))
     ]
     if missing:
-        raise _missing_column_error(missing, names, mapping, path, function)
+        raise _missing_column_error(missing, names, mapping, path, function, vocabulary)
 
 
 def _new_report(path, raw, mapping, notes):
@@ -211,7 +256,7 @@ def _new_report(path, raw, mapping, notes):
         sheet=raw.meta.get("sheet"),
         columns=dict(mapping),
         unmapped=[n for n in raw.names if n not in mapping],
-        notes=notes,
+        notes=[*notes, *raw.meta.get("notes", [])],
     )
 
 
@@ -221,7 +266,7 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows):
     report.rows_kept = len(frame)
     report.rows_set_aside = int(bad_rows.sum())
     report.problems = problem_frame.drop(columns="pos")
-    set_aside = raw.text[bad_rows].copy()
+    set_aside = _rows_text(raw, bad_rows)  # typed Parquet cells rendered
     set_aside.insert(0, "line", raw.lines[bad_rows])
     report.set_aside = set_aside.reset_index(drop=True)
     if "date" in frame and frame["date"].notna().any():
@@ -264,8 +309,10 @@ def read_transactions(
     date_format=None,
     header_row=None,
     sheet_name=0,
+    member=None,
     errors="raise",
     required=("account_id", "date", "revenue"),
+    currency=None,
     report=False,
     verbose=False,
 ):
@@ -278,6 +325,16 @@ def read_transactions(
         Canonical columns that must be present and filled in every row. ``revenue``
         is computed as ``quantity * unit_price`` when the file has no revenue column
         but has both of those (and ``cost`` as ``quantity * unit_cost`` likewise).
+    currency : dict, optional
+        ``{currency: factor}``, the factor that turns an amount in that currency into
+        the reporting currency, e.g. ``{"EUR": 1.0, "USD": 0.92}``. Needed when the
+        amounts are in more than one currency (a currency column such as "Währung",
+        "Currency" or "WKZ" with several codes, column names such as "Umsatz EUR" and
+        "Kosten USD", or cells such as "12,50 €" and "9.99 USD"): kamlab never adds up
+        different currencies, so without it such a file is refused. Every amount
+        (revenue, cost, unit price, unit cost, contribution margin) is multiplied by the
+        factor of its row's currency; ``report.currency`` is the currency with factor 1.
+        A file in one currency needs none: the report names its currency.
     {tail}
 
     Returns
@@ -330,6 +387,8 @@ def read_transactions(
         path, columns, function="read_transactions", accounts=False, encoding=encoding, sep=sep,
         decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format,
         header_row=header_row, sheet_name=sheet_name, errors=errors, required=required, verbose=verbose,
+        member=member,
+        currency=currency,
     )
     return ReadResult(frame, rep) if report else frame
 
@@ -346,6 +405,7 @@ def read_accounts(
     date_format=None,
     header_row=None,
     sheet_name=0,
+    member=None,
     errors="raise",
     required=("account_id",),
     report=False,
@@ -393,14 +453,26 @@ def read_accounts(
         path, columns, function="read_accounts", accounts=True, encoding=encoding, sep=sep,
         decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format,
         header_row=header_row, sheet_name=sheet_name, errors=errors, required=required, verbose=verbose,
+        member=member,
     )
     return ReadResult(frame, rep) if report else frame
 
 
-for _function in (read_transactions, read_accounts):
-    _function.__doc__ = (
-        _function.__doc__.replace("{parameters}", _DOC_PARAMETERS)
+def document_reader(function):
+    """Fill in a reader's docstring: ``{parameters}``, ``{tail}`` and ``{lines}`` as every reader has them."""
+    function.__doc__ = (
+        function.__doc__.replace("{parameters}", _DOC_PARAMETERS)
         .replace("{tail}", _DOC_TAIL)
         .replace("{lines}", _DOC_LINES)
     )
+    return function
+
+
+for _function in (read_transactions, read_accounts):
+    document_reader(_function)
 del _function
+
+#: The readers' machinery for a table with its own columns: ``read_table(path, columns, function=...,
+#: accounts=False, vocabulary=ColumnVocabulary(...), encoding=..., ...)`` -> ``(frame, report)``, called
+#: as read_transactions calls it (so that warnings point at the caller's line). kamlab.projects uses it.
+read_table = _read

@@ -57,8 +57,10 @@ class ReadReport:
         How the file was read.
     encoding : str or None
         Text files: the encoding used (``"utf-8"``, ``"utf-8-sig"`` for UTF-8 with a
-        byte-order mark, ``"utf-16"``, ``"cp1252"`` or ``"latin-1"``). A Latin-1 file
-        is reported as ``"cp1252"``: Windows-1252 reads every Latin-1 letter the same way.
+        byte-order mark, ``"utf-16"``, ``"utf-16-le"``/``"utf-16-be"`` for UTF-16
+        without byte-order mark, ``"cp1252"`` or ``"cp850"``, or the ``encoding=``
+        given). A Latin-1 file is reported as ``"cp1252"``: Windows-1252 reads every
+        Latin-1 letter the same way.
     sep : str or None
         Text files: the separator between fields.
     decimal, thousands : str or None
@@ -94,6 +96,10 @@ class ReadReport:
         Distinct account ids among the rows kept.
     total_revenue : float or None
         Sum of ``revenue`` over the rows kept.
+    currency : str or None
+        The ISO code of the currency the amounts are in ("EUR"), from a currency column,
+        the column names ("Umsatz EUR") or the cells ("1.234,56 €"); with ``currency=``
+        rates the reporting currency (the one with factor 1); ``None`` if unknown.
     notes : list of str
         Assumptions worth knowing (e.g. how ambiguous dates were read).
     """
@@ -119,6 +125,7 @@ class ReadReport:
     date_max: pd.Timestamp | None = None
     n_accounts: int | None = None
     total_revenue: float | None = None
+    currency: str | None = None
     notes: list = field(default_factory=list)
 
     def __deepcopy__(self, memo):
@@ -162,7 +169,7 @@ class ReadReport:
         if self.n_accounts is not None:
             facts.append(f"{self.n_accounts:,} accounts")
         if self.total_revenue is not None:
-            facts.append(f"total revenue {self.total_revenue:,.2f}")
+            facts.append(f"total revenue {self.total_revenue:,.2f}" + (f" {self.currency}" if self.currency else ""))
         if facts:
             lines.append(facts[0][0].upper() + "; ".join(facts)[1:] + ".")
         lines.extend(f"Note: {note}" for note in self.notes)
@@ -342,6 +349,10 @@ def _convention_hints(problems, decimal, thousands, report, n_rows):
 
 
 def _reason_kind(reason):
+    if "a total or subtotal line" in reason:
+        return "a total line"
+    if reason.startswith(("the file ends in the middle of this line", "die Datei endet mitten in dieser Zeile")):
+        return "a cut-off last line"
     if "as a number" in reason:
         return "an unreadable number"
     if "not a valid date" in reason or "as a date" in reason:
@@ -352,4 +363,8 @@ def _reason_kind(reason):
         return "a duplicated account id"
     if "fields but the header" in reason:
         return "too many fields"
+    if "currency" in reason or "Währung" in reason:
+        return "a currency problem"
+    if "revenue - cost" in reason or "Umsatz - Wareneinsatz" in reason:
+        return "a margin that is not revenue - cost"
     return "an empty value"

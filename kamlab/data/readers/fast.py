@@ -1,0 +1,359 @@
+"""Fast paths of the readers: typed Parquet columns, and the bulk parse of large plain CSV files.
+
+Parquet: columns that are typed already (numbers, timestamps) are never turned into text
+and parsed back. Their text in the ``_Raw`` table is *lazy*: a categorical column of ""
+(costs one byte a row); the few cells a message or the report shows (a timestamp pandas
+cannot hold, the rows set aside) are rendered when needed. :func:`_typed_column` converts
+them for :func:`~kamlab.data.readers.convert._convert`, and time-zone-aware timestamps (as
+Spark and Snowflake write them) become the local date and time in their own zone, made
+naive, with a note in the report.
+
+Text: see :func:`_bulk_text` (the same cells as the slow path, or ``None`` to use it).
+"""
+
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from kamlab._util.format import translator
+from kamlab.data.readers.cells import _FLOAT_ID, _cell_text, _to_ids, _to_text
+
+_t = translator({
+    "zone": (
+        "the timestamps in column {column!r} carry the time zone {zone}. They were read as the local date and "
+        "time in that zone, made naive, without converting (2024-03-31 23:30 -05:00 is 2024-03-31 23:30).",
+        "die Zeitstempel in Spalte {column!r} tragen die Zeitzone {zone}. Sie wurden als die Ortszeit in dieser "
+        "Zone gelesen, ohne Umrechnung (2024-03-31 23:30 -05:00 ist 2024-03-31 23:30).",
+    ),
+})
+_NS_LIMITS = (np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max)  # datetime64[ns] (min is NaT)
+
+
+# ----------------------------------------------------------------------------------------
+# Parquet
+# ----------------------------------------------------------------------------------------
+
+
+def _is_typed(col):
+    """Numbers (not booleans) and timestamps: kept typed, never parsed from text."""
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    return pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def _lazy_text(n):
+    """n empty cells as a categorical: the text of a typed column, rendered only where shown."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object)))
+
+
+def _set_cells(lazy, idx, texts):
+    """``lazy`` (a categorical text column) with the cells at ``idx`` set to ``texts``."""
+    texts = np.asarray(texts, dtype=object)
+    new = pd.Index(pd.unique(texts), dtype=object).difference(lazy.cat.categories, sort=False)
+    series = lazy.cat.add_categories(new) if len(new) else lazy.copy()
+    codes = series.cat.codes.to_numpy().copy()
+    codes[idx] = series.cat.categories.get_indexer(texts)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=series.cat.categories), index=lazy.index)
+
+
+def _render(col):
+    """Typed cells as the slow path shows them: numbers as :func:`_cell_text`, dates as pandas prints them."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col.astype("str").where(col.notna(), "").astype(object)
+    values = col.to_numpy(dtype=float, na_value=np.nan) if not pd.api.types.is_integer_dtype(col.dtype) else None
+    if values is None:  # integers: exact as text
+        out = col.astype(object).where(col.notna(), None)
+        return pd.Series([str(v) if v is not None else "" for v in out], index=col.index, dtype=object)
+    whole = np.isfinite(values) & (np.abs(values) < 1e15) & (values == np.round(values))
+    out = np.full(len(values), "", dtype=object)
+    out[whole] = values[whole].astype(np.int64).astype(str).astype(object)
+    rest = ~whole & ~np.isnan(values)
+    out[rest] = [_cell_text(float(v)) for v in values[rest]]
+    return pd.Series(out, index=col.index, dtype=object)
+
+
+def _edge_bytes(series):
+    """``(first, last)`` byte of each cell of a pyarrow-backed text Series (-1 where empty or missing).
+
+    None for other Series. Read from the Arrow buffers with numpy: no Python object per cell.
+    The last few results are kept (the same column is asked several times).
+    """
+    dtype = series.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    array = series.array
+    _EDGES[:] = [(k, e) for k, e in _EDGES if k() is not None]
+    for kept, edges in _EDGES:
+        if kept() is array:
+            return edges
+    edges = _arrow_edges(array)
+    if edges is not None:
+        _EDGES.insert(0, (weakref.ref(array), edges))
+        del _EDGES[4:]
+    return edges
+
+
+_EDGES = []  # [(weak reference to a pandas array, its edges)], newest first: never keeps a column alive
+
+
+def _arrow_edges(array):
+    import pyarrow as pa
+
+    arr = pa.array(array)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    firsts, lasts = [np.zeros(0, np.int16)], [np.zeros(0, np.int16)]
+    for chunk in chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return None
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+        if len(data) == 0:
+            firsts.append(np.full(len(chunk), -1, np.int16))
+            lasts.append(np.full(len(chunk), -1, np.int16))
+            continue
+        start, end = offsets[:-1], offsets[1:]
+        empty = end <= start
+        if chunk.null_count:
+            empty |= ~chunk.is_valid().to_numpy(zero_copy_only=False)
+        first = data.take(start, mode="clip").astype(np.int16)
+        last = data.take(end - 1, mode="clip").astype(np.int16)
+        first[empty] = -1
+        last[empty] = -1
+        firsts.append(first)
+        lasts.append(last)
+    return np.concatenate(firsts), np.concatenate(lasts)
+
+
+def _maybe_space(byte):
+    """Bytes a cell may start or end with if stripping changes it: ASCII controls, space, non-ASCII."""
+    return ((byte >= 0) & (byte <= 0x20)) | (byte >= 0x7F)
+
+
+def _string_text(col):
+    """A string column's cells as the slow path makes them: stripped, "" where missing; or None."""
+    edges = _edge_bytes(col)
+    if edges is None:
+        return None
+    text = col.fillna("") if col.hasnans else col
+    # strip only the cells that may need it (stripping all of 10 million cells costs a second)
+    edge = _maybe_space(edges[0]) | _maybe_space(edges[1])
+    if edge.any():
+        text = text.copy()
+        text[edge] = text[edge].str.strip()
+    return text.astype("str")
+
+
+# first letters of a total word ("Summe", "Gesamt", "Übertrag", ...) as bytes, both cases
+_TOTAL_FIRST = np.array(sorted({ord(c) for c in "gszeiutGSZEIUT"}), dtype=np.int16)
+
+
+def _total_candidates(col, pattern):
+    """``col.str.contains(pattern)`` for the total-line words, looked at only where it can match.
+
+    ``pattern`` starts with optional spaces and one of the total words: a cell can match
+    only if its first byte is such a letter, a space or control character, or not ASCII.
+    """
+    edges = _edge_bytes(col) if len(col) > 10_000 else None
+    if edges is None:
+        return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    first = edges[0]
+    maybe = np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
+    if maybe.any():
+        # RE2 (pyarrow) with a looser pattern first, then the exact one on what is left
+        loose = col[maybe].str.contains(_TOTAL_LOOSE, regex=True).fillna(False).to_numpy(dtype=bool)
+        maybe[np.flatnonzero(maybe)[~loose]] = False
+    out = np.zeros(len(col), dtype=bool)
+    if maybe.any():
+        out[maybe] = col[maybe].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+# matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant)
+_TOTAL_LOOSE = r"(?i)^[^\pL\pN]*(?:ges|[sſ]um|zwi|end|[iıİ]ns|übe|ueb|gra|[sſ]ub|tot)"
+
+
+def _str_dtype():
+    """pandas 3's default text dtype (pyarrow, NaN for missing), or None (pandas < 3)."""
+    try:
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:
+        return None
+
+
+def _decoded(col):
+    """A categorical column of texts as that text dtype, decoded by pyarrow (10x faster than pandas);
+    None for other columns or pandas < 3 (where it stays as the slow path makes it)."""
+    dtype = _str_dtype()
+    if dtype is None or not isinstance(col.dtype, pd.CategoricalDtype):
+        return None
+    if not pd.api.types.is_string_dtype(col.cat.categories.dtype):
+        return None
+    import pyarrow as pa
+
+    return pd.Series(pa.array(col).dictionary_decode(), dtype=dtype, index=col.index)
+
+
+def _parquet_values(col):
+    """What the frame gets for a Parquet column kamlab does not map: its values, text as text."""
+    decoded = _decoded(col)
+    if decoded is not None:
+        return decoded.array
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype == _str_dtype():  # text already: as it is
+        return col.array
+    return col.to_numpy()
+
+
+def _parquet_columns(frame):
+    """``(text, native, typed, zones)`` of a Parquet frame, by column position."""
+    text, native, typed, zones = {}, {}, set(), {}
+    for j in frame.columns:
+        col = frame[j]
+        if _is_typed(col):
+            if isinstance(col.dtype, pd.DatetimeTZDtype):
+                zones[j] = str(col.dt.tz)
+                col = col.dt.tz_localize(None)  # the local date and time in its own zone
+            native[j], typed = col, typed | {j}
+            text[j] = _lazy_text(len(col))
+            continue
+        decoded = _decoded(col)
+        strings = _string_text(col if decoded is None else decoded)
+        if strings is not None:
+            text[j] = strings
+        elif col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
+            is_text = col.map(lambda v: v is None or isinstance(v, str))
+            native[j] = col.where(~is_text, None)
+            text[j] = col.map(_cell_text).astype(str).str.strip()
+        else:
+            text[j] = col.astype(object).where(col.notna(), "").astype(str).str.strip()
+    return text, native, typed, zones
+
+
+def _parquet_raw(path, frame):
+    """The ``_Raw`` table of a Parquet file's frame (columns unique), typed columns kept typed."""
+    from kamlab.data.readers.dialect import _check_unique_names, _filled_positions, _Raw
+
+    header_cells = [str(c).strip() for c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    frame.columns = range(frame.shape[1])
+    cells, natives, typed, zones = _parquet_columns(frame)
+    names, sources, text, native = [], {}, {}, {}
+    for j in frame.columns:
+        header = header_cells[j]
+        if not header:
+            nat = natives.get(j)
+            if not (cells[j] != "").any() and (nat is None or nat.isna().all()):
+                continue  # an empty column without a name
+            header = f"column_{j + 1}"
+        names.append(header)
+        sources[header], text[header] = j, cells[j]
+        if j in natives:
+            native[header] = natives[j]
+    _check_unique_names(names, path, None, where="row")
+    text_frame = pd.DataFrame(text) if text else pd.DataFrame(index=frame.index)
+    positions = _filled_positions(names, text_frame, native, [])
+    original = frame
+    if len(positions) < len(frame):  # blank rows: drop them
+        text_frame = text_frame.iloc[positions].reset_index(drop=True)
+        native = {h: s.iloc[positions].reset_index(drop=True) for h, s in native.items()}
+        original = frame.iloc[positions].reset_index(drop=True)
+    lazy = {h for h, j in sources.items() if j in typed}
+    return _Raw(
+        names=names,
+        text=text_frame,
+        native=native,
+        lines=(1 + np.arange(len(frame), dtype=np.int64))[positions],
+        structural=[],
+        meta={
+            "header_line": None, "positions": positions, "sources": sources, "format": "parquet",
+            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy,
+            "zones": {h: zones[j] for h, j in sources.items() if j in zones},
+        },
+    )
+
+
+def _typed_column(raw, source, kind, problems, report):
+    """A typed Parquet column converted to ``kind`` without parsing text (and a plain id column of a big
+    file at once); None for the other columns: convert.py converts them."""
+    if kind == "id" and source not in raw.meta.get("lazy", ()):
+        return _plain_ids(raw.text[source])
+    if source not in raw.meta.get("lazy", ()):
+        return None
+    nat = raw.native[source]
+    is_date = pd.api.types.is_datetime64_any_dtype(nat.dtype)
+    if kind == "number" and not is_date:
+        return pd.Series(nat.to_numpy(dtype=float, na_value=np.nan), dtype="float64")
+    if kind == "date" and is_date:
+        return _typed_dates(raw, source, problems, report)
+    if kind in ("id", "text"):
+        # the cells as text, then the text rules (ids "17850.0"): render every cell once
+        rendered = _render(nat)
+        raw.text[source] = rendered.astype("str")
+        values = _to_ids(rendered, None)[0] if kind == "id" else rendered
+        if kind == "id":
+            return values.reset_index(drop=True).astype("str").where(values != "", np.nan)
+        return _to_text(values, None).reset_index(drop=True)
+    return None  # e.g. numbers as dates (Excel serials): the slow path's rules
+
+
+def _plain_ids(text):
+    """An id column (text) as convert.py's ``_convert_ids`` gives it when no id looks like a float
+    ("17850.0", which ends with "0"); None when some may (then convert.py decides)."""
+    edges = _edge_bytes(text) if len(text) > 10_000 else None
+    if edges is None:
+        return None
+    maybe = edges[1] == ord("0")
+    if maybe.any() and text[maybe].str.fullmatch(_FLOAT_ID).fillna(False).any():
+        return None
+    ids = text.reset_index(drop=True)
+    return ids.astype("str").where(ids != "", np.nan)
+
+
+def _typed_dates(raw, source, problems, report):
+    nat = raw.native[source]
+    values = nat.to_numpy()
+    # compare as integers in the column's own unit (numpy's unit conversions overflow silently)
+    unit, count = np.datetime_data(values.dtype)
+    per = int(np.timedelta64(count, unit) // np.timedelta64(1, "ns")) if unit not in ("Y", "M") else None
+    ints = values.view("int64")
+    if per is None:  # years or months: never finer than a day, convert exactly via days
+        ints, per = values.astype("datetime64[D]").view("int64"), 86_400 * 10**9
+    low, high = -(-_NS_LIMITS[0] // per), _NS_LIMITS[1] // per
+    fits = np.isnat(values) | ((ints >= low) & (ints <= high))
+    far = ~fits
+    out = pd.Series(values.astype("datetime64[ns]") if not far.any() else _fit(values, fits), dtype="datetime64[ns]")
+    if far.any():
+        idx = np.flatnonzero(far)
+        shown = _render(nat.iloc[idx]).to_numpy()
+        raw.text[source] = _set_cells(raw.text[source], idx, shown)
+        reasons = np.empty(len(values), dtype=object)
+        reasons[idx] = [
+            f"{v!r} is outside the dates pandas can hold (1677-09-22 to 2262-04-11); is it a placeholder?"
+            for v in shown
+        ]
+        problems.add(far, source, reasons)
+    zone = raw.meta.get("zones", {}).get(source)
+    if zone:
+        report.notes.append(_t("zone", column=source, zone=zone))
+    return out
+
+
+def _fit(values, fits):
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[fits] = values[fits].astype("datetime64[ns]")
+    return out
+
+
+def _rows_text(raw, rows):
+    """``raw.text[rows]`` with the typed cells of those rows rendered (for the report's ``set_aside``)."""
+    part = raw.text[rows].copy()
+    for source in raw.meta.get("lazy", ()):
+        if isinstance(part[source].dtype, pd.CategoricalDtype):
+            part[source] = _render(raw.native[source][rows]).astype("str").to_numpy()
+    return part

@@ -1,0 +1,126 @@
+"""Parquet: typed columns stay typed, time-zone-aware timestamps, the same result as the CSV path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import kamlab.data.readers.convert as convert_module
+from kamlab import read_transactions
+from kamlab.errors import DataFormatError
+
+
+def _lines(n=6):
+    return pd.DataFrame(
+        {
+            "Kundennr": [f"K{i % 3}" for i in range(n)],
+            "Datum": pd.to_datetime([f"2024-0{1 + i % 9}-1{i % 10}" for i in range(n)]).astype("datetime64[us]"),
+            "Menge": np.arange(1, n + 1, dtype="int64"),
+            "Umsatz": np.round(np.linspace(-50.25, 1234.5, n), 2),
+            "Bemerkung": ["a", None, " b ", "c", "", "d"][:n],
+        }
+    )
+
+
+def _write(frame, path, schema=None):
+    pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), path)
+    return path
+
+
+def test_typed_columns_are_kept_typed_not_parsed_from_text(tmp_path, monkeypatch):
+    path = _write(_lines(), tmp_path / "lines.parquet")
+    parsed = []
+    original = convert_module._parse_amounts
+    monkeypatch.setattr(convert_module, "_parse_amounts", lambda text, *a: parsed.append(len(text)) or original(
+        text, *a))
+    df, report = read_transactions(path, report=True, decimal=",")  # decimal concerns text only
+    assert parsed == []  # no number was written as text
+    assert df["revenue"].tolist() == _lines()["Umsatz"].tolist()
+    assert df["quantity"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert df["date"].dtype == "datetime64[ns]"
+    assert df["date"].tolist() == _lines()["Datum"].tolist()
+    assert df["account_id"].tolist() == ["K0", "K1", "K2", "K0", "K1", "K2"]
+    # a column kamlab does not map stays as the file has it (text here, missing values as NaN)
+    assert df["Bemerkung"].iloc[0] == "a" and pd.isna(df["Bemerkung"].iloc[1])
+    assert report.rows_read == report.rows_kept == 6
+
+
+def test_integer_and_float_ids_become_text(tmp_path):
+    frame = _lines().assign(Kundennr=[17850, 17851, 12, 17850, 3, 4])
+    df = read_transactions(_write(frame, tmp_path / "ints.parquet"))
+    assert df["account_id"].tolist() == ["17850", "17851", "12", "17850", "3", "4"]
+    frame = frame.assign(Kundennr=frame["Kundennr"].astype(float))  # ids that went through a float
+    df = read_transactions(_write(frame, tmp_path / "floats.parquet"))
+    assert df["account_id"].tolist() == ["17850", "17851", "12", "17850", "3", "4"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_time_zone_aware_timestamps_are_the_local_time_in_their_zone(tmp_path, zone):
+    local = pd.to_datetime(["2024-03-31 23:30", "2024-01-01 00:15", "2024-07-01 12:00"])
+    frame = pd.DataFrame(
+        {"Kunde": ["A", "B", "C"], "Datum": local.tz_localize(zone).astype(f"datetime64[us, {zone}]"),
+         "Umsatz": [1.0, 2.0, 3.0]}
+    )
+    df, report = read_transactions(_write(frame, tmp_path / "tz.parquet"), report=True)
+    assert df["date"].dtype == "datetime64[ns]"
+    assert df["date"].tolist() == local.tolist()  # 31 March stays 31 March, whatever UTC says
+    assert any("time zone " + zone in n and "'Datum'" in n for n in report.notes), report.notes
+
+
+def test_time_zone_aware_timestamps_as_spark_writes_them(tmp_path):
+    # Spark and Snowflake write timestamp[us, tz=UTC] without pandas metadata
+    stamps = pa.array([1_711_927_800_000_000, 1_704_067_200_000_000], type=pa.timestamp("us", tz="UTC"))
+    table = pa.table({"customer_id": pa.array([7, 8], pa.int64()), "order_date": stamps,
+                      "revenue": pa.array([10.5, 20.0])})
+    pq.write_table(table, tmp_path / "spark.parquet")
+    df = read_transactions(tmp_path / "spark.parquet")
+    assert df["account_id"].tolist() == ["7", "8"]
+    assert df["date"].tolist() == [pd.Timestamp("2024-03-31 23:30"), pd.Timestamp("2024-01-01")]
+
+
+def test_a_timestamp_pandas_cannot_hold_is_named_with_its_row(tmp_path):
+    stamps = pa.array(np.array(["2024-01-05", "9999-12-31"], dtype="datetime64[us]"))
+    table = pa.table({"Kunde": ["A", "B"], "Datum": stamps, "Umsatz": [1.0, 2.0]})
+    pq.write_table(table, tmp_path / "far.parquet")
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(tmp_path / "far.parquet")
+    assert (info.value.line, info.value.column) == (2, "Datum")
+    assert "9999-12-31" in str(info.value.value)
+    assert "outside the dates pandas can hold" in str(info.value)
+    with pytest.warns(UserWarning):
+        df, report = read_transactions(tmp_path / "far.parquet", errors="drop", report=True)
+    assert df["account_id"].tolist() == ["A"]
+    assert report.set_aside["line"].tolist() == [2]
+    assert "9999-12-31" in report.set_aside["Datum"].iloc[0]
+    assert report.set_aside["Umsatz"].iloc[0] == "2"  # typed cells of a row set aside, as text
+
+
+def test_rows_with_missing_required_values_and_blank_rows(tmp_path):
+    frame = pd.DataFrame({"Kunde": ["A", None, None, "D"], "Datum": pd.to_datetime(["2024-01-01", None, None,
+                                                                                     "2024-01-04"]),
+                          "Umsatz": [1.0, 2.5, np.nan, np.nan]})
+    path = _write(frame, tmp_path / "holes.parquet")
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(path)
+    assert info.value.line == 2  # row 3 is blank: not a row, never an error
+    with pytest.warns(UserWarning):
+        df, report = read_transactions(path, errors="drop", report=True)
+    assert df["account_id"].tolist() == ["A"]
+    assert sorted(set(report.problems["line"])) == [2, 4]
+    assert report.set_aside["Umsatz"].tolist() == ["2.5", ""]
+
+
+def test_same_result_as_the_csv_path(tmp_path):
+    frame = _lines().drop(columns="Bemerkung")
+    parquet = read_transactions(_write(frame, tmp_path / "lines.parquet"))
+    text = frame.assign(
+        Datum=frame["Datum"].dt.strftime("%d.%m.%Y"),
+        Umsatz=frame["Umsatz"].map(lambda v: f"{v:.2f}".replace(".", ",")),
+    )
+    text.to_csv(tmp_path / "lines.csv", sep=";", index=False, encoding="cp1252")
+    csv = read_transactions(tmp_path / "lines.csv")
+    pd.testing.assert_frame_equal(parquet, csv, check_dtype=False)
+    assert parquet.dtypes.to_dict() == csv.dtypes.to_dict()
