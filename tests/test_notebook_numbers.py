@@ -150,6 +150,24 @@ def rfm(buying):
 
 
 @pytest.fixture(scope="session")
+def segmenter03(buying):
+    """Notebook 03, sections 6-9: the four k-means segments of the five features."""
+    return kamlab.AccountSegmenter(FEATURES_03, n_segments=4, random_state=0, progress=False).fit(buying)
+
+
+@pytest.fixture(scope="session")
+def stability03(buying):
+    """Notebook 03, section 5: mean ARI per k and the least stable segment's Jaccard (by_k)."""
+    return kamlab.segment_stability(buying, kamlab.AccountSegmenter(FEATURES_03, random_state=0, progress=False),
+                                    k_range=(2, 6), n_resamples=20, random_state=0, progress=False).by_k
+
+
+@pytest.fixture(scope="session")
+def archetype03(case, buying):
+    return case.truth.set_index("account_id").loc[buying["account_id"], "archetype"].to_numpy()
+
+
+@pytest.fixture(scope="session")
 def rated(case, buying):
     """Notebook 04's scored accounts: the 2025 accounts with revenue and their ratings."""
     return buying.merge(case.ratings, on="account_id", how="left")
@@ -225,6 +243,63 @@ def _agreement(wholesale_variants, clients, name):
     return kamlab.segment_agreement(wholesale_variants[name], clients["channel"])
 
 
+def _raw_segments(buying):
+    """Notebook 03, section 3: k-means on the raw features; sizes smallest first, the smallest's median revenue."""
+    raw = kamlab.AccountSegmenter(FEATURES_03, n_segments=4, random_state=0, progress=False, log_features=None,
+                                  scaler=None).fit(buying)
+    profiles = kamlab.segment_profiles(buying, segmenter=raw).sort_values("size")
+    return [n(profiles["size"].iloc[0]), f"{profiles['median_revenue'].iloc[0] / 1e6:.1f}",
+            *(n(size) for size in profiles["size"].iloc[1:])]
+
+
+def _service_row(buying, segmenter03, segment, order):
+    """Notebook 03, section 7: a segment's accounts, shares of revenue and DB IV, DB IV and cost-to-serve rates.
+
+    The segment numbers are the notebook's SEGMENT_NAMES: 2 Core accounts, 3 Volume key accounts."""
+    items = ["marketing", "sales_visits", "order_handling", "logistics", "technical_service"]
+    mine = segmenter03.labels_ == segment
+    revenue, db4 = buying.loc[mine, "revenue"].sum(), buying.loc[mine, "db4"].sum()
+    row = {"accounts": n(mine.sum()), "revenue": pct0(revenue / buying["revenue"].sum()),
+           "db4": pct0(db4 / buying["db4"].sum()), "db4_rate": pct0(db4 / revenue),
+           "cost": pct0(buying.loc[mine, items].sum().sum() / revenue)}
+    return [row[name] for name in order.split()]
+
+
+def _with_mix(case, buying):
+    """Notebook 03, section 9: the share of 2025 revenue in service, and in engineering + controls."""
+    lines = case.transactions[case.transactions["date"].dt.year == 2025]
+    by_offering = lines.pivot_table(index="account_id", columns="offering", values="revenue", aggfunc="sum",
+                                    observed=True).reindex(buying["account_id"]).fillna(0).clip(lower=0)
+    mix = by_offering.div(by_offering.sum(axis=1), axis=0)
+    return buying.assign(service_share=mix["Service & spare parts"].to_numpy(),
+                         project_share=(mix["Engineering & retrofit"] + mix["Controls & PLC"]).to_numpy())
+
+
+def _archetype_ari(case, buying, archetype03, k, mix=False):
+    features = FEATURES_03 + ["service_share", "project_share"] if mix else FEATURES_03
+    table = _with_mix(case, buying) if mix else buying
+    labels = kamlab.AccountSegmenter(features, n_segments=k, random_state=0, progress=False).fit_predict(table)
+    return f"{adjusted_rand_score(archetype03, labels):.2f}"
+
+
+def _best_silhouette(buying):  # notebook 03, section 4
+    selection = kamlab.select_k(buying, (2, 10), features=FEATURES_03, random_state=0, progress=False)
+    return f"{selection['silhouette'].max():.2f}"
+
+
+def _pca_shares(buying, segmenter03):
+    """Notebook 03, section 6: the shares of variance on segment_map's two axes, and their sum."""
+    from kamlab.segment.plots import pca_coordinates
+
+    shares = pca_coordinates(buying, segmenter=segmenter03)[1]
+    return [pct0(shares[0]), pct0(shares[1]), pct0(shares[0] + shares[1])]
+
+
+def _found(archetype03, segmenter03, archetype, segment):
+    mine = archetype03 == archetype
+    return [n((segmenter03.labels_[mine] == segment).sum()), n(mine.sum())]
+
+
 def _quadrants(placed):
     counts = placed["quadrant"].value_counts()
     strategic = placed.loc[placed["quadrant"] == "Strategic", "revenue"].sum() / placed["revenue"].sum()
@@ -241,9 +316,243 @@ def _criteria(models):
     return [*models[0].weights, *models[1].weights]
 
 
+@pytest.fixture(scope="session")
+def lists04(placed):
+    """Notebook 04, sections 8-9: the account ids of its lists of 35 and of the best 35 by true headroom."""
+    classes = kamlab.abc_analysis(placed, value="revenue", thresholds=(0.8, 0.95), rule="cover")
+    select = kamlab.select_key_accounts
+    return {"portfolio": select(classes, potential="growth_potential", max_accounts=35)["account_id"],
+            "balanced": select(classes, potential="growth_potential", max_accounts=35,
+                               quotas={1: 25, 2: 10})["account_id"],
+            "abc": classes.head(35)["account_id"]}
+
+
+def _true_headroom(case, ids):
+    return f"{case.truth.set_index('account_id').loc[list(ids), 'headroom_eur_per_year'].sum() / 1e6:.0f}"
+
+
+def _best_35(case, placed):
+    return case.truth.set_index("account_id").loc[placed["account_id"], "headroom_eur_per_year"].nlargest(35).index
+
+
+def _biggest_prize(case, placed):
+    """Notebook 04, section 9: the account with the largest true headroom: wallet, share of wallet, headroom."""
+    truth = case.truth.set_index("account_id").loc[placed["account_id"]]
+    prize = truth.loc[truth["headroom_eur_per_year"].idxmax()]
+    return [f"{prize['wallet_eur_per_year'] / 1e6:.1f}", pct0(prize["share_of_wallet"]),
+            f"{prize['headroom_eur_per_year'] / 1e6:.1f}"]
+
+
+# ----------------------------------------------------------------------------- notebook 05 (potential)
+FIRMOGRAPHICS = ["employees", "plants", "industry", "region", "country"]
+
+
+@pytest.fixture(scope="session")
+def wallets05(buying):
+    """Notebook 05, sections 3-4: each 2025 account's cross-fitted wallet, by method (90 % quantile)."""
+    return {method: kamlab.estimate_wallets(kamlab.WalletEstimator(0.9, method, random_state=0), buying,
+                                            FIRMOGRAPHICS, random_state=0) for method in ("gbm", "linear", "knn")}
+
+
+@pytest.fixture(scope="session")
+def truth05(case, buying):
+    return case.truth.set_index("account_id").loc[buying["account_id"]]
+
+
+def _coverage_05(buying):
+    """Notebook 05, section 3: gbm's held-out coverage, the mean over five seeded splits."""
+    return np.mean([kamlab.evaluate_wallet(kamlab.WalletEstimator(0.9, "gbm", random_state=0), buying[FIRMOGRAPHICS],
+                                           buying["revenue"], random_state=split)["coverage"] for split in range(5)])
+
+
+def _r2_05(buying, truth05):
+    """Section 3's R²: least squares of log true wallet on log employees, log plants and the categories."""
+    design = pd.get_dummies(buying[["industry", "region", "country"]].astype(str), drop_first=True, dtype=float)
+    design = design.assign(log_employees=np.log(buying["employees"]), log_plants=np.log(buying["plants"]), one=1.0)
+    y = np.log(truth05["wallet_eur_per_year"].to_numpy())
+    fitted = design.to_numpy() @ np.linalg.lstsq(design.to_numpy(), y, rcond=None)[0]
+    return [f"{1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2):.2f}"]
+
+
+def _spearman(a, b):
+    from scipy.stats import spearmanr
+
+    return f"{spearmanr(a, b).statistic:.2f}"
+
+
+@pytest.fixture(scope="session")
+def whitespace05(case, buying):
+    """Notebook 05, section 5: the whitespace cells, best first, with their true wallet and share."""
+    lines = case.transactions[(case.transactions["date"].dt.year == 2025)
+                              & case.transactions["account_id"].isin(buying["account_id"])]
+    opportunities = kamlab.whitespace(lines, buying.set_index("account_id")[FIRMOGRAPHICS])
+    cells = opportunities[opportunities["whitespace"]]
+    truth = case.wallets.set_index(["account_id", "offering"]).loc[list(zip(cells["account_id"], cells["offering"]))]
+    return opportunities, cells.assign(true_wallet=truth["wallet_eur_per_year"].to_numpy(),
+                                       true_share=truth["share_of_wallet"].to_numpy())
+
+
+@pytest.fixture(scope="session")
+def clv05(case):
+    """Notebook 05, section 6: BG/NBD and Gamma-Gamma calibrated on 2023-2024, the 2025 holdout."""
+    history = kamlab.rfm_summary(case.transactions, "2024-12-31", "W", observation_end="2025-12-31")
+    return history, kamlab.BetaGeo().fit(history), kamlab.GammaGamma().fit(history)
+
+
+def _forecast_groups_05(clv05):
+    """Over-forecast of 2025's purchases for 1-4 and for 0 repeat purchases, in percent."""
+    history, bgnbd, _ = clv05
+    expected = bgnbd.expected_purchases(history["duration_holdout"].iloc[0], history)
+    few = history["frequency"].between(1, 4)
+    none = history["frequency"] == 0
+    return [pct0(expected[mine].mean() / history.loc[mine, "frequency_holdout"].mean() - 1) for mine in (few, none)]
+
+
+def _revenue_forecast_05(case, buying, clv05):
+    history, bgnbd, gamma_gamma = clv05
+    year = 365.25 / 7
+    value = kamlab.customer_lifetime_value(bgnbd, gamma_gamma, history, horizon=year, discount_rate=0.0,
+                                           rate_period=year)
+    lines = case.transactions[(case.transactions["date"].dt.year == 2025)
+                              & case.transactions["account_id"].isin(buying["account_id"])]
+    actual = lines.groupby("account_id", observed=True)["revenue"].sum().reindex(history["account_id"]).fillna(0)
+    return [_spearman(value, actual)]
+
+
+def _alive_auc_05(case):
+    """P(alive) at the end of 2025 against the truth, accounts with a repeat purchase."""
+    from sklearn.metrics import roc_auc_score
+
+    summary = kamlab.rfm_summary(case.transactions, "2025-12-31", "W")
+    p_alive = kamlab.BetaGeo().fit(summary).probability_alive(summary)
+    alive = case.truth.set_index("account_id").loc[summary["account_id"], "alive_at_end"].to_numpy()
+    repeat = summary["frequency"].to_numpy() > 0
+    return [f"{roc_auc_score(alive[repeat], p_alive[repeat]):.2f}"]
+
+
+@pytest.fixture(scope="session")
+def rated05(case, buying, wallets05):
+    """Notebook 05, section 7: ratings, estimated wallet and headroom, and the combined potential."""
+    rated = buying.merge(case.ratings, on="account_id").merge(
+        wallets05["gbm"][["account_id", "wallet", "headroom", "share_of_wallet"]], on="account_id")
+    both = kamlab.ScoringModel({"growth_potential": 0.5, "headroom": 0.5}, quantitative={"headroom": "quantile"})
+    return rated.assign(potential_both=both.score(rated)["total"])
+
+
+@pytest.fixture(scope="session")
+def lists05(rated05):
+    """Notebook 05, section 7: the 20 + 10 + 5 lists with the rating and with the estimated headroom, the 35 largest
+    estimated headroom."""
+    from kamlab.course import chapter04
+
+    position = kamlab.ScoringModel(chapter04.POSITION_WEIGHTS)
+    weights_05 = {"growth_potential": 0.125, "headroom": 0.125,
+                  **{k: w for k, w in chapter04.ATTRACTIVENESS_WEIGHTS.items() if k != "growth_potential"}}
+    models = {"rating": kamlab.ScoringModel(chapter04.ATTRACTIVENESS_WEIGHTS),
+              "headroom": kamlab.ScoringModel(weights_05, quantitative={"headroom": "quantile"})}
+    lists = {}
+    for potential, attractiveness in models.items():
+        placed = kamlab.portfolio(rated05.assign(attractiveness=attractiveness.score(rated05)["total"],
+                                                 supplier_position=position.score(rated05)["total"]), size="wallet")
+        classes = kamlab.abc_analysis(placed, value="revenue", thresholds=(0.8, 0.95), rule="cover")
+        lists[potential] = kamlab.select_key_accounts(
+            classes, potential="growth_potential" if potential == "rating" else "headroom", max_accounts=35,
+            quotas={1: 20, 2: 10, 3: 5})["account_id"]
+    lists["estimated"] = rated05.nlargest(35, "headroom")["account_id"]
+    lists["abc"] = rated05.nlargest(35, "revenue")["account_id"]
+    return lists
+
+
+def _graded_05(case, rated05, lists05, *cells):
+    """The grades named by "list grade" cells, e.g. "estimated headroom"."""
+    return [_grade_05(case, rated05, lists05, cell.split()[0])[cell.split()[1]] for cell in cells]
+
+
+def _grade_05(case, rated05, lists05, name):
+    """Notebook 05, section 7: one list graded against the truth, as the notebook's table writes it."""
+    ids = list(lists05[name])
+    truth = case.truth.set_index("account_id")
+    best = truth.loc[rated05["account_id"], "headroom_eur_per_year"].nlargest(35).index
+    graded = truth.loc[ids]
+    return {"headroom": f"{graded['headroom_eur_per_year'].sum() / 1e6:.1f}",
+            "share": pct0(graded["share_of_wallet"].mean()), "best": n(len(set(ids) & set(best))),
+            "shrinking": n(graded["lifecycle"].isin(["shrinking", "lost"]).sum()),
+            "crm": n(case.accounts.set_index("account_id").loc[ids, "key_account"].sum())}
+
+
 def _one_rounded(values, fmt):
     """The one value every item rounds to ("every rating has mean 5.5"), or all of them when they differ."""
     return ", ".join(sorted({fmt.format(v) for v in values}))
+
+
+# ----------------------------------------------------------------------------- notebook 06 (follow-up)
+COVARIATES_06 = ["log_revenue_12m", "log_quote_value", "competitors", "offering", "relationship_at_quote"]
+
+
+@pytest.fixture(scope="session")
+def quotes06(case):
+    """Notebook 06's quotes: the case's projects with the log columns of its first cell."""
+    quotes = case.projects.copy()
+    quotes["log_revenue_12m"] = np.log1p(quotes["revenue_12m"].clip(lower=0) / 10_000)
+    quotes["log_quote_value"] = np.log(quotes["quote_value"])
+    return quotes
+
+
+@pytest.fixture(scope="session")
+def effects06(quotes06):
+    """Notebook 06, section 5: μ(4) − μ(0) by each method (the point estimates need no bootstrap)."""
+    return {method: kamlab.followup_effect(quotes06, COVARIATES_06, levels=(0, 4), method=method, n_bootstrap=0,
+                                           random_state=0) for method in ("naive", "regression", "ipw", "aipw")}
+
+
+def _true_effect_06(case):
+    mu = case.quote_truth.groupby("followups_k")["p_win"].mean()
+    return mu[4] - mu[0]
+
+
+def _censoring_06(quotes06):
+    """Notebook 06, section 3: median days on 30 June 2024 (censored, open dropped) and what happened."""
+    first_half = quotes06[(quotes06["quote_date"] >= "2024-01-01") & (quotes06["quote_date"] <= "2024-06-30")]
+    censored = kamlab.time_to_decision(first_half, as_of="2024-06-30").summary["median_days"].iloc[0]
+    durations, _ = kamlab.projects.decision_durations(first_half, as_of="2024-06-30")
+    return [f"{censored:.0f}", f"{durations.loc[durations['decided'], 'days'].median():.0f}",
+            f"{first_half['days_to_decision'].astype(float).median():.0f}"]
+
+
+def _leaky_aipw_06(quotes06):
+    """Notebook 06, section 6: AIPW with the account's win rate of the quote's year as a covariate."""
+    same_year = [quotes06["account_id"], quotes06["quote_date"].dt.year]
+    won = (quotes06["outcome"] == "won").groupby(same_year).transform("sum")
+    decided = (quotes06["outcome"] != "open").groupby(same_year).transform("sum")
+    leaky = quotes06.assign(account_win_rate_year=(won / decided).fillna(0))
+    return kamlab.followup_effect(leaky, COVARIATES_06 + ["account_win_rate_year"], levels=(0, 4), method="aipw",
+                                  random_state=0).ate
+
+
+def _relationship_06(quotes06):
+    decided = quotes06[quotes06["outcome"] != "open"]
+    levels = decided.groupby(decided["followups"] >= 5)["relationship_at_quote"].mean()
+    none = decided.loc[decided["followups"] == 0, "relationship_at_quote"].mean()
+    return [f"{levels[True]:.1f}", f"{none:.1f}"]
+
+
+def _validation_06(quotes06):
+    result = kamlab.validate_win_model(kamlab.WinModel(random_state=0), quotes06, COVARIATES_06, "2025-01-01",
+                                       random_state=0)
+    return [f"{result.brier:.3f}", f"{result.brier_base:.3f}", pct0(result.skill)]
+
+
+def _pipeline_06(quotes06):
+    decided = quotes06[quotes06["outcome"] != "open"]
+    model = kamlab.WinModel(random_state=0).fit(decided[COVARIATES_06], (decided["outcome"] == "won").astype(int))
+    open_quotes = quotes06[quotes06["outcome"] == "open"]
+    forecast = kamlab.pipeline_forecast(model, open_quotes, COVARIATES_06)
+    return [f"{open_quotes['quote_value'].sum() / 1e6:.1f}", f"{forecast['expected_won'].sum() / 1e6:.1f}"]
+
+
+def _price_share_06(quotes06):
+    shares = kamlab.loss_reasons(quotes06, by="competitors").set_index(["competitors", "loss_reason"])["share"]
+    return [pct0(shares[(1, "price")]), pct0(shares[(4, "price")])]
 
 
 NUMBERS = [
@@ -260,9 +569,10 @@ NUMBERS = [
                      *(eur2(v) for v in _set_aside_amounts(export))]),
     ("01_data", "{} EUR of real sales in the faulty file",
      lambda export: [eur2(export[0]["revenue"].sum() - export[1]["revenue"].sum())]),
-    ("01_data", "K00001 ordered {} times in {} different months, got one credit note, and last ordered {} days before "
+    ("01_data", "K00001 ordered {} times in {} different months, got {} credit notes, and last ordered {} days before "
                 "the last day of the data ({} December {})",
      lambda accounts: [n(_k00001(accounts)["orders"]), n(_k00001(accounts)["active_months"]),
+                       n(_k00001(accounts)["credit_notes"]),
                        n(_k00001(accounts)["recency_days"]), str(accounts.attrs["as_of"].day),
                        str(accounts.attrs["as_of"].year)]),
     ("01_data", "its revenue of the last 12 months is {} % above",
@@ -360,6 +670,50 @@ NUMBERS = [
     ("03_segmentation", "without being told for **{} %** of the clients (Gaussian mixture {} %)",
      lambda wholesale_variants, clients: [pct1(_agreement(wholesale_variants, clients, "log, scaled")),
                                           pct1(_agreement(wholesale_variants, clients, "gmm"))]),
+    ("03_segmentation", "Revenue has a skewness of {} and, unscaled, {} % of the variance",
+     lambda buying: [f"{buying['revenue'].skew():.0f}",
+                     pct1(buying[FEATURES_03].astype(float).var()["revenue"]
+                          / buying[FEATURES_03].astype(float).var().sum())]),
+    ("03_segmentation", "one segment of {} accounts with a median revenue of {} million EUR, one of {}, one of {} and "
+                        "everybody else ({} accounts)", _raw_segments),
+    ("03_segmentation", "Raw, k-means found a segment of the {} biggest customers",
+     lambda buying: _raw_segments(buying)[:1]),
+    ("03_segmentation", "The best silhouette is only {}",
+     lambda buying: [_best_silhouette(buying)]),
+    ("03_segmentation", "the silhouette said 2 ({}, a weak structure)",
+     lambda buying: [_best_silhouette(buying)]),
+    ("03_segmentation", "Two and three segments come back almost unchanged in every subsample (mean ARI {} and {}). "
+                        "Four segments move more — mean ARI {} ± {}",
+     lambda stability03: [f"{v:.2f}" for v in (*stability03.loc[[2, 3, 4], "mean_ari"],
+                                                stability03.loc[4, "std_ari"])]),
+    ("03_segmentation", "each of the four segments is stable (mean Jaccard at least {}). Five and six segments are "
+                        "trustworthy too (mean ARI {} and {})",
+     lambda stability03: [f"{v:.2f}" for v in (stability03.loc[4, "min_jaccard"],
+                                                *stability03.loc[[5, 6], "mean_ari"])]),
+    ("03_segmentation", "k = 4 has a mean ARI of {} — trustworthy, if less firmly than k = 2 ({})",
+     lambda stability03: [f"{v:.2f}" for v in stability03.loc[[4, 2], "mean_ari"]]),
+    ("03_segmentation", "although the same segmentations had stability ARIs of {} and {}",
+     lambda stability03: [f"{v:.2f}" for v in stability03.loc[[2, 4], "mean_ari"]]),
+    ("03_segmentation", "here {} % + {} % = {} %",
+     lambda buying, segmenter03: _pca_shares(buying, segmenter03)),
+    ("03_segmentation", "| **Volume key accounts** | {} | {} % of revenue, but only {} % of DB IV: cost to serve {} % of "
+                        "revenue, DB IV rate {} %",
+     lambda buying, segmenter03: _service_row(buying, segmenter03, 3, "accounts revenue db4 cost db4_rate")),
+    ("03_segmentation", "| **Core accounts** | {} | {} % of revenue, {} % of DB IV, DB IV rate {} % at {} % cost to serve",
+     lambda buying, segmenter03: _service_row(buying, segmenter03, 2, "accounts revenue db4 db4_rate cost")),
+    ("03_segmentation", "An ARI of {} (k = 2) and {} (k = 4) is low",
+     lambda case, buying, archetype03: [_archetype_ari(case, buying, archetype03, k) for k in (2, 4)]),
+    ("03_segmentation", "nearly all **distributors** ({} of {}) and most **OEMs** ({} of {}) land in *Volume key "
+                        "accounts*; most **occasional buyers** ({} of {}) in *Occasional and lapsing*",
+     lambda archetype03, segmenter03: [*_found(archetype03, segmenter03, "Price-driven distributor", 3),
+                                       *_found(archetype03, segmenter03, "Strategic OEM", 3),
+                                       *_found(archetype03, segmenter03, "Occasional buyer", 1)]),
+    ("03_segmentation", "the ARI rises from {} to **{}** (six segments)",
+     lambda case, buying, archetype03: [_archetype_ari(case, buying, archetype03, 4),
+                                        _archetype_ari(case, buying, archetype03, 6, mix=True)]),
+    ("03_segmentation", "(ARI {} with four segments; {} with the product mix and six)",
+     lambda case, buying, archetype03: [_archetype_ari(case, buying, archetype03, 4),
+                                        _archetype_ari(case, buying, archetype03, 6, mix=True)]),
     # ------------------------------------------------------------------ 04 portfolio
     ("04_portfolio", "Every rating has mean {} and standard deviation {} over all {} accounts",
      lambda case, models: [_one_rounded(case.ratings[_criteria(models)].mean(), "{:.1f}"),
@@ -372,11 +726,118 @@ NUMBERS = [
     ("04_portfolio", "{} accounts meet a rule", lambda pool: [n(len(pool))]),
     ("04_portfolio", "so {} core accounts compete for 35 places", lambda pool: [n((pool["priority"] == 1).sum())]),
     ("04_portfolio", "{} of {} accounts ({} %) can change quadrant", lambda rated, models: list(_oat(rated, models))),
+    ("04_portfolio", "put its position at {} — just below the split at {}",  # the fifth biggest customer
+     lambda placed: [f"{placed.nlargest(5, 'revenue')['supplier_position'].iloc[-1]:.2f}",
+                     f"{placed.attrs['split'][0]:.2f}"]),
+    ("04_portfolio", "and {} of the 35 biggest customers are among them",
+     lambda rated, models, placed: [n(kamlab.weight_sensitivity(rated, *models, delta=0.2, method="oat")
+                                      .merge(placed[["account_id", "revenue"]], on="account_id")
+                                      .nlargest(35, "revenue")["flips"].sum())]),
+    ("04_portfolio", "strong quadrants hold about twice the true share of weak ones ({} % vs {} % between Strategic "
+                     "and Star, {} % vs {} % between Status and Streamline)",
+     lambda case, placed: [pct0(v) for v in placed.join(case.truth.set_index("account_id")["share_of_wallet"],
+                                                        on="account_id").groupby("quadrant", observed=True)
+                           ["share_of_wallet"].mean()[["Strategic", "Star", "Status", "Streamline"]]]),
+    ("04_portfolio", "it agrees with the CRM's key accounts on {} of 35",
+     lambda case, lists04: [n(case.accounts.set_index("account_id").loc[lists04["portfolio"], "key_account"].sum())]),
+    ("04_portfolio", "The portfolio list holds *less* true headroom than plain ABC ({} vs {} million EUR a year)",
+     lambda case, lists04: [_true_headroom(case, lists04[name]) for name in ("portfolio", "abc")]),
+    ("04_portfolio", "The balanced list wins it back and more ({} million EUR)",
+     lambda case, lists04: [_true_headroom(case, lists04["balanced"])]),
+    ("04_portfolio", "spends about {} million EUR a year on what we sell and gives us {} % of it: {} million EUR of "
+                     "headroom, the most of any account", _biggest_prize),
+    ("04_portfolio", "The best 35 by true headroom hold {} million EUR, and only {} to {} of them are on our lists: big "
+                     "wallets where our share is small ({} %)",
+     lambda case, placed, lists04: [
+         _true_headroom(case, _best_35(case, placed)),
+         *(n(f(len(set(ids) & set(_best_35(case, placed))) for ids in lists04.values())) for f in (min, max)),
+         pct0(case.truth.set_index("account_id").loc[_best_35(case, placed), "share_of_wallet"].mean())]),
     # ------------------------------------------------------------------ 05 potential
     ("05_potential", "One split is one sample of {} accounts",  # evaluate_wallet holds out 30 %, rounded up
      lambda buying: [n(math.ceil(0.3 * len(buying)))]),
     ("05_potential", "The CDNOW sample — {} people",
      lambda data_home: [n(kamlab.datasets.fetch_cdnow(data_home, download_if_missing=False)["customer_id"].nunique())]),
+    ("05_potential", "the accounts where the CRM records *no* competitor give us {} % of their wallet",
+     lambda case, truth05: [pct0(truth05["share_of_wallet"][
+         case.ratings.set_index("account_id").loc[truth05.index, "n_competitors"].to_numpy() == 0].mean())]),
+    ("05_potential", "in the case company R² = {} on the log scale", _r2_05),
+    ("05_potential", "`kamlab.WalletEstimator(0.9, \"gbm\")` covers {} of held-out case accounts on average over five "
+                     "splits", lambda buying: [f"{_coverage_05(buying):.3f}"]),
+    ("05_potential", "(Spearman {} for gbm, {} for the linear model, {} for the neighbours) — far better than revenue "
+                     "does ({})",
+     lambda buying, wallets05, truth05: [
+         *(_spearman(wallets05[m]["wallet"], truth05["wallet_eur_per_year"]) for m in ("gbm", "linear", "knn")),
+         _spearman(buying["revenue"], truth05["wallet_eur_per_year"])]),
+    ("05_potential", "ranks the accounts like their true wallets (Spearman {})",
+     lambda wallets05, truth05: [_spearman(wallets05["gbm"]["wallet"], truth05["wallet_eur_per_year"])]),
+    ("05_potential", "it ranks accounts well (Spearman {} with the truth)",
+     lambda wallets05, truth05: [_spearman(wallets05["gbm"]["wallet"], truth05["wallet_eur_per_year"])]),
+    ("05_potential", "only about one account in seven ({} %) is estimated at or above its truth",
+     lambda wallets05, truth05: [pct0(np.mean(wallets05["gbm"]["wallet"].to_numpy()
+                                              >= truth05["wallet_eur_per_year"].to_numpy()))]),
+    ("05_potential", "even at the 90th percentile the true share of wallet is {} %",
+     lambda truth05: [pct0(truth05["share_of_wallet"].quantile(0.9))]),
+    ("05_potential", "Of the 100 best opportunities, about {} are mining and {} farming",
+     lambda whitespace05: [n(whitespace05[0].head(100)["whitespace"].sum()),
+                           n((~whitespace05[0].head(100)["whitespace"]).sum())]),
+    ("05_potential", "The top-ranked whitespace is real: {} % of those cells are truly not bought from us",
+     lambda whitespace05: [pct0(np.mean(whitespace05[1].head(200)["true_share"] == 0))]),
+    ("05_potential", "The top-ranked whitespace cells are mostly truly not bought from us ({} %)",
+     lambda whitespace05: [pct0(np.mean(whitespace05[1].head(200)["true_share"] == 0))]),
+    ("05_potential", "(Spearman about {}): the neighbours' spend is a rough guess",
+     lambda whitespace05: [f"{float(_spearman(whitespace05[1]['expected_value'], whitespace05[1]['true_wallet'])):.1f}"]),
+    ("05_potential", "both for one to four repeat purchases ({} %) and for none ({} %)", _forecast_groups_05),
+    ("05_potential", "Five per cent too high in total, rank correlation {} per account", _revenue_forecast_05),
+    ("05_potential", "the model separates the living from the lost very well (AUC {})", _alive_auc_05),
+    ("05_potential", "separates lost from living repeat buyers (AUC {})", _alive_auc_05),
+    ("05_potential", "nearly as well as the key-account managers' rating ({} against {})",
+     lambda rated05, truth05: [_spearman(rated05[c], truth05["headroom_eur_per_year"].to_numpy())
+                               for c in ("headroom", "growth_potential")]),
+    ("05_potential", "rank the true headroom nearly equally well alone ({} and {}) and clearly better together ({})",
+     lambda rated05, truth05: [_spearman(rated05[c], truth05["headroom_eur_per_year"].to_numpy())
+                               for c in ("headroom", "growth_potential", "potential_both")]),
+    ("05_potential", "than with the rating ({} against {} million EUR a year) and as many of the best 35 ({})",
+     lambda case, rated05, lists05: _graded_05(case, rated05, lists05, "headroom headroom", "rating headroom",
+                                               "headroom best")),
+    ("05_potential", "but hold as much true headroom ({} against {} million EUR a year), at a true share of wallet of "
+                     "{} % — the profile of the best 35 by true headroom — and as many of them ({}) as the ABC list",
+     lambda case, rated05, lists05: _graded_05(case, rated05, lists05, "estimated headroom", "abc headroom",
+                                               "estimated share", "estimated best")),
+    ("05_potential", "{} of them are shrinking or lost, only {} are key accounts in the CRM",
+     lambda case, rated05, lists05: _graded_05(case, rated05, lists05, "estimated shrinking", "estimated crm")),
+    ("05_potential", "The 35 accounts with the largest *estimated* headroom buy {} million EUR from us together",
+     lambda rated05: [f"{rated05.nlargest(35, 'headroom')['revenue'].sum() / 1e6:.1f}"]),
+    ("05_potential", "a rank correlation of {} for the headroom",
+     lambda rated05, truth05: [_spearman(rated05["headroom"], truth05["headroom_eur_per_year"].to_numpy())]),
+    # ------------------------------------------------------------------ 06 follow-up
+    ("06_follow_up", "Of the {} quotes of 2023–2025, {} were still open at the end of 2025",
+     lambda quotes06: [n(len(quotes06)), n((quotes06["outcome"] == "open").sum())]),
+    ("06_follow_up", "A third of the decided quotes were won ({} %), by value a little more ({} %)",
+     lambda quotes06: [pct1(kamlab.win_rates(quotes06)[c].iloc[0]) for c in ("win_rate", "value_win_rate")]),
+    ("06_follow_up", "from {} % with one competitor to {} % with four",
+     lambda quotes06: [pct0(kamlab.win_rates(quotes06, by="competitors").set_index("competitors")["win_rate"][k])
+                       for k in (1, 4)]),
+    ("06_follow_up", "Dropping the open quotes gives a median of {} days instead of {}",
+     lambda quotes06: _censoring_06(quotes06)[1::-1]),
+    ("06_follow_up", "right on what happened later ({} days)", lambda quotes06: _censoring_06(quotes06)[2:]),
+    ("06_follow_up", "gets the median right ({} days for the first half of 2024); dropping the open quotes makes "
+                     "decisions look faster than they are ({} days)",
+     lambda quotes06: _censoring_06(quotes06)[:2]),
+    ("06_follow_up", "{} % of the lost quotes with one competitor, {} % with four", _price_share_06),
+    ("06_follow_up", "a relationship level of {} at the quote date, against {} for the quotes without follow-up",
+     _relationship_06),
+    ("06_follow_up", "four follow-ups add {} points of win probability; the truth is {} points",
+     lambda effects06, case: [pct1(effects06["naive"].ate), pct1(_true_effect_06(case))]),
+    ("06_follow_up", "regression {} points, IPW {}, AIPW {}",
+     lambda effects06: [pct1(effects06[m].ate) for m in ("regression", "ipw", "aipw")]),
+    ("06_follow_up", "Graded against the truth — {} points for four follow-ups instead of none — the raw comparison "
+                     "says {}",
+     lambda effects06, case: [pct1(_true_effect_06(case)), pct1(effects06["naive"].ate)]),
+    ("06_follow_up", "AIPW falls from {} to {} points",
+     lambda effects06, quotes06: [pct1(effects06["aipw"].ate), pct1(_leaky_aipw_06(quotes06))]),
+    ("06_follow_up", "Brier score is {} against {} for the base rate, a skill of {} %", _validation_06),
+    ("06_follow_up", "(Brier {} against {})", lambda quotes06: _validation_06(quotes06)[:2]),
+    ("06_follow_up", "worth {} million EUR quoted; the model expects orders of about {} million EUR", _pipeline_06),
 ]
 
 

@@ -48,7 +48,7 @@ def test_win_rate_chart_by_value_and_in_german():
         assert [b.get_height() for b in bars] == pytest.approx(rates["value_win_rate"].tolist())
         ends = np.sort(_whisker_ends(ax), axis=1)
         assert ends == pytest.approx(rates[["value_win_rate_low", "value_win_rate_high"]].to_numpy())
-        assert ax.get_ylabel() == "Gewinnquote nach Wert"
+        assert ax.get_ylabel() == "Erfolgsquote nach Wert"
         assert ax.get_xlabel() == "Wettbewerber"
 
 

@@ -116,9 +116,22 @@ def test_case_overall_win_rate(case):
     assert (rates["win_rate_low"], rates["win_rate_high"]) == pytest.approx(wilson_interval(won, won + lost))
     by_followups = kamlab.win_rates(case.projects, by="followups")
     assert by_followups["n_quotes"].sum() == len(case.projects)
-    # few quotes, wide interval: the rarest follow-up count has the widest Wilson interval
+    # each follow-up count's interval is the Wilson interval of its own counts
+    low, high = wilson_interval(by_followups["n_won"].to_numpy(), by_followups["n_decided"].to_numpy())
+    assert by_followups["win_rate_low"].to_numpy() == pytest.approx(low)
+    assert by_followups["win_rate_high"].to_numpy() == pytest.approx(high)
+    # few quotes, wide interval. The width depends on the win rate too (widest at 50 %), so the rarest count need
+    # not have the widest interval; but whatever its rate, a Wilson interval of n decided quotes is at least
+    # z²/(n + z²) and at most z/sqrt(n + z²) wide, so the rarest count's is wider than the most common count's
+    # whenever those bounds say so, as they do here
+    z2 = NormalDist().inv_cdf(0.975) ** 2
     width = by_followups["win_rate_high"] - by_followups["win_rate_low"]
-    assert width.idxmax() == by_followups["n_decided"].idxmin()
+    rarest, commonest = by_followups["n_decided"].idxmin(), by_followups["n_decided"].idxmax()
+    n_rare, n_common = by_followups.loc[rarest, "n_decided"], by_followups.loc[commonest, "n_decided"]
+    assert (width >= z2 / (by_followups["n_decided"] + z2) - 1e-12).all()
+    assert (width <= math.sqrt(z2) / np.sqrt(by_followups["n_decided"] + z2) + 1e-12).all()
+    assert z2 / (n_rare + z2) > math.sqrt(z2) / math.sqrt(n_common + z2)
+    assert width[rarest] > width[commonest]
 
 
 # ----------------------------------------------------------------------------- time to decision
@@ -350,7 +363,7 @@ def test_read_transactions_does_not_take_the_quote_columns(tmp_path):
 
 # ----------------------------------------------------------------------------- labels, API, light import
 def test_labels_in_german():
-    assert kamlab.label("win_rate", "de") == "Gewinnquote"
+    assert kamlab.label("win_rate", "de") == "Erfolgsquote"
     assert kamlab.label("loss_reason", "de") == "Verlustgrund"
     assert kamlab.label("competitors", "de") == "Wettbewerber"
     assert kamlab.label("time_to_decision", "de") == "Entscheidungsdauer"

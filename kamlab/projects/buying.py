@@ -1,4 +1,4 @@
-"""Quotes by buying centre (*Einkaufszentrum*): headquarters, plants, divisions; countries."""
+"""Quotes by buying centre (*Buying Center*, *Einkaufsgremium*): headquarters, plants, divisions; countries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Win rates (*Gewinnquoten*) by count and by value, with confidence intervals.
+"""Win rates (*Erfolgsquoten*) by count and by value, with confidence intervals.
 
 A win rate by count is won quotes / decided quotes (won + lost); its interval is Wilson's
 score interval (:func:`wilson_interval`), which stays inside [0, 1] and is honest for a

@@ -198,8 +198,12 @@ def time_to_decision(projects, by=None, as_of=None, *, accounts=None, horizons=(
         row = {**labels, "n_quotes": len(group), "n_decided": int(group["decided"].sum()),
                "n_open": int((~group["decided"]).sum()), "median_days": _median(fit)}
         row["median_low"], row["median_high"] = _median_interval(fit, confidence)
+        last_value = float(_step(fit, [days.max()])[0][0])
         for h in horizons:
-            row[f"open_after_{h}"] = float(_step(fit, [h])[0][0]) if h <= days.max() else np.nan
+            # beyond the longest duration the curve is known only when it has reached 0 (all decided);
+            # after an open (censored) longest quote it is unknown
+            known = h <= days.max() or last_value == 0.0
+            row[f"open_after_{h}"] = float(_step(fit, [min(h, days.max())])[0][0]) if known else np.nan
         rows.append(row)
     curves = pd.concat(curves, ignore_index=True)[[*by, "days", "still_open", "low", "high", "at_risk"]]
     return TimeToDecision(curves, pd.DataFrame(rows), end, tuple(by), horizons, confidence)

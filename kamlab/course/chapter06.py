@@ -1,0 +1,175 @@
+"""Exercises of notebook ``06_follow_up``.
+
+The right answers are computed with kamlab (:func:`~kamlab.win_rates`, :func:`~kamlab.followup_effect`,
+:func:`~kamlab.time_to_decision`, :func:`~kamlab.followup_list`, :func:`~kamlab.validate_win_model`) on the
+case company's quotes; ``tests/test_course_chapter06.py`` computes them again by hand: Wilson's formula, raw
+win rates and the mean of the true win probabilities, a product-limit estimator of its own, a logistic
+regression fitted with scipy, and a mean of squared errors.
+"""
+
+from functools import cache
+
+from kamlab.course.exercises import Exercise
+
+__all__ = ["COVARIATES", "LEVELS", "WILSON_OFFERING", "CENSOR_FROM", "CENSOR_AS_OF", "CENSOR_DAYS", "CUT",
+           "quotes_with_logs", "waiting_quote", "q1", "q2", "q3", "q4", "q5"]
+
+#: What the CRM recorded when each quote went out (the notebook's ``covariates``).
+COVARIATES = ["log_revenue_12m", "log_quote_value", "competitors", "offering", "relationship_at_quote"]
+#: The contrast of the graded table: 4 instead of 0 follow-ups.
+LEVELS = (0, 4)
+#: Exercise 1: the offering with the fewest decided quotes.
+WILSON_OFFERING = "Sensors"
+#: Exercise 3: the quotes sent from this date to ``CENSOR_AS_OF``, seen on ``CENSOR_AS_OF``.
+CENSOR_FROM = "2024-01-01"
+CENSOR_AS_OF = "2024-06-30"
+#: Exercise 3: the horizon in days.
+CENSOR_DAYS = 60
+#: Exercise 5 and the notebook's validation: fit on quotes decided before this date, test on the rest.
+CUT = "2025-01-01"
+
+
+def quotes_with_logs(projects):
+    """The quotes with ``log_revenue_12m = ln(1 + revenue_12m / 10,000)`` and ``log_quote_value = ln(quote_value)``.
+
+    Revenue and quote values are skewed; on the log scale a logistic model treats a doubling alike at
+    every size. Negative revenue (credit notes) counts as 0.
+    """
+    import numpy as np
+
+    quotes = projects.copy()
+    quotes["log_revenue_12m"] = np.log1p(quotes["revenue_12m"].clip(lower=0) / 10_000)
+    quotes["log_quote_value"] = np.log(quotes["quote_value"])
+    return quotes
+
+
+@cache
+def _quotes():
+    from kamlab.data.case import load_case
+
+    return quotes_with_logs(load_case().projects)
+
+
+def waiting_quote(quotes):
+    """Exercise 4's quote: the open quote without any follow-up that was sent first (ties: lowest number)."""
+    waiting = quotes[(quotes["outcome"].astype(str) == "open") & (quotes["followups"] == 0)]
+    return waiting.sort_values(["quote_date", "project_id"]).iloc[0]
+
+
+def _wilson_low():
+    from kamlab.projects.rates import win_rates
+
+    rates = win_rates(_quotes(), by="offering").set_index("offering")
+    return float(rates.loc[WILSON_OFFERING, "win_rate_low"])
+
+
+def _overstatement():
+    from kamlab.data.case import load_case
+    from kamlab.projects.effect import followup_effect
+
+    naive = followup_effect(_quotes(), COVARIATES, levels=LEVELS, method="naive").naive
+    mu = load_case().quote_truth.groupby("followups_k")["p_win"].mean()
+    return float(naive - (mu[LEVELS[1]] - mu[LEVELS[0]]))
+
+
+def _still_open():
+    from kamlab.projects.survival import time_to_decision
+
+    quotes = _quotes()
+    sent = quotes[(quotes["quote_date"] >= CENSOR_FROM) & (quotes["quote_date"] <= CENSOR_AS_OF)]
+    result = time_to_decision(sent, as_of=CENSOR_AS_OF, horizons=(CENSOR_DAYS,))
+    return float(result.summary[f"open_after_{CENSOR_DAYS}"].iloc[0])
+
+
+def _monday_value():
+    from kamlab.data.case import load_case
+    from kamlab.projects.effect import followup_effect
+    from kamlab.projects.followup import followup_list
+
+    quotes = _quotes()
+    effect = followup_effect(quotes, COVARIATES, levels=LEVELS, method="naive")  # the outcome model of every method
+    monday = followup_list(quotes, effect, contacts=load_case().contacts).set_index("project_id")
+    return float(monday.loc[waiting_quote(quotes)["project_id"], "expected_value"])
+
+
+def _brier_base():
+    from kamlab.projects.winmodel import WinModel, validate_win_model
+
+    return validate_win_model(WinModel(random_state=0), _quotes(), COVARIATES, CUT, random_state=0).brier_base
+
+
+q1 = Exercise(
+    f"Lower end of the 95 % Wilson interval of the win rate of {WILSON_OFFERING}",
+    expected=_wilson_low,
+    hint=(
+        "kamlab.win_rates(quotes, by='offering') has one row per offering; the column 'win_rate_low' is the lower "
+        "end of the Wilson interval. Pick the row whose offering is 'Sensors'."
+    ),
+    solution=(
+        "rates = kamlab.win_rates(quotes, by='offering').set_index('offering')\n"
+        "sensors_low = rates.loc['Sensors', 'win_rate_low']   # few quotes: a wide interval"
+    ),
+    rtol=2e-3,  # answers rounded to three digits count
+)
+
+q2 = Exercise(
+    "By how much does the raw comparison overstate the true effect of 4 instead of 0 follow-ups?",
+    expected=_overstatement,
+    hint=(
+        "Raw: the win rate of the decided quotes with 4 follow-ups minus that of those with 0. Truth: "
+        "case.quote_truth.groupby('followups_k')['p_win'].mean() gives μ(k); take μ(4) − μ(0). Answer raw − truth "
+        "as a difference of probabilities (0.05 = 5 points)."
+    ),
+    solution=(
+        "mu = case.quote_truth.groupby('followups_k')['p_win'].mean()\n"
+        "overstatement = effects['naive'].naive - (mu[4] - mu[0])"
+    ),
+    rtol=1e-3,
+)
+
+q3 = Exercise(
+    "Share of the quotes of January–June 2024 still undecided 60 days after they were sent (as seen on 30 June 2024)",
+    expected=_still_open,
+    hint=(
+        "Take the quotes sent from 2024-01-01 to 2024-06-30 and call kamlab.time_to_decision(those, "
+        "as_of='2024-06-30', horizons=(60,)); the summary's column 'open_after_60' is the Kaplan–Meier share."
+    ),
+    solution=(
+        "first_half = quotes[(quotes['quote_date'] >= '2024-01-01') & (quotes['quote_date'] <= '2024-06-30')]\n"
+        "still_open_60 = kamlab.time_to_decision(first_half, as_of='2024-06-30', horizons=(60,))"
+        ".summary['open_after_60'].iloc[0]"
+    ),
+    rtol=1e-3,
+)
+
+q4 = Exercise(
+    "Expected order value of one more follow-up of the oldest open quote that was never followed up (EUR)",
+    expected=_monday_value,
+    hint=(
+        "The quote: open, followups == 0, the earliest quote_date. Its gain is effect.predict_win(row, k + 1) − "
+        "effect.predict_win(row, k) with k its follow-ups so far (0); multiply by its quote_value."
+    ),
+    solution=(
+        "row = quotes[(quotes['outcome'] == 'open') & (quotes['followups'] == 0)].sort_values(['quote_date', "
+        "'project_id']).head(1)\n"
+        "value_of_one_more = float(row['quote_value'].iloc[0] * (effect.predict_win(row, 1) - "
+        "effect.predict_win(row, 0))[0])"
+    ),
+    rtol=1e-2,  # euros rounded, and a logistic fit to the solver's tolerance
+)
+
+q5 = Exercise(
+    "Brier score of the base-rate forecast on the quotes decided in 2025",
+    expected=_brier_base,
+    hint=(
+        "The base rate is the win rate of the quotes decided before 2025-01-01; forecast it for every quote "
+        "decided from then on, and take the mean of (outcome − forecast)² with outcome 1 for won, 0 for lost."
+    ),
+    solution=(
+        "decided = quotes[quotes['outcome'] != 'open']\n"
+        "won = (decided['outcome'] == 'won').astype(float)\n"
+        "before = decided['decision_date'] < '2025-01-01'\n"
+        "brier_base = ((won[~before] - won[before].mean()) ** 2).mean()   # = validation.brier_base"
+    ),
+    rtol=1e-4,
+)

@@ -1,0 +1,390 @@
+"""The pipeline explorer: filter the quotes, choose the follow-up contrast and the method; the effect follows.
+
+A thin ipywidgets layer over :func:`kamlab.followup_effect`, :func:`kamlab.win_rates` and the charts
+:func:`~kamlab.projects.effect_plots.dose_response_chart` and :func:`~kamlab.projects.plots.win_rate_chart`.
+Like the other explorers it keeps its controls as attributes and its latest results in attributes
+(``effect``, ``rates``, ``quotes``, ``true_effect``), and it caches the results per setting, so its logic
+is tested without a browser: set a control's ``value`` and look at what was computed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from kamlab._util.format import count as _count
+from kamlab._util.format import percent, translator
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab.errors import KamlabError, MissingColumnError, ParameterError
+from kamlab.projects.effect import METHODS, followup_effect
+from kamlab.projects.rates import win_rates
+
+__all__ = ["PipelineExplorer", "ALL", "FILTERS", "PRE_QUOTE_COVARIATES"]
+
+#: The value of a filter control that keeps every quote.
+ALL = "all"
+#: The filter columns, in the order of the controls: offering, ABC class, key-account manager.
+FILTERS = ("offering", "abc", "key_account_manager")
+#: What the CRM records before a quote goes out (the case company's ``projects``): the default covariates.
+PRE_QUOTE_COVARIATES = ("relationship_at_quote", "revenue_12m", "quote_value", "competitors", "offering")
+
+_METHOD_NAMES = {
+    "naive": ("naive (raw win rates)", "naiv (rohe Quoten)"),
+    "regression": ("regression (g-computation)", "Regression (G-Berechnung)"),
+    "ipw": ("IPW (weighting)", "IPW (Gewichtung)"),
+    "aipw": ("AIPW (doubly robust)", "AIPW (doppelt robust)"),
+}
+_TEXT = {
+    "contrast": ("Compare", "Vergleich"),
+    "levels": ("k0 vs k1 follow-ups", "k0 vs. k1 Nachfassaktionen"),
+    "threshold": ("at least t", "mindestens t"),
+    "at_least": ("t (at least)", "t (mindestens)"),
+    "quotes": ("{n} quotes: {decided} decided, {open} open (left out){filters}",
+               "{n} Angebote: {decided} entschieden, {open} offen (nicht gezählt){filters}"),
+    "effect_levels": ("Effect of {k1} instead of {k0} follow-ups ({method}): {ate} ({low} to {high}); raw {naive}",
+                      "Wirkung von {k1} statt {k0} Nachfassaktionen ({method}): {ate} ({low} bis {high}); "
+                      "roh {naive}"),
+    "effect_threshold": ("Effect of at least {t} follow-ups ({method}): {ate} ({low} to {high}); raw {naive}",
+                         "Wirkung von mindestens {t} Nachfassaktionen ({method}): {ate} ({low} bis {high}); "
+                         "roh {naive}"),
+    "truth": ("True effect in these quotes: {ate}", "Wahre Wirkung in diesen Angeboten: {ate}"),
+    "same_levels": ("Choose two different numbers of follow-ups (k0 ≠ k1).",
+                    "Wähle zwei verschiedene Anzahlen von Nachfassaktionen (k0 ≠ k1)."),
+    "no_effect": ("No effect for this setting: {reason}", "Keine Wirkung für diese Einstellung: {reason}"),
+    "no_rates": ("No win rates for this setting: {reason}", "Keine Erfolgsquoten für diese Einstellung: {reason}"),
+}
+_t = translator(_TEXT)
+
+
+def _points(value):
+    """A difference of win probabilities in percentage points, signed: +11.4 pp."""
+    sign = "+" if value >= 0 else "\u2212"
+    return sign + percent(abs(value), 1).replace(" %", " pp")
+
+
+def _check_language(lang):
+    lang = get_language() if lang is None else str(lang).lower()
+    if lang not in LANGUAGES:
+        raise ParameterError(f"lang must be 'en' or 'de', not {lang!r}.")
+    return lang
+
+
+def _with_filters(projects, accounts):
+    """The quotes with the filter columns they lack looked up in ``accounts`` by ``account_id``."""
+    data = projects.copy()
+    tables = [] if accounts is None else [accounts] if isinstance(accounts, pd.DataFrame) else list(accounts)
+    for column in FILTERS:
+        if column in data.columns:
+            continue
+        table = next((t for t in tables if column in t.columns and "account_id" in t.columns), None)
+        if table is not None and "account_id" in data.columns:
+            data[column] = data["account_id"].map(table.drop_duplicates("account_id").set_index("account_id")[column])
+    return data
+
+
+def _values(column):
+    """The values of a filter column, in category order (or sorted), without missing ones."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        present = column.dropna().unique()
+        return [v for v in column.cat.categories if v in set(present)]
+    return sorted(column.dropna().unique(), key=str)
+
+
+class PipelineExplorer:
+    """Filters, the follow-up contrast and the method; the effect, the dose response and the win rates follow.
+
+    Every change filters the quotes (offering, ABC class, key-account manager), estimates the
+    effect of follow-ups with :func:`kamlab.followup_effect` (two counts ``k0``, ``k1``, or
+    "at least ``t``" against fewer), computes the raw win rates of the two compared groups with
+    :func:`kamlab.win_rates` (Wilson intervals) and draws both. Results are cached per setting, so
+    going back to a setting costs nothing.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        One row per quote (e.g. ``case.projects``): ``outcome``, the treatment, the covariates,
+        ``account_id`` and, for the filters, ``offering`` (the others may come from ``accounts``).
+    accounts : DataFrame or list of DataFrames, optional
+        Tables by ``account_id`` with ``abc`` and ``key_account_manager`` (the account table, an
+        :func:`kamlab.abc_analysis` result). A filter whose column is nowhere is shown disabled.
+    covariates : sequence of str, default=PRE_QUOTE_COVARIATES
+        Passed to :func:`kamlab.followup_effect`: what was known when the quote went out.
+    treatment : str, default="followups"
+        A count column.
+    levels : (int, int), default=(0, 4)
+        The starting contrast ``(k0, k1)``.
+    at_least : int, optional
+        Start with the threshold contrast "at least ``at_least``" instead.
+    method : {"aipw", "regression", "ipw", "naive"}, default="aipw"
+    truth : pandas.DataFrame, optional
+        ``project_id``, ``followups_k``, ``p_win`` (``case.quote_truth``): the true μ(k) of the filtered
+        decided quotes is drawn with the estimate, and ``true_effect`` set (count contrasts only).
+    max_level : int, optional
+        The sliders' maximum; default the largest count among the quotes.
+    lang : {"en", "de"}, optional
+        The language of the controls, texts and charts; default kamlab's current language. The
+        explorer draws inside ``kamlab.language(...)``: it never changes the global one.
+    random_state : int, default=0
+        Seeds :func:`kamlab.followup_effect` and :func:`kamlab.win_rates`.
+    effect_options : dict, optional
+        Further keyword arguments of :func:`kamlab.followup_effect` (``cv``, ``n_bootstrap``, ...).
+    plot : bool, default=True
+        Draw in ``output``; ``False`` only computes (tests, scripts).
+
+    Attributes
+    ----------
+    offering, abc, manager : ipywidgets.Dropdown
+        The filters (``ALL`` keeps every quote).
+    contrast : ipywidgets.ToggleButtons
+        ``"levels"`` (k0 against k1 follow-ups) or ``"threshold"`` (at least t against fewer).
+    k0, k1, threshold : ipywidgets.IntSlider
+    method : ipywidgets.Dropdown
+        ``"naive"``, ``"regression"``, ``"ipw"`` or ``"aipw"``.
+    output : ipywidgets.Output
+        Where the texts and the two charts appear.
+    quotes : pandas.DataFrame
+        The filtered quotes.
+    effect : FollowupEffect or None
+        The latest estimate (None when the setting allows none; ``message`` says why).
+    rates : pandas.DataFrame or None
+        :func:`kamlab.win_rates` of the two compared groups (by the treatment column: the counts
+        ``k0`` and ``k1``, or ``"< t"`` and ``"≥ t"``).
+    true_effect : float
+        μ(k1) − μ(k0) from ``truth`` over the filtered decided quotes (NaN without it).
+    message : str
+        Notes for the setting: overlap warnings, why no effect could be estimated; empty otherwise.
+    ax_effect, ax_rates : matplotlib.axes.Axes or None
+        The latest charts (their figure is closed after it is shown).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> fit = rng.normal(size=800)
+    >>> followups = rng.binomial(4, 1 / (1 + np.exp(-fit)))
+    >>> won = rng.random(800) < 1 / (1 + np.exp(-(-1 + 0.3 * followups + fit)))
+    >>> quotes = pd.DataFrame({"account_id": [f"K{i % 40}" for i in range(800)], "fit": fit,
+    ...                        "offering": np.where(np.arange(800) % 2, "Drives", "Controls"),
+    ...                        "followups": followups, "outcome": np.where(won, "won", "lost")})
+    >>> explorer = PipelineExplorer(quotes, covariates=["fit"], levels=(1, 3), method="ipw", plot=False)
+    >>> explorer.rates["followups"].tolist()
+    [1, 3]
+    >>> explorer.offering.value = "Drives"
+    >>> len(explorer.quotes), explorer.effect.method
+    (400, 'ipw')
+    """
+
+    def __init__(self, projects, accounts=None, covariates=PRE_QUOTE_COVARIATES, *, treatment="followups",
+                 levels=(0, 4), at_least=None, method="aipw", truth=None, max_level=None, lang=None,
+                 random_state=0, effect_options=None, plot=True):
+        if not isinstance(projects, pd.DataFrame):
+            raise ParameterError(f"PipelineExplorer needs the quotes as a pandas DataFrame, not "
+                                 f"{type(projects).__name__}.")
+        covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+        missing = [c for c in ["outcome", treatment, *covariates] if c not in projects.columns]
+        if missing:
+            raise MissingColumnError(f"PipelineExplorer: the quotes have no column {missing[0]!r}.")
+        if method not in METHODS:
+            raise ParameterError(f"method must be one of {', '.join(METHODS)}, not {method!r}.")
+        if truth is not None and not {"project_id", "followups_k", "p_win"} <= set(truth.columns):
+            raise MissingColumnError("truth needs the columns project_id, followups_k and p_win (case.quote_truth).")
+        self.data = _with_filters(projects, accounts)
+        self.covariates = covariates
+        self.treatment = treatment
+        self.truth = truth
+        self.lang = _check_language(lang)
+        self.random_state = random_state
+        self.effect_options = dict(effect_options or {})
+        self.plot = plot
+        self.ax_effect = self.ax_rates = None
+        self._cache = {}
+        counts = pd.to_numeric(self.data[treatment], errors="coerce")
+        top = int(max_level if max_level is not None else max(counts.max(), 1))
+        with language(self.lang):
+            self._build_controls(levels, at_least, method, top)
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.offering, self.abc, self.manager]),
+            widgets.HBox([self.contrast, self.method]),
+            widgets.HBox([self.k0, self.k1, self.threshold]),
+            self.output,
+        ])
+        for control in self.controls():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # ------------------------------------------------------------------ controls
+    def _build_controls(self, levels, at_least, method, top):
+        style = {"description_width": "130px"}
+        filters = []
+        for column in FILTERS:
+            present = column in self.data.columns
+            options = [(label("all"), ALL)] + ([(str(v), v) for v in _values(self.data[column])] if present else [])
+            filters.append(widgets.Dropdown(options=options, value=ALL, description=label(column), disabled=not present,
+                                            style=style, layout=widgets.Layout(width="330px")))
+        self.offering, self.abc, self.manager = filters
+        self.contrast = widgets.ToggleButtons(options=[(_t("levels"), "levels"), (_t("threshold"), "threshold")],
+                                              value="levels" if at_least is None else "threshold",
+                                              description=_t("contrast"), style={**style, "button_width": "170px"})
+        self.method = widgets.Dropdown(options=[(_METHOD_NAMES[m][self.lang == "de"], m) for m in METHODS],
+                                       value=method, description=label("method"), style=style)
+
+        def slider(value, description, low):
+            return widgets.IntSlider(value=int(value), min=low, max=top, description=description,
+                                     continuous_update=False, style={"description_width": "90px"})
+
+        self.k0 = slider(levels[0], "k0", 0)
+        self.k1 = slider(levels[1], "k1", 0)
+        self.threshold = slider(at_least if at_least is not None else max(1, levels[1]), _t("at_least"), 1)
+
+    def controls(self):
+        """The controls whose values the results depend on, in the order of :meth:`setting`."""
+        return (self.offering, self.abc, self.manager, self.contrast, self.k0, self.k1, self.threshold, self.method)
+
+    def setting(self):
+        """The current setting as a hashable key: filters, contrast (its levels or threshold), method."""
+        contrast = ((self.k0.value, self.k1.value) if self.contrast.value == "levels" else (self.threshold.value,))
+        return (self.offering.value, self.abc.value, self.manager.value, self.contrast.value, contrast,
+                self.method.value)
+
+    # ------------------------------------------------------------------ logic
+    def filtered(self, offering=ALL, abc=ALL, manager=ALL):
+        """The quotes of an offering, ABC class and key-account manager (``ALL``: no filter)."""
+        keep = np.ones(len(self.data), dtype=bool)
+        for column, value in zip(FILTERS, (offering, abc, manager)):
+            if value != ALL:
+                keep &= (self.data[column] == value).fillna(False).to_numpy(dtype=bool)
+        return self.data[keep]
+
+    def _groups(self, quotes, contrast):
+        """The quotes of the two compared groups, the treatment column holding the group."""
+        counts = pd.to_numeric(quotes[self.treatment], errors="coerce")
+        if len(contrast) == 2:
+            return quotes[counts.isin(contrast).to_numpy()]
+        t = contrast[0]
+        return quotes.assign(**{self.treatment: np.where(counts >= t, f"≥ {t}", f"< {t}")})
+
+    def compute(self, setting):
+        """Effect, win rates, true effect and notes for a setting (see :meth:`setting`); cached."""
+        if setting in self._cache:
+            return self._cache[setting]
+        offering, abc, manager, mode, contrast, method = setting
+        quotes = self.filtered(offering, abc, manager)
+        result = {"quotes": quotes, "effect": None, "rates": None, "true_effect": np.nan, "notes": []}
+        with language(self.lang):
+            if mode == "levels" and contrast[0] == contrast[1]:
+                result["notes"].append(_t("same_levels"))
+            else:
+                self._estimate(quotes, mode, contrast, method, result)
+            try:
+                result["rates"] = win_rates(self._groups(quotes, contrast), by=self.treatment,
+                                            random_state=self.random_state)
+            except KamlabError as error:
+                result["notes"].append(_t("no_rates", reason=error))
+        if mode == "levels" and self.truth is not None:
+            result["true_effect"] = self._true_effect(quotes, contrast)
+        self._cache[setting] = result
+        return result
+
+    def _estimate(self, quotes, mode, contrast, method, result):
+        kwargs = {"treatment": self.treatment, "method": method, "random_state": self.random_state,
+                  **self.effect_options}
+        if mode == "levels":
+            kwargs["levels"] = tuple(contrast)
+        else:
+            kwargs["at_least"] = contrast[0]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result["effect"] = followup_effect(quotes, self.covariates, **kwargs)
+            except KamlabError as error:
+                result["notes"].append(_t("no_effect", reason=error))
+        result["notes"].extend(str(w.message) for w in caught)
+
+    def true_mu(self, quotes=None):
+        """The true μ(k) of the decided ``quotes`` (default: the filtered ones) from ``truth``, by k."""
+        quotes = self.quotes if quotes is None else quotes
+        if self.truth is None or "project_id" not in quotes.columns:
+            return None
+        decided = quotes.loc[quotes["outcome"].astype(str).isin(["won", "lost"]), "project_id"]
+        rows = self.truth[self.truth["project_id"].isin(decided)]
+        return rows.groupby("followups_k")["p_win"].mean()
+
+    def _true_effect(self, quotes, contrast):
+        mu = self.true_mu(quotes)
+        if mu is None or not set(contrast) <= set(mu.index):
+            return np.nan
+        return float(mu[contrast[1]] - mu[contrast[0]])
+
+    def update(self):
+        """Compute (or take from the cache) the results of the controls' setting, and redraw."""
+        mode = self.contrast.value
+        self.k0.disabled = self.k1.disabled = mode != "levels"
+        self.threshold.disabled = mode == "levels"
+        result = self.compute(self.setting())
+        self.quotes, self.effect, self.rates = result["quotes"], result["effect"], result["rates"]
+        self.true_effect = result["true_effect"]
+        self.message = "\n".join(result["notes"])
+        self._draw()
+
+    def summary_text(self):
+        """The quotes counted, the effect against the raw contrast and (with ``truth``) the true effect."""
+        with language(self.lang):
+            outcome = self.quotes["outcome"].astype(str)
+            chosen = [f"{label(c)} {v}" for c, v in zip(FILTERS, self.setting()[:3]) if v != ALL]
+            lines = [_t("quotes", n=_count(len(self.quotes)), decided=_count(outcome.isin(["won", "lost"]).sum()),
+                        open=_count((outcome == "open").sum()), filters=" · " + ", ".join(chosen) if chosen else "")]
+            effect = self.effect
+            if effect is not None:
+                numbers = {"method": _METHOD_NAMES[effect.method][self.lang == "de"], "ate": _points(effect.ate),
+                           "low": _points(effect.ci[0]), "high": _points(effect.ci[1]),
+                           "naive": _points(effect.naive)}
+                if effect.at_least is None:
+                    lines.append(_t("effect_levels", k0=effect.levels[0], k1=effect.levels[1], **numbers))
+                else:
+                    lines.append(_t("effect_threshold", t=effect.at_least, **numbers))
+            if not np.isnan(self.true_effect):
+                lines.append(_t("truth", ate=_points(self.true_effect)))
+            if self.message:
+                lines.append(self.message)
+            return "\n".join(lines)
+
+    # ------------------------------------------------------------------ output
+    def _on_change(self, change):
+        self.update()
+
+    def _draw(self):
+        if not self.plot:
+            return
+        import matplotlib.pyplot as plt
+
+        from kamlab.projects.effect_plots import dose_response_chart
+        from kamlab.projects.plots import win_rate_chart
+
+        self.output.clear_output(wait=True)
+        with self.output, language(self.lang):
+            print(self.summary_text())
+            fig, (left, right) = plt.subplots(1, 2, figsize=(11.5, 4.2))
+            self.ax_effect = self.ax_rates = None
+            if self.effect is not None:
+                truth = self.true_mu() if self.effect.kind == "count" else None
+                dose_response_chart(self.effect, truth=truth, ax=left)
+                self.ax_effect = left
+            else:
+                left.set_axis_off()
+            if self.rates is not None:
+                win_rate_chart(self.rates, ax=right)
+                self.ax_rates = right
+            else:
+                right.set_axis_off()
+            fig.tight_layout()
+            plt.show()
+            plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
