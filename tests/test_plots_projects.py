@@ -8,6 +8,12 @@ import kamlab
 from kamlab.errors import MissingColumnError, ParameterError
 from kamlab.projects.plots import survival_chart, win_rate_chart
 
+
+def _new_ax():
+    import matplotlib.pyplot as plt
+
+    return plt.figure().add_subplot()
+
 pytestmark = pytest.mark.usefixtures("close_figures")
 
 
@@ -27,7 +33,7 @@ def _whisker_ends(ax):
 
 def test_win_rate_chart_bars_whiskers_and_n():
     rates = _rates()
-    ax = win_rate_chart(rates)
+    ax = win_rate_chart(rates, ax=_new_ax())
     bars = [p for p in ax.patches if p.get_gid() == "win_rate_bars"]
     assert [b.get_height() for b in bars] == pytest.approx(rates["win_rate"].tolist())
     assert [b.get_height() for b in bars] == pytest.approx([0.7, 0.25])
@@ -43,7 +49,7 @@ def test_win_rate_chart_bars_whiskers_and_n():
 def test_win_rate_chart_by_value_and_in_german():
     rates = _rates()
     with kamlab.language("de"):
-        ax = win_rate_chart(rates, value=True)
+        ax = win_rate_chart(rates, value=True, ax=_new_ax())
         bars = [p for p in ax.patches if p.get_gid() == "win_rate_bars"]
         assert [b.get_height() for b in bars] == pytest.approx(rates["value_win_rate"].tolist())
         ends = np.sort(_whisker_ends(ax), axis=1)
@@ -54,7 +60,7 @@ def test_win_rate_chart_by_value_and_in_german():
 
 def test_win_rate_chart_on_the_case_and_bad_input(case):
     rates = kamlab.win_rates(case.projects, by="offering")
-    ax = win_rate_chart(rates)
+    ax = win_rate_chart(rates, ax=_new_ax())
     bars = [p for p in ax.patches if p.get_gid() == "win_rate_bars"]
     assert [b.get_height() for b in bars] == pytest.approx(rates["win_rate"].tolist())
     with pytest.raises(MissingColumnError):
@@ -70,7 +76,7 @@ def test_survival_chart_steps_bands_and_medians():
                                          "2025-01-03", "2025-01-31", None]),
     })
     result = kamlab.time_to_decision(quotes, by="offering", as_of="2025-02-10")
-    ax = survival_chart(result)
+    ax = survival_chart(result, ax=_new_ax())
     curves = [line for line in ax.get_lines() if line.get_gid() == "km_curve"]
     assert len(curves) == 2
     for line, offering in zip(curves, ["A", "B"]):
@@ -92,8 +98,28 @@ def test_survival_chart_steps_bands_and_medians():
 
 def test_survival_chart_on_the_case(case):
     result = kamlab.time_to_decision(case.projects)
-    ax = survival_chart(result, band=False, max_days=180)
+    ax = survival_chart(result, band=False, max_days=180, ax=_new_ax())
     (line,) = [line for line in ax.get_lines() if line.get_gid() == "km_curve"]
     assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(result.curves["still_open"].to_numpy())
     assert not [c for c in ax.collections if c.get_gid() == "km_band"]
     assert ax.get_xlim() == (0, 180)
+
+
+def test_followup_table_shows_the_list_with_labels_and_formats():
+    from kamlab.projects.plots import followup_table
+
+    rows = pd.DataFrame({"rank": [1, 2, 3], "project_id": ["Q1", "Q2", "Q3"],
+                         "quote_value": [120000.0, 8000.0, 950.0], "p_win": [0.31, 0.52, 0.05],
+                         "gain": [0.045, 0.03, 0.2], "expected_value": [5400.0, 240.0, 190.0]})
+    styled = followup_table(rows, top=2)
+    assert styled.data["Rank"].tolist() == [1, 2]  # the first two rows, as given: the table computes nothing
+    html = styled.to_html()
+    assert "120 k" in html and "8 k" in html and "31 %" in html and "4.5 %" in html
+    assert html == followup_table(rows, top=2).to_html()  # the same HTML every run (nbval compares it)
+    assert "width" in html  # the bar of the expected value
+    with kamlab.language("de"):
+        german = followup_table(rows, top=1)
+    assert "Angebotswert" in german.data.columns or "Angebotswert" in "".join(german.data.columns)
+    assert "4,5 %" in german.to_html()
+    with pytest.raises(kamlab.ParameterError):
+        followup_table([1, 2])

@@ -123,3 +123,203 @@ def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch):
     with pytest.warns(UserWarning):
         _same(quick, read_transactions(tmp_path / "lines.parquet", errors="drop", report=True))
     assert quick.report.rows_set_aside > 0 and quick.data["Gruppe"].dtype == "str"
+
+
+# ----------------------------------------------------------------------------------------
+# the pyarrow CSV path (fastcsv): the same frame, report and errors as the slow path
+# ----------------------------------------------------------------------------------------
+
+import kamlab.data.readers.fastcsv as fastcsv  # noqa: E402
+
+
+def _generated(path, n, *, german=True, sep=";", quoted=False, encoding="cp1252", bad_line=None, total_line=None,
+               float_ids=False, blank_every=0, crlf=False):
+    rng = np.random.default_rng(n)
+    dec, date = (",", "{d:02d}.{m:02d}.2024") if german else (".", "2024-{m:02d}-{d:02d}")
+    head = ["Kundennr.", "Belegdatum", "Warengruppe", "Umsatz"] if german else ["account", "date", "product",
+                                                                                  "revenue"]
+    rows = ["Export vom 01.02.2024", "", sep.join(head)]
+    groups = ["Motoren", " Service ", "Förderbänder", "", "Müller; Söhne" if quoted else "Zubehör"]
+    for i in range(n):
+        cents = int(rng.integers(-99_999, 9_999_999))
+        amount = f"{cents / 100:.2f}".replace(".", dec)
+        if german and i % 11 == 3 and abs(cents) >= 100_000:
+            amount = f"{cents / 100:,.2f}".translate(str.maketrans(",.", ".,"))  # 1.234,56
+        account = f"{int(rng.integers(1, 500))}.0" if float_ids else f"K{int(rng.integers(0, 500))}"
+        group = groups[i % len(groups)]
+        if quoted and (";" in group or i % 7 == 0):
+            group = '"' + group.replace('"', '""') + '"'
+        rows.append(sep.join([account, date.format(d=1 + i % 28, m=1 + i % 12), group, amount]))
+        if blank_every and i % blank_every == 0:
+            rows.append("")
+    if bad_line:
+        rows[bad_line - 1] = sep.join(["K1", date.format(d=31, m=2), "Motoren", "12" + dec + "50"])
+    if total_line:
+        rows[total_line - 1] = sep.join(["Summe", "", "", "1.234" + dec + "50"])
+    text = ("\r\n" if crlf else "\n").join(rows) + ("\r\n" if crlf else "\n")
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _both(monkeypatch, path, **kwargs):
+    """``(fast, slow)`` results (or errors) of reading ``path``; asserts the fast path was taken."""
+    taken = []
+    real = fastcsv._read_text_fast
+
+    def spy(*args, **kw):
+        raw = real(*args, **kw)
+        taken.append(raw is not None)
+        return raw
+
+    def read():
+        try:
+            return read_transactions(path, report=True, **kwargs)
+        except DataFormatError as exc:
+            return exc
+
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 0)
+    monkeypatch.setattr(fastcsv, "_read_text_fast", spy)
+    quick = read()
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1 << 62)
+    return quick, read(), taken[0]
+
+
+def _alike(quick, slow):
+    if isinstance(slow, Exception):
+        assert isinstance(quick, type(slow)) and str(quick) == str(slow)
+        assert (quick.line, quick.column, quick.value) == (slow.line, slow.column, slow.value)
+    else:
+        _same(quick, slow)
+        assert vars(quick.report).keys() == vars(slow.report).keys()
+        for key in ("encoding", "sep", "decimal", "thousands", "date_format", "header_line", "currency",
+                    "n_accounts", "total_revenue", "columns"):
+            assert getattr(quick.report, key) == getattr(slow.report, key), key
+
+
+@pytest.mark.parametrize("case", [
+    {"german": True, "sep": ";"},
+    {"german": True, "sep": ";", "encoding": "utf-8"},
+    {"german": True, "sep": "\t", "crlf": True},
+    {"german": False, "sep": ","},
+    {"german": False, "sep": "|", "encoding": "utf-8-sig"},
+    {"german": True, "sep": ";", "quoted": True},
+    {"german": False, "sep": ",", "float_ids": True},
+    {"german": True, "sep": ";", "blank_every": 97},
+    {"german": True, "sep": ";", "bad_line": 1_504},
+    {"german": True, "sep": ";", "total_line": 2_000},
+])
+def test_the_pyarrow_csv_path_reads_what_the_slow_path_reads(tmp_path, monkeypatch, case):
+    path = _generated(tmp_path / "lines.csv", 3_000, **case)
+    quick, slow, taken = _both(monkeypatch, path)
+    assert taken
+    _alike(quick, slow)
+    if case.get("bad_line"):
+        assert quick.line == 1_504 and quick.value == "31.02.2024"
+    if case.get("total_line"):
+        assert quick.line == 2_000
+
+
+def test_dropped_rows_are_the_same_on_both_paths(tmp_path, monkeypatch):
+    path = _generated(tmp_path / "lines.csv", 3_000, bad_line=1_504, total_line=2_000, blank_every=50)
+    with pytest.warns(UserWarning):
+        quick, slow, taken = _both(monkeypatch, path, errors="drop")
+    assert taken
+    _alike(quick, slow)
+    assert quick.report.set_aside["line"].tolist() == [1_504, 2_000]
+
+
+@pytest.mark.parametrize("trouble", ["newline_in_quotes", "ragged", "no_final_break", "mojibake", "lone_cr"])
+def test_files_the_fast_path_cannot_prove_fall_back(tmp_path, monkeypatch, trouble):
+    path = _generated(tmp_path / "lines.csv", 3_000, encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if trouble == "newline_in_quotes":
+        lines[2_500] = 'K1;01.01.2024;"Motoren\nund mehr";12,50'
+    elif trouble == "ragged":
+        lines[2_500] = "K1;01.01.2024;Motoren;12,50;zu viel"
+    elif trouble == "mojibake":
+        lines[2_500] = "K1;01.01.2024;MÃ¼ller;12,50"
+    elif trouble == "lone_cr":
+        lines[2_500] = "K1;01.01.2024;Motoren;12,50\rK2;01.01.2024;Motoren;1,50"
+    text = "\n".join(lines)
+    path.write_text(text.rstrip("\n") if trouble == "no_final_break" else text, encoding="utf-8")
+    quick, slow, taken = _both(monkeypatch, path)
+    assert not taken
+    _alike(quick, slow)
+
+
+# ----------------------------------------------------------------------------------------
+# bulk amounts, dates parsed once per text, total words once per category
+# ----------------------------------------------------------------------------------------
+
+from kamlab.data.readers import cells as cells_module  # noqa: E402
+
+AMOUNTS = ["80,19", "-1.234,56", "1.234.567,8", "0,5", ",5", "5,", "12", "-0", "+3,10", "- 60,34", "1.234,56-",
+           "(12,50)", "€ 1.234,56", "9,99 USD", "1 234,56", "1.2345,6", "12.5", "1e3", "", "abc", "(-12)",
+           "123456789012345,67", "12345678901234567,8", "00012,30", "1.234", "٣,٥", "12,50 €", "1'234,56"]
+
+
+@pytest.mark.parametrize(("decimal", "thousands"), [(",", "."), (".", ","), (",", ""), (".", " "), (",", "'")])
+def test_bulk_amounts_equal_the_general_parser(decimal, thousands):
+    cells = AMOUNTS + [a.translate(str.maketrans(",.", ".,")) for a in AMOUNTS]
+    col = _big(cells + [None])
+    quick = cells_module._parse_amounts(col, decimal, thousands)
+    slow = cells_module._parse_any_amounts(col, decimal, thousands)
+    assert cells_module._plain_amounts(col, decimal, thousands)[1].any()
+    np.testing.assert_array_equal(quick[0], slow[0])  # NaN where NaN, -0.0 as -0.0 (the sign is checked below)
+    assert (np.signbit(quick[0]) == np.signbit(slow[0])).all()
+    np.testing.assert_array_equal(quick[1], slow[1])
+    assert list(quick[2]) == list(slow[2])
+
+
+DATES = ["31.12.2024", "01.02.2024", "31.02.2024", "31.12.9999", "1.2.2024", "2024-12-31", "", "kein Datum",
+         "31.12.2024 08:30", "31.12.2024 08:30:15"]
+
+
+@pytest.mark.parametrize("date_format", [None, "%d.%m.%Y"])
+def test_dates_parsed_once_per_text_equal_every_cell_parsed(date_format):
+    col = _big(DATES)[lambda s: s != ""].reset_index(drop=True)
+    quick = cells_module._parse_unique_dates(col, date_format, None, True)
+    slow = cells_module._parse_text_dates(col, date_format, None, True)
+    pd.testing.assert_series_equal(quick[0], slow[0])
+    assert quick[1:] == slow[1:]
+
+
+def test_dates_with_offsets_parsed_once_per_text_equal_every_cell_parsed():
+    col = _big(["2024-03-31T23:30:00-05:00", "2024-03-31T23:30:00Z", "2024-04-01 10:00:00+02:00", "2024-04-02"])
+    quick = cells_module._parse_unique_dates(col, None, None, True)
+    slow = cells_module._parse_text_dates(col, None, None, True)
+    pd.testing.assert_series_equal(quick[0], slow[0])
+    assert quick[1:] == slow[1:]
+
+
+def test_total_candidates_of_a_category_column_equal_those_of_its_text():
+    categories = pd.Series(pd.Categorical(_big(CELLS + [None], 30_000)))
+    text = fast._string_text(fast._decoded(categories))
+    expected = fast._total_candidates(text, _TOTAL_START)
+    assert expected.any()
+    assert (fast._total_candidates(text, _TOTAL_START, categories) == expected).all()
+
+
+def test_a_parquet_category_total_line_is_found_with_the_same_error(tmp_path, monkeypatch):
+    n = 12_000
+    frame = pd.DataFrame({
+        "Kunde": _big(["K1", "K2"], n),
+        "Datum": pd.date_range("2024-01-01", periods=n, freq="h"),
+        "Gruppe": pd.Categorical(_big(["Motoren", " Service"], n)),
+        "Umsatz": np.linspace(-10, 10_000, n),
+    })
+    frame.loc[9_000, "Gruppe"] = " Service"
+    frame["Gruppe"] = frame["Gruppe"].cat.add_categories(["Summe Kunde 4711"])
+    frame.loc[10_500, "Gruppe"] = "Summe Kunde 4711"
+    frame.to_parquet(tmp_path / "lines.parquet")
+    with pytest.raises(DataFormatError) as quick:
+        read_transactions(tmp_path / "lines.parquet")
+    with pytest.warns(UserWarning):
+        dropped = read_transactions(tmp_path / "lines.parquet", errors="drop", report=True)
+    _slow(monkeypatch)
+    with pytest.raises(DataFormatError) as slow:
+        read_transactions(tmp_path / "lines.parquet")
+    assert str(quick.value) == str(slow.value) and quick.value.line == slow.value.line == 10_501
+    with pytest.warns(UserWarning):
+        _same(dropped, read_transactions(tmp_path / "lines.parquet", errors="drop", report=True))

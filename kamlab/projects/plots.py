@@ -22,7 +22,7 @@ from kamlab._util.plotting import axes as _axes
 from kamlab._util.plotting import need as _need
 from kamlab.errors import ParameterError
 
-__all__ = ["win_rate_chart", "survival_chart"]
+__all__ = ["win_rate_chart", "survival_chart", "followup_table"]
 
 _BAR_COLOR = "#0072B2"
 _GROUP_COLORS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#8C8C8C", "#F0E442")
@@ -186,3 +186,62 @@ def survival_chart(result, *, band=True, medians=True, max_days=None, ax=None, *
     ax.set_title(label("time_to_decision") + f" ({_t('open_at', date=f'{result.as_of:%Y-%m-%d}')})", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+_MONEY = ("quote_value", "value", "expected_value")
+_SHARES = ("p_win", "p_win_next", "gain")
+
+
+def followup_table(followups, *, top=10, bars=True):
+    """The Monday follow-up list as a styled table: labelled columns, money and shares formatted, a bar for the value.
+
+    Parameters
+    ----------
+    followups : pandas.DataFrame
+        The output of :func:`kamlab.followup_list` (it draws what that function computed).
+    top : int or None, default=10
+        The first ``top`` rows (None: all).
+    bars : bool, default=True
+        A bar in the cells of ``expected_value`` (the expected value of one more follow-up).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Its ``.data`` is the rows shown, with the columns renamed to their labels in the current
+        language; its HTML is the same on every run (a fixed table id).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"rank": [1, 2], "project_id": ["Q1", "Q2"], "quote_value": [120000.0, 8000.0],
+    ...                      "p_win": [0.31, 0.52], "gain": [0.045, 0.03], "expected_value": [5400.0, 240.0]})
+    >>> styled = followup_table(rows)
+    >>> list(styled.data.columns)[:3]
+    ['Rank', 'Quote', 'Quote value']
+    >>> "120 k" in styled.to_html() and "31 %" in styled.to_html()
+    True
+    """
+    from kamlab._util.format import amount as _amount
+    from kamlab.config import get_language, language
+
+    if not isinstance(followups, pd.DataFrame):
+        raise ParameterError(f"followup_table needs the table followup_list returned, not {type(followups).__name__}.")
+    rows = followups if top is None else followups.head(int(top))
+    names = {column: label("followup_value" if column == "expected_value" else column) for column in rows.columns}
+    shown = rows.rename(columns=names)
+    lang = get_language()  # the Styler formats when it renders: keep the language of this call
+
+    def money(v):
+        with language(lang):
+            return "" if pd.isna(v) else _amount(v)
+
+    def share(v):
+        with language(lang):
+            return "" if pd.isna(v) else _percent(v, 1 if abs(v) < 0.1 else 0)
+
+    formats = {names[c]: money for c in _MONEY if c in names}
+    formats.update({names[c]: share for c in _SHARES if c in names})
+    styler = shown.style.format(formats).hide(axis="index").set_uuid("kamlab-followup-list")
+    if bars and "expected_value" in names:
+        styler = styler.bar(subset=[names["expected_value"]], color="#9ecae1", vmin=0)
+    return styler

@@ -177,10 +177,10 @@ def _stated_currencies(raw, mapping, out, cell_currency, problems):
         filled = out[canon].notna().to_numpy()
         header = _header_currency(source)
         cells = cell_currency.get(source)
-        texts = raw.text[source].to_numpy(dtype=object)
+        texts = raw.text[source]  # read a cell only where it is named in a message
         stated = []
         if cells is not None and pd.notna(cells).any():
-            stated.append((cells, lambda i, t=texts: _t("by_cell", value=t[i])))
+            stated.append((cells, lambda i, t=texts: _t("by_cell", value=t.iat[i])))
         if header:
             stated.append((np.full(n, header, dtype=object), lambda i, s=source: _t("by_name", name=s)))
         if row_source is not None:
@@ -204,12 +204,29 @@ def _stated_currencies(raw, mapping, out, cell_currency, problems):
     return found, by_row, row_source
 
 
+def _no_currency_stated(mapping, out, cell_currency):
+    """True if no cell, column name or currency column names a currency (the common case, checked at once)."""
+    if "currency" in out:
+        return False
+    for source, canon in mapping.items():
+        if canon not in _AMOUNTS:
+            continue
+        cells = cell_currency.get(source)
+        if _header_currency(source) or (cells is not None and pd.notna(cells).any()):
+            return False
+    return True
+
+
 def _by_column(i):
     return _t("by_column")
 
 
 def _apply_currency(raw, mapping, out, cell_currency, problems, rates, report):
     """Name the file's currency in the report; refuse mixed currencies, or convert them with ``rates``."""
+    if _no_currency_stated(mapping, out, cell_currency):
+        if rates is not None:
+            raise ParameterError(_t("rates_no_currency", file=_display(report.path)))
+        return
     found, by_row, row_source = _stated_currencies(raw, mapping, out, cell_currency, problems)
     order = []  # (first position, code, column)
     for source, codes in list(found.items()) + ([(row_source, by_row)] if row_source else []):

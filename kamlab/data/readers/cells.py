@@ -119,28 +119,106 @@ def _parse_amounts(text, decimal, thousands):
 
     Empty text gives NaN, not bad. See :func:`_signed_pattern` for the signs and
     currencies read; a thousands separator counts only between groups of three digits.
+    A big pyarrow-backed column is read in bulk by Arrow where its cells are plain
+    ("-1.234,56": :func:`_plain_amounts`); only the other cells take the general path.
     """
+    plain = _plain_amounts(text, decimal, thousands)
+    if plain is None:
+        return _parse_any_amounts(text, decimal, thousands)
+    values, is_plain = plain
+    n = len(text)
+    bad, currency = np.zeros(n, dtype=bool), np.full(n, None, dtype=object)
+    if not is_plain.all():
+        rest = ~is_plain
+        values[rest], bad[rest], currency[rest] = _parse_any_amounts(
+            text[rest].reset_index(drop=True), decimal, thousands)
+    return values, bad, currency
+
+
+def _plain_amounts(text, decimal, thousands):
+    """``(values, mask)`` of the plain cells of a big pyarrow-backed column, read by Arrow; or None.
+
+    A plain cell is an optional "-", digits (grouped by ``thousands`` in threes, or not at
+    all) and optionally ``decimal`` and digits, at most 17 characters: what
+    :func:`_parse_any_amounts` reads as valid without signs or currency and hands to
+    Arrow's cast in :func:`_to_floats` too, so the values are the same floats.
+    """
+    dtype = text.dtype
+    if len(text) <= 10_000 or not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    group = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|" if thousands else ""
+    pattern = rf"^-?(?:{group}\d+)(?:{re.escape(decimal)}\d+)?$"
+    arr = pa.array(text.array)
+    # bytes, not characters: never more than the characters, equal for the ASCII cells that matter
+    is_plain = pc.and_(pc.match_substring_regex(arr, pattern), pc.less_equal(pc.binary_length(arr), 17))
+    is_plain = np.asarray(pc.fill_null(is_plain, False), dtype=bool)
+    values = np.full(len(text), np.nan)
+    if not is_plain.any():
+        return values, is_plain
+    cells = arr if is_plain.all() else arr.filter(pa.array(is_plain))
+    if thousands:
+        cells = pc.replace_substring(cells, thousands, "")
+    if decimal != ".":
+        cells = pc.replace_substring(cells, decimal, ".")
+    cast = pc.cast(cells, pa.float64())
+    values[is_plain] = cast.to_numpy() if hasattr(cast, "chunks") else cast.to_numpy(zero_copy_only=False)
+    return values, is_plain
+
+
+def _parse_any_amounts(text, decimal, thousands):
+    """:func:`_parse_amounts` for any cells: signs, brackets, currencies, spaces between groups."""
     n = len(text)
     empty = (text == "").to_numpy()
     valid = text.str.fullmatch(_number_pattern(decimal, thousands)).fillna(False).to_numpy(dtype=bool).copy()
-    digits = text.to_numpy(dtype=object).copy()
     negative = np.zeros(n, dtype=bool)
     currency = np.full(n, None, dtype=object)
     rest = ~valid & ~empty
+    digits = text
     if rest.any():
         # signs after the number, brackets, spaces after the sign, currency: only the cells that need it
         parts = text[rest].str.extract(_signed_pattern(decimal, thousands))
         ok, neg, cur, num = _read_signs(parts)
-        valid[rest], negative[rest], currency[rest], digits[rest] = ok, neg, cur, num
-    digits = pd.Series(digits, dtype="str")
+        valid[rest], negative[rest], currency[rest] = ok, neg, cur
+        digits = text.astype(object).to_numpy().copy() if not isinstance(text.dtype, pd.StringDtype) else text.copy()
+        digits[rest] = num
+        digits = pd.Series(digits, dtype="str")
     valid = valid & digits.str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
     plain = digits.str.replace("[" + re.escape(thousands or "") + re.escape(_SPACES) + "]", "", regex=True)
     if decimal != ".":
         plain = plain.str.replace(decimal, ".", regex=False)
-    values = pd.to_numeric(plain.where(valid, None), errors="coerce").to_numpy(dtype=float)
+    values = _to_floats(plain, valid)
     values = np.where(negative, -values, values)
+    valid = valid & ~np.isnan(values)  # digits no parser reads ("٣,٥"): not a number, never a silent NaN
     currency[~valid] = None
     return values, ~valid & ~empty, currency
+
+
+_SIMPLE_DECIMAL = r"-?[0-9]+(?:\.[0-9]*)?"  # ASCII digits: what Arrow casts
+
+
+def _to_floats(plain, valid):
+    """``pd.to_numeric(plain.where(valid, None), errors="coerce")`` as floats, the plain decimals of
+    up to 17 characters ("-1234.5") cast by Arrow: both give the correctly rounded float."""
+    values = np.full(len(plain), np.nan)
+    idx = np.flatnonzero(valid)
+    if not len(idx):
+        return values
+    sub = plain[valid]
+    simple = np.zeros(len(sub), dtype=bool)
+    if isinstance(sub.dtype, pd.StringDtype) and sub.dtype.storage == "pyarrow":
+        simple = (sub.str.fullmatch(_SIMPLE_DECIMAL) & (sub.str.len() <= 17)).fillna(False).to_numpy(dtype=bool)
+    if simple.any():
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cast = pc.cast(pa.array(sub[simple].array), pa.float64())
+        values[idx[simple]] = cast.to_numpy() if hasattr(cast, "chunks") else cast.to_numpy(zero_copy_only=False)
+    if not simple.all():
+        values[idx[~simple]] = pd.to_numeric(sub[~simple], errors="coerce").to_numpy(dtype=float)
+    return values
 
 
 def _parse_numbers(text, decimal, thousands):
@@ -176,6 +254,14 @@ def _detect_decimal(texts, sep):
     return ("," if sep == ";" else "."), False
 
 
+def _may_be_ambiguous(text):
+    """False if some number in ``text`` is neither whole nor "1.706"/"1,706": then no column holding
+    ``text`` can be read both ways (the answer of :func:`_ambiguous_mark` is None at once)."""
+    s = _bare_numbers(text)
+    either = s.str.fullmatch(r"\d+|\d{1,3}[.]\d{3}|\d{1,3},\d{3}").fillna(False)
+    return bool(either.all())
+
+
 def _ambiguous_mark(text):
     """``(mark, mask)`` when a column's numbers could have a thousands separator or a decimal mark.
 
@@ -184,6 +270,8 @@ def _ambiguous_mark(text):
     separator, 1.706 with a decimal mark. ``mask`` marks the cells with the mark.
     ``(None, None)`` when the column tells by itself.
     """
+    if len(text) > 10_000 and not _may_be_ambiguous(text.head(1000)):
+        return None, None
     s = _bare_numbers(text)
     if s.empty:
         return None, None
@@ -308,7 +396,7 @@ def _to_dates(text, native, date_format, dayfirst, day_default):
     todo = ~has_native & (text != "").to_numpy()
     used, ambiguous = [], False
     if todo.any():
-        parsed, used, ambiguous = _parse_text_dates(text[todo], date_format, dayfirst, day_default)
+        parsed, used, ambiguous = _parse_unique_dates(text[todo], date_format, dayfirst, day_default)
         _put_dates(out, far, todo, parsed)
         if _PANDAS_BEFORE_3:
             _mark_far_text(text, out, far, todo, used)
@@ -378,6 +466,21 @@ def _put_native_dates(out, far, native):
         ok = is_num & (serial >= 1) & (serial < 2958466)
         _put_dates(out, far, ok, pd.Series(epoch + pd.to_timedelta(serial[ok], unit="D")))
     return is_dt | is_num
+
+
+def _parse_unique_dates(values, date_format, dayfirst, day_default):
+    """:func:`_parse_text_dates` of a big column with repeated dates: each distinct text parsed once.
+
+    Parsing is per cell, the family is chosen from the distinct texts in the order they
+    first appear and a format counts as used when it reads some text: the same result.
+    """
+    if len(values) > 10_000:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        if len(uniques) <= len(values) // 2:
+            parsed, used, ambiguous = _parse_text_dates(pd.Series(uniques, dtype=values.dtype), date_format,
+                                                        dayfirst, day_default)
+            return pd.Series(parsed.array.take(codes), index=values.index), used, ambiguous
+    return _parse_text_dates(values, date_format, dayfirst, day_default)
 
 
 def _parse_text_dates(values, date_format, dayfirst, day_default):

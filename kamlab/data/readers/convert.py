@@ -195,7 +195,7 @@ def _convert_numbers(raw, source, problems, decimal, thousands):
     bad = bad & ~is_native
     currency[is_native] = None
     shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
-    reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text.to_numpy()[bad]]
+    reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text[bad].to_numpy()]
     problems.add(bad, source, _spread(reasons, bad))
     return pd.Series(values, dtype="float64"), currency
 
@@ -236,7 +236,7 @@ def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, re
         else f"{v!r} is not a valid date: there is no such day"
         if any(shape.fullmatch(v) for shape in shapes)
         else f"cannot read {v!r} as a date (expected {expected})"
-        for v, is_far in zip(text.to_numpy()[bad], far[bad])
+        for v, is_far in zip(text[bad].to_numpy(), far[bad])
     ]
     problems.add(bad, source, _spread(reasons, bad))
     return values.reset_index(drop=True)

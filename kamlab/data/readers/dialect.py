@@ -142,6 +142,11 @@ _SAMPLE_LINES = 200
 
 def _read_text(path, data, *, encoding, sep, header_row):
     """Read text ``data`` (the file's bytes, unpacked) into a :class:`_Raw` table."""
+    from kamlab.data.readers.fastcsv import _read_text_fast
+
+    fast = _read_text_fast(path, data, encoding=encoding, sep=sep, header_row=header_row)
+    if fast is not None:
+        return fast
     name = _display(path)
     if not data.strip():
         raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
@@ -253,8 +258,9 @@ def _read_text_slowly(body, sep, head):
     return frame, np.asarray(lines, dtype=np.int64), structural
 
 
-def _make_raw(path, header_cells, data, lines, structural, header_line, native=None):
-    """Name the columns, drop blank rows and check the header for duplicates."""
+def _make_raw(path, header_cells, data, lines, structural, header_line, native=None, prepared=False):
+    """Name the columns, drop blank rows and check the header for duplicates (``prepared``: the cells
+    are stripped text already)."""
     native = native or {}
     text = {}
     names = []
@@ -262,7 +268,7 @@ def _make_raw(path, header_cells, data, lines, structural, header_line, native=N
     native_out = {}
     for j, col in enumerate(data.columns):
         header = header_cells[j] if j < len(header_cells) else ""
-        values = data[col].astype("str").fillna("").str.strip()
+        values = data[col] if prepared else data[col].astype("str").fillna("").str.strip()
         if not header:
             if not (values != "").any() and (native.get(col) is None or native[col].isna().all()):
                 continue  # an empty column without a name: a trailing separator

@@ -154,25 +154,40 @@ def _string_text(col):
 _TOTAL_FIRST = np.array(sorted({ord(c) for c in "gszeiutGSZEIUT"}), dtype=np.int16)
 
 
-def _total_candidates(col, pattern):
+def _total_candidates(col, pattern, categories=None):
     """``col.str.contains(pattern)`` for the total-line words, looked at only where it can match.
 
     ``pattern`` starts with optional spaces and one of the total words: a cell can match
     only if its first byte is such a letter, a space or control character, or not ASCII.
+    ``categories``: the Parquet category column ``col`` was decoded from (and stripped as
+    :func:`_string_text` strips): then each category is looked at once.
     """
+    if categories is not None and len(col) > 10_000 and _str_dtype() is not None:
+        names = pd.Series(np.asarray(categories.cat.categories, dtype=object), dtype=_str_dtype())
+        stripped = _string_text(names)
+        if stripped is not None:
+            hit = np.append(_total_matches(stripped, pattern), False)  # code -1 (missing): "", no total
+            return hit[categories.cat.codes.to_numpy()]
     edges = _edge_bytes(col) if len(col) > 10_000 else None
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     first = edges[0]
     maybe = np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
-    if maybe.any():
-        # RE2 (pyarrow) with a looser pattern first, then the exact one on what is left
-        loose = col[maybe].str.contains(_TOTAL_LOOSE, regex=True).fillna(False).to_numpy(dtype=bool)
-        maybe[np.flatnonzero(maybe)[~loose]] = False
     out = np.zeros(len(col), dtype=bool)
     if maybe.any():
-        out[maybe] = col[maybe].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+        # each distinct text once (a column of product groups repeats a few words a million times)
+        codes, uniques = pd.factorize(col[maybe], use_na_sentinel=False)
+        out[maybe] = _total_matches(pd.Series(uniques, dtype=col.dtype), pattern)[codes]
     return out
+
+
+def _total_matches(texts, pattern):
+    """``texts.str.contains(pattern)`` as booleans: RE2 (pyarrow) with a looser pattern first, then the
+    exact one on what is left."""
+    maybe = texts.str.contains(_TOTAL_LOOSE, regex=True).fillna(False).to_numpy(dtype=bool).copy()
+    if maybe.any():
+        maybe[maybe] = texts[maybe].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    return maybe
 
 
 # matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant)
@@ -211,8 +226,9 @@ def _parquet_values(col):
 
 
 def _parquet_columns(frame):
-    """``(text, native, typed, zones)`` of a Parquet frame, by column position."""
-    text, native, typed, zones = {}, {}, set(), {}
+    """``(text, native, typed, zones, values)`` of a Parquet frame, by column position; ``values``: the
+    decoded category columns, as :func:`_parquet_values` gives them."""
+    text, native, typed, zones, values = {}, {}, set(), {}, {}
     for j in frame.columns:
         col = frame[j]
         if _is_typed(col):
@@ -223,6 +239,8 @@ def _parquet_columns(frame):
             text[j] = _lazy_text(len(col))
             continue
         decoded = _decoded(col)
+        if decoded is not None:
+            values[j] = decoded.array  # what _parquet_values gives: the frame reuses it
         strings = _string_text(col if decoded is None else decoded)
         if strings is not None:
             text[j] = strings
@@ -232,7 +250,7 @@ def _parquet_columns(frame):
             text[j] = col.map(_cell_text).astype(str).str.strip()
         else:
             text[j] = col.astype(object).where(col.notna(), "").astype(str).str.strip()
-    return text, native, typed, zones
+    return text, native, typed, zones, values
 
 
 def _parquet_raw(path, frame):
@@ -242,7 +260,7 @@ def _parquet_raw(path, frame):
     header_cells = [str(c).strip() for c in frame.columns]
     frame = frame.reset_index(drop=True)
     frame.columns = range(frame.shape[1])
-    cells, natives, typed, zones = _parquet_columns(frame)
+    cells, natives, typed, zones, decoded = _parquet_columns(frame)
     names, sources, text, native = [], {}, {}, {}
     for j in frame.columns:
         header = header_cells[j]
@@ -259,7 +277,9 @@ def _parquet_raw(path, frame):
     text_frame = pd.DataFrame(text) if text else pd.DataFrame(index=frame.index)
     positions = _filled_positions(names, text_frame, native, [])
     original = frame
+    values = {h: decoded[j] for h, j in sources.items() if j in decoded}
     if len(positions) < len(frame):  # blank rows: drop them
+        values = {}
         text_frame = text_frame.iloc[positions].reset_index(drop=True)
         native = {h: s.iloc[positions].reset_index(drop=True) for h, s in native.items()}
         original = frame.iloc[positions].reset_index(drop=True)
@@ -272,7 +292,7 @@ def _parquet_raw(path, frame):
         structural=[],
         meta={
             "header_line": None, "positions": positions, "sources": sources, "format": "parquet",
-            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy,
+            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "values": values,
             "zones": {h: zones[j] for h, j in sources.items() if j in zones},
         },
     )
@@ -311,8 +331,8 @@ def _plain_ids(text):
     maybe = edges[1] == ord("0")
     if maybe.any() and text[maybe].str.fullmatch(_FLOAT_ID).fillna(False).any():
         return None
-    ids = text.reset_index(drop=True)
-    return ids.astype("str").where(ids != "", np.nan)
+    ids = text.reset_index(drop=True).astype("str")
+    return ids.where(ids != "", np.nan) if (edges[0] == -1).any() else ids
 
 
 def _typed_dates(raw, source, problems, report):
@@ -352,7 +372,7 @@ def _fit(values, fits):
 
 def _rows_text(raw, rows):
     """``raw.text[rows]`` with the typed cells of those rows rendered (for the report's ``set_aside``)."""
-    part = raw.text[rows].copy()
+    part = raw.text[rows].copy() if rows.any() else raw.text.iloc[:0].copy()
     for source in raw.meta.get("lazy", ()):
         if isinstance(part[source].dtype, pd.CategoricalDtype):
             part[source] = _render(raw.native[source][rows]).astype("str").to_numpy()

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 
 from kamlab._util.format import decimal as _in_language
 from kamlab._util.format import translator
@@ -110,11 +111,21 @@ def _total_words(raw):
     unset = np.ones(len(raw.text), dtype=bool)  # found == None, kept as booleans (fast on millions of rows)
     for name in raw.names:
         col = raw.text[name]
-        maybe = _total_candidates(col, _TOTAL_START) & unset
+        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name)) & unset
         for i in np.flatnonzero(maybe):
             if _is_total_text(col.iat[i]):
                 found[i], unset[i] = name, False
     return found
+
+
+def _categories_of(raw, name):
+    """The Parquet category column whose decoded, stripped cells ``raw.text[name]`` holds, or None."""
+    if raw.meta.get("format") != "parquet" or name in raw.meta.get("lazy", ()):
+        return None
+    col = raw.meta.get("original", {}).get(name)
+    if col is None or not isinstance(col.dtype, pd.CategoricalDtype):
+        return None
+    return col if pd.api.types.is_string_dtype(col.cat.categories.dtype) else None
 
 
 def _sum_of_lines_above(revenue, candidates):

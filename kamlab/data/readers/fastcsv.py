@@ -1,0 +1,216 @@
+"""The fast path for big text files: pyarrow's multithreaded CSV reader, proven equal to the slow path.
+
+:func:`_read_text_fast` gives the same ``_Raw`` table as ``dialect._read_text`` or None, and
+then the slow path reads the file (and raises or reports exactly as it always did). It answers
+None for anything it cannot prove the same: a small file, ``encoding=`` or ``header_row=``
+given, UTF-16, NUL bytes, a line break that is a lone carriage return, no line break at the
+end (a cut last line is the slow path's to find), possible mojibake or mixed encodings,
+lines with too few or too many fields, quoted fields holding line breaks, and quoted lines
+that pandas' parser splits otherwise.
+
+The checks work on the file's bytes with numpy, a block at a time: no Python string of
+the whole file and no Python object per cell.
+"""
+
+
+from __future__ import annotations
+
+import codecs
+
+import numpy as np
+import pandas as pd
+
+_FAST_MIN_BYTES = 1 << 20  # smaller files take the slow path (tests lower it to compare both)
+_BLOCK = 1 << 24
+_MAX_QUOTED_LINES = 20_000  # lines with quotes checked against pandas' parser; more: the slow path
+
+
+def _blocks(data, overlap=0):
+    """``(start, uint8 view)`` of ``data`` a block at a time, each with ``overlap`` bytes of the next."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    for start in range(0, len(view), _BLOCK):
+        yield start, view[start : start + _BLOCK + overlap]
+
+
+def _any_pair(data, first, second):
+    """True if some byte in ``first`` (lo, hi) is directly followed by one in ``second`` (lo, hi)."""
+    for _, b in _blocks(data, overlap=1):
+        lead = (b[:-1] >= first[0]) & (b[:-1] <= first[1])
+        if lead.any():
+            nxt = b[1:]
+            if (lead & (nxt >= second[0]) & (nxt <= second[1])).any():
+                return True
+    return False
+
+
+def _maybe_mojibake_utf8(data):
+    """True if UTF-8 ``data`` may hold mojibake: "Â".."ô" followed by a character that starts with
+    byte C2, C5, C6, CB or E2 (U+0080..U+00BF and the Windows-1252 signs of encoding._MOJIBAKE)."""
+    follow = np.zeros(256, dtype=bool)
+    follow[[0xC2, 0xC5, 0xC6, 0xCB, 0xE2]] = True
+    for _, b in _blocks(data, overlap=2):
+        lead = np.flatnonzero(b[:-2] == 0xC3)
+        if len(lead):
+            second = b[lead + 1]
+            if ((second >= 0x82) & (second <= 0xB4) & follow[b[lead + 2]]).any():
+                return True
+    return False
+
+
+def _encoding(data, path):
+    """``(encoding, notes, bytes to skip)`` as ``encoding._decode`` finds it, or None (slow path)."""
+    from kamlab.data.readers.encoding import _check_mixed, _single_byte_encoding
+
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:8192]:
+        return None
+    skip, enc = (3, "utf-8-sig") if data.startswith(codecs.BOM_UTF8) else (0, "utf-8")
+    try:
+        codecs.utf_8_decode(memoryview(data)[skip:], "strict", True)  # validates; the text is dropped at once
+    except UnicodeDecodeError as exc:
+        if skip:
+            return None
+        notes = []
+        try:
+            _check_mixed(data, exc.start, "")
+            enc = _single_byte_encoding(data, "", notes)
+        except Exception:  # noqa: BLE001 -- the slow path raises it with the file's name
+            return None
+        # mojibake read as a single-byte code: a byte C2..F4 followed by one 80..BF
+        if _any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)):
+            return None
+        return enc, notes, 0
+    if _maybe_mojibake_utf8(data):
+        return None
+    return enc, [], skip
+
+
+def _line_starts(data, start, count):
+    """The byte offset after the ``count``-th line break from ``start`` (None if there are fewer)."""
+    pos = start
+    for _ in range(count):
+        pos = data.find(b"\n", pos)
+        if pos < 0:
+            return None
+        pos += 1
+    return pos
+
+
+def _layout(data, skip, enc, path, sep):
+    """``(sep, header line index, byte offset of the header)`` from the first lines, as the slow path."""
+    from kamlab.data.readers.dialect import _SAMPLE_LINES, _text_layout
+
+    end = _line_starts(data, skip, _SAMPLE_LINES)
+    if end is None:
+        return None
+    sample = bytes(memoryview(data)[skip:end]).decode(enc.replace("-sig", "")).replace("\r\n", "\n")
+    sep, head = _text_layout(sample, path, sep, None)
+    offset = _line_starts(data, skip, head)
+    return sep, head, offset
+
+
+def _nonempty_lines(body):
+    """Which lines of ``body`` (ending with a line break) hold anything, by line index."""
+    ends = []
+    for start, b in _blocks(body):
+        ends.append(np.flatnonzero(b[:_BLOCK] == 10) + start)
+    ends = np.concatenate(ends)
+    view = np.frombuffer(body, dtype=np.uint8)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    length = ends - starts
+    crlf = (length == 1) & (view[np.maximum(ends - 1, 0)] == 13)
+    return (length > 0) & ~crlf
+
+
+def _parse(body, enc, sep, width):
+    """The body as a pyarrow table of text (header as row 0), or None where pyarrow refuses it."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [f"f{j}" for j in range(width)]
+    try:
+        return pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=names, encoding="utf8" if enc.startswith("utf-8") else enc,
+                                          block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                            newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def _quoted_lines_agree(body, enc, sep, table, nonempty):
+    """True if the lines holding a quote split into the same cells with pandas' parser (the slow path's)."""
+    import io
+
+    view = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(view == ord('"'))
+    if len(quotes) == 0:
+        return True
+    ends = np.flatnonzero(view == 10)
+    line_of_quote = np.unique(np.searchsorted(ends, quotes))
+    if len(line_of_quote) > _MAX_QUOTED_LINES:
+        return False
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    text = b"".join(bytes(view[starts[i] : ends[i] + 1]) for i in line_of_quote)
+    text = text.decode(enc.replace("-sig", "")).replace("\r\n", "\n")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return False
+    rows = np.cumsum(nonempty)[line_of_quote] - 1  # table rows of those lines
+    if frame.shape != (len(rows), table.num_columns):
+        return False
+    mine = table.take(rows).to_pandas(types_mapper=lambda t: None).astype(object)
+    return bool((mine.to_numpy(dtype=object) == frame.fillna("").to_numpy(dtype=object)).all())
+
+
+def _read_text_fast(path, data, *, encoding, sep, header_row):
+    """The ``_Raw`` table of big text ``data`` read with pyarrow, or None: then the slow path reads it."""
+    from kamlab.data.readers.fast import _str_dtype
+
+    if encoding is not None or header_row is not None or len(data) < _FAST_MIN_BYTES or _str_dtype() is None:
+        return None
+    if not data.endswith(b"\n") or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None
+    found = _encoding(data, path)
+    if found is None:
+        return None
+    enc, notes, skip = found
+    try:
+        layout = _layout(data, skip, enc, path, sep)
+    except Exception:  # noqa: BLE001 -- no header found: the slow path says so
+        return None
+    if layout is None or layout[2] is None:
+        return None
+    sep, head, offset = layout
+    body = memoryview(data)[offset:]
+    from kamlab.data.readers.dialect import _split
+
+    first_line = bytes(body[: data.find(b"\n", offset) - offset]).decode(enc.replace("-sig", "")).rstrip("\r")
+    table = _parse(body, enc, sep, len(_split(first_line, sep)))
+    if table is None:
+        return None
+    nonempty = _nonempty_lines(body)
+    if table.num_rows != int(nonempty.sum()) or not _quoted_lines_agree(body, enc, sep, table, nonempty):
+        return None  # a quoted field with a line break, or quotes pandas reads otherwise
+    return _raw_of(path, table, head, nonempty, enc, sep, notes)
+
+
+def _raw_of(path, table, head, nonempty, enc, sep, notes):
+    """The ``_Raw`` table as ``dialect._read_text`` makes it, from the parsed text."""
+    from kamlab.data.readers.dialect import _make_raw
+    from kamlab.data.readers.fast import _str_dtype, _string_text
+
+    header_cells = [str(table.column(j)[0].as_py()).strip() for j in range(table.num_columns)]
+    body = table.slice(1)
+    dtype = _str_dtype()
+    data = pd.DataFrame({j: _string_text(pd.Series(pd.array(body.column(j), dtype=dtype)))
+                         for j in range(table.num_columns)})
+    lines = head + 1 + np.flatnonzero(nonempty)[1:].astype(np.int64)
+    raw = _make_raw(path, header_cells, data, lines, [], header_line=head + 1, prepared=True)
+    raw.meta.update(format="text", encoding=enc, sep=sep, notes=notes)
+    return raw
