@@ -323,3 +323,34 @@ def test_a_parquet_category_total_line_is_found_with_the_same_error(tmp_path, mo
     assert str(quick.value) == str(slow.value) and quick.value.line == slow.value.line == 10_501
     with pytest.warns(UserWarning):
         _same(dropped, read_transactions(tmp_path / "lines.parquet", errors="drop", report=True))
+
+
+def test_total_candidates_of_a_lazy_categorical_equal_the_regex_on_every_cell():
+    # a typed Parquet column's text: categorical of "" with a few rendered cells (and missing ones)
+    for cells in (CELLS + [None], ["", "12.5"], [""]):
+        col = pd.Series(pd.Categorical(_big(cells).astype(object), categories=pd.Index(
+            sorted({c for c in cells if c is not None}), dtype=object)))
+        expected = col.astype(object).str.contains(_TOTAL_START, regex=True).fillna(False).to_numpy(dtype=bool)
+        assert (fast._total_candidates(col, _TOTAL_START) == expected).all()
+    assert expected.sum() == 0
+
+
+def test_category_text_equals_the_stripped_text():
+    for cells in (["motors", "service", None], ["a b", "x"], [" Service", "Motoren"], ["Ümlaut", "x\t"]):
+        col = pd.Series(pd.Categorical(_big(cells, 20_000)))
+        decoded = fast._decoded(col)
+        quick = fast._category_text(col, decoded)
+        slow = fast._string_text(decoded)
+        if quick is not None:  # None: categories that may need stripping take the general path
+            pd.testing.assert_series_equal(quick, slow)
+        assert (quick is None) == (cells[0] in (" Service", "Ümlaut"))
+
+
+def test_edge_bytes_are_found_again_for_the_same_arrow_data_and_never_for_changed_cells():
+    col = _big(CELLS)
+    edges = fast._edge_bytes(col)
+    frame = pd.DataFrame({"a": col, "b": 1})
+    assert fast._edge_bytes(frame["a"]) is edges  # a frame's column wraps the same Arrow data
+    changed = col.copy()
+    changed.iloc[0] = " x"
+    assert fast._edge_bytes(changed)[0][0] == ord(" ") and edges[0][0] == ord("K")

@@ -87,18 +87,20 @@ def _edge_bytes(series):
     if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
         return None
     array = series.array
+    # keyed by the Arrow data (immutable): pandas wraps the same data anew (a frame's column, a copy)
+    key = getattr(array, "_pa_array", array)
     _EDGES[:] = [(k, e) for k, e in _EDGES if k() is not None]
     for kept, edges in _EDGES:
-        if kept() is array:
+        if kept() is key:
             return edges
     edges = _arrow_edges(array)
     if edges is not None:
-        _EDGES.insert(0, (weakref.ref(array), edges))
+        _EDGES.insert(0, (weakref.ref(key), edges))
         del _EDGES[4:]
     return edges
 
 
-_EDGES = []  # [(weak reference to a pandas array, its edges)], newest first: never keeps a column alive
+_EDGES = []  # [(weak reference to the Arrow data of a pandas array, its edges)], newest first: keeps no column alive
 
 
 def _arrow_edges(array):
@@ -152,6 +154,11 @@ def _string_text(col):
 
 # first letters of a total word ("Summe", "Gesamt", "Übertrag", ...) as bytes, both cases
 _TOTAL_FIRST = np.array(sorted({ord(c) for c in "gszeiutGSZEIUT"}), dtype=np.int16)
+# by first byte (an edge byte seen as uint16, -1 as 65535): such a letter, or _maybe_space
+_TOTAL_OR_SPACE = np.zeros(1 << 16, dtype=bool)
+_TOTAL_OR_SPACE[_TOTAL_FIRST] = True
+_TOTAL_OR_SPACE[: 0x21] = True
+_TOTAL_OR_SPACE[0x7F : 0x100] = True
 
 
 def _total_candidates(col, pattern, categories=None):
@@ -168,11 +175,16 @@ def _total_candidates(col, pattern, categories=None):
         if stripped is not None:
             hit = np.append(_total_matches(stripped, pattern), False)  # code -1 (missing): "", no total
             return hit[categories.cat.codes.to_numpy()]
+    if len(col) > 10_000 and isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.dtype == object:
+        # a typed column's lazy text: each category once, as col.str.contains does (missing: False)
+        names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object)
+        hit = np.append(names.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool), False)
+        return hit[col.cat.codes.to_numpy()] if hit.any() else np.zeros(len(col), dtype=bool)
     edges = _edge_bytes(col) if len(col) > 10_000 else None
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     first = edges[0]
-    maybe = np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
+    maybe = _TOTAL_OR_SPACE[first.view(np.uint16)]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
     out = np.zeros(len(col), dtype=bool)
     if maybe.any():
         # each distinct text once (a column of product groups repeats a few words a million times)
@@ -215,6 +227,17 @@ def _decoded(col):
     return pd.Series(pa.array(col).dictionary_decode(), dtype=dtype, index=col.index)
 
 
+def _category_text(col, decoded):
+    """``_string_text(decoded)`` for a category column none of whose categories may need stripping (then
+    no cell does), without looking at each cell's bytes; None otherwise (then :func:`_string_text`)."""
+    names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=decoded.dtype)
+    edges = _edge_bytes(names)
+    if edges is None or (_maybe_space(edges[0]) | _maybe_space(edges[1])).any():
+        return None
+    text = decoded.fillna("") if decoded.hasnans else decoded
+    return text.astype("str")
+
+
 def _parquet_values(col):
     """What the frame gets for a Parquet column kamlab does not map: its values, text as text."""
     decoded = _decoded(col)
@@ -241,7 +264,9 @@ def _parquet_columns(frame):
         decoded = _decoded(col)
         if decoded is not None:
             values[j] = decoded.array  # what _parquet_values gives: the frame reuses it
-        strings = _string_text(col if decoded is None else decoded)
+        strings = None if decoded is None else _category_text(col, decoded)
+        if strings is None:
+            strings = _string_text(col if decoded is None else decoded)
         if strings is not None:
             text[j] = strings
         elif col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():

@@ -106,15 +106,17 @@ def _is_total_text(value):
 
 
 def _total_words(raw):
-    """For each row the column whose cell marks a total line (or ``None``)."""
-    found = np.full(len(raw.text), None, dtype=object)
-    unset = np.ones(len(raw.text), dtype=bool)  # found == None, kept as booleans (fast on millions of rows)
-    for name in raw.names:
+    """For each row the position in ``raw.names`` of the column whose cell marks a total line (-1: none).
+
+    Positions, not names: no Python object per row (fast on millions of rows).
+    """
+    found = np.full(len(raw.text), -1, dtype=np.int32)
+    for k, name in enumerate(raw.names):
         col = raw.text[name]
-        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name)) & unset
+        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name)) & (found < 0)
         for i in np.flatnonzero(maybe):
             if _is_total_text(col.iat[i]):
-                found[i], unset[i] = name, False
+                found[i] = k
     return found
 
 
@@ -162,7 +164,7 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
         empty_id = (raw.text[account] == "").to_numpy().copy()
         if raw.native.get(account) is not None:
             empty_id &= raw.native[account].isna().to_numpy()
-    is_word = words != None  # noqa: E711
+    is_word = words >= 0
     if "account_id" in required:
         # an empty required account id is a problem already (convert.py asks "is this a total line?")
         is_word &= ~empty_id
@@ -177,11 +179,11 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
         value = _in_language(f"{revenue.iat[i]:,.2f}") if n_above[i] else ""
         also = _t("sum_above", value=value, n=n_above[i]) if n_above[i] else ""
         if is_word[i]:
-            reasons[i] = _t("total_word", value=raw.text[words[i]].iat[i], also=f" ({also})" if also else "")
+            reasons[i] = _t("total_word", value=raw.text[raw.names[words[i]]].iat[i], also=f" ({also})" if also else "")
         else:
             reasons[i] = _t("total_sum", also=also)
-    for column in dict.fromkeys(words[is_word]):
-        problems.add(words == column, column, reasons)
+    for k in dict.fromkeys(words[is_word].tolist()):
+        problems.add(words == k, raw.names[k], reasons)
     if by_sum.any():
         problems.add(by_sum, account, reasons)
     rows = np.flatnonzero(is_word | by_sum)
