@@ -54,7 +54,9 @@ $(MIN_STAMP): pyproject.toml .ci/min_versions.py
 test-min: $(MIN_STAMP)
 	@mkdir -p .tmp
 	$(TEST_ENV) $(MIN_VENV)/bin/python -m pytest kamlab tests -m "not browser and not slow" -p no:nbval \
-		-o addopts="-ra --doctest-modules" --basetemp=.tmp/pytest-min $(PYTEST_ARGS)
+		-o addopts="-ra --doctest-modules" --basetemp=.tmp/pytest-min $(PYTEST_ARGS) \
+		--ignore=tests/test_notebook_numbers.py
+# (the numbers quoted in the notebooks are those of the newest versions the notebooks run on, like nbval's outputs)
 
 # parts of the suite
 unit: $(STAMP)
