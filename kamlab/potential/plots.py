@@ -48,16 +48,10 @@ __all__ = [
 
 _HEADROOM_COLOR = "#D55E00"
 _ACCOUNT_COLOR = "#0072B2"
-_GROUP_COLORS = ("#009E73", "#D55E00", "#0072B2", "#E69F00", "#CC79A7", "#8C8C8C")
 _TEXT = {
     "not_shown_log": ("{n} accounts with {what} ≤ 0 not shown (log scale)",
                       "{n} Kunden mit {what} ≤ 0 nicht gezeigt (log. Skala)"),
     "or": (" or ", " oder "),
-    "below": ("{n} accounts below {value} not shown (log scale)",
-              "{n} Kunden unter {value} nicht gezeigt (log. Skala)"),
-    "group_legend": ("{name} (n = {n}, mean {mean})", "{name} (n = {n}, Mittel {mean})"),
-    "top_share": ("top {top} of accounts: {share} of CLV", "Top {top} der Kunden: {share} des Kundenwerts"),
-    "median_legend": ("median {value}", "Median {value}"),
 }
 
 _t = translator(_TEXT)
