@@ -275,8 +275,10 @@ def test_projects_link_to_invoices(case):
 
 def test_ratings_are_integers_from_1_to_10(case):
     ratings = case.ratings
-    scales = [c for c in ratings.columns if c not in ("account_id", "rating_date", "n_competitors")]
-    assert len(scales) == 9
+    scales = [c for c in ratings.columns
+              if c not in ("account_id", "rating_date", "n_competitors", "reference_customer")]
+    assert len(scales) == 11
+    assert ratings["reference_customer"].dtype == bool
     for column in scales:
         assert pd.api.types.is_integer_dtype(ratings[column].dtype)
         assert ratings[column].between(1, 10).all()
@@ -293,6 +295,11 @@ def test_german_names_cover_every_category_value(case):
         (case.truth, "lifecycle"),
         (case.centres, "role"),
         (case.contacts, "channel"),
+        (case.targets, "basis"),
+        (case.staff, "function"),
+        (case.staff, "role"),
+        (case.accounts, "manager_role"),
+        (case.touchpoints, "channel"),
     ]:
         values |= set(frame[column].cat.categories)
     assert values <= set(GERMAN_NAMES)
@@ -480,7 +487,8 @@ def test_committed_tables_are_what_the_generator_makes(case):
 # --------------------------------------------------------------------------------------------------
 def test_each_table_draws_from_its_own_stream_and_appended_streams_change_nothing():
     order = "firmographics names wallets life_cycle terms centres orders credit_notes quotes followups"
-    assert STREAMS == (*order.split(), "project_invoices", "contacts", "costs", "ratings")  # append only
+    newer = ("groups", "organisation", "targets", "values", "touchpoints")  # generator 2.1
+    assert STREAMS == (*order.split(), "project_invoices", "contacts", "costs", "ratings", *newer)  # append only
 
     def make(*changed, extra=()):
         streams = make_streams(5, STREAMS + extra)
@@ -488,9 +496,11 @@ def test_each_table_draws_from_its_own_stream_and_appended_streams_change_nothin
         return generate_from_streams(streams, 150, np.datetime64("2023-01-01"), 2, seed=5)
 
     base = make()
-    for changed, differs in [((), ()), (("ratings",), ("ratings",)), (("names",), ("accounts",)),
-                             (("contacts",), ("contacts", "projects"))]:
-        other = make(*changed, extra=("targets", "customer_groups"))
+    for changed, differs in [((), ()), (("ratings",), ("ratings",)), (("names",), ("accounts", "groups")),
+                             (("contacts",), ("contacts", "projects")), (("values",), ("ratings",)),
+                             (("targets",), ("targets",)), (("touchpoints",), ("touchpoints",)),
+                             (("organisation",), ("accounts", "staff", "touchpoints"))]:
+        other = make(*changed, extra=("plans", "org_charts"))
         for name in TABLES:
             if name in differs:
                 assert not base.tables[name].equals(other.tables[name]), (changed, name)
@@ -498,6 +508,10 @@ def test_each_table_draws_from_its_own_stream_and_appended_streams_change_nothin
                 assert_same_table(base.tables[name], other.tables[name])
         if changed == ("names",):  # the names only
             assert_same_table(base.accounts.drop(columns="name"), other.accounts.drop(columns="name"))
+            assert_same_table(*(case.groups.drop(columns="group_name") for case in (base, other)))
+        if changed == ("values",):  # three new columns only
+            new = ["multiplier_value", "information_value", "reference_customer"]
+            assert_same_table(base.ratings.drop(columns=new), other.ratings.drop(columns=new))
         if changed == ("contacts",):  # and how many contacts of an open quote fall in the window
             assert_same_table(*(case.projects.drop(columns="followups") for case in (base, other)))
             decided = base.projects["outcome"] != "open"
@@ -586,15 +600,16 @@ def test_raw_win_rates_overstate_the_follow_up_effect_and_recorded_covariates_ex
 def test_a_case_of_generator_1_loads_without_the_new_tables(tmp_path):
     copy = copy_case(tmp_path)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    for name in ("contacts", "quote_truth"):
+    newer = ("groups", "staff", "targets", "touchpoints")
+    for name in ("contacts", "quote_truth", *newer):
         (copy / manifest["tables"].pop(name)["file"]).unlink()
-    for version in ("2.0.0", "1.0.0"):  # a 2.0 case must have them, a 1.x case has not
+    for version in ("2.1.0", "2.0.0", "1.0.0"):  # a 2.x case must have contacts, a 2.1 case the newer ones
         text = json.dumps({**manifest, "generator_version": version})
         (copy / "manifest.json").write_text(text, encoding="utf-8")
-        if version == "2.0.0":
+        if version != "1.0.0":
             with pytest.raises(DatasetError, match="contacts"):
                 load_case(copy)
     old = load_case(copy)
-    assert old.contacts is None and old.quote_truth is None
-    assert list(old.tables) == [t for t in TABLES if t not in ("contacts", "quote_truth")]
+    assert old.contacts is None and old.quote_truth is None and old.groups is None
+    assert list(old.tables) == [t for t in TABLES if t not in ("contacts", "quote_truth", *newer)]
     assert not re.search(r"^\s+contacts ", repr(old), re.M) and set(old.describe()["table"]) == {*old.tables}

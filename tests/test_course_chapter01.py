@@ -49,7 +49,7 @@ def _rows(path):
 
 @pytest.fixture(scope="module")
 def territory_q4(case):
-    accounts = case.accounts.loc[case.accounts["key_account_manager"] == "Jens Hagemann", "account_id"]
+    accounts = case.accounts.loc[case.accounts["territory_manager"] == "Jens Hagemann", "account_id"]
     lines = case.transactions
     dates = lines["date"].dt.strftime("%Y-%m-%d")
     return lines[(dates >= "2025-10-01") & (dates <= "2025-12-31") & lines["account_id"].isin(set(accounts))]

@@ -40,7 +40,7 @@ def quotes():
 def accounts():
     ids = [f"K{a:02d}" for a in range(60)]
     return pd.DataFrame({"account_id": ids, "abc": ["A"] * 15 + ["B"] * 20 + ["C"] * 25,
-                         "key_account_manager": ["Anja Richter", "Stefan Kurz", "Jens Hagemann"] * 20})
+                         "account_manager": ["Anja Richter", "Stefan Kurz", "Jens Hagemann"] * 20})
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def german_number(value, decimals=2):
 def territory_lines(case):
     """The case company's invoice lines of the territory and quarter, in invoice order."""
     accounts = case.accounts.loc[
-        case.accounts["key_account_manager"] == TERRITORY_MANAGER, ["account_id", "name"]
+        case.accounts["territory_manager"] == TERRITORY_MANAGER, ["account_id", "name"]
     ]
     lines = case.transactions
     in_quarter = (lines["date"] >= START) & (lines["date"] <= END)

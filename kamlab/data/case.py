@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamlab.data.case_schema import GERMAN_NAMES, SCHEMA, TABLES, V2_TABLES
+from kamlab.data.case_schema import GERMAN_NAMES, SCHEMA, TABLES, V2_TABLES, V21_TABLES
 from kamlab.errors import ChecksumError, DatasetError
 
 __all__ = ["Case", "load_case", "default_case_path", "COMPANY", "TABLES", "SCHEMA", "GERMAN_NAMES"]
@@ -48,7 +48,7 @@ class Case:
     Attributes
     ----------
     accounts : DataFrame
-        One row per business customer (firmographics, key-account manager).
+        One row per business customer (firmographics, group, account manager).
     centres : DataFrame
         One row per buying centre (headquarters, plants, branches) of an account.
     offerings : DataFrame
@@ -71,6 +71,9 @@ class Case:
     quote_truth : DataFrame or None
         Per decided quote and number of follow-ups k = 0..12: the true win probability
         (generator 2.0; None for a case written by generator 1.x).
+    groups, staff, targets, touchpoints : DataFrame or None
+        Customer groups, the people who meet customers, the plan of the next year, and their
+        contacts by function in the last year (generator 2.1; None for older cases).
     info : dict
         Seed, window, generator version.
     """
@@ -86,6 +89,10 @@ class Case:
     wallets: object
     contacts: object = None
     quote_truth: object = None
+    groups: object = None
+    staff: object = None
+    targets: object = None
+    touchpoints: object = None
     info: dict = field(default_factory=dict)
 
     @property
@@ -142,7 +149,7 @@ class Case:
             One row per account with invoice lines or cost to serve in the period (an
             account can cost money in a year it buys nothing): ``account_id``, ``name``,
             ``industry``, ``country``, ``region``, ``employees``, ``plants``,
-            ``key_account_manager``, the columns of
+            ``group_id``, ``account_manager``, ``territory_manager``, the columns of
             :func:`kamlab.accounts_from_transactions` (without the 12-month windows for a
             single year), the cost-to-serve items, and the cascade.
         """
@@ -169,7 +176,7 @@ class Case:
         cost_to_serve = costs.groupby("account_id", observed=True)[cost_columns].sum().reset_index()
         ids = pd.Index(activity["account_id"]).union(pd.Index(cost_to_serve["account_id"].astype("str")))
         master = self.accounts[["account_id", "name", "industry", "country", "region", "employees", "plants",
-                                "key_account_manager"]]
+                                "group_id", "account_manager", "territory_manager"]]
         table = master[master["account_id"].isin(ids)].merge(activity, on="account_id", how="left")
         table = table.merge(cost_to_serve, on="account_id", how="left")
         for column in ["revenue", "cost", "contribution_margin", *cost_columns]:
@@ -287,7 +294,9 @@ def _tables_of(manifest):
     """The tables a manifest must list: all of TABLES, without V2_TABLES for a case of generator 1.x."""
     version = str(manifest.get("generator_version", "")) if isinstance(manifest, dict) else ""
     if version.startswith("1."):
-        return tuple(t for t in TABLES if t not in V2_TABLES)
+        return tuple(t for t in TABLES if t not in V2_TABLES + V21_TABLES)
+    if version.startswith("2.0"):
+        return tuple(t for t in TABLES if t not in V21_TABLES)
     return TABLES
 
 

@@ -21,7 +21,7 @@ SCHEMA = {
             ("city", "", "city of the headquarters"),
             ("employees", "persons", "number of employees of the whole company"),
             ("plants", "count", "number of buying centres (headquarters, plants, branches): rows in centres"),
-            ("key_account_manager", "", "key-account manager responsible (by sales territory)"),
+            ("territory_manager", "", "territory sales manager of the account's region (Gebietsverkaufsleiter)"),
             (
                 "key_account",
                 "bool",
@@ -32,6 +32,15 @@ SCHEMA = {
                 "date",
                 "date the account was opened (Kunde seit); the acquisition date for new accounts",
             ),
+            ("group_id", "", "customer group (Konzern) the account is a legal entity of (groups table); missing if none"),
+            (
+                "account_manager",
+                "",
+                "the one person responsible for the account (single interface): its key-account "
+                "manager, the global account manager or the territory manager",
+            ),
+            ("manager_role", "", "global_account_manager, key_account_manager or territory_sales"),
+            ("managed_since", "date", "date since the account manager serves the account"),
         ],
     ),
     "centres": (
@@ -158,6 +167,9 @@ SCHEMA = {
             ("service_quality", "1-10", "service quality the customer perceives (Servicequalität)"),
             ("proximity", "1-10", "geographic and cultural closeness (Nähe)"),
             ("n_competitors", "count", "competing suppliers of drive and automation at the account"),
+            ("multiplier_value", "1-10", "word-of-mouth value: others follow this customer (Multiplikatorwert)"),
+            ("information_value", "1-10", "what we learn from the customer: ideas, innovation (Informationswert)"),
+            ("reference_customer", "bool", "the customer lets us name it as a reference (Referenzkunde)"),
         ],
     ),
     "truth": (
@@ -186,6 +198,11 @@ SCHEMA = {
             ("acquired_date", "date", "day a new account was acquired; missing for the others"),
             ("dropout_date", "date", "day a lost account stopped buying; missing if alive"),
             ("alive_at_end", "bool", "still a customer at the end of the window"),
+            (
+                "expected_revenue_next_year",
+                "EUR",
+                "revenue the model expects in the year after the window (the plan year); 0 if lost",
+            ),
         ],
     ),
     "wallets": (
@@ -206,10 +223,57 @@ SCHEMA = {
             ("p_win", "probability", "probability that the quote is won had it had k follow-ups, p_i(k)"),
         ],
     ),
+    "groups": (
+        "customer groups (Konzerne): legal entities of one group, possibly in several countries",
+        [
+            ("group_id", "", "group G001...; accounts.group_id names the entities"),
+            ("group_name", "", "name of the group (fictional)"),
+            ("parent_account_id", "", "the parent company (an account)"),
+            ("country", "", "country of the parent's headquarters"),
+            ("entities", "count", "accounts (legal entities) of the group, parent included"),
+            ("countries", "count", "countries of the group's entities"),
+            ("purchasing_centre_id", "", "the group's central (global) purchasing: the parent's headquarters"),
+        ],
+    ),
+    "staff": (
+        "the company's people who meet customers: managers, inside sales, service, engineering, management",
+        [
+            ("person_id", "", "person P001..."),
+            ("name", "", "name (fictional)"),
+            ("function", "", "sales, inside sales, service, engineering or management"),
+            ("role", "", "global_account_manager, key_account_manager, territory_sales, inside_sales, ..."),
+            ("focus", "", "territory of a territory manager, industry focus of a key-account manager"),
+            ("since", "date", "date the person took the role"),
+        ],
+    ),
+    "targets": (
+        "the sales plan (Absatzplan) of the year after the window, per account",
+        [
+            ("account_id", "", "account"),
+            ("year", "", "plan year"),
+            ("target_revenue", "EUR", "target revenue (Ziel-Umsatz) of the plan year"),
+            ("target_contribution_margin", "EUR", "target DB I (Ziel-Deckungsbeitrag): revenue - cost of goods"),
+            ("basis", "", "trend (last year and its trend) or expansion (a planned gain of headroom)"),
+        ],
+    ),
+    "touchpoints": (
+        "contacts of company people with the accounts in the last year, by function",
+        [
+            ("account_id", "", "account contacted"),
+            ("centre_id", "", "buying centre contacted"),
+            ("date", "date", "date of the contact"),
+            ("person_id", "", "who made contact (staff table)"),
+            ("function", "", "sales, inside sales, service, engineering or management"),
+            ("channel", "", "visit or phone"),
+            ("coordinated", "bool", "the account manager planned or knew of the contact"),
+        ],
+    ),
 }
 TABLES = tuple(SCHEMA)
 # tables a case written by generator 1.x does not have; load_case gives None for them
 V2_TABLES = ("contacts", "quote_truth")
+# tables a case written by generator 1.x or 2.0 does not have
+V21_TABLES = ("groups", "staff", "targets", "touchpoints")
 
 # German names of the category values, for German plots and tables
 GERMAN_NAMES = {
@@ -250,4 +314,16 @@ GERMAN_NAMES = {
     "division": "Division",
     "branch": "Niederlassung",
     "engineering": "Engineering",
+    "trend": "Trend",
+    "expansion": "Ausbau",
+    "sales": "Vertrieb",
+    "inside sales": "Innendienst",
+    "service": "Service",
+    "management": "Geschäftsleitung",
+    "global_account_manager": "Global-Account-Manager",
+    "key_account_manager": "Key-Account-Manager",
+    "territory_sales": "Gebietsverkauf",
+    "inside_sales": "Innendienst",
+    "service_technician": "Servicetechniker",
+    "application_engineer": "Anwendungstechniker",
 }

@@ -129,7 +129,7 @@ def win_rates(projects, by=None, *, accounts=None, confidence=0.95, n_boot=2000,
     by : str or list of str, optional
         Grouping column(s): a column of the quotes (``"offering"``, ``"competitors"``,
         ``"followups"``, ``"account_id"``), ``"quarter"``, ``"year"`` or ``"month"`` of the
-        quote date, or a column of ``accounts`` (``"key_account_manager"``, ``"abc"``, ...).
+        quote date, or a column of ``accounts`` (``"account_manager"``, ``"abc"``, ...).
         None: one overall rate.
     accounts : DataFrame or list of DataFrames, optional
         Tables with one row per ``account_id`` that hold grouping columns the quotes lack:

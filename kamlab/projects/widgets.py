@@ -26,8 +26,8 @@ __all__ = ["PipelineExplorer", "ALL", "FILTERS", "PRE_QUOTE_COVARIATES"]
 
 #: The value of a filter control that keeps every quote.
 ALL = "all"
-#: The filter columns, in the order of the controls: offering, ABC class, key-account manager.
-FILTERS = ("offering", "abc", "key_account_manager")
+#: The filter columns, in the order of the controls: offering, ABC class, account manager.
+FILTERS = ("offering", "abc", "account_manager")
 #: What the CRM records before a quote goes out (the case company's ``projects``): the default covariates.
 PRE_QUOTE_COVARIATES = ("relationship_at_quote", "revenue_12m", "quote_value", "competitors", "offering")
 
@@ -108,7 +108,7 @@ class PipelineExplorer:
         One row per quote (e.g. ``case.projects``): ``outcome``, the treatment, the covariates,
         ``account_id`` and, for the filters, ``offering`` (the others may come from ``accounts``).
     accounts : DataFrame or list of DataFrames, optional
-        Tables by ``account_id`` with ``abc`` and ``key_account_manager`` (the account table, an
+        Tables by ``account_id`` with ``abc`` and ``account_manager`` (the account table, an
         :func:`kamlab.abc_analysis` result). A filter whose column is nowhere is shown disabled.
     covariates : sequence of str, default=PRE_QUOTE_COVARIATES
         Passed to :func:`kamlab.followup_effect`: what was known when the quote went out.

@@ -39,7 +39,9 @@ from kamlab.data.casegen.projects import (
     quote_cells,
     won_lines,
 )
-from kamlab.data.casegen.ratings import draw_ratings
+from kamlab.data.casegen.groups import draw_groups, groups_frame
+from kamlab.data.casegen.organisation import draw_organisation, draw_targets, draw_touchpoints
+from kamlab.data.casegen.ratings import draw_ratings, draw_values
 from kamlab.data.casegen.sampling import make_window
 from kamlab.data.casegen.streams import make_streams
 from kamlab.data.casegen.tables import _offerings_frame, accounts_frame, truth_frame, wallets_frame
@@ -123,20 +125,28 @@ def generate_from_streams(streams, n, first, n_years, seed=None):
     # the tables
     centres.frame.insert(0, "account_id", pd.array(account_ids[centres.account], dtype="str"))
     decided = quotes["decision_day"] < window.i_end
+    projects = _projects_frame(quotes, quote_order, project_ids, account_ids, centre_ids, window.days, window.i_end)
+    # 11.-15. groups, the KAM organisation, the plan, qualitative value, contacts by function (generator 2.1)
+    ratings = draw_values(streams["values"], ratings, firms, wallets, life)
+    extra = _management(streams, window, firms, wallets, life, terms, account_ids, transactions, costs,
+                        projects, centres.frame)
     return Case(
-        accounts=accounts_frame(account_ids, firms, terms, life),
+        accounts=accounts_frame(account_ids, firms, terms, life, extra["groups"], extra["organisation"]),
         centres=centres.frame,
         offerings=_offerings_frame(),
         transactions=transactions,
-        projects=_projects_frame(
-            quotes, quote_order, project_ids, account_ids, centre_ids, window.days, window.i_end
-        ),
+        projects=projects,
         contacts=contacts_frame(contacts, project_ids, quote_order, window.days, window.i_end),
         costs=costs,
         ratings=ratings,
-        truth=truth_frame(account_ids, firms, wallets, life, terms, orders.orders_per_year, window.days),
+        truth=truth_frame(account_ids, firms, wallets, life, terms, orders.orders_per_year, window.days,
+                          extra["expected_next"]),
         wallets=wallets_frame(account_ids, wallets),
         quote_truth=quote_truth_frame(project_ids, quote_order, quotes["eta"], decided),
+        groups=groups_frame(extra["groups"], firms, account_ids),
+        staff=extra["organisation"].staff,
+        targets=extra["targets"],
+        touchpoints=extra["touchpoints"],
         info={
             "company": COMPANY,
             "seed": seed,
@@ -147,6 +157,40 @@ def generate_from_streams(streams, n, first, n_years, seed=None):
             "generator_version": GENERATOR_VERSION,
         },
     )
+
+
+def _management(streams, window, firms, wallets, life, terms, account_ids, transactions, costs, projects,
+                centres):
+    """Steps 11-15: groups, organisation, targets and touchpoints from the tables of the window."""
+    last = int(window.last.astype("datetime64[Y]").astype(int) + 1970)
+    in_last = transactions["date"].dt.year == last
+    lines = transactions[in_last]
+    index = pd.Index(account_ids)
+    revenue = lines.groupby("account_id")["revenue"].sum().reindex(index).fillna(0.0).to_numpy()
+    cost = lines.groupby("account_id")["cost"].sum().reindex(index).fillna(0.0).to_numpy()
+    groups = draw_groups(streams["groups"], firms, revenue, ~life.is_lost)
+    organisation = draw_organisation(streams["organisation"], firms, terms, life, groups, revenue, window.days)
+    target, margin, basis, expected_next = draw_targets(
+        streams["targets"], life, wallets, organisation, revenue, cost, window.n_years
+    )
+    targets = pd.DataFrame(
+        {
+            "account_id": pd.array(account_ids, dtype="str"),
+            "year": np.full(len(account_ids), last + 1, dtype=np.int64),
+            "target_revenue": target,
+            "target_contribution_margin": margin,
+            "basis": pd.Categorical(basis, categories=["trend", "expansion"]),
+        }
+    )
+    quotes = projects.loc[projects["quote_date"].dt.year == last].groupby("account_id").size()
+    days = window.days[window.business]
+    days = days[days.astype("datetime64[Y]").astype(int) + 1970 == last]
+    touchpoints = draw_touchpoints(
+        streams["touchpoints"], organisation, lines, costs[costs["year"] == last], quotes, centres,
+        account_ids, days,
+    )
+    return {"groups": groups, "organisation": organisation, "targets": targets,
+            "touchpoints": touchpoints, "expected_next": expected_next}
 
 
 def _quotes(streams, window, firms, wallets, life, terms, centres, orders, credit):

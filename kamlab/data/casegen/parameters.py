@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-GENERATOR_VERSION = "2.0.0"
+GENERATOR_VERSION = "2.1.0"
 
 # --------------------------------------------------------------------------------------------------
 # Offerings and product groups
@@ -318,3 +318,44 @@ W_0, W_REL, W_REV, W_VAL, W_COMP = -1.0, 0.55, 0.15, 0.15, -0.45
 RELATIONSHIP_NOISE = 0.45  # yearly noise of the recorded relationship level around r_i
 # channel of a follow-up contact: phone, email, video, visit (visits more likely on big quotes)
 CHANNELS = ["phone", "email", "visit", "video"]
+
+# --------------------------------------------------------------------------------------------------
+# Customer groups, the KAM organisation, targets, contacts by function (generator 2.1)
+# --------------------------------------------------------------------------------------------------
+# groups (Konzerne): the biggest German accounts become parents of groups with entities elsewhere, plus
+# mid-sized groups; one group is made of mid-sized entities only and is the biggest customer as a group
+GROUPS_TOP_SHARE = 0.005  # share of accounts that are parents of the big groups (10 of 2,000)
+GROUPS_MID_SHARE = 0.006  # share of accounts that are parents of mid-sized groups (12 of 2,000)
+DEMO_GROUP_MARGIN = 1.12  # the group of mid-sized entities buys this times the biggest single account
+DEMO_GROUP_MAX_ENTITIES = 14
+COUNTRY_TAG = {"AT": "Austria", "CH": "(Schweiz)", "NL": "Nederland", "PL": "Polska", "CZ": "Czech",
+               "FR": "France", "IT": "Italia", "DK": "Danmark"}
+# the key-account organisation: set up on KAM_START; each key-account manager serves about
+# KAM_UNITS key accounts or groups; the global account manager the GAM_GROUPS biggest groups in
+# at least three countries
+KAM_START = "2024-04-01"
+KAM_UNITS = 12
+GAM_GROUPS = 3
+GLOBAL_ACCOUNT_MANAGER = "Dr. Katharina Albers"
+KEY_ACCOUNT_MANAGERS = [
+    "Thomas Brenner", "Sabine Oettinger", "Michael Jansen", "Julia Lorenz", "Andreas Wirth",
+    "Nicole Baumann", "Florian Seidel", "Petra Kühn", "Markus Engel", "Katrin Vogel",
+    "Daniel Reuter", "Simone Hartwig", "Oliver Kranz", "Birgit Sander",
+]
+FIRST_NAMES = (
+    "Anna Jan Lena Paul Sarah Tim Laura Felix Marie Jonas Lisa Lukas Julia Niklas Katharina David Sandra "
+    "Tobias Melanie Sebastian Christina Philipp Nadine Dennis Svenja Kai Carina Marco Jana Patrick"
+).split()
+# company people who contact customers, by function: (function, role, head count)
+STAFF = [
+    ("inside sales", "inside_sales", 8),
+    ("service", "service_technician", 24),
+    ("engineering", "application_engineer", 12),
+    ("management", "management", 4),
+]
+# the plan (Absatzplan) for the year after the window: trend growth seen by sales, plus an expansion
+# (a share of the headroom) for key accounts and for a few strategic accounts (STRATEGIC_SHARE of accounts)
+PLAN_CAPTURE_KAM = (0.02, 0.06)
+PLAN_CAPTURE_STRATEGIC = (0.25, 0.5)
+STRATEGIC_SHARE = 0.006
+FUNCTIONS = ["sales", "inside sales", "service", "engineering", "management"]

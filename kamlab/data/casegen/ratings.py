@@ -79,3 +79,33 @@ def _review_days(rng, is_lost, lo, hi, window):
     business = window.business
     review = business[np.maximum(np.searchsorted(business, review, side="right") - 1, 0)]  # a business day
     return np.maximum(review, _next_business_day(business, lo))
+
+
+def draw_values(rng, ratings, firms, wallets, life):
+    """Qualitative customer value (generator 2.1, ``values`` stream): three columns for ``ratings``.
+
+    ``multiplier_value`` (word of mouth: distributors, big firms, prestigious industries, a good
+    relationship), ``information_value`` (what we learn from the customer: strategic OEMs and project
+    business, big firms, growth) on 1..10 scales, and ``reference_customer``: the account lets us
+    name it as a reference; likely (70 %) for a living account with reference value, satisfaction
+    and relationship level of at least 7, 6 and 6, rare (2 %) otherwise. The cooperation value is
+    the existing ``cooperation_potential``.
+    """
+    log_emp = _standardise(np.log(firms.employees))
+    relationship = wallets.relationship
+    multiplier = _to_scale(
+        rng, 1.2 * (firms.arch == 1) + 0.5 * log_emp + INDUSTRY_PRESTIGE[firms.industry] + 0.4 * relationship, 0.7
+    )
+    information = _to_scale(
+        rng, 1.0 * np.isin(firms.arch, [0, 2]) + 0.5 * log_emp + 0.5 * _standardise(life.growth), 0.7
+    )
+    good = (
+        (ratings["reference_value"].to_numpy() >= 7)
+        & (ratings["satisfaction"].to_numpy() >= 6)
+        & (ratings["relationship_level"].to_numpy() >= 6)
+        & ~life.is_lost
+    )
+    reference = rng.random(len(good)) < np.where(good, 0.7, 0.02)
+    return ratings.assign(
+        multiplier_value=multiplier, information_value=information, reference_customer=reference & ~life.is_lost
+    )

@@ -36,6 +36,11 @@ STREAMS = (
     "contacts",  # 7 dates and channels of the follow-up contacts (contacts)
     "costs",  # 9 cost-to-serve agreements, marketing, visits, service hours (costs)
     "ratings",  # 10 ratings, competitors at the account, review date (ratings)
+    "groups",  # 11 customer groups and the entities' names (groups, accounts) -- generator 2.1
+    "organisation",  # 12 key-account team, account managers, staff (accounts, staff)
+    "targets",  # 13 the plan of the next year (targets, truth)
+    "values",  # 14 multiplier and information value, reference customers (ratings)
+    "touchpoints",  # 15 contacts of company people by function in the last year (touchpoints)
 )
 
 

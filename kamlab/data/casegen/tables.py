@@ -35,14 +35,17 @@ def _dates_or_nat(index, days):
     return pd.Series(out).astype("datetime64[us]").to_numpy()
 
 
-def accounts_frame(account_ids, firms, terms, life):
+def accounts_frame(account_ids, firms, terms, life, groups, organisation):
     """The ``accounts`` table: what the company's CRM knows about each account."""
+    from kamlab.data.casegen.organisation import ROLES
+
     region, country = firms.region, firms.country
+    group_ids = np.array([f"G{g + 1:03d}" if g >= 0 else None for g in groups.group], dtype=object)
     industry_names = np.array(INDUSTRIES, dtype=object)[firms.industry]
     return pd.DataFrame(
         {
             "account_id": pd.array(account_ids, dtype="str"),
-            "name": pd.array(firms.names, dtype="str"),
+            "name": pd.array(groups.names, dtype="str"),
             "industry": _categorical(industry_names, INDUSTRIES),
             "country": _categorical([COUNTRIES[c] for c in country], list(COUNTRIES.values())),
             "country_code": _categorical(country, list(COUNTRIES)),
@@ -53,16 +56,20 @@ def accounts_frame(account_ids, firms, terms, life):
             "city": pd.array(firms.city, dtype="str"),
             "employees": firms.employees.astype(np.int64),
             "plants": firms.plants.astype(np.int64),
-            "key_account_manager": _categorical(terms.kam, [v[0] for v in TERRITORIES.values()]),
+            "territory_manager": _categorical(terms.kam, [v[0] for v in TERRITORIES.values()]),
             "key_account": terms.key_account,
             "customer_since": pd.Series(life.customer_since.astype("datetime64[D]"))
             .astype("datetime64[us]")
             .to_numpy(),
+            "group_id": pd.array(group_ids, dtype="str"),
+            "account_manager": pd.array(organisation.manager, dtype="str"),
+            "manager_role": _categorical(organisation.role, ROLES[:3]),
+            "managed_since": pd.Series(organisation.since.astype("datetime64[D]")).astype("datetime64[us]").to_numpy(),
         }
     )
 
 
-def truth_frame(account_ids, firms, wallets, life, terms, orders_per_year, days):
+def truth_frame(account_ids, firms, wallets, life, terms, orders_per_year, days, expected_next):
     """The ``truth`` table: what the generator knows and an analyst never sees, per account."""
     return pd.DataFrame(
         {
@@ -81,6 +88,7 @@ def truth_frame(account_ids, firms, wallets, life, terms, orders_per_year, days)
             "acquired_date": _dates_or_nat(np.where(life.is_new, life.acquired, -1), days),
             "dropout_date": _dates_or_nat(np.where(life.is_lost, life.dropout, -1), days),
             "alive_at_end": ~life.is_lost,
+            "expected_revenue_next_year": expected_next,
         }
     )
 
