@@ -92,3 +92,17 @@ def test_q4_from_a_to_c(years):
     gone = [a for a, c in before.items() if c == "A" and a not in after]
     assert gone
     assert not chapter02.q4.check(moved + gone[:1]).correct
+
+
+def test_q5_plan_list_for_half_of_target_revenue():
+    targets = kamlab.load_case().targets
+    values = sorted((v for v in targets["target_revenue"] if v > 0), reverse=True)
+    goal, running, n = 0.5 * sum(values), 0.0, 0
+    for value in values:  # the plan's accounts with a positive target all bought in 2025 (they are in t25)
+        running += value
+        n += 1
+        if running >= goal:
+            break
+    assert chapter02.q5.check(n).correct
+    assert not chapter02.q5.check(n - 1).correct
+    assert not chapter02.q5.check(n + 3).correct

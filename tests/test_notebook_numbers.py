@@ -224,6 +224,26 @@ def _profile(table):  # notebook 02, section 8
     return n_60, result.n_accounts
 
 
+def _list_60(table, value):
+    """The 60 % list of one measure by plain pandas: positive values, biggest first (ties by id)."""
+    positive = table[table[value] > 0].sort_values([value, "account_id"], ascending=[False, True])
+    cumulative = positive[value].cumsum() / positive[value].sum()
+    return set(positive["account_id"].iloc[: int((cumulative < 0.6).sum()) + 1])
+
+
+@cache
+def _plan_lists_02():  # notebook 02, section 1: key accounts on 2025 actuals and the 2026 plan
+    case = kamlab.load_case()
+    table = case.account_table(2025).merge(case.targets, on="account_id", how="left")
+    actual = _list_60(table, "revenue") | _list_60(table, "contribution_margin")
+    plan = _list_60(table, "target_revenue") | _list_60(table, "target_contribution_margin")
+    only = table[table["account_id"].isin(plan - actual)]
+    expansion = only[only["basis"] == "expansion"]
+    return {"plan_only": len(plan - actual), "actual_only": len(actual - plan), "expansion": len(expansion),
+            "low": expansion["revenue"].min(), "high": expansion["revenue"].max(),
+            "times": (expansion["target_revenue"] / expansion["revenue"]).mean()}
+
+
 def _thin(t25):  # notebook 02, section 5
     compare = kamlab.abc_compare(t25, values=("revenue", "db4"))
     return compare[(compare["abc_revenue"] == "A") & compare["abc_db4"].isin(["C", kamlab.identify.NO_SHARE])]
@@ -596,6 +616,17 @@ NUMBERS = [
     ("02_key_accounts", "{} accounts that bought nothing in 2025 but still cost money",
      lambda t25: [n((t25["revenue"] == 0).sum())]),
     ("02_key_accounts", "With {} buying accounts", lambda t25: [n((t25["revenue"] > 0).sum())]),
+    ("02_key_accounts", "The plan adds {} key accounts that the 2025 figures do not show. {} of them",
+     lambda: [n(_plan_lists_02()["plan_only"]), n(_plan_lists_02()["expansion"])]),
+    ("02_key_accounts", "2025 revenue of about {} to {} EUR, but a target about {} times as high",
+     lambda: [about(_plan_lists_02()["low"], -4), about(_plan_lists_02()["high"], -4),
+              f"{_plan_lists_02()['times']:.0f}"]),
+    ("02_key_accounts", "The other {} reach the list of target DB I only",
+     lambda: [n(_plan_lists_02()["plan_only"] - _plan_lists_02()["expansion"])]),
+    ("02_key_accounts", "round, {} accounts are key accounts on the 2025 figures but not on the plan",
+     lambda: [n(_plan_lists_02()["actual_only"])]),
+    ("02_key_accounts", "On the 2026 plan {} accounts become key accounts", lambda: [n(_plan_lists_02()["plan_only"])]),
+
     ("02_key_accounts", "the {} without a share included",
      lambda abc_2025: [n((abc_2025["abc"] == kamlab.identify.NO_SHARE).sum())]),
     ("02_key_accounts", "The {} accounts that bought nothing in 2025 count here",

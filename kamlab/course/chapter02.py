@@ -10,7 +10,7 @@ from functools import cache
 
 from kamlab.course.exercises import Exercise
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 
 @cache
@@ -37,6 +37,14 @@ def _candidates_db4():
     from kamlab.identify import key_account_candidates
 
     return len(key_account_candidates(_table(2025), share=0.5, value="db4"))
+
+
+def _plan_list_50():
+    from kamlab.data.case import load_case
+    from kamlab.identify import key_accounts
+
+    table = _table(2025).merge(load_case().targets, on="account_id", how="left")
+    return int(key_accounts(table, share=0.5, by=("target_revenue",))["key_account"].sum())
 
 
 def _a_to_c():
@@ -86,5 +94,18 @@ q4 = Exercise(
         "migration = kamlab.abc_migration(t24, t25, value='revenue')\n"
         "a_to_c = migration.loc[(migration['abc_before'] == 'A') & (migration['abc_after'] == 'C'), "
         "'account_id'].tolist()"
+    ),
+)
+
+q5 = Exercise(
+    "Number of accounts that hold 50 % of the 2026 target revenue (the plan, case.targets)",
+    expected=_plan_list_50,
+    hint=(
+        "Merge case.targets into t25 on account_id, then kamlab.key_accounts(table, share=0.5, "
+        "by=('target_revenue',)) and count the rows whose key_account is True."
+    ),
+    solution=(
+        "table = t25.merge(case.targets, on='account_id', how='left')\n"
+        "n_plan_50 = int(kamlab.key_accounts(table, share=0.5, by=('target_revenue',))['key_account'].sum())"
     ),
 )
