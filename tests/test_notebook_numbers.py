@@ -206,6 +206,68 @@ def _n_half(accounts):  # notebook 00, exercise 3's solution
     return int((revenue.cumsum() / revenue.sum() < 0.5).sum()) + 1
 
 
+# notebook 00, part 2 (KAM fundamentals): plain Python over the case's raw tables, not the notebook's groupbys
+def _organisation_00(case):
+    """Territory managers and accounts each; key-account managers and key units each; the global groups."""
+    roles = case.staff["role"].astype(str).tolist()
+    served = list(zip(case.accounts["account_manager"], case.accounts["manager_role"].astype(str),
+                      case.accounts["account_id"], case.accounts["group_id"]))
+    territory_accounts = sum(1 for _, role, _, _ in served if role == "territory_sales")
+    units = {}  # key-account manager -> his or her key units (a group counts once)
+    for manager, role, account, group in served:
+        if role == "key_account_manager":
+            units.setdefault(manager, set()).add(account if pd.isna(group) else group)
+    per_manager = sorted({len(u) for u in units.values()})  # one value when every manager has as many
+    global_groups = {group for _, role, _, group in served if role == "global_account_manager"}
+    global_accounts = sum(1 for _, role, _, _ in served if role == "global_account_manager")
+    return [n(roles.count("territory_sales")), f"{territory_accounts / roles.count('territory_sales'):.0f}",
+            n(roles.count("key_account_manager")), "-".join(str(k) for k in per_manager),
+            n(len(global_groups)), n(global_accounts)]
+
+
+def _revenue_2025_00(case):
+    """Million EUR of 2025: the Möller group (G001) summed over its entities, and the biggest single account."""
+    lines = case.transactions[case.transactions["date"].dt.year == 2025]
+    per_account = {}
+    for account, revenue in zip(lines["account_id"], lines["revenue"]):
+        per_account[account] = per_account.get(account, 0.0) + revenue
+    entities = set(case.accounts.loc[case.accounts["group_id"] == "G001", "account_id"])
+    group = sum(revenue for account, revenue in per_account.items() if account in entities)
+    return [f"{group / 1e6:.2f}", f"{max(per_account.values()) / 1e6:.2f}"]
+
+
+def _people_00(case):
+    """Median different people per contacted account (key-account team, territory); the account with the most."""
+    import statistics
+
+    territory = set(case.accounts.loc[case.accounts["manager_role"] == "territory_sales", "account_id"])
+    people = {}
+    for account, person in zip(case.touchpoints["account_id"], case.touchpoints["person_id"]):
+        people.setdefault(account, set()).add(person)
+    key = [len(p) for a, p in people.items() if a not in territory]
+    other = [len(p) for a, p in people.items() if a in territory]
+    most = max(people, key=lambda a: len(people[a]))
+    return [f"{statistics.median(key):g}", f"{statistics.median(other):g}", most.removeprefix("K"),
+            n(len(people[most]))]
+
+
+def _coordinated_00(case):
+    territory = set(case.accounts.loc[case.accounts["manager_role"] == "territory_sales", "account_id"])
+    flags = {True: [], False: []}  # at a territory account?
+    for account, coordinated in zip(case.touchpoints["account_id"], case.touchpoints["coordinated"]):
+        flags[account in territory].append(bool(coordinated))
+    return [pct0(sum(flags[False]) / len(flags[False])), pct0(sum(flags[True]) / len(flags[True]))]
+
+
+def _references_00(case):
+    references = set(case.ratings.loc[case.ratings["reference_customer"], "account_id"])
+    role = dict(zip(case.accounts["account_id"], case.accounts["manager_role"].astype(str)))
+    key = [a for a, r in role.items() if r != "territory_sales"]
+    other = [a for a, r in role.items() if r == "territory_sales"]
+    return [n(len(references)), pct0(len(references.intersection(key)) / len(key)),
+            pct0(len(references.intersection(other)) / len(other))]
+
+
 def _set_aside_amounts(export):
     """Notebook 01: the clean file's amounts of the three rows the faulty file sets aside, in file order."""
     clean, kept, _ = export
@@ -581,6 +643,25 @@ NUMBERS = [
      lambda accounts: [pct0(kamlab.top_share(accounts, 0.2).share)]),
     ("00_start_here", "and {} accounts ({} %) hold half of it",
      lambda accounts: [n(_n_half(accounts)), pct0(_n_half(accounts) / len(accounts))]),
+    ("00_start_here", "Kesselbach's {} territory managers serve about {} accounts each; its {} key-account managers "
+                      "serve {} key units each; and the global account manager serves {} groups that buy in "
+                      "several countries, with {} accounts between them.",
+     _organisation_00),
+    ("00_start_here", "The Möller group has {} entities in {} countries",
+     lambda case: [n((case.accounts["group_id"] == "G001").sum()),
+                   n(case.accounts.loc[case.accounts["group_id"] == "G001", "country"].astype(str).nunique())]),
+    ("00_start_here", "In 2025 the Möller group bought {} million EUR, more than the biggest single account ({} "
+                      "million EUR)",
+     _revenue_2025_00),
+    ("00_start_here", "In the median a customer of the key-account team met {} different Kesselbach people in 2025, "
+                      "a territory customer {} (counting the customers contacted that year); account K{} met {}.",
+     _people_00),
+    ("00_start_here", "At the key-account team's accounts {} % of the contacts were coordinated with the account "
+                      "manager, at the territory accounts {} %.",
+     _coordinated_00),
+    ("00_start_here", "{} customers are references: {} % of the key-account team's accounts and {} % of the "
+                      "territory accounts.",
+     _references_00),
     # ------------------------------------------------------------------ 01 data
     ("01_data", "**Rows**: {} read, {} kept — nothing set aside",
      lambda export: [n(len(export[0])), n(len(export[0]))]),
