@@ -30,7 +30,7 @@ def _big(cells, n=12_000):
 
 
 def _slow(monkeypatch):
-    monkeypatch.setattr(fast, "_edge_bytes", lambda series: None)
+    monkeypatch.setattr(fast, "_edge_bytes", lambda series, compute=True: None)
 
 
 def test_total_candidates_equal_the_regex_on_every_cell():
@@ -108,7 +108,10 @@ def test_errors_name_the_same_line_both_ways(tmp_path, monkeypatch):
     assert dropped.report.set_aside["line"].tolist() == [11_001, 12_000]
 
 
-def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch):
+@pytest.mark.parametrize("threads", [False, True])
+def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch, threads):
+    if threads:  # the columns converted two at a time, as for a file of a million rows
+        monkeypatch.setattr(fast, "_THREADS_MIN_ROWS", 0)
     n = 12_000
     frame = pd.DataFrame({
         "Kunde": _big(["K1", " K2", "K3\u00a0", "Summe"], n).where(np.arange(n) % 97 != 5),
@@ -354,3 +357,39 @@ def test_edge_bytes_are_found_again_for_the_same_arrow_data_and_never_for_change
     changed = col.copy()
     changed.iloc[0] = " x"
     assert fast._edge_bytes(changed)[0][0] == ord(" ") and edges[0][0] == ord("K")
+
+
+def test_filled_cells_are_the_cells_that_are_not_empty():
+    n = 12_000
+    lazy = fast._lazy_text(n)
+    with_cells = fast._set_cells(lazy, np.array([3, 7]), ["2024-01-01", ""])
+    missing = pd.Series(pd.Categorical.from_codes(np.where(np.arange(n) % 5 == 0, -1, 0), categories=["x"]))
+    text = _big(["K1", "", " ", "Summe", "x"], n)
+    for col, expected in [
+        (lazy, np.zeros(n, dtype=bool)),
+        (with_cells, np.arange(n) == 3),
+        (missing, np.ones(n, dtype=bool)),  # "x", and NaN is not ""
+        (text, np.arange(n) % 5 != 1),
+        (text.where(np.arange(n) % 5 != 0), np.arange(n) % 5 != 1),  # NaN is not "" either
+        (_big(["K1", "", " "], 100), np.arange(100) % 3 != 1),
+    ]:
+        assert (fast._filled_cells(col) == expected).all()
+    fast._edge_bytes(text)  # known edges are used: the same answer
+    assert (fast._filled_cells(text) == (np.arange(n) % 5 != 1)).all()
+
+
+def test_the_byte_before_the_last_of_each_cell():
+    col = pd.Series(["ab", "a", "", "xyz", None, "10.0", "ü"] * 2_000, dtype="str")
+    expected = [ord("a"), -1, -1, ord("y"), -1, ord("."), 0xC3] * 2_000
+    assert fast._bytes_before_last(col).tolist() == expected
+
+
+@pytest.mark.parametrize("float_id", [None, "17850.0", "10.00", "0.0", "10,0", "100.0"])
+def test_plain_ids_leave_float_ids_to_the_general_rule(float_id):
+    ids = _big(["K10", "17850", "100", "1200", "R0", "", "0", "K1.0", "A100.0"], 12_000)
+    if float_id is None:
+        expected = ids.where(ids != "", np.nan)
+        pd.testing.assert_series_equal(fast._plain_ids(ids), expected)
+    else:
+        ids.iloc[5_000] = float_id
+        assert fast._plain_ids(ids) is None

@@ -316,9 +316,11 @@ def _check_unique_names(names, path, header_line, where):
 
 def _filled_positions(names, text_frame, native_out, structural):
     """Positions of the rows that are not blank; a line with too many fields always counts."""
+    from kamlab.data.readers.fast import _filled_cells
+
     blank = np.ones(len(text_frame), dtype=bool)  # fresh arrays: pandas' to_numpy() may be read-only
     for header in names:
-        filled = (text_frame[header] != "").to_numpy()
+        filled = _filled_cells(text_frame[header])
         if header in native_out:
             filled = filled | native_out[header].notna().to_numpy()
         blank = blank & ~filled

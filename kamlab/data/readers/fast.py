@@ -30,6 +30,7 @@ _t = translator({
         "Zone gelesen, ohne Umrechnung (2024-03-31 23:30 -05:00 ist 2024-03-31 23:30).",
     ),
 })
+_THREADS_MIN_ROWS = 1_000_000  # Parquet frames this long convert their columns in two threads (tests lower it)
 _NS_LIMITS = (np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max)  # datetime64[ns] (min is NaT)
 
 
@@ -77,7 +78,7 @@ def _render(col):
     return pd.Series(out, index=col.index, dtype=object)
 
 
-def _edge_bytes(series):
+def _edge_bytes(series, compute=True):
     """``(first, last)`` byte of each cell of a pyarrow-backed text Series (-1 where empty or missing).
 
     None for other Series. Read from the Arrow buffers with numpy: no Python object per cell.
@@ -93,6 +94,8 @@ def _edge_bytes(series):
     for kept, edges in _EDGES:
         if kept() is key:
             return edges
+    if not compute:
+        return None
     edges = _arrow_edges(array)
     if edges is not None:
         _EDGES.insert(0, (weakref.ref(key), edges))
@@ -131,6 +134,27 @@ def _arrow_edges(array):
         firsts.append(first)
         lasts.append(last)
     return np.concatenate(firsts), np.concatenate(lasts)
+
+
+def _filled_cells(col):
+    """``(col != "").to_numpy()``: for a big column from the edge bytes or the categories, not each cell."""
+    if len(col) > 10_000 and isinstance(col.dtype, pd.CategoricalDtype):
+        filled = np.asarray(col.cat.categories, dtype=object) != ""
+        codes = col.cat.codes.to_numpy()
+        if not filled.any():  # a typed column's lazy text: only missing cells (code -1) are not ""
+            return codes < 0
+        return np.append(filled, True)[codes]  # code -1: NaN != ""
+    dtype = col.dtype
+    if len(col) <= 10_000 or not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow" or col.hasnans:
+        return (col != "").to_numpy()
+    edges = _edge_bytes(col, compute=False)  # known already: no pass over the cells
+    if edges is not None:
+        return edges[0] != -1
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    length = pc.binary_length(pa.array(col.array))
+    return np.asarray(pc.greater(length, 0), dtype=bool)
 
 
 def _maybe_space(byte):
@@ -250,32 +274,50 @@ def _parquet_values(col):
 
 def _parquet_columns(frame):
     """``(text, native, typed, zones, values)`` of a Parquet frame, by column position; ``values``: the
-    decoded category columns, as :func:`_parquet_values` gives them."""
+    decoded category columns, as :func:`_parquet_values` gives them.
+
+    A big frame's columns are done two at a time: Arrow and numpy do the work and release the GIL.
+    """
     text, native, typed, zones, values = {}, {}, set(), {}, {}
-    for j in frame.columns:
-        col = frame[j]
-        if _is_typed(col):
-            if isinstance(col.dtype, pd.DatetimeTZDtype):
-                zones[j] = str(col.dt.tz)
-                col = col.dt.tz_localize(None)  # the local date and time in its own zone
-            native[j], typed = col, typed | {j}
-            text[j] = _lazy_text(len(col))
-            continue
-        decoded = _decoded(col)
+    columns = [frame[j] for j in frame.columns]
+    if len(frame) >= _THREADS_MIN_ROWS and len(columns) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            done = list(pool.map(_parquet_column, columns))
+    else:
+        done = [_parquet_column(col) for col in columns]
+    for j, (cells, nat, zone, decoded) in zip(frame.columns, done):
+        text[j] = cells
+        if nat is not None:
+            native[j] = nat
+        if zone is not None:
+            zones[j] = zone
         if decoded is not None:
-            values[j] = decoded.array  # what _parquet_values gives: the frame reuses it
-        strings = None if decoded is None else _category_text(col, decoded)
-        if strings is None:
-            strings = _string_text(col if decoded is None else decoded)
-        if strings is not None:
-            text[j] = strings
-        elif col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
-            is_text = col.map(lambda v: v is None or isinstance(v, str))
-            native[j] = col.where(~is_text, None)
-            text[j] = col.map(_cell_text).astype(str).str.strip()
-        else:
-            text[j] = col.astype(object).where(col.notna(), "").astype(str).str.strip()
+            values[j] = decoded
+    typed |= {j for j, col in zip(frame.columns, columns) if _is_typed(col)}
     return text, native, typed, zones, values
+
+
+def _parquet_column(col):
+    """``(text, native or None, time zone or None, decoded values or None)`` of one Parquet column."""
+    if _is_typed(col):
+        zone = None
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            zone = str(col.dt.tz)
+            col = col.dt.tz_localize(None)  # the local date and time in its own zone
+        return _lazy_text(len(col)), col, zone, None
+    decoded = _decoded(col)
+    values = None if decoded is None else decoded.array  # what _parquet_values gives: the frame reuses it
+    strings = None if decoded is None else _category_text(col, decoded)
+    if strings is None:
+        strings = _string_text(col if decoded is None else decoded)
+    if strings is not None:
+        return strings, None, None, values
+    if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
+        is_text = col.map(lambda v: v is None or isinstance(v, str))
+        return col.map(_cell_text).astype(str).str.strip(), col.where(~is_text, None), None, values
+    return col.astype(object).where(col.notna(), "").astype(str).str.strip(), None, None, values
 
 
 def _parquet_raw(path, frame):
@@ -353,11 +395,32 @@ def _plain_ids(text):
     edges = _edge_bytes(text) if len(text) > 10_000 else None
     if edges is None:
         return None
-    maybe = edges[1] == ord("0")
+    # "17850.0" starts with a digit, ends with "0" and has ".", "," or "0" before that
+    maybe = (edges[1] == ord("0")) & (edges[0] >= ord("0")) & (edges[0] <= ord("9"))
+    if maybe.any():
+        maybe[maybe] = np.isin(_bytes_before_last(text[maybe]), np.array([ord("."), ord(","), ord("0")]))
     if maybe.any() and text[maybe].str.fullmatch(_FLOAT_ID).fillna(False).any():
         return None
     ids = text.reset_index(drop=True).astype("str")
     return ids.where(ids != "", np.nan) if (edges[0] == -1).any() else ids
+
+
+def _bytes_before_last(text):
+    """The byte before the last of each cell of a pyarrow-backed text Series (-1 where it has fewer than two)."""
+    import pyarrow as pa
+
+    arr = pa.array(text.array)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    out = [np.zeros(0, np.int16)]
+    for chunk in chunks:
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+        byte = data.take(offsets[1:] - 2, mode="clip").astype(np.int16)
+        byte[(offsets[1:] - offsets[:-1] < 2) | ~chunk.is_valid().to_numpy(zero_copy_only=False)] = -1
+        out.append(byte)
+    return np.concatenate(out)
 
 
 def _typed_dates(raw, source, problems, report):

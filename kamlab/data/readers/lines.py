@@ -26,7 +26,7 @@ import pandas as pd
 
 from kamlab._util.format import decimal as _in_language
 from kamlab._util.format import translator
-from kamlab.data.readers.fast import _total_candidates
+from kamlab.data.readers.fast import _filled_cells, _total_candidates
 
 _t = translator({
     "line": ("line", "Zeile"),
@@ -161,7 +161,7 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
     account = next((k for k, v in mapping.items() if v == "account_id"), None)
     empty_id = np.zeros(len(raw.text), dtype=bool)
     if account is not None:
-        empty_id = (raw.text[account] == "").to_numpy().copy()
+        empty_id = ~_filled_cells(raw.text[account])
         if raw.native.get(account) is not None:
             empty_id &= raw.native[account].isna().to_numpy()
     is_word = words >= 0

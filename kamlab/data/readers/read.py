@@ -170,7 +170,8 @@ def _check_parameters(errors, sep, decimal, thousands, header_row, required, day
 
 def _assemble(raw, mapping, out, keep, columns=CANONICAL_COLUMNS):
     """The frame returned: canonical columns in canonical order, then the file's other columns."""
-    frame = pd.DataFrame({c: out[c] for c in columns if c in out})
+    # no copy and no stacking of columns into blocks: the converted columns are fresh (or immutable) already
+    frame = pd.DataFrame({c: out[c] for c in columns if c in out}, copy=False)
     for source in raw.names:
         if source in mapping:
             continue
@@ -183,7 +184,7 @@ def _assemble(raw, mapping, out, keep, columns=CANONICAL_COLUMNS):
             frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
         else:
             frame[target] = text.astype("str").where(text != "", np.nan).to_numpy()
-    return frame[keep].reset_index(drop=True)
+    return (frame if keep.all() else frame[keep]).reset_index(drop=True)
 
 
 def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousands, dayfirst, date_format,
