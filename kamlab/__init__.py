@@ -20,7 +20,7 @@ import importlib
 __version__ = "0.1.0"
 
 #: The capabilities, in the order the course teaches them (each a subpackage).
-SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "projects", "course")
+SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "projects", "plans", "course")
 
 # THE table of the public API: module -> the public names it defines. ``__all__`` and the
 # lazy look-up below are both derived from it, so the two cannot drift apart.
@@ -66,6 +66,8 @@ _PUBLIC = {
     "kamlab.projects.winmodel": ("WinModel", "validate_win_model", "reliability_curve", "brier_score",
                                  "pipeline_forecast"),
     "kamlab.projects.followup": ("followup_list",),
+    # the account plan (Kundenplan) and its one-page profile (Kundensteckbrief)
+    "kamlab.plans": ("account_plan", "AccountPlan"),
     # the course
     "kamlab.course.exercises": ("Exercise",),
     "kamlab.course.setup_check": ("check_setup",),

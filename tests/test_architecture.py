@@ -19,7 +19,7 @@ import kamlab
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "kamlab"
-CAPABILITIES = ("identify", "segment", "portfolios", "potential", "clv", "projects")
+CAPABILITIES = ("identify", "segment", "portfolios", "potential", "clv", "projects", "plans")
 MAX_LINES = 600
 LINT_IMPORTS = pathlib.Path(sys.executable).with_name("lint-imports")
 
