@@ -33,7 +33,6 @@ _PUBLIC = {
     "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport", "ReadResult"),
     "kamlab.data.accounts": ("accounts_from_transactions",),
     "kamlab.data.cascade": ("contribution_cascade",),
-    "kamlab.data.rollup": ("rollup",),
     "kamlab.data.case": ("load_case",),
     "kamlab.data.casegen": ("generate_case",),
     "kamlab.data.datasets": ("fetch_wholesale", "fetch_online_retail", "fetch_cdnow"),
@@ -50,6 +49,7 @@ _PUBLIC = {
     "kamlab.portfolios.matrix": ("portfolio", "portfolio_grid"),
     "kamlab.portfolios.sensitivity": ("weight_sensitivity",),
     "kamlab.portfolios.selection": ("select_key_accounts",),
+    "kamlab.portfolios.customer_value": ("customer_value",),
     # potential
     "kamlab.potential.wallet": ("WalletEstimator", "estimate_wallets", "evaluate_wallet", "share_of_wallet",
                                 "wallet_allocation"),

@@ -95,6 +95,16 @@ def test_q4_a_accounts_in_the_star_quadrant(rated):
     assert not chapter04.q4.check(int((table["is_a"].to_numpy() & (codes == 0)).sum())).correct
 
 
+def test_q5_customer_value_of_customer_d_by_hand():
+    assert chapter04.CUSTOMER_D == {"monetary": 4, "reference": 9, "multiplier": 8, "information": 7,
+                                    "cooperation": 6} and chapter04.CUSTOMER_D_IS_REFERENCE
+    # reference 9 + 2 = 11 is capped at 10; 0.40*4 + 0.15*(10 + 8 + 7 + 6) = 1.60 + 4.65 = 6.25
+    assert chapter04.q5.check(6.25).correct
+    assert not chapter04.q5.check(0.40 * 4 + 0.15 * (11 + 8 + 7 + 6)).correct  # the cap forgotten: 6.40
+    assert not chapter04.q5.check(0.40 * 4 + 0.15 * (9 + 8 + 7 + 6)).correct  # the bonus forgotten: 6.10
+    assert not chapter04.q5.check((4 + 10 + 8 + 7 + 6) / 5).correct  # unweighted mean 7.0
+
+
 def test_the_notebook_uses_the_exercises_weights():
     assigned = assigned_literals(NOTEBOOK)
     assert assigned["worked_weights"] == chapter04.WORKED_EXAMPLE_WEIGHTS == chapter04.ATTRACTIVENESS_WEIGHTS
@@ -103,6 +113,6 @@ def test_the_notebook_uses_the_exercises_weights():
 
 
 def test_exercises_answer_none_kindly():
-    for exercise in (chapter04.q1, chapter04.q2, chapter04.q3, chapter04.q4):
+    for exercise in (chapter04.q1, chapter04.q2, chapter04.q3, chapter04.q4, chapter04.q5):
         result = exercise.check(None)
         assert not result.correct and not result.answered

@@ -425,6 +425,43 @@ def _biggest_prize(case, placed):
             f"{prize['headroom_eur_per_year'] / 1e6:.1f}"]
 
 
+@pytest.fixture(scope="session")
+def value04(rated):
+    """Notebook 04, section 10: the customer value (DB IV, reference customers' bonus) and without the bonus."""
+    return (kamlab.customer_value(rated, monetary="db4", reference_customer="reference_customer"),
+            kamlab.customer_value(rated, monetary="db4"))
+
+
+@pytest.fixture(scope="session")
+def placed_value04(placed, value04):
+    """Notebook 04, section 10: the matrix with the customer value replacing cooperation and reference value."""
+    weights = {"growth_potential": 0.25, "price_enforcement": 0.20, "solvency": 0.10, "customer_value": 0.45}
+    scored = placed.drop(columns=["attractive", "strong", "quadrant", "strategy"])
+    scored = scored.assign(customer_value=value04[0]["customer_value"].to_numpy())
+    scored["attractiveness"] = kamlab.ScoringModel(weights).score(scored)["total"]
+    return kamlab.portfolio(scored, size="revenue", labels="mcdonald")
+
+
+def _moved_04(placed, placed_value04):
+    moved = placed["quadrant"].to_numpy() != placed_value04["quadrant"].to_numpy()
+    attractive = placed_value04["attractive"].to_numpy()
+    return moved, moved & attractive, moved & ~attractive
+
+
+def _reference_04(rated, value04):
+    reference = rated["reference_customer"].to_numpy(dtype=bool)
+    value, plain = (v["customer_value"].to_numpy() for v in value04)
+    return [n(reference.sum()), n(len(rated)), f"{value[reference].mean():.2f}", f"{value[~reference].mean():.2f}",
+            f"{plain[reference].mean():.2f}"]
+
+
+def _mover_04(rated, placed, placed_value04, name):
+    """An account of section 10: revenue and DB IV (about, in thousands), attractiveness before and after."""
+    row = np.flatnonzero(rated["name"].to_numpy() == name)[0]
+    return [about(rated["revenue"].iloc[row], -3), about(rated["db4"].iloc[row], -3).replace("-", ""),
+            f"{placed['attractiveness'].iloc[row]:.2f}", f"{placed_value04['attractiveness'].iloc[row]:.2f}"]
+
+
 # ----------------------------------------------------------------------------- notebook 05 (potential)
 FIRMOGRAPHICS = ["employees", "plants", "industry", "region", "country"]
 
@@ -864,6 +901,33 @@ NUMBERS = [
          _true_headroom(case, _best_35(case, placed)),
          *(n(f(len(set(ids) & set(_best_35(case, placed))) for ids in lists04.values())) for f in (min, max)),
          pct0(case.truth.set_index("account_id").loc[_best_35(case, placed), "share_of_wallet"].mean())]),
+    ("04_portfolio", "The {} reference customers among the {} accounts score {} on average, the others {}; without the "
+                     "bonus the reference customers still score {}", _reference_04),
+    ("04_portfolio", "most on the money ({} against {})",
+     lambda rated, value04: [f"{value04[1]['monetary'][rated['reference_customer'].astype(bool)].mean():.2f}",
+                             f"{value04[1]['monetary'][~rated['reference_customer'].astype(bool)].mean():.2f}"]),
+    ("04_portfolio", "**{} accounts change quadrant**: {} become attractive, {} unattractive. The split of "
+                     "attractiveness barely moves ({} to {})",
+     lambda placed, placed_value04: [*(n(m.sum()) for m in _moved_04(placed, placed_value04)),
+                                     f"{placed.attrs['split'][1]:.2f}", f"{placed_value04.attrs['split'][1]:.2f}"]),
+    ("04_portfolio", "Kessler Antriebshandel AG buys {} EUR a year, but its DB IV is −{} EUR: it loses money after the "
+                     "cost to serve, and it falls from Strategic to Status (attractiveness {} to {})",
+     lambda rated, placed, placed_value04: _mover_04(rated, placed, placed_value04, "Kessler Antriebshandel AG")),
+    ("04_portfolio", "Schulte Antriebshandel GmbH, with a DB IV of {} EUR, rises from Streamline to Star ({} to {})",
+     lambda rated, placed, placed_value04: _mover_04(rated, placed, placed_value04,
+                                                     "Schulte Antriebshandel GmbH")[1:]),
+    ("04_portfolio", "The accounts that become attractive earn a median DB IV rate of {} %, those that become "
+                     "unattractive {} %; {} of the latter lose money",
+     lambda rated, placed, placed_value04: [
+         *(pct0((rated["db4"] / rated["revenue"])[m].median()) for m in _moved_04(placed, placed_value04)[1:]),
+         n(((rated["db4"] < 0).to_numpy() & _moved_04(placed, placed_value04)[2]).sum())]),
+    ("04_portfolio", "{} of the ten biggest change quadrant, and {} of the 35 biggest does",
+     lambda placed, placed_value04: [n(_moved_04(placed, placed_value04)[0][
+         np.argsort(-placed["revenue"].to_numpy(), kind="stable")[:k]].sum()) for k in (10, 35)]),
+    ("04_portfolio", "As a criterion of attractiveness it moves {} accounts",
+     lambda placed, placed_value04: [n(_moved_04(placed, placed_value04)[0].sum())]),
+    ("04_portfolio", "the case company has {} key-account managers and one global account manager",
+     lambda case: [n((case.staff["role"] == "key_account_manager").sum())]),
     # ------------------------------------------------------------------ 05 potential
     ("05_potential", "One split is one sample of {} accounts",  # evaluate_wallet holds out 30 %, rounded up
      lambda buying: [n(math.ceil(0.3 * len(buying)))]),

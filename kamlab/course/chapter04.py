@@ -4,14 +4,15 @@ The right answers are computed with kamlab (:class:`~kamlab.ScoringModel`,
 :func:`~kamlab.portfolio`, :func:`~kamlab.weight_sensitivity`,
 :func:`~kamlab.abc_analysis`, :func:`~kamlab.select_key_accounts`) on the case
 company's accounts with revenue in 2025 and the notebook's weights below;
-``tests/test_course_chapter04.py`` computes them again with plain numpy and loops.
+``tests/test_course_chapter04.py`` computes them again with plain numpy and loops. Exercise 5
+scores a customer value (:func:`~kamlab.customer_value`, section 10) by hand.
 """
 
 from functools import cache
 
 from kamlab.course.exercises import Exercise
 
-__all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4"]
+__all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4", "q5"]
 
 #: The weights of the worked example and of the notebook's attractiveness model.
 WORKED_EXAMPLE_WEIGHTS = {
@@ -27,6 +28,11 @@ POSITION_WEIGHTS = {"satisfaction": 0.40, "relationship_level": 0.25, "service_q
 #: Customer C of exercise 1: its five ratings in the order of the weights.
 CUSTOMER_C = {"growth_potential": 7, "cooperation_potential": 4, "price_enforcement": 9, "reference_value": 5,
               "solvency": 8}
+
+#: Customer D of exercise 5: its component scores (money already on the 1–10 scale) and whether it is a
+#: reference customer (its reference value gains 2 points, at most up to 10).
+CUSTOMER_D = {"monetary": 4, "reference": 9, "multiplier": 8, "information": 7, "cooperation": 6}
+CUSTOMER_D_IS_REFERENCE = True
 
 
 def _models():
@@ -83,6 +89,18 @@ def _n_develop():
     return int((pool["priority"] == 2).sum())
 
 
+def _customer_d():
+    import pandas as pd
+
+    from kamlab.portfolios import ScoringModel
+    from kamlab.portfolios.customer_value import DEFAULT_WEIGHTS
+
+    components = dict(CUSTOMER_D)
+    if CUSTOMER_D_IS_REFERENCE:
+        components["reference"] = min(components["reference"] + 2, 10)
+    return float(ScoringModel(DEFAULT_WEIGHTS).score(pd.DataFrame([components]))["total"].iloc[0])
+
+
 q1 = Exercise(
     "Attractiveness of customer C (ratings 7, 4, 9, 5, 8) with the weights 0.25/0.30/0.20/0.15/0.10",
     expected=_customer_c,
@@ -128,4 +146,15 @@ q4 = Exercise(
         "pool = kamlab.select_key_accounts(classes, potential='growth_potential', max_accounts=len(classes))\n"
         "n_develop = int((pool['priority'] == 2).sum())"
     ),
+)
+
+q5 = Exercise(
+    "Customer value of customer D (money 4, reference 9 as a reference customer, multiplier 8, information 7, "
+    "cooperation 6) with the default weights",
+    expected=_customer_d,
+    hint=(
+        "A reference customer's reference value gains 2 points, but the scale ends at 10. Then the weighted sum: "
+        "0.40 for the money, 0.15 for each of the four other values."
+    ),
+    solution="value_d = 0.40 * 4 + 0.15 * (min(9 + 2, 10) + 8 + 7 + 6)   # 1.60 + 4.65 = 6.25",
 )
