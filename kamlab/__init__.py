@@ -33,6 +33,7 @@ _PUBLIC = {
     "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport", "ReadResult"),
     "kamlab.data.accounts": ("accounts_from_transactions",),
     "kamlab.data.cascade": ("contribution_cascade",),
+    "kamlab.data.rollup": ("rollup",),
     "kamlab.data.case": ("load_case",),
     "kamlab.data.casegen": ("generate_case",),
     "kamlab.data.datasets": ("fetch_wholesale", "fetch_online_retail", "fetch_cdnow"),
