@@ -20,7 +20,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from kamlab._util.labels import has_label, register_labels
 from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = ["rollup", "KNOWN_SUMS", "KNOWN_RATIOS", "KNOWN_DATES", "AGGREGATIONS"]
@@ -59,13 +58,6 @@ _GROUP, _NAME, _PARENT = "group_id", "group_name", "parent_account_id"
 _BUILT = ("standalone", "entities", "countries", "n_countries")
 _DUST = 1e-6  # sums within a millionth of 0 are 0, as in the account table
 
-register_labels({key: pair for key, pair in {
-    "entities": ("Entities", "Gesellschaften"),
-    "countries": ("Countries", "Länder"),
-    "n_countries": ("Number of countries", "Anzahl Länder"),
-    "standalone": ("Standalone account", "Einzelkunde ohne Konzern"),
-    "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
-}.items() if not has_label(key)})
 
 
 def rollup(accounts, groups="group_id", *, id_col="account_id", standalone="keep", sums=None, ratios=None,
