@@ -285,3 +285,30 @@ def test_an_earlier_year(case):
     assert plan.year == 2024
     assert plan.sections["history"].tables["by_year"]["year"].tolist() == [2023, 2024]
     assert np.isfinite(plan["history"]["revenue"])
+
+
+@pytest.mark.parametrize("unit", [ACCOUNT, GROUP])
+def test_customer_value_equals_customer_value_on_units_built_here(case, unit):
+    customer_value = pytest.importorskip("kamlab.portfolios.customer_value").customer_value
+    lines = case.transactions[case.transactions["date"].dt.year == 2025]
+    group = case.accounts.set_index("account_id")["group_id"]
+    components = ["reference_value", "multiplier_value", "information_value", "cooperation_potential"]
+    per_account = lines.groupby("account_id").agg(revenue=("revenue", "sum"), cost=("cost", "sum"))
+    per_account = per_account.join(case.ratings.set_index("account_id"))
+    per_account["unit"] = group.reindex(per_account.index).fillna(pd.Series(per_account.index, per_account.index))
+    rows = []
+    for name, part in per_account.groupby("unit"):
+        buyers = part[part["revenue"] > 0]
+        if buyers.empty:
+            continue
+        weights = buyers["revenue"].to_numpy()
+        row = {"account_id": name, "contribution_margin": (part["revenue"] - part["cost"]).sum(),
+               "reference_customer": bool(case.ratings.set_index("account_id").loc[
+                   per_account.index[per_account["unit"] == name], "reference_customer"].any())}
+        row.update({c: np.average(buyers[c], weights=weights) for c in components})
+        rows.append(row)
+    expected = customer_value(pd.DataFrame(rows), monetary="contribution_margin",
+                              reference_customer="reference_customer").set_index("account_id").loc[unit]
+    values = account_plan(case, unit, sections=["relationship"])["relationship"]
+    assert values["customer_value"] == pytest.approx(expected["customer_value"])
+    assert values["customer_value_rank"] == expected["customer_value_rank"]

@@ -460,8 +460,40 @@ def relationship(ctx):
         values["rating_date"] = str(pd.to_datetime(mine["rating_date"]).max().date())
     note = " (a group: revenue-weighted means of its entities; reference customer if any entity is)" \
         if ctx.level == "group" else ""
-    return Section("relationship", values, {},
-                   f"ratings (the raw 1–10 ratings{note}; kamlab.customer_value is not in this kamlab yet)")
+    source = f"ratings (the raw 1–10 ratings{note})"
+    value = _customer_value(ctx, ratings)
+    if value is not None:
+        values.update(value)
+        source += ("; kamlab.customer_value(ratings of the units with revenue in "
+                   f"{ctx.year}, monetary='contribution_margin', reference_customer='reference_customer')")
+    return Section("relationship", values, {}, source)
+
+
+def _customer_value(ctx, ratings):
+    """The unit's customer value (Kundenwert, 1–10) and rank among the units with revenue, or None."""
+    try:
+        from kamlab.portfolios.customer_value import customer_value
+    except ImportError:  # an older kamlab
+        return None
+    components = ["reference_value", "multiplier_value", "information_value", "cooperation_potential"]
+    if any(c not in ratings.columns for c in components):
+        return None
+    rated = _rated_units(ctx, components)
+    money = units(ctx.account_table(), ["contribution_margin"])
+    rated = rated.merge(money, on="unit_id", how="left")
+    if "reference_customer" in ratings.columns:
+        flags = ratings[["account_id", "reference_customer"]]
+        if "group_id" in ctx.tables["accounts"].columns:
+            flags = flags.merge(ctx.tables["accounts"][["account_id", "group_id"]], on="account_id", how="left")
+        any_flag = flags.assign(unit_id=unit_of(flags)).groupby("unit_id")["reference_customer"].any()
+        rated["reference_customer"] = rated["unit_id"].map(any_flag).fillna(False).astype(bool)
+    result = customer_value(rated.rename(columns={"unit_id": "account_id"}), monetary="contribution_margin",
+                            reference_customer="reference_customer" if "reference_customer" in rated else None)
+    row = result[result["account_id"] == ctx.unit_id]
+    if row.empty:
+        return None
+    return {"customer_value": float(row["customer_value"].iloc[0]),
+            "customer_value_rank": int(row["customer_value_rank"].iloc[0]), "n_units_valued": len(result)}
 
 
 def targets(ctx):
