@@ -178,7 +178,7 @@ _LABELS = {
     "probability_alive": ("P(alive)", "P(aktiv)"),
     "alive": ("Alive", "Aktiv"),
     "dropped": ("Dropped out", "Abgewandert"),
-    "clv": ("Customer lifetime value (CLV)", "Kundenwert (CLV)"),
+    "clv": ("Customer lifetime value (CLV)", "Kundenlebenszeitwert (CLV)"),
     "share_of_clv": ("Cumulative share of CLV", "Kumulierter Anteil am Kundenwert"),
     "accounts_by_clv": ("Share of accounts, highest CLV first", "Anteil der Kunden, höchster Kundenwert zuerst"),
     "median": ("Median", "Median"),

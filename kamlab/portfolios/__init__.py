@@ -5,6 +5,7 @@ Named ``portfolios`` (plural) because :func:`kamlab.portfolio` is a function: a 
 :mod:`~kamlab.portfolios.plots`, the explorer in :mod:`~kamlab.portfolios.widgets`.
 """
 
+from kamlab.portfolios.customer_value import customer_value
 from kamlab.portfolios.matrix import NINE_CELL_GROUPS, NINE_CELL_STRATEGIES, portfolio, portfolio_grid
 from kamlab.portfolios.scoring import VOCABULARIES, ScoringModel
 from kamlab.portfolios.selection import select_key_accounts
@@ -15,6 +16,7 @@ __all__ = [
     "NINE_CELL_STRATEGIES",
     "VOCABULARIES",
     "ScoringModel",
+    "customer_value",
     "portfolio",
     "portfolio_grid",
     "select_key_accounts",
