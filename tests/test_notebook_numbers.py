@@ -306,6 +306,32 @@ def _plan_lists_02():  # notebook 02, section 1: key accounts on 2025 actuals an
             "times": (expansion["target_revenue"] / expansion["revenue"]).mean()}
 
 
+@cache
+def _units_07():  # notebook 07: plain pandas from the raw tables, not kamlab.rollup
+    case = kamlab.load_case()
+    lines = case.transactions[case.transactions["date"].dt.year == 2025]
+    revenue = lines.groupby("account_id")["revenue"].sum()
+    accounts = case.accounts.assign(revenue=case.accounts["account_id"].map(revenue).fillna(0.0))
+    accounts["rank"] = accounts["revenue"].rank(ascending=False, method="first")
+    g001 = accounts[accounts["group_id"] == "G001"]
+    table = case.account_table(2025).merge(case.targets, on="account_id", how="left")
+    table["unit"] = table["account_id"].map(case.accounts.set_index("account_id")["group_id"]).fillna(
+        table["account_id"])
+    measures = ["revenue", "contribution_margin", "target_revenue", "target_contribution_margin"]
+    units = table.groupby("unit")[measures].sum().reset_index().rename(columns={"unit": "account_id"})
+    key = set().union(*(_list_60(units, m) for m in measures))
+    managers = case.accounts.groupby(case.accounts["group_id"].fillna(case.accounts["account_id"]))[
+        "account_manager"].first()
+    roles = case.staff.set_index("name")["role"].astype(str)
+    unit_roles = managers.map(roles)
+    team = unit_roles[unit_roles != "territory_sales"]
+    return {"g001": g001, "biggest_single": accounts["revenue"].max(), "n_key": len(key),
+            "key_territory": sum(unit_roles.get(u) == "territory_sales" for u in key),
+            "team_not_key": len(set(team.index) - key), "team_units": len(team),
+            "kam_units": int((team == "key_account_manager").sum()),
+            "n_kam": int((case.staff["role"] == "key_account_manager").sum())}
+
+
 def _thin(t25):  # notebook 02, section 5
     compare = kamlab.abc_compare(t25, values=("revenue", "db4"))
     return compare[(compare["abc_revenue"] == "A") & compare["abc_db4"].isin(["C", kamlab.identify.NO_SHARE])]
@@ -1014,6 +1040,23 @@ NUMBERS = [
     ("06_follow_up", "Brier score is {} against {} for the base rate, a skill of {} %", _validation_06),
     ("06_follow_up", "(Brier {} against {})", lambda quotes06: _validation_06(quotes06)[:2]),
     ("06_follow_up", "worth {} million EUR quoted; the model expects orders of about {} million EUR", _pipeline_06),
+    # ------------------------------------------------------------------ 07 account plan
+    ("07_account_plan", "none of its {} entities is among the {} biggest accounts",
+     lambda: [n(len(_units_07()["g001"])), n(_units_07()["g001"]["rank"].min() - 2)]),
+    ("07_account_plan", "the **biggest customer** of the case company, {} million EUR in 2025 against {} million EUR",
+     lambda: [f"{_units_07()['g001']['revenue'].sum() / 1e6:.2f}", f"{_units_07()['biggest_single'] / 1e6:.2f}"]),
+    ("07_account_plan", "where {} territory managers each see a part of the group",
+     lambda case: [n(case.accounts.loc[case.accounts["group_id"] == "G001", "territory_manager"].nunique())]),
+    ("07_account_plan", "the 60 % lists on four measures name {} key units, but the key-account team serves about {}, at {} each",
+     lambda: [n(_units_07()["n_key"]), about(_units_07()["team_units"], -1),
+              f"{_units_07()['kam_units'] / _units_07()['n_kam']:.0f}"]),
+    ("07_account_plan", "{} key units have only their territory manager, and {} units the team serves are on no",
+     lambda: [n(_units_07()["key_territory"]), n(_units_07()["team_not_key"])]),
+    ("07_account_plan", "{} candidates for about {} places",
+     lambda: [n(_units_07()["n_key"]), about(_units_07()["team_units"], -1)]),
+    ("07_account_plan", "start from the {} candidates", lambda: [n(_units_07()["n_key"])]),
+    ("07_account_plan", "cut the list to what {} key-account managers", lambda: [n(_units_07()["n_kam"])]),
+    ("07_account_plan", "biggest customer is a group of {} mid-sized entities", lambda: [n(len(_units_07()["g001"]))]),
 ]
 
 
