@@ -43,6 +43,23 @@ def test_an_account_on_the_margin_list_only_is_a_key_account():
     assert sorted(result.index) == [0, 1, 2, 3]
 
 
+def test_an_account_on_the_target_list_only_is_a_key_account_on_plan():
+    # actual revenue 100, 70, 20, 10 (200): K1 50 %, K1+K2 85 % >= 60 %          -> revenue list K1, K2
+    # target revenue 105, 60, 90, 10 (265): K1 39.6 %, K1+K3 73.6 % >= 60 %      -> target list K1, K3
+    # K3 (a planned expansion: 20 -> 90) is a key account on the plan only; K2 on the actuals only
+    table = frame(revenue=[100, 70, 20, 10], target_revenue=[105, 60, 90, 10])
+    result = key_accounts(table, share=0.6, by=("revenue", "target_revenue"))
+    assert on_list(result, "revenue") == ["K1", "K2"]
+    assert on_list(result, "target_revenue") == ["K1", "K3"]
+    lists = dict(zip(result["account_id"], result["lists"]))
+    assert lists == {"K1": "revenue, target_revenue", "K2": "revenue", "K3": "target_revenue", "K4": ""}
+    assert result.loc[result["account_id"] == "K3", "rank_target_revenue"].item() == 2
+    assert result.attrs["measures"]["target_revenue"]["covered_of_positive"] == pytest.approx(195 / 265)
+    # the plan-only account: on the target list and not on the actual one
+    plan_only = result[result["on_target_revenue"] & ~result["on_revenue"]]
+    assert plan_only["account_id"].tolist() == ["K3"]
+
+
 def test_ties_are_ordered_by_account_id_and_counted():
     # 40, 20, 20, 20 (100): K1 40 %, K2 60 % reaches 0.6 -> K2 is last on the list; K3 and K4 have the same
     # value but come after K2 by id; the result says so rather than hiding it
