@@ -262,10 +262,15 @@ AMOUNTS = ["80,19", "-1.234,56", "1.234.567,8", "0,5", ",5", "5,", "12", "-0", "
            "123456789012345,67", "12345678901234567,8", "00012,30", "1.234", "٣,٥", "12,50 €", "1'234,56"]
 
 
+@pytest.mark.parametrize("slices", [False, True])
 @pytest.mark.parametrize(("decimal", "thousands"), [(",", "."), (".", ","), (",", ""), (".", " "), (",", "'")])
-def test_bulk_amounts_equal_the_general_parser(decimal, thousands):
+def test_bulk_amounts_equal_the_general_parser(decimal, thousands, slices, monkeypatch):
+    if slices:  # converted 1,000 cells at a time, the first slices without any plain cell
+        monkeypatch.setattr(cells_module, "_AMOUNT_SLICE", 1_000)
     cells = AMOUNTS + [a.translate(str.maketrans(",.", ".,")) for a in AMOUNTS]
     col = _big(cells + [None])
+    if slices:
+        col.iloc[:2_500] = "abc"
     quick = cells_module._parse_amounts(col, decimal, thousands)
     slow = cells_module._parse_any_amounts(col, decimal, thousands)
     assert cells_module._plain_amounts(col, decimal, thousands)[1].any()
@@ -393,3 +398,67 @@ def test_plain_ids_leave_float_ids_to_the_general_rule(float_id):
     else:
         ids.iloc[5_000] = float_id
         assert fast._plain_ids(ids) is None
+
+
+def test_plain_amounts_a_slice_at_a_time(monkeypatch):
+    monkeypatch.setattr(cells_module, "_AMOUNT_SLICE", 1_000)
+    col = _big(["1.234,56", "-0,5", "12", "x", "1.2345,6", "", "99.999.999,99"], 12_005)
+    values, plain = cells_module._plain_amounts(col, ",", ".")
+    expected = {"1.234,56": 1234.56, "-0,5": -0.5, "12": 12.0, "99.999.999,99": 99999999.99}
+    assert plain.tolist() == [c in expected for c in col]
+    assert values[plain].tolist() == [expected[c] for c in col[plain]]
+    assert np.isnan(values[~plain]).all()
+
+
+def test_a_cp1252_file_with_a_utf8_line_falls_back_and_is_refused_as_both_ways(tmp_path, monkeypatch):
+    path = _generated(tmp_path / "lines.csv", 3_000)  # cp1252, "Förderbänder" in every fifth line
+    lines = path.read_bytes().split(b"\n")
+    lines[2_500] = "K1;01.01.2024;Müller;12,50".encode()
+    path.write_bytes(b"\n".join(lines))
+    quick, slow, taken = _both(monkeypatch, path)
+    assert not taken
+    _alike(quick, slow)
+    assert isinstance(slow, DataFormatError) and "UTF-8" in str(slow)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"abc \xc3\xbc", True),  # "ü" in UTF-8
+    (b"abc \xfc \xe4", False),  # cp1252 umlauts
+    (b"\xc3A\xf5\x80\xc1\x80\xc3", False),  # a lead byte before ASCII, bytes outside C2..F4, at the end
+    (b"x\xf4\xbf", True),
+])
+def test_any_pair_finds_a_utf8_lead_byte_followed_by_a_continuation_byte(data, expected, monkeypatch):
+    assert fastcsv._any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)) is expected
+    monkeypatch.setattr(fastcsv, "_BLOCK", 2)  # pairs across the blocks' borders
+    assert fastcsv._any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)) is expected
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_dates_pandas_cannot_hold_are_found_in_every_unit(unit):
+    # pandas holds 1677-09-21 00:12:43.145224193 to 2262-04-11 23:47:16.854775807
+    values = pd.Series(np.array(["1677-09-21T00:12:43", "1677-09-21T00:12:44", "2262-04-11T23:47:16",
+                                 "2262-04-11T23:47:17", "NaT", "9999-12-31", "0001-01-01", "2024-01-01"],
+                                dtype=f"datetime64[{unit}]"))
+    assert cells_module._in_range(values).tolist() == [False, True, True, False, True, False, False, True]
+
+
+def test_a_big_csv_reads_the_same_with_one_thread_and_two(tmp_path):
+    import kamlab
+
+    path = _generated(tmp_path / "lines.csv", 30_000, bad_line=1_504, total_line=2_000)
+    results = []
+    for n in (1, None):
+        with kamlab.threads(n), pytest.warns(UserWarning):
+            results.append(read_transactions(path, errors="drop", report=True))
+    _same(*results)
+    assert results[0].report.set_aside["line"].tolist() == [1_504, 2_000]
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_a_big_text_column_without_empty_cells_is_kept_as_it_is(empty):
+    col = _big(["Motoren", "Service", "Förderbänder"])
+    if empty:
+        col.iloc[7] = ""
+    out = cells_module._to_text(col, None)
+    assert out.dtype == "str" and out.isna().tolist() == [empty and i == 7 for i in range(len(col))]
+    assert out.fillna("").tolist() == col.tolist()

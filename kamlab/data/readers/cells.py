@@ -152,20 +152,27 @@ def _plain_amounts(text, decimal, thousands):
     group = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|" if thousands else ""
     pattern = rf"^-?(?:{group}\d+)(?:{re.escape(decimal)}\d+)?$"
     arr = pa.array(text.array)
-    # bytes, not characters: never more than the characters, equal for the ASCII cells that matter
-    is_plain = pc.and_(pc.match_substring_regex(arr, pattern), pc.less_equal(pc.binary_length(arr), 17))
-    is_plain = np.asarray(pc.fill_null(is_plain, False), dtype=bool)
-    values = np.full(len(text), np.nan)
-    if not is_plain.any():
-        return values, is_plain
-    cells = arr if is_plain.all() else arr.filter(pa.array(is_plain))
-    if thousands:
-        cells = pc.replace_substring(cells, thousands, "")
-    if decimal != ".":
-        cells = pc.replace_substring(cells, decimal, ".")
-    cast = pc.cast(cells, pa.float64())
-    values[is_plain] = cast.to_numpy() if hasattr(cast, "chunks") else cast.to_numpy(zero_copy_only=False)
+    values, is_plain = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
+    for start in range(0, len(arr), _AMOUNT_SLICE):  # a slice at a time: the texts made here stay small
+        part = arr.slice(start, _AMOUNT_SLICE)
+        # bytes, not characters: never more than the characters, equal for the ASCII cells that matter
+        plain = pc.and_(pc.match_substring_regex(part, pattern), pc.less_equal(pc.binary_length(part), 17))
+        plain = np.asarray(pc.fill_null(plain, False), dtype=bool)
+        if not plain.any():
+            continue
+        is_plain[start : start + len(plain)] = plain
+        cells = part if plain.all() else part.filter(pa.array(plain))
+        if thousands:
+            cells = pc.replace_substring(cells, thousands, "")
+        if decimal != ".":
+            cells = pc.replace_substring(cells, decimal, ".")
+        cast = pc.cast(cells, pa.float64())
+        values[start : start + len(plain)][plain] = (cast.to_numpy() if hasattr(cast, "chunks")
+                                                     else cast.to_numpy(zero_copy_only=False))
     return values, is_plain
+
+
+_AMOUNT_SLICE = 1 << 20  # cells converted at a time by _plain_amounts
 
 
 def _parse_any_amounts(text, decimal, thousands):
@@ -376,6 +383,14 @@ def _choose_date_family(values, dayfirst, day_default):
 
 def _in_range(values):
     """Which dates fit ``datetime64[ns]`` (1677-09-22 to 2262-04-11); missing ones count as fitting."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        # compared as integers in the column's own unit: exact, without converting each date
+        unit, count = np.datetime_data(values.dtype)
+        if unit in ("D", "h", "m", "s", "ms", "us", "ns"):
+            per = int(np.timedelta64(count, unit) // np.timedelta64(1, "ns"))
+            ints = values.to_numpy().view("int64")
+            low, high = -(-pd.Timestamp.min.value // per), pd.Timestamp.max.value // per
+            return (ints == np.iinfo(np.int64).min) | ((ints >= low) & (ints <= high))
     return (values.isna() | ((values >= pd.Timestamp.min) & (values <= pd.Timestamp.max))).to_numpy()
 
 
@@ -537,4 +552,10 @@ def _to_text(text, native):
         nums = native.notna().to_numpy() if pd.api.types.is_numeric_dtype(native) else None
         if nums is not None and nums.any():
             out[nums] = native[nums].map(_cell_text).astype(str)
-    return out.astype("str").where(out != "", np.nan)
+    out = out.astype("str")
+    if len(out) > 10_000 and not out.hasnans:
+        from kamlab.data.readers.fast import _filled_cells
+
+        if _filled_cells(out).all():  # no empty cell: nothing to replace (and no copy of a big column)
+            return out
+    return out.where(out != "", np.nan)

@@ -39,7 +39,7 @@ from kamlab.data.readers.cells import (
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
-from kamlab.data.readers.fast import _typed_column
+from kamlab.data.readers.fast import _in_threads, _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
 from kamlab.errors import DataFormatError
 
@@ -184,20 +184,33 @@ def _ambiguous_error(raw, source, mark, mask, path):
     )
 
 
-def _convert_numbers(raw, source, problems, decimal, thousands):
-    """The column's numbers and the currency written in each cell ("12,50 €"; None where none)."""
+def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
+    """The column's numbers and the currency written in each cell ("12,50 €"; None where none).
+
+    ``parsed``: ``_parse_amounts`` of the column's text, if done already (:func:`_parse_big_amounts`).
+    """
     text, nat = raw.text[source], raw.native.get(source)
-    is_native, native_values = np.zeros(len(text), dtype=bool), np.full(len(text), np.nan)
-    if nat is not None:
+    parsed, bad, currency = _parse_amounts(text, decimal, thousands) if parsed is None else parsed
+    if nat is None:
+        values = parsed
+    else:
         is_native, native_values = _native_numbers(nat)
-    parsed, bad, currency = _parse_amounts(text, decimal, thousands)
-    values = np.where(is_native, native_values, parsed)
-    bad = bad & ~is_native
-    currency[is_native] = None
-    shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
-    reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text[bad].to_numpy()]
-    problems.add(bad, source, _spread(reasons, bad))
+        values = np.where(is_native, native_values, parsed)
+        bad = bad & ~is_native
+        currency[is_native] = None
+    if bad.any():
+        shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
+        reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text[bad].to_numpy()]
+        problems.add(bad, source, _spread(reasons, bad))
     return pd.Series(values, dtype="float64"), currency
+
+
+def _parse_big_amounts(raw, mapping, kinds, decimal, thousands):
+    """``{source: _parse_amounts(text)}`` of the big number columns written as text, two at a time."""
+    sources = [s for s, c in mapping.items()
+               if kinds[c] == "number" and raw.native.get(s) is None and len(raw.text[s]) > 10_000]
+    done = _in_threads(lambda s: _parse_amounts(raw.text[s], decimal, thousands), sources)
+    return dict(zip(sources, done))
 
 
 def _convert_ids(raw, source, report):
@@ -253,6 +266,7 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
     kinds = _KINDS if kinds is None else kinds
     rates = _check_rates(currency)
     decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report, kinds)
+    amounts = _parse_big_amounts(raw, mapping, kinds, decimal, thousands)
     out, cell_currency = {}, {}
     for source, canon in mapping.items():
         kind = kinds[canon]
@@ -265,7 +279,8 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
             out[canon] = pd.Series(values).reset_index(drop=True)
             problems.add(pd.notna(np.asarray(reasons, dtype=object)), source, np.asarray(reasons, dtype=object))
         elif kind == "number":
-            out[canon], cell_currency[source] = _convert_numbers(raw, source, problems, decimal, thousands)
+            out[canon], cell_currency[source] = _convert_numbers(raw, source, problems, decimal, thousands,
+                                                                 amounts.get(source))
         elif kind == "date":
             out[canon] = _convert_dates(raw, source, problems, date_format, dayfirst, decimal == ",", report)
         elif kind == "id":

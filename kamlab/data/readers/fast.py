@@ -9,6 +9,9 @@ Spark and Snowflake write them) become the local date and time in their own zone
 naive, with a note in the report.
 
 Text: see :func:`_bulk_text` (the same cells as the slow path, or ``None`` to use it).
+
+Big files: the columns of a Parquet file and the amount columns of a text file are converted
+two at a time in threads (:func:`_in_threads`), unless ``kamlab.get_threads()`` is 1.
 """
 
 
@@ -280,13 +283,7 @@ def _parquet_columns(frame):
     """
     text, native, typed, zones, values = {}, {}, set(), {}, {}
     columns = [frame[j] for j in frame.columns]
-    if len(frame) >= _THREADS_MIN_ROWS and len(columns) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(2) as pool:
-            done = list(pool.map(_parquet_column, columns))
-    else:
-        done = [_parquet_column(col) for col in columns]
+    done = _in_threads(_parquet_column, columns) if len(frame) >= _THREADS_MIN_ROWS else map(_parquet_column, columns)
     for j, (cells, nat, zone, decoded) in zip(frame.columns, done):
         text[j] = cells
         if nat is not None:
@@ -297,6 +294,21 @@ def _parquet_columns(frame):
             values[j] = decoded
     typed |= {j for j, col in zip(frame.columns, columns) if _is_typed(col)}
     return text, native, typed, zones, values
+
+
+def _in_threads(function, items):
+    """``[function(item) for item in items]``, two at a time in threads (Arrow and numpy release the GIL),
+    each in the caller's context (its language); one at a time when ``kamlab.get_threads()`` is 1."""
+    from kamlab.config import get_threads
+
+    if len(items) < 2 or get_threads() == 1:
+        return [function(item) for item in items]
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, function, item) for item in items]
+        return [future.result() for future in futures]
 
 
 def _parquet_column(col):

@@ -33,12 +33,17 @@ def _blocks(data, overlap=0):
 
 
 def _any_pair(data, first, second):
-    """True if some byte in ``first`` (lo, hi) is directly followed by one in ``second`` (lo, hi)."""
+    """True if some byte in ``first`` (lo, hi) is directly followed by one in ``second`` (lo, hi).
+
+    One comparison over the bytes (``>= lo``; few bytes of a text are 80..FF), the rest only
+    where it holds.
+    """
     for _, b in _blocks(data, overlap=1):
-        lead = (b[:-1] >= first[0]) & (b[:-1] <= first[1])
-        if lead.any():
-            nxt = b[1:]
-            if (lead & (nxt >= second[0]) & (nxt <= second[1])).any():
+        lead = np.flatnonzero(b[:-1] >= first[0])
+        if len(lead):
+            lead = lead[b[lead] <= first[1]]
+            nxt = b[lead + 1]
+            if ((nxt >= second[0]) & (nxt <= second[1])).any():
                 return True
     return False
 
@@ -59,24 +64,24 @@ def _maybe_mojibake_utf8(data):
 
 def _encoding(data, path):
     """``(encoding, notes, bytes to skip)`` as ``encoding._decode`` finds it, or None (slow path)."""
-    from kamlab.data.readers.encoding import _check_mixed, _single_byte_encoding
+    from kamlab.data.readers.encoding import _single_byte_encoding
 
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:8192]:
         return None
     skip, enc = (3, "utf-8-sig") if data.startswith(codecs.BOM_UTF8) else (0, "utf-8")
     try:
         codecs.utf_8_decode(memoryview(data)[skip:], "strict", True)  # validates; the text is dropped at once
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         if skip:
+            return None
+        # a byte C2..F4 followed by one 80..BF: mojibake read as a single-byte code, or UTF-8 lines among
+        # single-byte ones. Without such a pair encoding._check_mixed finds nothing (it looks at those pairs).
+        if _any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)):
             return None
         notes = []
         try:
-            _check_mixed(data, exc.start, "")
             enc = _single_byte_encoding(data, "", notes)
         except Exception:  # noqa: BLE001 -- the slow path raises it with the file's name
-            return None
-        # mojibake read as a single-byte code: a byte C2..F4 followed by one 80..BF
-        if _any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)):
             return None
         return enc, notes, 0
     if _maybe_mojibake_utf8(data):
@@ -194,9 +199,15 @@ def _read_text_fast(path, data, *, encoding, sep, header_row):
     table = _parse(body, enc, sep, len(_split(first_line, sep)))
     if table is None:
         return None
-    nonempty = _nonempty_lines(body)
-    if table.num_rows != int(nonempty.sum()) or not _quoted_lines_agree(body, enc, sep, table, nonempty):
-        return None  # a quoted field with a line break, or quotes pandas reads otherwise
+    if data.count(b"\n", offset) == table.num_rows:
+        # a row from every line (pyarrow skips the empty ones): no line is empty, none holds a line break
+        nonempty = np.ones(table.num_rows, dtype=bool)
+    else:
+        nonempty = _nonempty_lines(body)
+        if table.num_rows != int(nonempty.sum()):
+            return None  # a quoted field with a line break
+    if data.find(b'"', offset) >= 0 and not _quoted_lines_agree(body, enc, sep, table, nonempty):
+        return None  # quotes pandas reads otherwise
     return _raw_of(path, table, head, nonempty, enc, sep, notes)
 
 
