@@ -20,7 +20,8 @@ import importlib
 __version__ = "0.1.0"
 
 #: The capabilities, in the order the course teaches them (each a subpackage).
-SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "projects", "plans", "course")
+SUBPACKAGES = ("data", "identify", "segment", "portfolios", "potential", "clv", "projects", "plans", "report",
+               "course")
 
 # THE table of the public API: module -> the public names it defines. ``__all__`` and the
 # lazy look-up below are both derived from it, so the two cannot drift apart.

@@ -155,6 +155,11 @@ def write_lab_settings(settings_dir: Path) -> None:
     notification = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # render every cell: with JupyterLab's default windowing, cells scrolled out of view are not in the page,
+    # and a long notebook's explorer would be invisible to the test after "run all" scrolled to the end
+    tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
 
 
 @contextlib.contextmanager

@@ -63,7 +63,7 @@ def make_streams(seed, names=STREAMS):
     Examples
     --------
     >>> a = make_streams(1)["ratings"].random()
-    >>> b = make_streams(1, STREAMS + ("targets",))["ratings"].random()
+    >>> b = make_streams(1, STREAMS + ("a_later_step",))["ratings"].random()
     >>> a == b
     True
     """
