@@ -9,7 +9,7 @@ from importlib import metadata
 __all__ = ["check_setup"]
 
 # distribution name -> module name, where they differ
-_MODULES = {"scikit-learn": "sklearn", "pyyaml": "yaml", "ipython": "IPython"}
+_MODULES = {"scikit-learn": "sklearn", "pyyaml": "yaml", "ipython": "IPython", "python-pptx": "pptx"}
 
 
 def _requirements():
