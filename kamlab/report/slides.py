@@ -1,0 +1,511 @@
+"""The report as a PowerPoint deck for the client (python-pptx).
+
+:func:`to_pptx` renders a :class:`~kamlab.report.Report` as 16:9 slides: a title slide, the key
+figures, one slide per chart section (Pareto/ABC, concentration, DB cascade, revenue vs DB,
+portfolio matrix, ...) with its figure as a picture and a one-line takeaway from the section's
+texts, the key-account list as a native table, one slide per account plan (its
+*Kundensteckbrief*: facts, revenue and DB, ABC, portfolio, wallet, targets, key-account status),
+and next steps, which also name the sections the report had to skip and why. Every slide carries a
+footer with its source (the kamlab call) and the data's date. A template ``.pptx`` gives the
+client's or the firm's design: its slide size, theme and layouts (title layout 0, title and
+content layout 1 or the closest one by placeholder types). Text goes into the deck literally
+(``<`` and ``&`` stay as they are); nothing here computes a business figure.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from kamlab.errors import ParameterError
+from kamlab.report.kinds import BRIEF_KEYS, column_kind, header, plain, plan_rows, text
+
+__all__ = ["to_pptx"]
+
+#: (English, German) texts of the deck's own slides.
+TEXTS = {
+    "key_figures": ("Key figures", "Kennzahlen"),
+    "next_steps": ("Next steps", "Nächste Schritte"),
+    "profile": ("Account profile: {name}", "Kundensteckbrief: {name}"),
+    "as_of": ("Data as of {date}", "Datenstand: {date}"),
+    "footer": ("Source: {source} · Data as of {date}", "Quelle: {source} · Datenstand: {date}"),
+    "pseudonymized": ("Names and ids pseudonymised", "Namen und Nummern pseudonymisiert"),
+    "shown": ("The first {n} of {total} rows; the full list is in the Excel workbook.",
+              "Die ersten {n} von {total} Zeilen; die vollständige Liste steht in der Excel-Arbeitsmappe."),
+    "not_included": ("Not in this report:", "Nicht in diesem Bericht:"),
+    "objectives": ("Objectives", "Ziele"),
+    "actions": ("Actions", "Maßnahmen"),
+    "step_list": ("Agree the key-account list with sales and the key-account managers",
+                  "Key-Account-Liste mit Vertrieb und Key-Account-Managern abstimmen"),
+    "step_plans": ("Complete objectives, strategy and actions in the account plans of the top key accounts",
+                   "Ziele, Strategie und Maßnahmen in den Kundenplänen der Top-Key-Accounts ergänzen"),
+    "step_followup": ("Follow up the open quotes, oldest and largest first",
+                      "Offene Angebote nachfassen, die ältesten und größten zuerst"),
+    "step_review": ("Repeat the analysis with the next data export and compare",
+                    "Analyse mit dem nächsten Datenexport wiederholen und vergleichen"),
+}
+#: Sections that get a slide of their own kind (or none) instead of a chart or table slide.
+SPECIAL = ("key_accounts", "overview", "plans", "method", "next_steps")
+#: Columns of the key-account list on its slide, in this order, when the table has them.
+LIST_COLUMNS = ("rank_revenue", "unit_id", "account_id", "group_id", "name", "revenue", "contribution_margin", "db4",
+                "share_revenue", "cumulative_share_revenue", "target_revenue", "reasons", "lists")
+KEY_COLUMNS = ("figure", "measure", "item", "key", "kennzahl")
+LIST_ROWS, TABLE_ROWS = 12, 10
+EMU_PER_INCH = 914400
+
+
+def _t(key, lang, **values):
+    english, german = TEXTS[key]
+    return (german if lang == "de" else english).format(**values)
+
+
+def _date(report, lang):
+    import pandas as pd
+
+    if report.as_of is None:
+        return "–"
+    return text(pd.Timestamp(report.as_of), "date", lang)
+
+
+def _check(report, path, template):
+    from kamlab.report.model import Report
+
+    if not isinstance(report, Report):
+        raise ParameterError(f"report must be a kamlab.report.Report (from kamlab.report.build), not {type(report).__name__}.")
+    path = Path(path)
+    if path.suffix.lower() != ".pptx":
+        raise ParameterError(f"path: give a file name ending in .pptx, not {path.name!r}.")
+    if not path.parent.exists():
+        raise ParameterError(f"path: the folder {str(path.parent)!r} does not exist; create it or choose another path.")
+    if template is not None:
+        template = Path(template)
+        if template.suffix.lower() != ".pptx" or not template.is_file():
+            raise ParameterError(f"template: give an existing .pptx file (save a .potx as .pptx), not {str(template)!r}.")
+    return path, ("de" if str(report.lang).lower() == "de" else "en"), template
+
+
+# ---------------------------------------------------------------------------------------------- layouts
+def _types(layout):
+    return {ph.placeholder_format.type for ph in layout.placeholders}
+
+
+def _pick_layouts(prs):
+    """(title layout, content layout): layout 0 and 1 when they fit, else the closest by placeholder types."""
+    from pptx.enum.shapes import PP_PLACEHOLDER as P
+
+    layouts = list(prs.slide_layouts)
+    titled = [lay for lay in layouts if _types(lay) & {P.TITLE, P.CENTER_TITLE}]
+
+    def first(candidates, want):
+        return next((lay for lay in candidates if want(_types(lay))), None)
+
+    title = layouts[0] if layouts and layouts[0] in titled else (
+        first(titled, lambda t: P.CENTER_TITLE in t and P.SUBTITLE in t) or (titled[0] if titled else layouts[0]))
+    content = layouts[1] if len(layouts) > 1 and {P.TITLE, P.OBJECT} <= _types(layouts[1]) else (
+        first(titled, lambda t: P.TITLE in t and P.OBJECT in t) or first(titled, lambda t: P.TITLE in t and P.BODY in t)
+        or first(titled, lambda t: P.TITLE in t) or title)
+    return title, content
+
+
+def _widen_default(prs):
+    """python-pptx's own template is 4:3: make it 13.333 x 7.5 in and stretch its master and layouts."""
+    factor = 13.333 / 10
+    prs.slide_width, prs.slide_height = int(13.333 * EMU_PER_INCH), int(7.5 * EMU_PER_INCH)
+    for container in [prs.slide_master, *prs.slide_layouts]:
+        for shape in container.shapes:
+            if shape._element.xfrm is not None and shape.width is not None:  # own position, not inherited
+                shape.left, shape.width = int(shape.left * factor), int(shape.width * factor)
+
+
+def _drop_slides(prs):
+    """Remove the template's own slides (its layouts and theme stay)."""
+    ids = prs.slides._sldIdLst
+    for sld_id in list(ids):
+        prs.part.drop_rel(sld_id.rId)
+        ids.remove(sld_id)
+
+
+# ---------------------------------------------------------------------------------------------- the deck
+class _Deck:
+    def __init__(self, prs, report, lang, styled):
+        from pptx.util import Inches
+
+        self.prs, self.report, self.lang, self.styled = prs, report, lang, styled
+        self.title_layout, self.content_layout = _pick_layouts(prs)
+        self.width, self.height = prs.slide_width, prs.slide_height
+        self.margin = Inches(0.5)
+        self.date = _date(report, lang)
+
+    # -- building blocks
+    def _new(self, layout, title):
+        from pptx.enum.shapes import PP_PLACEHOLDER as P
+        from pptx.util import Inches, Pt
+
+        slide = self.prs.slides.add_slide(layout)
+        heading = slide.shapes.title
+        if heading is None:  # a layout without a title placeholder: a text box takes its place
+            heading = slide.shapes.add_textbox(self.margin, Inches(0.3), self.width - 2 * self.margin, Inches(1))
+            heading.name = "Title"
+        heading.text_frame.text = str(title)
+        heading.text_frame.word_wrap = True
+        if not self.styled:
+            for paragraph in heading.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(40 if layout is self.title_layout else 28)
+        body = None
+        for ph in list(slide.placeholders):
+            kind = ph.placeholder_format.type
+            if ph.shape_id == heading.shape_id:
+                continue
+            if body is None and kind in (P.OBJECT, P.BODY, P.SUBTITLE):
+                body = ph
+            else:
+                ph._element.getparent().remove(ph._element)
+        return slide, heading, body
+
+    def _area(self, heading, body):
+        """(left, top, width, height) for the slide's content: the body placeholder's box, else below the title."""
+        from pptx.util import Inches
+
+        if body is not None and body.width:
+            return body.left, body.top, body.width, body.height
+        top = (heading.top or Inches(0.3)) + (heading.height or Inches(1)) + Inches(0.1)
+        return self.margin, top, self.width - 2 * self.margin, self.height - top - Inches(0.7)
+
+    @staticmethod
+    def _drop(shape):
+        if shape is not None:
+            shape._element.getparent().remove(shape._element)
+
+    def footer(self, slide, source):
+        from pptx.dml.color import RGBColor
+        from pptx.util import Inches, Pt
+
+        source = " ".join(str(source or "kamlab").split())
+        if len(source) > 160:
+            source = source[:159].rstrip() + "…"
+        box = slide.shapes.add_textbox(self.margin, self.height - Inches(0.45), self.width - 2 * self.margin, Inches(0.35))
+        box.name = "kamlab footer"
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.text = _t("footer", self.lang, source=source, date=self.date)
+        for run in frame.paragraphs[0].runs:
+            run.font.size, run.font.color.rgb = Pt(9), RGBColor(0x59, 0x59, 0x59)
+
+    def _line(self, slide, left, top, width, words, size=16):
+        from pptx.util import Inches, Pt
+
+        box = slide.shapes.add_textbox(left, top, width, Inches(0.45))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = words
+        for paragraph in box.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+        return box
+
+    def _picture(self, slide, figures, left, top, width, height):
+        from PIL import Image
+
+        count = len(figures)
+        gap = int(width * 0.02) if count > 1 else 0
+        each = (width - gap * (count - 1)) // count
+        for i, figure in enumerate(figures):
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+            buffer.seek(0)
+            w, h = Image.open(buffer).size
+            buffer.seek(0)
+            scale = min(each / w, height / h)
+            pw, ph = int(w * scale), int(h * scale)
+            x = left + i * (each + gap) + (each - pw) // 2
+            slide.shapes.add_picture(buffer, x, top, pw, ph)
+
+    def _table(self, slide, frame, left, top, width, height, size=11):
+        """``frame`` as a native table: kamlab labels as headers, values formatted by column kind."""
+        from pptx.enum.text import PP_ALIGN
+        from pptx.util import Inches
+
+        rows, cols = len(frame) + 1, len(frame.columns)
+        row_height = Inches(0.32 if size >= 11 else 0.27)
+        shape = slide.shapes.add_table(rows, cols, left, top, width, min(height, row_height * rows))
+        table = shape.table
+        kinds = [column_kind(c, frame[c].dtype) for c in frame.columns]
+        for j, column in enumerate(frame.columns):
+            self._cell(table.cell(0, j), header(column, self.lang), size, bold=True)
+        for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for j, value in enumerate(row):
+                value = plain(value)
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                self._cell(table.cell(i, j), text(value, kinds[j], self.lang), size,
+                           align=PP_ALIGN.RIGHT if numeric else None)
+        return shape
+
+    @staticmethod
+    def _cell(cell, words, size, bold=False, align=None):
+        from pptx.util import Pt
+
+        cell.text = str(words)
+        for paragraph in cell.text_frame.paragraphs:
+            if align is not None:
+                paragraph.alignment = align
+            for run in paragraph.runs:
+                run.font.size, run.font.bold = Pt(size), bold or None
+
+    def _bullets(self, body, slide, area, lines):
+        """Bullet lines (text, level) into the body placeholder, or a text box when there is none."""
+        from pptx.util import Pt
+
+        if body is None:
+            body = slide.shapes.add_textbox(*area)
+        frame = body.text_frame
+        frame.word_wrap = True
+        size = Pt(20 if len(lines) <= 6 else 16 if len(lines) <= 10 else 12)
+        for i, (words, level) in enumerate(lines):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.text, paragraph.level = str(words), level
+            for run in paragraph.runs:
+                run.font.size = size
+
+    # -- slides
+    def title_slide(self):
+        report = self.report
+        slide, heading, body = self._new(self.title_layout, report.title)
+        lines = [_t("as_of", self.lang, date=self.date)]
+        if report.pseudonymized:
+            lines.append(_t("pseudonymized", self.lang))
+        if body is not None:
+            body.text_frame.text = "\n".join(lines)
+        else:
+            from pptx.util import Inches
+
+            self._line(slide, self.margin, self.height // 2 + Inches(0.8), self.width - 2 * self.margin, "\n".join(lines))
+        from kamlab import __version__
+
+        self.footer(slide, f"kamlab {__version__}")
+
+    def key_figures(self, section):
+        slide, heading, body = self._new(self.content_layout, _t("key_figures", self.lang))
+        left, top, width, height = self._area(heading, body)
+        self._drop(body)
+        frame = _figures_table(section.tables, self.lang) if section.tables else None
+        from pptx.util import Inches
+
+        if section.texts:
+            self._line(slide, left, top, width, _takeaway(section.texts))
+            top, height = top + Inches(0.55), height - Inches(0.55)
+        if frame is not None:
+            self._table(slide, frame, left, top, min(width, Inches(8)), height, size=14 if len(frame) <= 10 else 11)
+        self.footer(slide, section.source)
+
+    def chart(self, section):
+        from pptx.util import Inches
+
+        slide, heading, body = self._new(self.content_layout, section.title)
+        left, top, width, height = self._area(heading, body)
+        self._drop(body)
+        if section.texts:
+            self._line(slide, left, top, width, _takeaway(section.texts))
+            top, height = top + Inches(0.55), height - Inches(0.55)
+        figures = [f for f in section.figures.values() if f is not None][:2]
+        if figures:
+            self._picture(slide, figures, left, top, width, height)
+        elif section.tables:
+            frame = _flat(next(iter(section.tables.values())))
+            self._table(slide, frame.head(TABLE_ROWS), left, top, width, height)
+        self.footer(slide, section.source)
+
+    def key_accounts(self, section):
+        from pptx.util import Inches
+
+        slide, heading, body = self._new(self.content_layout, section.title)
+        left, top, width, height = self._area(heading, body)
+        self._drop(body)
+        frame = _flat(next(iter(section.tables.values()))) if section.tables else None
+        if section.texts:
+            self._line(slide, left, top, width, _takeaway(section.texts))
+            top, height = top + Inches(0.5), height - Inches(0.5)
+        if frame is not None and len(frame.columns):
+            shown = [c for c in LIST_COLUMNS if c in frame.columns][:8]
+            if len(shown) < 3:
+                shown = list(frame.columns[:7])
+            self._table(slide, frame[shown].head(LIST_ROWS), left, top, width, height - Inches(0.4), size=10)
+            if len(frame) > LIST_ROWS:
+                self._line(slide, left, top + height - Inches(0.35), width,
+                           _t("shown", self.lang, n=LIST_ROWS, total=len(frame)), size=11)
+        self.footer(slide, section.source)
+
+    def profile(self, plan):
+        import pandas as pd
+        from pptx.util import Inches
+
+        slide, heading, body = self._new(self.content_layout, _t("profile", self.lang, name=plan.name))
+        left, top, width, height = self._area(heading, body)
+        self._drop(body)
+        rows, last = [], None
+        for section, key, label_, value in plan_rows(plan, self.lang, BRIEF_KEYS):
+            kind = column_kind(key) if key not in ("abc", "year", "target_year") else "text"
+            if key == "target_year":
+                kind = "text"
+            shown = text(value, kind, self.lang) if not isinstance(value, str) else value
+            rows.append((section if section != last else "", label_, shown))
+            last = section
+        user = []
+        if plan.objectives:
+            user.append(f"{_t('objectives', self.lang)}: " + "; ".join(str(o) for o in plan.objectives if o))
+        actions = [a for a in plan.actions if a.get("what")]
+        if actions:
+            user.append(f"{_t('actions', self.lang)}: " + "; ".join(
+                f"{a['what']} ({', '.join(str(a[k]) for k in ('who', 'by_when') if a.get(k))})" for a in actions))
+        room = height - (Inches(0.5) * len(user))
+        half = (len(rows) + 1) // 2
+        gap = Inches(0.3)
+        for i, chunk in enumerate((rows[:half], rows[half:])):
+            if chunk:
+                frame = pd.DataFrame(chunk, columns=["section", "item", "value"])
+                shape = self._table(slide, frame, left + i * ((width + gap) // 2), top, (width - gap) // 2, room, size=10)
+                for c, share in enumerate((0.3, 0.38, 0.32)):
+                    shape.table.columns[c].width = int((width - gap) // 2 * share)
+                for j, name in enumerate(frame.columns):  # the headers: the plan's words
+                    self._cell(shape.table.cell(0, j), _plan_header(name, self.lang), 10, bold=True)
+        for k, line in enumerate(user):
+            self._line(slide, left, top + room + Inches(0.5) * k, width, line, size=12)
+        self.footer(slide, f"kamlab.account_plan(..., {plan.unit_id!r}), {plan.year}")
+
+    def next_steps(self, skipped):
+        report, lang = self.report, self.lang
+        slide, heading, body = self._new(self.content_layout, _t("next_steps", lang))
+        area = self._area(heading, body)
+        own = next((s for s in report.sections if s.key == "next_steps" and s.available), None)
+        lines = [(t, 0) for t in own.texts] if own is not None else []
+        for plan in report.plans:
+            for action in plan.actions:
+                if action.get("what"):
+                    extra = ", ".join(str(action[k]) for k in ("who", "by_when") if action.get(k))
+                    lines.append((f"{plan.name}: {action['what']}" + (f" ({extra})" if extra else ""), 0))
+        if not lines:
+            keys = {s.key for s in report.sections if s.available}
+            lines = [(_t("step_list", lang), 0)]
+            if report.plans:
+                lines.append((_t("step_plans", lang), 0))
+            if "followup" in keys:
+                lines.append((_t("step_followup", lang), 0))
+            lines.append((_t("step_review", lang), 0))
+        if skipped:
+            lines.append((_t("not_included", lang), 0))
+            lines += [(f"{s.title}: {s.skipped}", 1) for s in skipped]
+        self._bullets(body, slide, area, lines)
+        self.footer(slide, own.source if own is not None and own.source else "kamlab")
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _takeaway(texts):
+    """The first text of a section as one line (its first sentence when the text is long)."""
+    first = " ".join(str(texts[0]).split())
+    if len(first) > 160:
+        for end in (". ", "; "):
+            if end in first[:160]:
+                return first[: first.index(end, 0, 160) + 1]
+        return first[:159].rstrip() + "…"
+    return first
+
+
+def _flat(frame):
+    from kamlab.report.excel import _flat as flat
+
+    return flat(frame)
+
+
+def _plan_header(name, lang):
+    words = {"section": ("Section", "Abschnitt"), "item": ("Item", "Angabe"), "value": ("Value", "Wert")}
+    return words[name][1 if lang == "de" else 0]
+
+
+def _figures_table(tables, lang):
+    """The key-figures table to show: a (key, value) table gets kamlab's labels and each value its kind."""
+    import pandas as pd
+
+    frame = _flat(next(iter(tables.values())))
+    keys = next((c for c in frame.columns if str(c).lower() in KEY_COLUMNS), None)
+    values = "value" if "value" in frame.columns else None
+    if keys is None or values is None:
+        return frame.head(TABLE_ROWS)
+    shown = []
+    for key, value in zip(frame[keys], frame[values], strict=True):
+        kind = column_kind(key) if isinstance(key, str) else "number"
+        if kind == "text":
+            kind = "count" if isinstance(plain(value), int) else "number"
+        words = value if isinstance(value, str) else text(value, kind, lang)
+        shown.append((header(key, lang) if isinstance(key, str) else str(key), words))
+    return pd.DataFrame(shown, columns=[keys, values]).astype(object)
+
+
+def to_pptx(report, path, template=None):
+    """Write the report as a PowerPoint deck (.pptx) and return its path.
+
+    Slides, in order: the title (report title, data date), the key figures (the ``overview``
+    section's table), one slide per available chart section in report order (figure as picture,
+    the section's first text as takeaway; a section with tables only shows its first table), the
+    key-account list (its first rows as a native table), one slide per account plan in
+    ``report.plans`` (its *Kundensteckbrief*), and next steps (the plans' actions, or standard
+    steps, and the sections the report skipped with the reason). Every slide has a title and a
+    footer with its source and the data's date.
+
+    Parameters
+    ----------
+    report : kamlab.report.Report
+    path : str or Path
+        The file to write (ending in ``.pptx``; its folder must exist). An existing file is replaced.
+    template : str or Path, optional
+        A .pptx whose slide size, theme and layouts the deck uses (its own slides are left out);
+        without it the deck is 16:9 (13.333 x 7.5 in) in python-pptx's plain design.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ParameterError
+        If ``report`` is not a Report, ``path`` does not end in .pptx or its folder is missing,
+        or ``template`` is not an existing .pptx file.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> from pptx import Presentation
+    >>> from kamlab.report import Report, Section
+    >>> facts = pd.DataFrame({"figure": ["revenue", "accounts"], "value": [1234567.0, 1848]})
+    >>> report = Report("Demo & Co <2025>", "de", pd.Timestamp("2025-12-31"), [Section("overview", "Überblick", tables={"f": facts})])
+    >>> deck = Presentation(to_pptx(report, tempfile.mkdtemp() + "/demo.pptx"))
+    >>> [slide.shapes.title.text for slide in deck.slides]
+    ['Demo & Co <2025>', 'Kennzahlen', 'Nächste Schritte']
+    >>> round(deck.slide_width / 914400, 3), round(deck.slide_height / 914400, 3)
+    (13.333, 7.5)
+    """
+    from pptx import Presentation
+
+    path, lang, template = _check(report, path, template)
+    prs = Presentation(str(template)) if template is not None else Presentation()
+    if template is not None:
+        _drop_slides(prs)
+    else:
+        _widen_default(prs)
+    if report.plans:
+        from kamlab.plans.texts import register
+
+        register()
+    deck = _Deck(prs, report, lang, styled=template is not None)
+    deck.title_slide()
+    sections = {s.key: s for s in report.sections}
+    if "overview" in sections and sections["overview"].available:
+        deck.key_figures(sections["overview"])
+    for section in report.sections:
+        if section.available and section.key not in SPECIAL and (section.figures or section.tables):
+            deck.chart(section)
+    if "key_accounts" in sections and sections["key_accounts"].available:
+        deck.key_accounts(sections["key_accounts"])
+    for plan in report.plans:
+        deck.profile(plan)
+    deck.next_steps([s for s in report.sections if not s.available and s.key not in ("method", "next_steps")])
+    prs.save(str(path))
+    return path
