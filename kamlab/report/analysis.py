@@ -138,19 +138,19 @@ def overview(d):
         margin = float(table["contribution_margin"].sum())
         rows += [("contribution_margin", label("db1") if d.has_cascade else label("contribution_margin"),
                   margin, "money"),
-                 ("margin_rate", label("margin_rate"), margin / revenue if revenue > 0 else np.nan, "percent")]
+                 ("margin_rate", label("margin_rate"), margin / revenue if revenue > 0 else np.nan, "share")]
     if d.has_cascade:
         db4, net = float(table["db4"].sum()), float(table["net_revenue"].sum())
         rows += [("db4", label("db4"), db4, "money"),
-                 ("db4_rate", label("db4_rate"), db4 / net if net > 0 else np.nan, "percent")]
+                 ("db4_rate", label("db4_rate"), db4 / net if net > 0 else np.nan, "share")]
     n_key = int(key["key_account"].sum())
     key_revenue = float(key.loc[key["key_account"], "revenue"].sum())
     rows += [("key_accounts", _m(d, "Key accounts", "Key Accounts"), n_key, "count"),
              ("key_account_revenue_share", _m(d, "Key accounts' share of revenue", "Umsatzanteil der Key Accounts"),
-              key_revenue / revenue if revenue else np.nan, "percent")]
+              key_revenue / revenue if revenue else np.nan, "share")]
     conc = _concentration(d)
     rows += [("share_top_20pct", _m(d, "Revenue share of the top 20 %", "Umsatzanteil der größten 20 %"),
-              float(conc.top_shares[0.2]), "percent"),
+              float(conc.top_shares[0.2]), "share"),
              ("gini", label("gini"), float(conc.gini), "number")]
     frame = pd.DataFrame(rows, columns=["key", "figure", "value", "unit"])
     period = text("period", d.lang, start=_date(d, d.start), end=_date(d, d.as_of))

@@ -114,7 +114,7 @@ def build(lines_or_case, *, accounts=None, costs=None, projects=None, contacts=N
     >>> report = build(lines, lang="en", top_plans=0)
     >>> report["key_accounts"].tables["key_accounts"]["account_id"].tolist()
     ['K1', 'K2']
-    >>> report["cascade"].skipped[:27]
+    >>> report["cascade"].skipped[:28]
     'No cost-to-serve table given'
     """
     import pandas as pd

@@ -74,6 +74,10 @@ class Report:
         :class:`kamlab.plans.AccountPlan` objects of the top key accounts (may be empty).
     pseudonymized : bool
         True when names and ids were replaced by pseudonyms (:func:`kamlab.report.safe.pseudonymize`).
+    pseudonyms : pandas.DataFrame or None
+        The mapping of a pseudonymised report (``column``, ``original``, ``pseudonym``): for the
+        consultant's own records, never part of what leaves the client (the CLI writes it to a file
+        of its own). None when not pseudonymised.
     """
 
     title: str
@@ -83,6 +87,7 @@ class Report:
     method: dict = field(default_factory=dict)
     plans: list = field(default_factory=list)
     pseudonymized: bool = False
+    pseudonyms: object = field(default=None, repr=False)
 
     def __getitem__(self, key):
         for section in self.sections:
@@ -92,6 +97,31 @@ class Report:
 
     def __iter__(self):
         return iter(self.sections)
+
+    # ------------------------------------------------------------------ writers (imported when used)
+    def to_excel(self, path, **kwargs):
+        """Write the workbook (:func:`kamlab.report.excel.to_excel`)."""
+        from kamlab.report.excel import to_excel
+
+        return to_excel(self, path, **kwargs)
+
+    def to_pptx(self, path, template=None, **kwargs):
+        """Write the client deck (:func:`kamlab.report.slides.to_pptx`); ``template`` a .pptx design."""
+        from kamlab.report.slides import to_pptx
+
+        return to_pptx(self, path, template=template, **kwargs)
+
+    def to_html(self, path=None):
+        """The self-contained HTML report (:func:`kamlab.report.html.to_html`), written to ``path`` when given."""
+        from kamlab.report.html import to_html
+
+        return to_html(self, path)
+
+    def to_csv(self, folder):
+        """One CSV file per table (:func:`kamlab.report.csvout.to_csv`); returns the paths."""
+        from kamlab.report.csvout import to_csv
+
+        return to_csv(self, folder)
 
     def __repr__(self):
         done = [s.key for s in self.sections if s.available]

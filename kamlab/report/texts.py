@@ -302,7 +302,7 @@ def fmt_cell(kind, value, lang):
         return value
     if kind == "money":
         return money(value, lang)
-    if kind == "percent":
+    if kind in ("percent", "share"):
         return percent(value, lang)
     if kind == "count":
         return count(value, lang)
