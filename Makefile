@@ -95,3 +95,16 @@ case: $(STAMP)
 
 clean:
 	rm -rf .tmp .pytest_cache build *.egg-info
+
+# the KAM dashboard without code (Voilà, code hidden) on http://127.0.0.1:$(DASHBOARD_PORT): the case company,
+# or the client's export uploaded (up to DASHBOARD_UPLOAD_MB: the server's websocket message limit; the page
+# says what to do with a bigger file). DASHBOARD_ARGS: further voila options (the browser test adds a token).
+DASHBOARD_PORT      ?= 8866
+DASHBOARD_UPLOAD_MB ?= 100
+DASHBOARD_ARGS      ?=
+.PHONY: dashboard
+dashboard: $(STAMP)
+	KAMLAB_UPLOAD_LIMIT_MB=$(DASHBOARD_UPLOAD_MB) $(BIN)/voila dashboards/kam_dashboard.ipynb --no-browser \
+		--Voila.ip=127.0.0.1 --port=$(DASHBOARD_PORT) --strip_sources=True \
+		'--Voila.tornado_settings={"websocket_max_message_size": '$$(($(DASHBOARD_UPLOAD_MB) * 1048576))'}' \
+		$(DASHBOARD_ARGS)
