@@ -215,3 +215,79 @@ def test_account_profiles_sheet_holds_the_plans_figures(case, case_plan, tmp_pat
     assert len(revenue) == 1 and revenue[0][4] == pytest.approx(expected)
     assert ws.cell(row=2 + rows.index(revenue[0]), column=5).number_format == "#,##0.00 €"
     assert all(r[0] == "G001" for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------- on build()
+@pytest.fixture(scope="module")
+def case_report(case):
+    from kamlab.report.build import build
+
+    report = build(case, lang="de")
+    yield report
+    plt.close("all")
+
+
+def _unit_revenue(case, units, year):
+    """Revenue of key units from the invoice lines with plain pandas: a group is the sum of its entities."""
+    accounts = case.accounts[["account_id", "group_id"]]
+    groups = [u for u in units if str(u).startswith("G")]
+    ids = set(accounts.loc[accounts["group_id"].isin(groups), "account_id"]) | {u for u in units if u not in groups}
+    lines = case.transactions
+    return lines.loc[lines["account_id"].isin(ids) & (lines["date"].dt.year == year), "revenue"].sum()
+
+
+def test_case_workbook_key_accounts_total_equals_the_invoice_lines(case, case_report, tmp_path):
+    book = openpyxl.load_workbook(to_excel(case_report, tmp_path / "case.xlsx"))
+    section = case_report["key_accounts"]
+    assert book.sheetnames[0] == sheet_name(section.title, set())
+    available = [s for s in case_report.sections if s.available and s.key != "method"]
+    assert len(book.sheetnames) == len(available) + 2  # + account profiles + method
+    assert book.sheetnames[-1] == "Methodik"
+    ws = book[book.sheetnames[0]]
+    main = next(iter(section.tables.values()))
+    assert ws.freeze_panes == "A2" and min(ws.tables.values(), key=lambda t: t.ref).ref.startswith("A1:")
+    column = _column(ws, "Umsatz")
+    values = [ws.cell(row=r, column=column).value for r in range(2, 2 + len(main))]
+    assert sum(values) == pytest.approx(main["revenue"].sum())
+    units = [ws.cell(row=r, column=1).value for r in range(2, 2 + len(main))]
+    assert sum(values) == pytest.approx(_unit_revenue(case, units, 2025))
+    assert ws.cell(row=2, column=column).number_format == "#,##0.00 €"
+    for sheet in book.worksheets:
+        assert sheet.tables, sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+    with_figures = [s for s in available if s.figures]
+    assert sum(bool(book[n]._images) for n in book.sheetnames) == len(with_figures)
+
+
+def test_key_figures_rows_formatted_by_their_unit(case_report, tmp_path):
+    book = openpyxl.load_workbook(to_excel(case_report, tmp_path / "case.xlsx"))
+    ws = book[sheet_name(case_report["overview"].title, set())]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    value = [c.value for c in ws[1]].index("Wert")
+    assert rows["revenue"][value].number_format == "#,##0.00 €"
+    assert rows["margin_rate"][value].number_format == "0.0%"
+    assert rows["accounts"][value].number_format == "#,##0"
+
+
+def test_german_example_export_workbook(tmp_path):
+    import pathlib
+
+    import kamlab
+    from kamlab.report.build import build
+
+    export = pathlib.Path(__file__).resolve().parents[1] / "datasets" / "examples" / "umsatzliste_nord_2025q4.csv"
+    lines = kamlab.read_transactions(export)
+    report = build(lines, lang="de")
+    book = openpyxl.load_workbook(to_excel(report, tmp_path / "nord.xlsx"))
+    plt.close("all")
+    assert book.sheetnames[0] == "Key Accounts" and book.sheetnames[-1] == "Methodik"
+    ws = book["Key Accounts"]
+    main = next(iter(report["key_accounts"].tables.values()))
+    column = _column(ws, "Umsatz")
+    total = sum(ws.cell(row=r, column=column).value for r in range(2, 2 + len(main)))
+    ids = [ws.cell(row=r, column=1).value for r in range(2, 2 + len(main))]
+    assert total == pytest.approx(lines.loc[lines["account_id"].isin(ids), "revenue"].sum())
+    method = [c.value for row in book["Methodik"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("ausgelassen: Keine Bewertungen") for v in method)

@@ -212,3 +212,61 @@ def test_bad_input_raises_parameter_errors(tmp_path):
     with pytest.raises(ParameterError, match="template"):
         to_pptx(_report(), tmp_path / "x.pptx", template=tmp_path / "missing.pptx")
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------- on build()
+@pytest.fixture(scope="module")
+def case_deck(case, tmp_path_factory):
+    from kamlab.report.build import build
+
+    report = build(case, lang="de")
+    deck = Presentation(to_pptx(report, tmp_path_factory.mktemp("case") / "case.pptx"))
+    plt.close("all")
+    return report, deck
+
+
+def test_case_deck_slides(case_deck):
+    report, deck = case_deck
+    charts = [s.title for s in report.sections if s.available and s.figures
+              and s.key not in ("key_accounts", "overview", "plans", "method")]
+    titles = _titles(deck)
+    assert titles[0] == report.title and titles[1] == "Kennzahlen" and titles[-1] == "Nächste Schritte"
+    assert [t for t in titles if t in charts] == charts
+    assert {"ABC-Analyse", "Konzentration", "Umsatz gegen Deckungsbeitrag", "Kundenportfolio"} <= set(charts)
+    assert titles.index(report["key_accounts"].title) > max(titles.index(t) for t in charts)
+    assert titles[-1 - len(report.plans):-1] == [f"Kundensteckbrief: {p.name}" for p in report.plans]
+    assert len(report.plans) == 3
+    slides = {s.shapes.title.text: s for s in deck.slides}
+    for title in charts:
+        assert len(_pictures(slides[title])) >= 1, title
+    for slide in deck.slides:
+        footers = [s.text_frame.text for s in slide.shapes if s.name == "kamlab footer"]
+        assert len(footers) == 1 and footers[0].endswith("Datenstand: 31.12.2025")
+
+
+def test_case_key_figures_slide_shows_the_overview_rows(case_deck, case):
+    report, deck = case_deck
+    (table,) = [s.table for s in deck.slides[1].shapes if s.has_table]
+    rows = {row.cells[0].text: row.cells[1].text for row in table.rows}
+    revenue = case.transactions.loc[case.transactions["date"].dt.year == 2025, "revenue"].sum()
+    assert rows["Umsatz"] == f"{revenue:,.0f}".replace(",", ".") + " €"
+    assert rows["DB-Quote"].endswith(" %")
+
+
+def test_german_example_export_deck(tmp_path):
+    import pathlib
+
+    import kamlab
+    from kamlab.report.build import build
+
+    export = pathlib.Path(__file__).resolve().parents[1] / "datasets" / "examples" / "umsatzliste_nord_2025q4.csv"
+    report = build(kamlab.read_transactions(export), lang="de")
+    deck = Presentation(to_pptx(report, tmp_path / "nord.pptx"))
+    plt.close("all")
+    skipped = [s for s in report.sections if not s.available]
+    assert skipped
+    titles = _titles(deck)
+    assert not {s.title for s in skipped} & set(titles)
+    last = _all_text(deck.slides[-1])
+    for section in skipped:
+        assert f"{section.title}: {section.skipped}" in last

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from kamlab.errors import ParameterError
-from kamlab.report.kinds import column_kind, excel_format, header, headers, plain, plan_rows
+from kamlab.report.kinds import column_kind, excel_format, header, headers, plain, plan_rows, row_kind
 from kamlab.report.safe import neutralize
 
 __all__ = ["to_excel"]
@@ -194,6 +194,14 @@ def _write_table(ws, frame, top, left, name, lang, widths):
             width = _put(ws.cell(row=top + 1 + i, column=left + j), value, kinds[j], lang)
             if i < 500:
                 widths[left + j] = max(widths.get(left + j, 0), width + 2)
+    if "value" in frame.columns and ("key" in frame.columns or "unit" in frame.columns):  # each row its own kind
+        column = left + list(frame.columns).index("value")
+        units = frame["unit"] if "unit" in frame.columns else [None] * len(frame)
+        keys = frame["key"] if "key" in frame.columns else [None] * len(frame)
+        for i, (key, unit) in enumerate(zip(keys, units, strict=True)):
+            cell = ws.cell(row=top + 1 + i, column=column)
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = excel_format(row_kind(key, unit), lang) or "General"
     last = top + max(len(frame), 1)  # a table needs one body row, even an empty one
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(labels) - 1)}{last}"
     table = Table(displayName=name, ref=ref)

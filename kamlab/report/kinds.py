@@ -20,7 +20,7 @@ MONEY = {
     "revenue", "cost", "contribution_margin", "net_revenue", "net_revenue_after_rebates", "discounts_rebates",
     "marketing", "sales_visits", "order_handling", "logistics", "technical_service", "wallet", "headroom",
     "target_revenue", "target_contribution_margin", "open_value", "expected_value", "amount", "quote_value",
-    "potential", "gap", "value", "smallest", "monetary", "clv", "average_order_value", "revenue_last_12m",
+    "potential", "gap", "whitespace_value", "monetary", "clv", "average_order_value", "revenue_last_12m",
     "revenue_prev_12m", "target_db4", "quoted_value", "won_value", "lost_value",
 }
 #: Columns of shares and rates (fractions shown as percentages).
@@ -39,13 +39,48 @@ COUNTS = {
 DATES = {"date", "first_order", "last_order", "managed_since", "rating_date", "as_of", "quote_date",
          "last_contact", "decision_date", "valid_until"}
 
-_MONEY_PATTERN = re.compile(r"^(db[1-4]|target_db[1-4]|.*_revenue|revenue_.*|contribution_margin_.*|.*_value_eur"
+_MONEY_PATTERN = re.compile(r"^(value_.*|db[1-4]|target_db[1-4]|.*_revenue|revenue_.*|contribution_margin_.*|.*_value_eur"
                             r"|.*_cost|cost_.*)$")
 _SHARE_PATTERN = re.compile(r"^(.*_rate|share.*|cumulative_share.*|.*_share|.*_rate_.*|p_.*)$")
 _COUNT_PATTERN = re.compile(r"^(rank.*|n_.*|.*_days|.*_count|count_.*|n)$")
 
 
+#: The kinds of :func:`kamlab.report.texts.column_kind` in this module's words.
+_SHARED = {"percent": "share", "bool": "text"}
+#: Columns whose rows each name their own kind: a (key, value) table such as the key figures.
+ROW_KIND_COLUMNS = ("unit", "key")
+
+
 def column_kind(name, dtype=None):
+    """The kind of a column as the report's texts decide it (:func:`kamlab.report.texts.column_kind`).
+
+    Where that says only ``"number"`` or ``"text"``, the name rules of :func:`name_kind` may be
+    more specific (``whitespace_value`` is money, ``*_days`` a count).
+
+    Examples
+    --------
+    >>> [column_kind(c) for c in ("revenue", "db4", "db2_rate", "cumulative_share_revenue", "rank_revenue", "name")]
+    ['money', 'money', 'share', 'share', 'count', 'text']
+    """
+    own = name_kind(name, dtype)
+    try:
+        from kamlab.report.texts import column_kind as shared
+    except ImportError:  # pragma: no cover - the texts module is part of the package
+        return own
+    kind = shared(name, dtype)
+    kind = _SHARED.get(kind, kind)
+    return own if kind in ("number", "text") and own not in ("number", "text") else kind
+
+
+def row_kind(key, unit=None):
+    """The kind of one row of a (key, value[, unit]) table: its ``unit`` when given, else its key's kind."""
+    if isinstance(unit, str) and unit:
+        return _SHARED.get(unit, unit)
+    kind = column_kind(key) if isinstance(key, str) else "number"
+    return "number" if kind == "text" else kind
+
+
+def name_kind(name, dtype=None):
     """The kind of a column: ``"money"``, ``"share"``, ``"count"``, ``"date"``, ``"number"`` or ``"text"``.
 
     The name decides for numeric columns (kamlab's names: ``revenue``, ``db1`` ... ``db4``,

@@ -18,7 +18,7 @@ import io
 from pathlib import Path
 
 from kamlab.errors import ParameterError
-from kamlab.report.kinds import BRIEF_KEYS, column_kind, header, plain, plan_rows, text
+from kamlab.report.kinds import BRIEF_KEYS, column_kind, header, plain, plan_rows, row_kind, text
 
 __all__ = ["to_pptx"]
 
@@ -402,10 +402,9 @@ def _takeaway(texts):
     """The first text of a section as one line (its first sentence when the text is long)."""
     first = " ".join(str(texts[0]).split())
     if len(first) > 160:
-        for end in (". ", "; "):
-            if end in first[:160]:
-                return first[: first.index(end, 0, 160) + 1]
-        return first[:159].rstrip() + "…"
+        if ". " in first[:160]:
+            return first[: first.index(". ", 0, 160) + 1]
+        return first[:159].rsplit(" ", 1)[0] + " …"
     return first
 
 
@@ -421,22 +420,19 @@ def _plan_header(name, lang):
 
 
 def _figures_table(tables, lang):
-    """The key-figures table to show: a (key, value) table gets kamlab's labels and each value its kind."""
+    """The key-figures table to show: a (key, value) table gets its labels and each value its row's kind."""
     import pandas as pd
 
     frame = _flat(next(iter(tables.values())))
-    keys = next((c for c in frame.columns if str(c).lower() in KEY_COLUMNS), None)
-    values = "value" if "value" in frame.columns else None
-    if keys is None or values is None:
+    keys = "key" if "key" in frame.columns else next((c for c in frame.columns if str(c).lower() in KEY_COLUMNS), None)
+    if keys is None or "value" not in frame.columns:
         return frame.head(TABLE_ROWS)
-    shown = []
-    for key, value in zip(frame[keys], frame[values], strict=True):
-        kind = column_kind(key) if isinstance(key, str) else "number"
-        if kind == "text":
-            kind = "count" if isinstance(plain(value), int) else "number"
-        words = value if isinstance(value, str) else text(value, kind, lang)
-        shown.append((header(key, lang) if isinstance(key, str) else str(key), words))
-    return pd.DataFrame(shown, columns=[keys, values]).astype(object)
+    labels = frame["figure"] if "figure" in frame.columns and keys != "figure" else frame[keys].map(
+        lambda k: header(k, lang) if isinstance(k, str) else str(k))
+    units = frame["unit"] if "unit" in frame.columns else [None] * len(frame)
+    shown = [(label_, value if isinstance(value, str) else text(value, row_kind(key, unit), lang))
+             for label_, key, value, unit in zip(labels, frame[keys], frame["value"], units, strict=True)]
+    return pd.DataFrame(shown, columns=["figure", "value"]).astype(object)
 
 
 def to_pptx(report, path, template=None):
