@@ -279,9 +279,9 @@ class _Deck:
             from pptx.util import Inches
 
             self._line(slide, self.margin, self.height // 2 + Inches(0.8), self.width - 2 * self.margin, "\n".join(lines))
-        from kamlab import __version__
+        import kamlab
 
-        self.footer(slide, f"kamlab {__version__}")
+        self.footer(slide, f"kamlab {kamlab.__version__}")
 
     def key_figures(self, section):
         slide, heading, body = self._new(self.content_layout, _t("key_figures", self.lang))
