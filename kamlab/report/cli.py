@@ -428,6 +428,8 @@ def write_table(table, path, lang):
 
     path = Path(path)
     ext = path.suffix.lower()
+    table = table.copy()
+    table.attrs = {}  # the load report and the as-of day are not the file's content (and not JSON for Parquet)
     if ext == ".parquet":
         table.to_parquet(path, index=False)
     elif ext == ".csv":
@@ -591,3 +593,7 @@ def _mapping(result):
 
     mapping = getattr(result, "pseudonyms", None)
     return mapping if isinstance(mapping, pd.DataFrame) else pd.DataFrame(columns=["column", "original", "pseudonym"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -306,7 +306,7 @@ class Dashboard:
     def _reset(self, keep=None):
         self.explorers = dict(keep or {})
         self._tables = {}
-        self.report = self.payload = None
+        self.report = self.payload = self._built_key = None
         self.link.value = ""
         self._relabel()
         for index in range(len(TABS)):
@@ -432,8 +432,14 @@ class Dashboard:
         """The :class:`~kamlab.report.Report` of what is on screen: the data, the language, the weights."""
         from kamlab.report import build
 
+        import json
+
         data = self.case if self.lines is None else self.lines
-        return build(data, weights=self.weights(), lang=self.language.value)
+        key = (id(data), self.language.value, json.dumps(self.weights(), sort_keys=True))
+        if getattr(self, "_built_key", None) != key:  # the analysis runs once per setting, not per format
+            self.report = build(data, weights=self.weights(), lang=self.language.value)
+            self._built_key = key
+        return self.report
 
     def make_report(self):
         """Build the report, write it in the chosen format and offer it as a download link."""
