@@ -238,6 +238,9 @@ class _Deck:
                 numeric = isinstance(value, int | float) and not isinstance(value, bool)
                 self._cell(table.cell(i, j), text(value, kinds[j], self.lang), size,
                            align=PP_ALIGN.RIGHT if numeric else None)
+        lengths = [min(max(len(table.cell(i, j).text) for i in range(rows)), 60) + 2 for j in range(cols)]
+        for j, length in enumerate(lengths):  # long texts (names, reasons) get the room, so rows wrap less
+            table.columns[j].width = int(width * length / sum(lengths))
         return shape
 
     @staticmethod
