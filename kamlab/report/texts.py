@@ -9,8 +9,6 @@ agree without each guessing.
 
 from __future__ import annotations
 
-import math
-
 __all__ = ["TEXTS", "REPORT_LABELS", "register", "text", "money", "percent", "number", "count", "date",
            "column_kind", "fmt_cell"]
 
@@ -166,9 +164,11 @@ def text(key, lang, **values):
 
 
 def _missing(value):
+    import pandas as pd
+
     try:
-        return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
-    except (TypeError, ValueError):
+        return bool(pd.isna(value)) if not isinstance(value, str) else False
+    except (TypeError, ValueError):  # a list or array: not one missing value
         return False
 
 
