@@ -462,3 +462,51 @@ def test_a_big_text_column_without_empty_cells_is_kept_as_it_is(empty):
     out = cells_module._to_text(col, None)
     assert out.dtype == "str" and out.isna().tolist() == [empty and i == 7 for i in range(len(col))]
     assert out.fillna("").tolist() == col.tolist()
+
+
+def test_the_fast_path_lets_go_of_the_bytes_only_when_it_reads_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 0)
+    data = _generated(tmp_path / "lines.csv", 3_000).read_bytes()
+    box = [data]
+    raw = fastcsv._read_text_fast(tmp_path / "lines.csv", box, encoding=None, sep=None, header_row=None)
+    assert raw is not None and box == [None] and len(raw.text) == 3_000
+    box = [data.rstrip(b"\n")]  # no line break at the end: the slow path's to read, with the bytes
+    assert fastcsv._read_text_fast(tmp_path / "lines.csv", box, encoding=None, sep=None, header_row=None) is None
+    assert box == [data.rstrip(b"\n")]
+    from kamlab.data.readers.dialect import _read_text
+
+    for given in (data, [data]):  # the bytes, or a list holding them
+        assert _read_text(tmp_path / "lines.csv", given, encoding=None, sep=None, header_row=None).names == [
+            "Kundennr.", "Belegdatum", "Warengruppe", "Umsatz"]
+
+
+def test_the_parse_reads_the_same_from_the_default_pool(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    path = _generated(tmp_path / "lines.csv", 3_000)
+    with_jemalloc = _both(monkeypatch, path)[0]
+
+    def missing():
+        raise NotImplementedError("built without jemalloc")
+
+    monkeypatch.setattr(pa, "jemalloc_memory_pool", missing)
+    assert fastcsv._parse_pool().backend_name == pa.default_memory_pool().backend_name
+    quick, slow, taken = _both(monkeypatch, path)
+    assert taken
+    _same(quick, with_jemalloc)
+    _alike(quick, slow)
+
+
+def test_plain_amounts_name_no_currency():
+    values, bad, currency = cells_module._parse_amounts(_big(["1.234,56", "-0,5", "12"]), ",", ".")
+    assert currency is None and not bad.any() and values[:3].tolist() == [1234.56, -0.5, 12.0]
+
+
+def test_a_big_column_of_dates_marks_those_pandas_cannot_hold():
+    col = _big(["31.12.2024", "31.12.9999", "01.01.1600", "15.03.2023"])
+    dates, bad, far, used, ambiguous = cells_module._to_dates(col, None, None, None, True)
+    assert used == ["%d.%m.%Y"] and not ambiguous and dates.dtype == "datetime64[ns]"
+    expected_far = np.isin(np.arange(len(col)) % 4, [1, 2])
+    assert (far == expected_far).all() and (bad == expected_far).all()
+    assert dates[~expected_far].tolist() == [pd.Timestamp("2024-12-31"), pd.Timestamp("2023-03-15")] * (len(col) // 4)
+    assert dates[expected_far].isna().all()

@@ -121,12 +121,15 @@ def _parse_amounts(text, decimal, thousands):
     currencies read; a thousands separator counts only between groups of three digits.
     A big pyarrow-backed column is read in bulk by Arrow where its cells are plain
     ("-1.234,56": :func:`_plain_amounts`); only the other cells take the general path.
+    When all are plain, ``currency`` is None (no array of Nones).
     """
     plain = _plain_amounts(text, decimal, thousands)
     if plain is None:
         return _parse_any_amounts(text, decimal, thousands)
     values, is_plain = plain
     n = len(text)
+    if is_plain.all():
+        return values, np.zeros(n, dtype=bool), None
     bad, currency = np.zeros(n, dtype=bool), np.full(n, None, dtype=object)
     if not is_plain.all():
         rest = ~is_plain
@@ -151,28 +154,33 @@ def _plain_amounts(text, decimal, thousands):
 
     group = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|" if thousands else ""
     pattern = rf"^-?(?:{group}\d+)(?:{re.escape(decimal)}\d+)?$"
+    from kamlab.data.readers.fastcsv import _parse_pool
+
+    pool = _parse_pool()
     arr = pa.array(text.array)
     values, is_plain = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
     for start in range(0, len(arr), _AMOUNT_SLICE):  # a slice at a time: the texts made here stay small
         part = arr.slice(start, _AMOUNT_SLICE)
         # bytes, not characters: never more than the characters, equal for the ASCII cells that matter
-        plain = pc.and_(pc.match_substring_regex(part, pattern), pc.less_equal(pc.binary_length(part), 17))
+        plain = pc.and_(pc.match_substring_regex(part, pattern, memory_pool=pool),
+                        pc.less_equal(pc.binary_length(part, memory_pool=pool), 17, memory_pool=pool),
+                        memory_pool=pool)
         plain = np.asarray(pc.fill_null(plain, False), dtype=bool)
         if not plain.any():
             continue
         is_plain[start : start + len(plain)] = plain
-        cells = part if plain.all() else part.filter(pa.array(plain))
+        cells = part if plain.all() else pc.filter(part, pa.array(plain), memory_pool=pool)
         if thousands:
-            cells = pc.replace_substring(cells, thousands, "")
+            cells = pc.replace_substring(cells, thousands, "", memory_pool=pool)
         if decimal != ".":
-            cells = pc.replace_substring(cells, decimal, ".")
-        cast = pc.cast(cells, pa.float64())
+            cells = pc.replace_substring(cells, decimal, ".", memory_pool=pool)
+        cast = pc.cast(cells, pa.float64(), memory_pool=pool)
         values[start : start + len(plain)][plain] = (cast.to_numpy() if hasattr(cast, "chunks")
                                                      else cast.to_numpy(zero_copy_only=False))
     return values, is_plain
 
 
-_AMOUNT_SLICE = 1 << 20  # cells converted at a time by _plain_amounts
+_AMOUNT_SLICE = 1 << 18  # cells converted at a time by _plain_amounts
 
 
 def _parse_any_amounts(text, decimal, thousands):
@@ -402,21 +410,47 @@ def _to_dates(text, native, date_format, dayfirst, day_default):
     those of them that are dates outside the years pandas can hold (such as the
     placeholder 31.12.9999).
     """
+    from kamlab.data.readers.fast import _filled_cells
+
     n = len(text)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     has_native = np.zeros(n, dtype=bool)
     far = np.zeros(n, dtype=bool)
+    filled = _filled_cells(text)
+    used, ambiguous = [], False
+    if native is None and n and filled.all():  # every cell a date written as text: no copy of the column
+        parsed, used, ambiguous = _parse_unique_dates(text, date_format, dayfirst, day_default)
+        out = _all_dates(text.index, far, parsed)
+        if _PANDAS_BEFORE_3:
+            _mark_far_text(text, out, far, filled, used)
+        return out, out.isna().to_numpy(), far, used, ambiguous
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if native is not None:
         has_native = _put_native_dates(out, far, native)
-    todo = ~has_native & (text != "").to_numpy()
-    used, ambiguous = [], False
+    todo = ~has_native & filled
     if todo.any():
         parsed, used, ambiguous = _parse_unique_dates(text[todo], date_format, dayfirst, day_default)
         _put_dates(out, far, todo, parsed)
         if _PANDAS_BEFORE_3:
             _mark_far_text(text, out, far, todo, used)
-    bad = out.isna().to_numpy() & ((text != "").to_numpy() | has_native)
+    bad = out.isna().to_numpy() & (filled | has_native)
     return out, bad, far, used, ambiguous
+
+
+def _all_dates(index, far, values):
+    """The dates of a column all of whose cells are in ``values``, as :func:`_put_dates` writes them into a
+    column of NaT (with ``index``); marks in ``far`` those pandas cannot hold."""
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
+        out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        _put_dates(out, far, np.ones(len(out), dtype=bool), values)
+        return out
+    fits = _in_range(values)
+    far |= ~fits
+    stamps = values.to_numpy()
+    if fits.all():
+        return pd.Series(stamps.astype("datetime64[ns]"), index=index)
+    kept = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
+    kept[fits] = stamps[fits].astype("datetime64[ns]")
+    return pd.Series(kept, index=index)
 
 
 def _put_dates(out, far, mask, values):

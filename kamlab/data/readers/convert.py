@@ -185,7 +185,8 @@ def _ambiguous_error(raw, source, mark, mask, path):
 
 
 def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
-    """The column's numbers and the currency written in each cell ("12,50 €"; None where none).
+    """The column's numbers and the currency written in each cell ("12,50 €"; None where none; None for
+    all when no cell names one).
 
     ``parsed``: ``_parse_amounts`` of the column's text, if done already (:func:`_parse_big_amounts`).
     """
@@ -197,7 +198,8 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
         is_native, native_values = _native_numbers(nat)
         values = np.where(is_native, native_values, parsed)
         bad = bad & ~is_native
-        currency[is_native] = None
+        if currency is not None:
+            currency[is_native] = None
     if bad.any():
         shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
         reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text[bad].to_numpy()]
@@ -209,8 +211,12 @@ def _parse_big_amounts(raw, mapping, kinds, decimal, thousands):
     """``{source: _parse_amounts(text)}`` of the big number columns written as text, two at a time."""
     sources = [s for s, c in mapping.items()
                if kinds[c] == "number" and raw.native.get(s) is None and len(raw.text[s]) > 10_000]
-    done = _in_threads(lambda s: _parse_amounts(raw.text[s], decimal, thousands), sources)
-    return dict(zip(sources, done))
+    def parse(source):
+        values, bad, currency = _parse_amounts(raw.text[source], decimal, thousands)
+        # None: not an array of Nones
+        return values, bad, currency if currency is not None and pd.notna(currency).any() else None
+
+    return dict(zip(sources, _in_threads(parse, sources)))
 
 
 def _convert_ids(raw, source, report):
@@ -251,7 +257,8 @@ def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, re
         else f"cannot read {v!r} as a date (expected {expected})"
         for v, is_far in zip(text[bad].to_numpy(), far[bad])
     ]
-    problems.add(bad, source, _spread(reasons, bad))
+    if bad.any():
+        problems.add(bad, source, _spread(reasons, bad))
     return values.reset_index(drop=True)
 
 

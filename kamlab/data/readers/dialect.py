@@ -141,12 +141,19 @@ _SAMPLE_LINES = 200
 
 
 def _read_text(path, data, *, encoding, sep, header_row):
-    """Read text ``data`` (the file's bytes, unpacked) into a :class:`_Raw` table."""
+    """Read text ``data`` (the file's bytes, unpacked) into a :class:`_Raw` table.
+
+    ``data`` may be a list holding the bytes as its only reference: the fast path then lets
+    go of them once they are parsed (a big file's bytes are not held beside its table).
+    """
     from kamlab.data.readers.fastcsv import _read_text_fast
 
-    fast = _read_text_fast(path, data, encoding=encoding, sep=sep, header_row=header_row)
+    box = data if isinstance(data, list) else [data]
+    del data
+    fast = _read_text_fast(path, box, encoding=encoding, sep=sep, header_row=header_row)
     if fast is not None:
         return fast
+    data = box[0]
     name = _display(path)
     if not data.strip():
         raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
@@ -468,7 +475,8 @@ def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
         )
     source = _load(p, member)
     if source.fmt == "text":
-        raw = _read_text(p, source.data, encoding=encoding, sep=sep, header_row=header_row)
+        box, source.data = [source.data], None  # the only reference: the fast path may free the bytes early
+        raw = _read_text(p, box, encoding=encoding, sep=sep, header_row=header_row)
     elif source.fmt == "excel":
         raw = _read_excel(p, source.excel_source(p), sheet_name=sheet_name, header_row=header_row)
     else:

@@ -134,16 +134,28 @@ def _parse(body, enc, sep, width):
     names = [f"f{j}" for j in range(width)]
     try:
         return pcsv.read_csv(
-            pa.py_buffer(body),
+            pa.py_buffer(body), memory_pool=_parse_pool(),
             read_options=pcsv.ReadOptions(column_names=names, encoding="utf8" if enc.startswith("utf-8") else enc,
                                           block_size=1 << 24),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                             newlines_in_values=False, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[],
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, LookupError, UnicodeDecodeError):
         return None
+
+
+def _parse_pool():
+    """The Arrow memory pool the parse allocates from: jemalloc where pyarrow has it, which hands the parse's
+    scratch memory back at once (measured on 3 M lines: a peak about 60 MB lower than with the default
+    mimalloc pool, whose threads keep theirs); else the default pool."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, AttributeError):
+        return pa.default_memory_pool()
 
 
 def _quoted_lines_agree(body, enc, sep, table, nonempty):
@@ -173,10 +185,15 @@ def _quoted_lines_agree(body, enc, sep, table, nonempty):
     return bool((mine.to_numpy(dtype=object) == frame.fillna("").to_numpy(dtype=object)).all())
 
 
-def _read_text_fast(path, data, *, encoding, sep, header_row):
-    """The ``_Raw`` table of big text ``data`` read with pyarrow, or None: then the slow path reads it."""
+def _read_text_fast(path, box, *, encoding, sep, header_row):
+    """The ``_Raw`` table of big text read with pyarrow, or None: then the slow path reads it.
+
+    ``box``: a list holding the file's bytes. Once they are parsed and the parse proven the
+    slow path's, the list is emptied (``box[0] = None``): the bytes are not held beside the table.
+    """
     from kamlab.data.readers.fast import _str_dtype
 
+    data = box[0]
     if encoding is not None or header_row is not None or len(data) < _FAST_MIN_BYTES or _str_dtype() is None:
         return None
     if not data.endswith(b"\n") or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
@@ -208,6 +225,8 @@ def _read_text_fast(path, data, *, encoding, sep, header_row):
             return None  # a quoted field with a line break
     if data.find(b'"', offset) >= 0 and not _quoted_lines_agree(body, enc, sep, table, nonempty):
         return None  # quotes pandas reads otherwise
+    box[0] = None  # the caller's reference: with ours below, the bytes are freed
+    del data, body
     return _raw_of(path, table, head, nonempty, enc, sep, notes)
 
 

@@ -96,7 +96,8 @@ def _timezone_notes(texts):
     """Notes for the report on date columns written with UTC offsets; ``texts`` maps column -> text."""
     notes = []
     for column, text in texts.items():
-        uniq = pd.Series(pd.unique(text[text != ""]), dtype=str)
+        uniq = pd.Series(pd.unique(text), dtype=str)  # in order of first appearance: "" left out below
+        uniq = uniq[uniq != ""].reset_index(drop=True)
         hits = uniq[uniq.str.extract(_OFFSET, expand=False).notna()]
         if hits.empty:
             continue
