@@ -81,7 +81,10 @@ def sheet_name(title, taken):
     name = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" ", str(title))).strip().strip("'").strip() or "Sheet"
     if name.lower() == "history":  # reserved by Excel
         name += " 1"
-    name, base, n = name[:31], name, 1
+    if len(name) > 31:  # cut at a word when one ends late enough
+        cut = name[:31]
+        name = cut.rsplit(" ", 1)[0].rstrip(" -–:,") if " " in cut[15:] else cut
+    name, base, n = name, name, 1
     while name.lower() in taken:
         n += 1
         suffix = f" ({n})"
