@@ -311,3 +311,30 @@ def test_entry_point_is_the_click_group():
     done = subprocess.run([sys.executable, "-m", "kamlab.report.cli", "--help"], capture_output=True, text=True,
                           env={**os.environ, "KAMLAB_LANG": "en"})
     assert done.returncode == 0 and "accounts" in done.stdout
+
+
+def test_report_with_costs_ratings_and_weights(tmp_path, case, raw_lines):
+    """Costs and ratings in German layout and a weights file: the cascade and portfolio are in the report."""
+    import json
+
+    accounts = set(raw_lines["Kundennr."])
+    costs = case.costs[(case.costs["year"] == 2025) & case.costs["account_id"].isin(accounts)]
+    with kamlab.language("de"):
+        german = {c: kamlab.label(c) for c in costs.columns if c not in ("account_id", "year")}
+    costs_file, ratings_file, weights_file = tmp_path / "kosten.csv", tmp_path / "bewertung.xlsx", tmp_path / "w.json"
+    costs.rename(columns={"account_id": "Kundennr.", "year": "Jahr", **german}).to_csv(
+        costs_file, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    case.ratings[case.ratings["account_id"].isin(accounts)].to_excel(ratings_file, index=False)
+    weights = {"attractiveness": {"growth_potential": 0.5, "solvency": 0.5},
+               "position": {"satisfaction": 0.6, "proximity": 0.4}}
+    weights_file.write_text(json.dumps(weights))
+    result = run(["report", EXAMPLE, "--costs", costs_file, "--ratings", ratings_file, "--weights", weights_file,
+                  "--out", tmp_path / "out", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Rows:") == 3  # export, costs, ratings: each with its load report
+    skipped = [line for line in result.output.splitlines() if line.startswith("Not in the report")]
+    assert not [line for line in skipped if "portfolio" in line.lower() or "cascade" in line.lower()], skipped
+    assert (tmp_path / "out" / "kam_report.html").exists()
+    assert "'Außendienstbesuche' -> sales_visits" in result.output
+    bad = run(["report", EXAMPLE, "--weights", tmp_path / "none.json", "--out", tmp_path / "o2"])
+    assert bad.exit_code == 2 and "none.json" in bad.output
