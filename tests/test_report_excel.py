@@ -137,14 +137,15 @@ def test_no_formula_cell_names_stay_text_numbers_stay_numbers(german):
     names = [ws.cell(row=r, column=2) for r in range(2, 2 + len(NASTY) + 2)]
     for cell, original in zip(names, NASTY, strict=False):
         assert cell.data_type == "s"
-        assert cell.value == "'" + original  # the literal text behind the apostrophe
+        assert cell.value == original  # the name exactly, as text: Excel's quote prefix marks it
+        assert cell.quotePrefix
     assert names[len(NASTY)].value == "Müller & Söhne <GmbH>" and names[-1].value == "Plain AG"
     for sheet in german.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert cell.quotePrefix and cell.data_type == "s", cell.value  # text, marked as text
     revenue = [ws.cell(row=r, column=3).value for r in range(2, 2 + len(_key_accounts()))]
     assert revenue[-1] == -250.25 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in revenue)
 
@@ -165,7 +166,9 @@ def test_figures_are_images_beside_the_tables(german):
 def test_method_sheet_lists_method_sources_and_skipped_reasons(german):
     texts = [c.value for row in german["Methodik"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "Schwelle A/B" in texts and "80 %" in texts
-    assert "'=60 % (share)" in texts  # method text neutralised too
+    assert "=60 % (share)" in texts  # method text stays text too
+    guarded = [c for row in german["Methodik"].iter_rows() for c in row if c.value == "=60 % (share)"]
+    assert guarded and all(c.quotePrefix and c.data_type == "s" for c in guarded)
     assert "kamlab.abc_analysis; kamlab.pareto_chart" in texts
     assert "ausgelassen: keine Bewertungen: kein Portfolio" in texts
     assert "Demo GmbH 2025" in texts

@@ -7,8 +7,10 @@ and number formats by the kind of column (amounts ``#,##0.00 €``, shares ``0.0
 ``#,##0``, dates ``DD.MM.YYYY`` in German); the section's charts are inserted as PNG images beside
 its tables. A "Methodik"/"Method" sheet states the report's thresholds and definitions, each
 section's source and why a section was skipped; an "Account profiles" sheet holds the figures of
-the account plans. Every text cell from the data goes through :func:`kamlab.report.safe.neutralize`
-and is written as text: no cell of the workbook is a formula. Nothing here computes a business
+the account plans. Every text cell is written as a string cell, and one that a spreadsheet would read
+as a formula (:func:`kamlab.report.safe.neutralize`: it starts with ``=``, ``+``, ``-``, ``@``, tab or
+CR) also carries Excel's quote prefix, so it shows exactly as written and stays text when edited: no
+cell of the workbook is a formula. (CSV has no cell types: there the text gets the apostrophe.) Nothing here computes a business
 figure — the writer formats what the report holds.
 """
 
@@ -130,9 +132,19 @@ def _flat(frame):
 
 
 def _clean_text(value):
+    """Text without the control characters XML cannot hold (the formula guard is :func:`_guard`)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralize(str(value)))
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _guard(cell, text):
+    """Store ``text`` as a string cell; one a spreadsheet would read as a formula also gets Excel's
+    quote prefix (the cell stays text when edited, and Excel shows the name without an apostrophe)."""
+    cell.value = text
+    cell.data_type = "s"
+    if neutralize(text) != text:  # starts with = + - @ tab or CR
+        cell.quotePrefix = True
 
 
 def _put(cell, value, kind, lang):
@@ -161,8 +173,7 @@ def _put(cell, value, kind, lang):
         cell.number_format = excel_format("date", lang)
         return 10
     text = _clean_text(value)
-    cell.value = text
-    cell.data_type = "s"
+    _guard(cell, text)
     return len(text)
 
 
@@ -170,8 +181,7 @@ def _write_text(ws, row, column, value, bold=False):
     from openpyxl.styles import Font
 
     cell = ws.cell(row=row, column=column)
-    cell.value = _clean_text(value)
-    cell.data_type = "s"
+    _guard(cell, _clean_text(value))
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -190,7 +200,8 @@ def _write_table(ws, frame, top, left, name, lang, widths):
     kinds = [column_kind(c, frame[c].dtype) for c in frame.columns]
     for j, text in enumerate(labels):
         cell = ws.cell(row=top, column=left + j)
-        cell.value, cell.data_type, cell.font = text, "s", Font(bold=True)
+        _guard(cell, text)
+        cell.font = Font(bold=True)
         widths[left + j] = max(widths.get(left + j, 0), len(text) + 4)
     for i, row in enumerate(frame.itertuples(index=False, name=None)):
         for j, value in enumerate(row):
