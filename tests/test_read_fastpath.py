@@ -510,3 +510,17 @@ def test_a_big_column_of_dates_marks_those_pandas_cannot_hold():
     assert (far == expected_far).all() and (bad == expected_far).all()
     assert dates[~expected_far].tolist() == [pd.Timestamp("2024-12-31"), pd.Timestamp("2023-03-15")] * (len(col) // 4)
     assert dates[expected_far].isna().all()
+
+
+def test_kept_edges_go_with_their_column_and_at_the_end_of_a_read(tmp_path, monkeypatch):
+    import gc
+
+    col = _big(CELLS)
+    edges = fast._edge_bytes(col)
+    assert any(e is edges for _, e in fast._EDGES)
+    del col
+    gc.collect()
+    assert not any(e is edges for _, e in fast._EDGES)  # not held until the next read
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 0)
+    frame = read_transactions(_generated(tmp_path / "lines.csv", 12_000))
+    assert fast._EDGES == [] and len(frame) == 12_000  # the frame's text columns live on, their edges not

@@ -295,9 +295,9 @@ def _make_raw(path, header_cells, data, lines, structural, header_line, native=N
         names=names,
         text=text_frame,
         native=native_out,
-        lines=np.asarray(lines)[positions],
+        lines=np.asarray(lines) if len(positions) == len(lines) else np.asarray(lines)[positions],
         structural=structural,
-        meta={"header_line": header_line, "positions": positions, "sources": sources},
+        meta={"header_line": header_line, "sources": sources},
     )
 
 

@@ -101,12 +101,22 @@ def _edge_bytes(series, compute=True):
         return None
     edges = _arrow_edges(array)
     if edges is not None:
-        _EDGES.insert(0, (weakref.ref(key), edges))
+        _EDGES.insert(0, (weakref.ref(key, _drop_dead), edges))
         del _EDGES[4:]
     return edges
 
 
 _EDGES = []  # [(weak reference to the Arrow data of a pandas array, its edges)], newest first: keeps no column alive
+
+
+def _drop_dead(ref):
+    """The Arrow data of ``ref`` is gone: so are its edges (they are not held until the next read)."""
+    _EDGES[:] = [(k, e) for k, e in _EDGES if k is not ref]
+
+
+def _forget_edges():
+    """Drop the kept edge bytes (a read is done; its frame's text columns may live on, their edges need not)."""
+    _EDGES.clear()
 
 
 def _arrow_edges(array):
@@ -367,10 +377,10 @@ def _parquet_raw(path, frame):
         names=names,
         text=text_frame,
         native=native,
-        lines=(1 + np.arange(len(frame), dtype=np.int64))[positions],
+        lines=1 + (np.arange(len(frame), dtype=np.int64) if len(positions) == len(frame) else positions),
         structural=[],
         meta={
-            "header_line": None, "positions": positions, "sources": sources, "format": "parquet",
+            "header_line": None, "sources": sources, "format": "parquet",
             "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "values": values,
             "zones": {h: zones[j] for h, j in sources.items() if j in zones},
         },

@@ -240,7 +240,10 @@ def _raw_of(path, table, head, nonempty, enc, sep, notes):
     dtype = _str_dtype()
     data = pd.DataFrame({j: _string_text(pd.Series(pd.array(body.column(j), dtype=dtype)))
                          for j in range(table.num_columns)})
-    lines = head + 1 + np.flatnonzero(nonempty)[1:].astype(np.int64)
+    if nonempty.all():  # every line a row: the header's line + 1, + 2, ...
+        lines = np.arange(head + 2, head + 1 + len(nonempty), dtype=np.int64)
+    else:
+        lines = head + 1 + np.flatnonzero(nonempty)[1:].astype(np.int64)
     raw = _make_raw(path, header_cells, data, lines, [], header_line=head + 1, prepared=True)
     raw.meta.update(format="text", encoding=enc, sep=sep, notes=notes)
     return raw

@@ -23,7 +23,7 @@ from kamlab.data.readers.columns import (
 )
 from kamlab.data.readers.convert import _COMPUTABLE, _check_duplicate_ids, _compute_missing, _convert
 from kamlab.data.readers.dialect import _open, _word
-from kamlab.data.readers.fast import _parquet_values, _rows_text
+from kamlab.data.readers.fast import _forget_edges, _parquet_values, _rows_text
 from kamlab.data.readers.lines import _find_total_lines
 from kamlab.data.readers.timestamps import _timezone_notes
 from kamlab.data.readers.report import (
@@ -222,6 +222,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
 
     frame = _assemble(raw, mapping, out, ~bad_rows, known)
     _complete_report(report, raw, frame, problem_frame, bad_rows)
+    _forget_edges()
     frame.attrs["kamlab_report"] = report
     if report.rows_set_aside:
         warnings.warn(
