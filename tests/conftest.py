@@ -121,7 +121,7 @@ def pytest_terminal_summary(terminalreporter):
             path = report.nodeid.split("::")[0]
             if path.endswith(".ipynb"):
                 kind = "notebook cells (nbval) in " + path
-            elif "test_browser" in path:
+            elif "browser" in getattr(report, "keywords", {}):  # the browser marker (JupyterLab, Voilà)
                 kind = "browser tests"
             else:
                 continue

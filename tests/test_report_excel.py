@@ -223,7 +223,7 @@ def test_account_profiles_sheet_holds_the_plans_figures(case, case_plan, tmp_pat
 # ---------------------------------------------------------------------------------------------- on build()
 @pytest.fixture(scope="module")
 def case_report(case):
-    from kamlab.report.build import build
+    from kamlab.report import build
 
     report = build(case, lang="de")
     yield report
@@ -278,7 +278,7 @@ def test_german_example_export_workbook(tmp_path):
     import pathlib
 
     import kamlab
-    from kamlab.report.build import build
+    from kamlab.report import build
 
     export = pathlib.Path(__file__).resolve().parents[1] / "datasets" / "examples" / "umsatzliste_nord_2025q4.csv"
     lines = kamlab.read_transactions(export)

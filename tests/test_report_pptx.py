@@ -217,7 +217,7 @@ def test_bad_input_raises_parameter_errors(tmp_path):
 # ---------------------------------------------------------------------------------------------- on build()
 @pytest.fixture(scope="module")
 def case_deck(case, tmp_path_factory):
-    from kamlab.report.build import build
+    from kamlab.report import build
 
     report = build(case, lang="de")
     deck = Presentation(to_pptx(report, tmp_path_factory.mktemp("case") / "case.pptx"))
@@ -257,7 +257,7 @@ def test_german_example_export_deck(tmp_path):
     import pathlib
 
     import kamlab
-    from kamlab.report.build import build
+    from kamlab.report import build
 
     export = pathlib.Path(__file__).resolve().parents[1] / "datasets" / "examples" / "umsatzliste_nord_2025q4.csv"
     report = build(kamlab.read_transactions(export), lang="de")

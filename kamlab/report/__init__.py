@@ -5,7 +5,7 @@ neutralises spreadsheet formulas, escapes HTML and pseudonymises names. The repo
 account plans (:mod:`kamlab.plans`): it imports them, never the reverse.
 """
 
-from kamlab.report.build import build
+from kamlab.report.builder import build
 from kamlab.report.model import Report, Section
 
 __all__ = ["build", "Report", "Section"]

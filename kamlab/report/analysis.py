@@ -1,6 +1,6 @@
 """The sections of the client report, each computed by kamlab's analysis functions and drawn by its charts.
 
-Every function takes the :class:`~kamlab.report.build.Data` of :func:`kamlab.report.build` and
+Every function takes the :class:`~kamlab.report.builder.Data` of :func:`kamlab.report.build` and
 returns a :class:`~kamlab.report.model.Section`; :data:`STEPS` is the report order. Results that
 later sections reuse (the key-account list, the wallet estimates, the portfolio models) are kept in
 ``data.results``, and what each section used goes into ``data.method`` (the method sheet).

@@ -1,7 +1,7 @@
 """The later sections of the client report: portfolio, potential, open quotes, account plans and the method.
 
 As in :mod:`kamlab.report.analysis`, each function takes the report's
-:class:`~kamlab.report.build.Data` and returns a :class:`~kamlab.report.model.Section`; the
+:class:`~kamlab.report.builder.Data` and returns a :class:`~kamlab.report.model.Section`; the
 default scoring models are the account plans' (:mod:`kamlab.plans.sections`, notebook 04).
 """
 
@@ -32,7 +32,7 @@ def _models(d):
     """The two scoring models: the ones passed, else the account plans' defaults."""
     from kamlab.plans.sections import ATTRACTIVENESS, POSITION
     from kamlab.portfolios.scoring import ScoringModel
-    from kamlab.report.build import read_weights
+    from kamlab.report.builder import read_weights
 
     if "models" not in d.results:
         given = read_weights(d.weights)

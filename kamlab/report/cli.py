@@ -97,8 +97,6 @@ _TEXT = {
     "wrote": ("Written: {what}: {path}", "Geschrieben: {what}: {path}"),
     "building": ("Running the analysis ...", "Analyse läuft ..."),
     "skipped": ("Not in the report: {title}: {why}", "Nicht im Bericht: {title}: {why}"),
-    "no_build": ("The report builder (kamlab.report.build) is not installed in this version of kamlab.",
-                 "Der Berichtsbau (kamlab.report.build) fehlt in dieser kamlab-Version."),
     "mapping": ("pseudonym mapping (keep it with the client's data, never hand it out)",
                 "Pseudonym-Zuordnung (bei den Kundendaten aufbewahren, nie herausgeben)"),
     "account_table": ("account table, {n} accounts", "Kundentabelle, {n} Kunden"),
@@ -553,10 +551,8 @@ def report(export, accounts_file, costs_file, projects_file, ratings_file, weigh
         if path is not None:
             tables[name] = _read_one(reader, path, name)
 
-    try:
-        from kamlab.report import build
-    except ImportError:
-        _fail(_t("no_build"))
+    from kamlab.report import build
+
     click.echo(_t("building"))
     result = build(lines, **tables, weights=weights_file, lang=lang, as_of=as_of, pseudonymize=pseudonymize,
                    key=key)

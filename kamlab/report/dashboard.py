@@ -85,8 +85,6 @@ _TEXT = {
     "make": ("Create report", "Bericht erstellen"),
     "making": ("Creating the report ...", "Bericht wird erstellt ..."),
     "download": ("Download {file} ({kb} KB)", "{file} herunterladen ({kb} KB)"),
-    "no_builder": ("The report builder (kamlab.report.build) is not available in this version of kamlab.",
-                   "Der Berichtsbau (kamlab.report.build) fehlt in dieser kamlab-Version."),
     "failed": ("The report could not be created: {error}", "Der Bericht konnte nicht erstellt werden: {error}"),
     "language": ("Language", "Sprache"),
 }
@@ -447,15 +445,8 @@ class Dashboard:
         with language(self.language.value):
             self.link.value = _message(_t("making"))
             try:
-                import kamlab.report as package
-
-                if not hasattr(package, "build"):
-                    raise ImportError("build")
                 self.report = self.build()
                 self.payload = _render(self.report, fmt)
-            except ImportError:
-                self.link.value = _message(_t("no_builder"), "error")
-                return None
             except KamlabError as error:
                 self.link.value = _message(_t("failed", error=error), "error")
                 return None
