@@ -91,6 +91,8 @@ _LABELS = {
     "countries": ("Countries", "Länder"),
     "n_countries": ("Number of countries", "Anzahl Länder"),
     "standalone": ("Standalone account", "Einzelkunde ohne Konzern"),
+    "unit_id": ("Account or group", "Kunde oder Konzern"),
+    "unit_level": ("Level", "Ebene"),
     "target_revenue": ("Target revenue", "Ziel-Umsatz"),
     "target_contribution_margin": ("Target DB I", "Ziel-DB I"),
     "share": ("Share", "Anteil"),
@@ -275,11 +277,33 @@ def label(key, language=None):
     code = get_language() if language is None else str(language).lower()
     if code not in LANGUAGES:
         raise ParameterError(f"Unknown language {language!r}; use 'en' or 'de'.")
-    pair = _LABELS.get(key)
+    pair = _LABELS.get(key) or _composed(key)
     if pair is None:
         text = str(key).replace("_", " ")
         return text[:1].upper() + text[1:]
     return pair[LANGUAGES.index(code)]
+
+
+# per-measure columns (kamlab.key_accounts, abc_compare): "rank_db4" is "Rank by CM IV" / "Rang nach DB IV"
+_PREFIXES = (
+    ("cumulative_share_", ("Cumulative share of {}", "Kumulierter Anteil {}")),
+    ("share_", ("Share of {}", "Anteil {}")),
+    ("rank_", ("Rank by {}", "Rang nach {}")),
+    ("on_", ("On the {} list", "Auf der Liste {}")),
+    ("abc_", ("ABC class by {}", "ABC-Klasse nach {}")),
+)
+
+
+def _composed(key):
+    """The label of a per-measure column whose measure has a label, else None."""
+    if not isinstance(key, str):
+        return None
+    for prefix, (english, german) in _PREFIXES:
+        if key.startswith(prefix) and key[len(prefix):] in _LABELS:
+            measure = _LABELS[key[len(prefix):]]
+            name = measure[0] if measure[0][:2].isupper() else measure[0][:1].lower() + measure[0][1:]
+            return english.format(name), german.format(measure[1])
+    return None
 
 
 def has_label(key):
