@@ -23,12 +23,13 @@ body{font-family:Helvetica,Arial,sans-serif;font-size:13px;color:#222;margin:24p
 h1{font-size:22px;margin-bottom:4px}h2{font-size:18px;border-bottom:2px solid #1f4e79;padding-bottom:3px}
 h3{font-size:14px;margin:14px 0 4px}.meta{color:#555}.note{color:#555;font-size:11px}
 .skipped{color:#a00;font-style:italic}.source{color:#666;font-size:11px;margin-top:6px}
-table.data{border-collapse:collapse;margin:6px 0 10px}
+.wrap{overflow-x:auto;max-width:100%}table.data{border-collapse:collapse;margin:6px 0 10px;font-size:12px}
+table.data td.text{min-width:6em;max-width:32em}
 table.data th,table.data td{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
 table.data th{background:#eef3f8}table.data td.num{text-align:right;white-space:nowrap}
 img{max-width:100%;height:auto}nav ol{columns:2}
 section.part,div.plan{break-before:page;page-break-before:always}
-@media print{body{margin:0;max-width:none}nav{display:none}a{color:inherit;text-decoration:none}}
+@media print{body{margin:0;max-width:none;font-size:10px}table.data{font-size:8px}.wrap{overflow:visible}nav{display:none}a{color:inherit;text-decoration:none}}
 @page{size:A4;margin:15mm}
 """
 
@@ -42,6 +43,9 @@ def _png(figure):
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+_PER_MEASURE = ("rank_", "share_", "cumulative_share_", "on_")
+
+
 def _table(frame, lang, max_rows=MAX_ROWS):
     """One table as HTML: column labels in ``lang``, cells formatted by their kind, everything escaped."""
     from kamlab._util.labels import label
@@ -50,6 +54,8 @@ def _table(frame, lang, max_rows=MAX_ROWS):
     shown = frame.head(max_rows)
     per_row = "key" in frame.columns and "value" in frame.columns  # key figures: each row its own kind
     columns = [c for c in frame.columns if not (per_row and c in ("key", "unit"))]
+    if "reasons" in frame.columns:  # the reasons name every rank: the per-measure columns stay in Excel and CSV
+        columns = [c for c in columns if not str(c).startswith(_PER_MEASURE)]
     kinds = {c: column_kind(c, frame[c]) for c in columns}
     head = "".join(f"<th>{escape(label(str(c), lang))}</th>" for c in columns)
     rows = []
@@ -59,10 +65,11 @@ def _table(frame, lang, max_rows=MAX_ROWS):
             kind = kinds[c]
             if per_row and c == "value":
                 kind = row["unit"] if "unit" in frame.columns else column_kind(row["key"])
-            css = ' class="num"' if kind in ("money", "percent", "share", "count", "number") else ""
+            css = ' class="num"' if kind in ("money", "percent", "share", "count", "number") else ' class="text"'
             cells.append(f"<td{css}>{escape(fmt_cell(kind, row[c], lang))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    out = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    out = (f'<div class="wrap"><table class="data"><thead><tr>{head}</tr></thead>'
+           f'<tbody>{"".join(rows)}</tbody></table></div>')
     if len(frame) > len(shown):
         out += f'<p class="note">{escape(text("rows_shown", lang, shown=len(shown), total=len(frame)))}</p>'
     return out
