@@ -3,6 +3,7 @@
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -294,3 +295,38 @@ def test_german_example_export_workbook(tmp_path):
     assert total == pytest.approx(lines.loc[lines["account_id"].isin(ids), "revenue"].sum())
     method = [c.value for row in book["Methodik"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any(v.startswith("ausgelassen: Keine Bewertungen") for v in method)
+
+
+def test_superstore_like_workbook_key_accounts_total_equals_plain_pandas(tmp_path):
+    """An English retail-style export (order lines with customer, date, sales and cost): the key-account
+    sheet's revenue is the revenue of the key accounts computed with plain pandas."""
+    from kamlab.report import build
+
+    rng = np.random.default_rng(11)
+    n = 900
+    ids = rng.integers(0, 80, n)
+    lines = pd.DataFrame({"account_id": [f"CG-{i:05d}" for i in ids], "name": [f"Customer {i}" for i in ids],
+                          "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 366, n), "D"),
+                          "revenue": rng.gamma(1.1, 350.0, n).round(2)})
+    lines["cost"] = (lines["revenue"] * rng.uniform(0.5, 1.05, n)).round(2)
+    report = build(lines, lang="en", top_plans=0)
+    book = openpyxl.load_workbook(to_excel(report, tmp_path / "superstore.xlsx"))
+    ws = book[book.sheetnames[0]]
+    revenue = _column(ws, "Revenue")
+    ids_col = _column(ws, "Account ID")
+    main = min(ws.tables.values(), key=lambda t: t.ref)  # the key-account table starts at A1
+    last = openpyxl.utils.cell.range_boundaries(main.ref)[3]
+    rows = list(range(2, last + 1))
+    listed = {ws.cell(row=r, column=ids_col).value for r in rows}
+    total = sum(ws.cell(row=r, column=revenue).value for r in rows)
+    # the key accounts by plain pandas: 60 % of revenue or of DB I, biggest first, ties by id
+    sums = lines.groupby("account_id")[["revenue", "cost"]].sum()
+    sums["margin"] = sums["revenue"] - sums["cost"]
+    expected = set()
+    for column in ("revenue", "margin"):
+        positive = sums[sums[column] > 0].reset_index().sort_values([column, "account_id"], ascending=[False, True])
+        share = positive[column].cumsum() / positive[column].sum()
+        expected |= set(positive["account_id"].iloc[: int((share < 0.6).sum()) + 1])
+    assert listed == expected
+    assert total == pytest.approx(sums.loc[sorted(expected), "revenue"].sum())
+    assert ws.cell(row=2, column=revenue).number_format.startswith("#,##0.00")
