@@ -524,3 +524,26 @@ def test_kept_edges_go_with_their_column_and_at_the_end_of_a_read(tmp_path, monk
     monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 0)
     frame = read_transactions(_generated(tmp_path / "lines.csv", 12_000))
     assert fast._EDGES == [] and len(frame) == 12_000  # the frame's text columns live on, their edges not
+
+
+@pytest.mark.parametrize("n_threads", [1, None])
+def test_work_started_in_threads_raises_and_warns_where_the_loop_asks_for_it(tmp_path, n_threads):
+    import warnings
+
+    import kamlab
+    from kamlab.data.readers.report import AmbiguousDatesWarning
+    from kamlab.errors import ParameterError
+
+    rows = ["Kunde;Datum;Umsatz"] + [f"K{i % 7};{1 + i % 12:02d}/{1 + (i + 1) % 12:02d}/2024;{i},50" for i in range(12_000)]
+    path = tmp_path / "slashes.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with kamlab.threads(n_threads):
+        with pytest.raises(ParameterError, match="is not a valid date format"):
+            read_transactions(path, date_format="%Y-%m-%d %Q")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = read_transactions(path)
+    ambiguous = [w for w in caught if issubclass(w.category, AmbiguousDatesWarning)]
+    assert len(ambiguous) == 1 and ambiguous[0].filename == __file__  # the caller's line, from either path
+    # "02/03/2024" day first, as files with a decimal comma are read when the dates do not tell
+    assert frame["date"].iloc[13] == pd.Timestamp("2024-03-02") and frame["revenue"].iloc[13] == 13.5

@@ -154,33 +154,28 @@ def _plain_amounts(text, decimal, thousands):
 
     group = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|" if thousands else ""
     pattern = rf"^-?(?:{group}\d+)(?:{re.escape(decimal)}\d+)?$"
-    from kamlab.data.readers.fastcsv import _parse_pool
-
-    pool = _parse_pool()
     arr = pa.array(text.array)
     values, is_plain = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
     for start in range(0, len(arr), _AMOUNT_SLICE):  # a slice at a time: the texts made here stay small
         part = arr.slice(start, _AMOUNT_SLICE)
         # bytes, not characters: never more than the characters, equal for the ASCII cells that matter
-        plain = pc.and_(pc.match_substring_regex(part, pattern, memory_pool=pool),
-                        pc.less_equal(pc.binary_length(part, memory_pool=pool), 17, memory_pool=pool),
-                        memory_pool=pool)
+        plain = pc.and_(pc.match_substring_regex(part, pattern), pc.less_equal(pc.binary_length(part), 17))
         plain = np.asarray(pc.fill_null(plain, False), dtype=bool)
         if not plain.any():
             continue
         is_plain[start : start + len(plain)] = plain
-        cells = part if plain.all() else pc.filter(part, pa.array(plain), memory_pool=pool)
+        cells = part if plain.all() else part.filter(pa.array(plain))
         if thousands:
-            cells = pc.replace_substring(cells, thousands, "", memory_pool=pool)
+            cells = pc.replace_substring(cells, thousands, "")
         if decimal != ".":
-            cells = pc.replace_substring(cells, decimal, ".", memory_pool=pool)
-        cast = pc.cast(cells, pa.float64(), memory_pool=pool)
+            cells = pc.replace_substring(cells, decimal, ".")
+        cast = pc.cast(cells, pa.float64())
         values[start : start + len(plain)][plain] = (cast.to_numpy() if hasattr(cast, "chunks")
                                                      else cast.to_numpy(zero_copy_only=False))
     return values, is_plain
 
 
-_AMOUNT_SLICE = 1 << 18  # cells converted at a time by _plain_amounts
+_AMOUNT_SLICE = 1 << 20  # cells converted at a time by _plain_amounts
 
 
 def _parse_any_amounts(text, decimal, thousands):

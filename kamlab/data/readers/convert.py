@@ -9,6 +9,8 @@ computed revenue/cost and duplicate account ids. Every unusable cell goes to the
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import re
 import warnings
 
@@ -39,7 +41,7 @@ from kamlab.data.readers.cells import (
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
-from kamlab.data.readers.fast import _in_threads, _typed_column
+from kamlab.data.readers.fast import _filled_cells, _thread_pool, _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
 from kamlab.errors import DataFormatError
 
@@ -207,16 +209,30 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
     return pd.Series(values, dtype="float64"), currency
 
 
-def _parse_big_amounts(raw, mapping, kinds, decimal, thousands):
-    """``{source: _parse_amounts(text)}`` of the big number columns written as text, two at a time."""
-    sources = [s for s, c in mapping.items()
-               if kinds[c] == "number" and raw.native.get(s) is None and len(raw.text[s]) > 10_000]
-    def parse(source):
-        values, bad, currency = _parse_amounts(raw.text[source], decimal, thousands)
-        # None: not an array of Nones
-        return values, bad, currency if currency is not None and pd.notna(currency).any() else None
+def _big_columns(raw, mapping, kinds):
+    """The big number and date columns written as text (no typed cells): ``[(source, kind)]``."""
+    return [(s, kinds[c]) for s, c in mapping.items() if kinds[c] in ("number", "date")
+            and raw.native.get(s) is None and len(raw.text[s]) > 10_000]
 
-    return dict(zip(sources, _in_threads(parse, sources)))
+
+def _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst):
+    """``{source: job}``: the work on each big column that needs nothing else (parsing its cells), started in
+    ``pool``'s threads; ``job()`` gives its result (or raises its error) where the loop asks for it. Without a
+    pool the work is done then."""
+    jobs = {}
+    for source, kind in big:
+        if kind == "number":
+            job = functools.partial(_amounts_of, raw.text[source], decimal, thousands)
+        else:
+            job = functools.partial(_to_dates, raw.text[source], None, date_format, dayfirst, decimal == ",")
+        jobs[source] = job if pool is None else pool.submit(contextvars.copy_context().run, job).result
+    return jobs
+
+
+def _amounts_of(text, decimal, thousands):
+    """``_parse_amounts``, with None for the currencies when no cell names one (not an array of Nones)."""
+    values, bad, currency = _parse_amounts(text, decimal, thousands)
+    return values, bad, currency if currency is not None and pd.notna(currency).any() else None
 
 
 def _convert_ids(raw, source, report):
@@ -233,9 +249,11 @@ def _convert_ids(raw, source, report):
     return ids.astype("str").where(ids != "", np.nan)
 
 
-def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, report):
+def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, report, job=None):
+    """A date column; ``job()``: ``_to_dates`` of it if started already (:func:`_start_big_columns`)."""
     text = raw.text[source]
-    values, bad, far, used, ambiguous = _to_dates(text, raw.native.get(source), date_format, dayfirst, day_default)
+    values, bad, far, used, ambiguous = (job() if job is not None else
+                                         _to_dates(text, raw.native.get(source), date_format, dayfirst, day_default))
     if used:
         report.date_format = " | ".join(used)
     if ambiguous:
@@ -246,7 +264,8 @@ def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, re
             "dayfirst=False to say which."
         )
         report.notes.append(message)
-        warnings.warn(f"{_display(report.path)}: {message}", AmbiguousDatesWarning, stacklevel=5)
+        # _convert_dates < _convert_columns < _convert < _read < read_transactions < the caller
+        warnings.warn(f"{_display(report.path)}: {message}", AmbiguousDatesWarning, stacklevel=6)
     shapes = [_date_shape(f) for f in used]
     expected = ", ".join(_date_example(f) for f in used) if used else _KNOWN_DATES
     reasons = [
@@ -273,7 +292,19 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
     kinds = _KINDS if kinds is None else kinds
     rates = _check_rates(currency)
     decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report, kinds)
-    amounts = _parse_big_amounts(raw, mapping, kinds, decimal, thousands)
+    big = _big_columns(raw, mapping, kinds)
+    with _thread_pool(len(big)) as pool:
+        jobs = _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst)
+        out, cell_currency = _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, thousands,
+                                              dayfirst, date_format, report)
+    _check_margin_is_an_amount(raw, mapping, out, report)
+    _apply_currency(raw, mapping, out, cell_currency, problems, rates, report)
+    return out, decimal, thousands
+
+
+def _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, thousands, dayfirst, date_format,
+                     report):
+    """``(out, cell_currency)``: each mapped column converted to its kind, in the file's order."""
     out, cell_currency = {}, {}
     for source, canon in mapping.items():
         kind = kinds[canon]
@@ -286,10 +317,12 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
             out[canon] = pd.Series(values).reset_index(drop=True)
             problems.add(pd.notna(np.asarray(reasons, dtype=object)), source, np.asarray(reasons, dtype=object))
         elif kind == "number":
+            job = jobs.get(source)
             out[canon], cell_currency[source] = _convert_numbers(raw, source, problems, decimal, thousands,
-                                                                 amounts.get(source))
+                                                                 None if job is None else job())
         elif kind == "date":
-            out[canon] = _convert_dates(raw, source, problems, date_format, dayfirst, decimal == ",", report)
+            out[canon] = _convert_dates(raw, source, problems, date_format, dayfirst, decimal == ",", report,
+                                        jobs.get(source))
         elif kind == "id":
             out[canon] = _convert_ids(raw, source, report)
         elif kind == "currency":
@@ -297,16 +330,14 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
         else:
             out[canon] = _to_text(text, nat).reset_index(drop=True)
         if canon in required:
-            empty = (text == "").to_numpy()
+            empty = ~_filled_cells(text)  # text == "" (a missing cell is not "")
             if nat is not None:
                 empty = empty & nat.isna().to_numpy()
             if canon == "account_id":
                 problems.add(empty, source, _total_line_hint(raw.text, empty, "the account id is empty"))
             else:
                 problems.add(empty, source, f"the {canon.replace('_', ' ')} is empty")
-    _check_margin_is_an_amount(raw, mapping, out, report)
-    _apply_currency(raw, mapping, out, cell_currency, problems, rates, report)
-    return out, decimal, thousands
+    return out, cell_currency
 
 
 # canonical column -> the two columns it is the product of, when the file lacks it

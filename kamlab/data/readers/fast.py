@@ -102,10 +102,11 @@ def _edge_bytes(series, compute=True):
     edges = _arrow_edges(array)
     if edges is not None:
         _EDGES.insert(0, (weakref.ref(key, _drop_dead), edges))
-        del _EDGES[4:]
+        del _EDGES[_EDGES_KEPT:]
     return edges
 
 
+_EDGES_KEPT = 8  # a file's text columns, each asked several times in one read (dropped at its end)
 _EDGES = []  # [(weak reference to the Arrow data of a pandas array, its edges)], newest first: keeps no column alive
 
 
@@ -304,6 +305,20 @@ def _parquet_columns(frame):
             values[j] = decoded
     typed |= {j for j, col in zip(frame.columns, columns) if _is_typed(col)}
     return text, native, typed, zones, values
+
+
+def _thread_pool(jobs):
+    """Two worker threads (a ``with`` block giving the pool) for ``jobs`` pieces of work on big columns, or a
+    block giving None: no jobs, or ``kamlab.get_threads()`` is 1."""
+    import contextlib
+
+    from kamlab.config import get_threads
+
+    if not jobs or get_threads() == 1:
+        return contextlib.nullcontext()
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(2)
 
 
 def _in_threads(function, items):

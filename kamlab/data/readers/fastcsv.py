@@ -233,13 +233,14 @@ def _read_text_fast(path, box, *, encoding, sep, header_row):
 def _raw_of(path, table, head, nonempty, enc, sep, notes):
     """The ``_Raw`` table as ``dialect._read_text`` makes it, from the parsed text."""
     from kamlab.data.readers.dialect import _make_raw
-    from kamlab.data.readers.fast import _str_dtype, _string_text
+    from kamlab.data.readers.fast import _in_threads, _str_dtype, _string_text
 
     header_cells = [str(table.column(j)[0].as_py()).strip() for j in range(table.num_columns)]
     body = table.slice(1)
     dtype = _str_dtype()
-    data = pd.DataFrame({j: _string_text(pd.Series(pd.array(body.column(j), dtype=dtype)))
-                         for j in range(table.num_columns)})
+    columns = _in_threads(lambda j: _string_text(pd.Series(pd.array(body.column(j), dtype=dtype))),
+                          range(table.num_columns))
+    data = pd.DataFrame(dict(enumerate(columns)))
     if nonempty.all():  # every line a row: the header's line + 1, + 2, ...
         lines = np.arange(head + 2, head + 1 + len(nonempty), dtype=np.int64)
     else:
