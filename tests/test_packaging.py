@@ -24,7 +24,8 @@ CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
 
 
 def _split(requirement):
-    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    """(name, version bound) of a requirement; extras ("ibis-framework[duckdb]") are not part of either."""
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", requirement)
     return match.group(1).lower(), match.group(2).replace(" ", "")
 
 

@@ -9,7 +9,7 @@ from importlib import metadata
 __all__ = ["check_setup"]
 
 # distribution name -> module name, where they differ
-_MODULES = {"scikit-learn": "sklearn", "pyyaml": "yaml", "ipython": "IPython", "python-pptx": "pptx"}
+_MODULES = {"scikit-learn": "sklearn", "pyyaml": "yaml", "ipython": "IPython", "python-pptx": "pptx", "ibis-framework": "ibis"}
 
 
 def _requirements():
