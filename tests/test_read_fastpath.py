@@ -547,3 +547,28 @@ def test_work_started_in_threads_raises_and_warns_where_the_loop_asks_for_it(tmp
     assert len(ambiguous) == 1 and ambiguous[0].filename == __file__  # the caller's line, from either path
     # "02/03/2024" day first, as files with a decimal comma are read when the dates do not tell
     assert frame["date"].iloc[13] == pd.Timestamp("2024-03-02") and frame["revenue"].iloc[13] == 13.5
+
+
+@pytest.mark.parametrize("n_threads", [1, None])
+def test_accounts_are_counted_among_the_rows_kept(tmp_path, monkeypatch, n_threads):
+    import kamlab
+    import kamlab.data.readers.read as read_module
+
+    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 0)  # counted in a thread of its own (two threads)
+    rows = ["Kunde;Datum;Umsatz"] + [f"K{i % 7};01.02.2024;{i},50" for i in range(100)]
+    rows[51] = "K99;31.02.2024;1,00"  # the only line of K99, and no date
+    path = tmp_path / "lines.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with kamlab.threads(n_threads), pytest.warns(UserWarning):
+        dropped = read_transactions(path, errors="drop", report=True)
+    assert dropped.report.n_accounts == 7 and dropped.report.rows_set_aside == 1
+    rows[51] = "K99;28.02.2024;1,00"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with kamlab.threads(n_threads):
+        assert read_transactions(path, report=True).report.n_accounts == 8
+
+
+def test_total_candidates_of_a_column_no_cell_of_which_starts_like_a_total_word():
+    col = _big(["K1", "R2", "10,5", "-3", "Kunde Summe"])
+    expected = col.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
+    assert not expected.any() and not fast._total_candidates(col, _TOTAL_START).any()

@@ -221,8 +221,10 @@ def _total_candidates(col, pattern, categories=None):
     edges = _edge_bytes(col) if len(col) > 10_000 else None
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-    first = edges[0]
-    maybe = _TOTAL_OR_SPACE[first.view(np.uint16)]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
+    first = edges[0].view(np.uint16)
+    if not np.bincount(first, minlength=1 << 16)[_TOTAL_OR_SPACE].any():  # no cell starts so: one pass
+        return np.zeros(len(col), dtype=bool)
+    maybe = _TOTAL_OR_SPACE[first]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
     out = np.zeros(len(col), dtype=bool)
     if maybe.any():
         # each distinct text once (a column of product groups repeats a few words a million times)

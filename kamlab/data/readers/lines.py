@@ -113,7 +113,10 @@ def _total_words(raw):
     found = np.full(len(raw.text), -1, dtype=np.int32)
     for k, name in enumerate(raw.names):
         col = raw.text[name]
-        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name)) & (found < 0)
+        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name))
+        if not maybe.any():
+            continue
+        maybe = maybe & (found < 0)
         for i in np.flatnonzero(maybe):
             if _is_total_text(col.iat[i]):
                 found[i] = k

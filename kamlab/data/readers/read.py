@@ -208,6 +208,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         currency=currency, kinds=kinds,
     )
     _compute_missing(out, mapping, required, problems, report)
+    n_accounts = _count_later(out.get("account_id"))  # while the checks below run
     _find_total_lines(raw, mapping, out, required, problems, report)
     report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date"}))
     if accounts and "account_id" in out:
@@ -221,7 +222,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         raise _row_error(problem_frame, path, word, decimal, thousands, report, function, n_rows=len(raw.text))
 
     frame = _assemble(raw, mapping, out, ~bad_rows, known)
-    _complete_report(report, raw, frame, problem_frame, bad_rows)
+    _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts)
     _forget_edges()
     frame.attrs["kamlab_report"] = report
     if report.rows_set_aside:
@@ -263,8 +264,31 @@ def _new_report(path, raw, mapping, notes):
     )
 
 
-def _complete_report(report, raw, frame, problem_frame, bad_rows):
-    """Fill in the rows read, kept and set aside, the problems and the facts about the rows kept."""
+_COUNT_LATER_MIN = 1_000_000  # account ids counted in a thread of their own from this many rows (tests lower it)
+
+
+def _count_later(ids):
+    """``job()`` giving ``ids.nunique()``, counted in a thread of its own for a big column (Arrow hashes
+    without the GIL) unless ``kamlab.get_threads()`` is 1; None without ids."""
+    if ids is None:
+        return None
+    from kamlab.config import get_threads
+
+    if len(ids) < _COUNT_LATER_MIN or get_threads() == 1:
+        return ids.nunique
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(contextvars.copy_context().run, ids.nunique)
+    pool.shutdown(wait=False)  # the thread ends with its one job
+    return future.result
+
+
+def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=None):
+    """Fill in the rows read, kept and set aside, the problems and the facts about the rows kept.
+
+    ``n_accounts``: ``job()`` counting the account ids of all rows read, used when every row is kept."""
     report.rows_read = len(raw.text)
     report.rows_kept = len(frame)
     report.rows_set_aside = int(bad_rows.sum())
@@ -275,7 +299,8 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows):
     if "date" in frame and frame["date"].notna().any():
         report.date_min, report.date_max = frame["date"].min(), frame["date"].max()
     if "account_id" in frame:
-        report.n_accounts = int(frame["account_id"].nunique())
+        all_kept = n_accounts is not None and not bad_rows.any()
+        report.n_accounts = int(n_accounts() if all_kept else frame["account_id"].nunique())
     if "revenue" in frame:
         report.total_revenue = float(frame["revenue"].sum())
 
