@@ -86,6 +86,7 @@ bench: $(STAMP)
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_accounts.py
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_readers.py
+	$(TEST_DATA) KAMLAB_THREADS=1 $(BIN)/python benchmarks/bench_sensitivity.py
 	$(PIP) install --quiet lifetimes==0.11.3
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_clv.py
 

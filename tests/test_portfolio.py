@@ -173,6 +173,58 @@ def test_monte_carlo_sensitivity_is_seeded(rated):
         weight_sensitivity(rated, attractiveness, position, method="sobol")
 
 
+def _sensitivity_one_scenario_at_a_time(data, attractiveness, position, scenarios, split, labels):
+    """The reference: every scenario placed with kamlab.portfolio, one after the other (kamlab before 0.2)."""
+    att, pos, quadrants = [], [], []
+    for scenario in scenarios:
+        frame = pd.DataFrame({"account_id": data["account_id"],
+                              "attractiveness": scenario.attractiveness.score(data)["total"].to_numpy(),
+                              "position": scenario.position.score(data)["total"].to_numpy()})
+        placed = portfolio(frame, x="position", y="attractiveness", split=split, labels=labels)
+        att.append(placed["attractiveness"].to_numpy())
+        pos.append(placed["position"].to_numpy())
+        quadrants.append(placed["quadrant"].astype(str).to_numpy())
+    return np.array(att), np.array(pos), np.array(quadrants, dtype=object)
+
+
+@pytest.mark.parametrize(("method", "split", "hierarchical"), [("oat", "median", False), ("monte_carlo", "median", True),
+                                                               ("monte_carlo", "mean", False), ("oat", (5.2, 5.4), True)])
+def test_sensitivity_in_one_array_computation_equals_placing_each_scenario(method, split, hierarchical):
+    """Scores within 1e-12 and the same quadrants as placing every scenario with kamlab.portfolio."""
+    from kamlab.portfolios.sensitivity import _scenarios
+
+    rng = np.random.default_rng(3)
+    n = 300
+    data = pd.DataFrame({"account_id": [f"K{i}" for i in range(n)],
+                         **{c: rng.integers(1, 11, n).astype(float) for c in ("c1", "c2", "c3", "p1", "p2", "p3")},
+                         "size": rng.gamma(1.0, 1e5, n)})
+    if hierarchical:
+        attractiveness = ScoringModel({"market": (0.6, {"c1": 0.5, "c2": 0.5}), "money": (0.4, {"c3": 0.3, "size": 0.7})},
+                                      quantitative={"size": "quantile"})
+    else:
+        attractiveness = ScoringModel({"c1": 0.2, "c2": 0.5, "c3": 0.3}, reverse=("c3",))
+    position = ScoringModel({"p1": 0.4, "p2": 0.35, "p3": 0.25})
+    result = weight_sensitivity(data, attractiveness, position, method=method, n_samples=120, random_state=5,
+                                delta=0.3, split=split)
+    scenarios = _scenarios(attractiveness, position, method, 0.3, 120, 5)
+    att, pos, quadrants = _sensitivity_one_scenario_at_a_time(data, attractiveness, position, scenarios, split,
+                                                              "mcdonald")
+    np.testing.assert_allclose(result["attractiveness_min"], att.min(axis=0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["attractiveness_max"], att.max(axis=0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["position_min"], pos.min(axis=0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["position_max"], pos.max(axis=0), rtol=1e-12, atol=1e-12)
+    base = result["quadrant"].astype(str).to_numpy()
+    same = quadrants == base[None, :]
+    np.testing.assert_array_equal(result["stability"].to_numpy(), same.mean(axis=0))
+    expected_other = [", ".join(sorted(set(quadrants[:, j][~same[:, j]]))) for j in range(n)]
+    assert result["other_quadrants"].tolist() == expected_other
+    ranks = pd.DataFrame(att.T).rank(ascending=False, method="min").to_numpy().T
+    base_rank = result["rank"].to_numpy()
+    np.testing.assert_array_equal(result["rank_best"], np.minimum(ranks.min(axis=0), base_rank))
+    np.testing.assert_array_equal(result["rank_worst"], np.maximum(ranks.max(axis=0), base_rank))
+    assert result["flips"].any() and not result["flips"].all()  # the comparison has something to compare
+
+
 def test_select_key_accounts_reasons_and_order():
     data = pd.DataFrame({
         "account_id": ["K1", "K2", "K3", "K4", "K5", "K6"],

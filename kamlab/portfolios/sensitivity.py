@@ -47,6 +47,56 @@ def _scenarios(attractiveness, position, method, delta, n_samples, random_state)
     return scenarios
 
 
+def _totals(model, data, scenario_models):
+    """Totals of every account (columns) under every scenario model (rows): Σ weight × score.
+
+    The criterion scores are computed once; the sum runs over the criteria in the model's order, as
+    :meth:`ScoringModel.score` adds them, so equal totals stay equal (ties rank alike) and every
+    total is the one a scenario model gives.
+    """
+    scores = model.scores(data)[list(model.weights)].to_numpy(dtype=float)
+    weights = np.array([[m.weights[c] for c in model.weights] for m in scenario_models], dtype=float)
+    totals = weights[:, :1] * scores[None, :, 0]
+    for k in range(1, scores.shape[1]):
+        totals = totals + weights[:, k:k + 1] * scores[None, :, k]
+    return totals
+
+
+def _quadrant_codes(xs, ys, split):
+    """Quadrant code (0 attractive & strong, 1 attractive & weak, 2 strong, 3 neither) per scenario and
+    account, with :func:`~kamlab.portfolios.matrix.portfolio`'s rule: an account on a split counts as high."""
+    if isinstance(split, str):
+        centre = np.median if split == "median" else np.mean
+        x_split, y_split = centre(xs, axis=1)[:, None], centre(ys, axis=1)[:, None]
+    else:
+        x_split, y_split = float(split[0]), float(split[1])
+    attractive, strong = ys >= y_split - _TOL, xs >= x_split - _TOL
+    return np.where(attractive, np.where(strong, 0, 1), np.where(strong, 2, 3))
+
+
+def _ranks_descending(values):
+    """Each row's ranks, biggest first, ties sharing the best rank (pandas' ``rank(ascending=False,
+    method="min")`` of every row): one sort per row, the first position of each run of equals."""
+    order = np.argsort(-values, axis=1)  # ties may come in any order: a run of equals gets its first position
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    positions = np.where(starts, np.arange(values.shape[1])[None, :], 0)
+    ranked = np.maximum.accumulate(positions, axis=1) + 1
+    ranks = np.empty_like(ranked)
+    np.put_along_axis(ranks, order, ranked, axis=1)
+    return ranks
+
+
+def _other_quadrants(codes, base_code, names):
+    """Per account, the quadrants (names sorted, comma-separated) some scenario moves it to."""
+    present = np.stack([(codes == q).any(axis=0) & (base_code != q) for q in range(len(names))])
+    mask = (present * (1 << np.arange(len(names)))[:, None]).sum(axis=0)
+    texts = [", ".join(sorted(str(names[q]) for q in range(len(names)) if m >> q & 1))
+             for m in range(1 << len(names))]
+    return np.asarray(texts, dtype=object)[mask].tolist()
+
+
 def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat", n_samples=500, split="median",
                        labels="mcdonald", random_state=None, id_col="account_id"):
     """How stable each account's totals, ranks and quadrant are when the weights move.
@@ -88,28 +138,20 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
     if not 0 < delta < 1:
         raise ParameterError(f"delta is a relative change between 0 and 1 (0.2 = ±20 %), not {delta!r}.")
     ids = data[id_col].to_numpy() if id_col in data.columns else data.index.to_numpy()
-
-    def place(att_model, pos_model):
-        frame = pd.DataFrame({
-            id_col: ids,
-            "attractiveness": att_model.score(data)["total"].to_numpy(),
-            "position": pos_model.score(data)["total"].to_numpy(),
-        })
-        return portfolio(frame, x="position", y="attractiveness", split=split, labels=labels)
-
-    base = place(attractiveness, position)
+    base = portfolio(pd.DataFrame({id_col: ids, "attractiveness": attractiveness.score(data)["total"].to_numpy(),
+                                   "position": position.score(data)["total"].to_numpy()}),
+                     x="position", y="attractiveness", split=split, labels=labels)
     scenarios = _scenarios(attractiveness, position, method, delta, n_samples, random_state)
-    att = np.empty((len(scenarios), len(base)))
-    pos = np.empty_like(att)
-    quadrants = np.empty(att.shape, dtype=object)
-    for i, scenario in enumerate(scenarios):
-        placed = place(scenario.attractiveness, scenario.position)
-        att[i], pos[i] = placed["attractiveness"], placed["position"]
-        quadrants[i] = placed["quadrant"].astype(str).to_numpy()
-    ranks = pd.DataFrame(att.T).rank(ascending=False, method="min").to_numpy().T
+    # every scenario at once: a total is Σ effective weight × criterion score, so the totals of all
+    # scenarios are one array computation over the criterion scores (computed once) and the scenarios' weights
+    att = _totals(attractiveness, data, [s.attractiveness for s in scenarios])
+    pos = _totals(position, data, [s.position for s in scenarios])
+    codes = _quadrant_codes(pos, att, split)
+    names = np.asarray(base["quadrant"].cat.categories, dtype=object)
+    ranks = _ranks_descending(att)
     base_rank = base["attractiveness"].rank(ascending=False, method="min").to_numpy()
-    base_quadrant = base["quadrant"].astype(str).to_numpy()
-    same = quadrants == base_quadrant[None, :]
+    base_code = pd.Categorical(base["quadrant"]).codes
+    same = codes == base_code[None, :]
     out = pd.DataFrame({
         id_col: ids,
         "attractiveness": base["attractiveness"].to_numpy(),
@@ -125,9 +167,7 @@ def weight_sensitivity(data, attractiveness, position, *, delta=0.2, method="oat
         "stability": same.mean(axis=0),
     })
     out["flips"] = out["stability"] < 1
-    out["other_quadrants"] = [
-        ", ".join(sorted(set(quadrants[:, j][~same[:, j]]))) for j in range(len(base))
-    ]
+    out["other_quadrants"] = _other_quadrants(codes, base_code, names)
     out.attrs["scenarios"] = [s.name for s in scenarios]
     out.attrs["split"] = base.attrs["split"]
     out.attrs["labels"] = labels
