@@ -18,7 +18,7 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 __all__ = ["accounts_from_transactions", "UNKNOWN_ACCOUNT", "AsOfWarning"]
 
 #: The account id under which ``missing_account="group"`` gathers lines without an account.
-UNKNOWN_ACCOUNT = "(no account)"
+UNKNOWN_ACCOUNT = "(no account)"  # the same as kamlab.data.engines.definition.UNKNOWN_ACCOUNT
 
 _OFFERING_CANDIDATES = ("offering", "product_group", "product")
 
@@ -33,15 +33,26 @@ def accounts_from_transactions(
     *,
     offering=None,
     missing_account="raise",
+    engine=None,
+    columns=None,
+    csv=None,
+    memory_limit=None,
+    progress=False,
 ):
-    """Aggregate invoice lines into one row per account.
+    """Aggregate invoice lines into one row per account, where the lines are.
+
+    The account table has one definition (:mod:`kamlab.data.engines.definition`, an Ibis
+    expression) that every engine runs: DuckDB on a pandas frame (scanned in place), on
+    Parquet/CSV files of any size (read out of core) or on an Ibis table, and Spark on a Spark
+    DataFrame. The result is always the same small pandas table.
 
     Parameters
     ----------
-    transactions : pandas.DataFrame
+    transactions : pandas.DataFrame, path, glob, list of paths, ibis Table or pyspark.sql.DataFrame
         Invoice lines with kamlab's canonical columns: ``account_id``, ``date`` and
         ``revenue`` are required; ``invoice_id``, ``cost`` and an offering column are
-        used when present. Credit notes are lines with negative revenue.
+        used when present. Credit notes are lines with negative revenue. Files are
+        Parquet (``.parquet``, ``.pq``) or CSV (``.csv``, ``.txt``, also gzipped).
     as_of : date-like, optional
         The day the table describes ("today" of the analysis). Default: the day of the
         last line. Lines dated after that day are left out, with an :class:`AsOfWarning`
@@ -54,6 +65,20 @@ def accounts_from_transactions(
         Lines without an account id raise a :class:`~kamlab.DataFormatError` saying how
         many there are, or, with ``"group"``, are gathered as one account named
         ``"(no account)"`` so the table still adds up to the file.
+    engine : {"duckdb", "spark"}, optional
+        Where the definition runs. Default: chosen from the source (Spark for a Spark
+        DataFrame or a PySpark Ibis table, DuckDB otherwise).
+    columns : dict, optional
+        Files: ``{name in the file: canonical name}``, e.g. ``{"Kunde": "account_id"}``.
+    csv : dict, optional
+        CSV files: ``sep`` (default ``","``), ``decimal`` (``"."`` or ``","``; required for
+        ``;``-separated files), ``thousands``, ``date_format`` (default ISO dates) and
+        ``encoding``. A text that does not fit them raises a :class:`~kamlab.DataFormatError`
+        naming the column, the number of lines and an example; nothing is guessed.
+    memory_limit : str, optional
+        DuckDB's memory limit, e.g. ``"8GB"``; beyond it DuckDB spills to a temporary folder.
+    progress : bool, default=False
+        Show DuckDB's progress bar while the lines are read and aggregated.
 
     Returns
     -------
@@ -85,7 +110,11 @@ def accounts_from_transactions(
         - ``growth``: revenue_last_12m / revenue_prev_12m − 1, NaN unless
           revenue_prev_12m > 0.
 
-        ``result.attrs`` holds ``as_of`` and ``lines_after_as_of``.
+        ``result.attrs`` holds ``as_of`` and ``lines_after_as_of``; for files, Ibis tables
+        and Spark DataFrames also ``read_report``, what the engine read: ``engine``,
+        ``source``, ``files``, ``lines``, ``revenue`` (all lines), ``lines_after_as_of``,
+        ``revenue_after_as_of`` and ``lines_without_account`` (gathered with
+        ``missing_account="group"``).
 
     Raises
     ------
@@ -109,154 +138,156 @@ def accounts_from_transactions(
     0          A    120.0       1             1            81
     1          B     80.0       1             0             0
     """
-    lines, offering = _canonical_lines(transactions, offering, missing_account)
-    as_of_day, end, start_last, start_prev = _period(lines, as_of)
-    after = lines["date"] >= end
-    n_after = int(after.sum())
-    if n_after:
-        warnings.warn(
-            f"{n_after:,} lines dated after as_of={as_of_day.date()} (revenue "
-            f"{lines.loc[after, 'revenue'].sum():,.2f}) are not in the account table.",
-            AsOfWarning,
-            stacklevel=2,
-        )
-    has_cost = "cost" in lines.columns
-    table = _aggregate(lines, end, start_last, start_prev, has_cost=has_cost,
-                       has_invoice="invoice_id" in lines.columns, has_offering=offering is not None)
-    return _finish(table, as_of_day, n_after, has_cost, offering is not None)
-
-
-def _canonical_lines(transactions, offering, missing_account):
-    """The checked columns the account table needs, and the offering column used (or None)."""
-    if not isinstance(transactions, pd.DataFrame):
-        raise ParameterError(
-            f"accounts_from_transactions needs a pandas DataFrame of invoice lines, not {type(transactions).__name__}."
-        )
     if missing_account not in ("raise", "group"):
         raise ParameterError(f"missing_account must be 'raise' or 'group', not {missing_account!r}.")
-    required = ["account_id", "date", "revenue"]
-    absent = [c for c in required if c not in transactions.columns]
+    as_of_day = _as_of_day(as_of)
+    from kamlab.data.engines import definition
+    from kamlab.data.engines.sources import open_source
+
+    with open_source(transactions, engine=engine, frame=lambda frame: _frame_to_scan(frame, offering),
+                     columns=columns, csv=csv, numbers=("revenue", "cost", "contribution_margin"), dates=("date",),
+                     memory_limit=memory_limit, progress=progress) as source:
+        offering, cost = _columns_used(source.table.columns, offering)
+        lines = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account="keep")
+        end = as_of_day + pd.Timedelta(days=1) if as_of_day is not None else None
+        checks = source.execute(definition.line_checks(lines, end=end)).iloc[0]
+        _raise_unusable(checks, source, missing_account)
+        n_lines = int(checks["lines"])
+        if as_of_day is None:  # the day of the last line: nothing is after it
+            as_of_day = pd.Timestamp(checks["last_date"]).normalize() if n_lines else pd.NaT
+            end = as_of_day + pd.Timedelta(days=1) if n_lines else pd.Timestamp("1970-01-01")
+        n_after = int(checks.get("after", 0) or 0)
+        if n_after:
+            warnings.warn(
+                f"{n_after:,} lines dated after as_of={as_of_day.date()} (revenue "
+                f"{float(checks['revenue_after']):,.2f}) are not in the account table.",
+                AsOfWarning,
+                stacklevel=2,
+            )
+        if missing_account == "group":
+            lines = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account="group")
+        day = as_of_day if not pd.isna(as_of_day) else pd.Timestamp("1970-01-01")
+        expr = definition.account_table(
+            lines, as_of=day.date(), end=end.to_pydatetime(),
+            start_last=(end - pd.DateOffset(years=1)).to_pydatetime(),
+            start_prev=(end - pd.DateOffset(years=2)).to_pydatetime(),
+        )
+        table = _finish(source.execute(expr), definition, has_cost=cost is not None, has_offering=offering is not None)
+    table.attrs["as_of"] = as_of_day
+    table.attrs["lines_after_as_of"] = n_after
+    if source.kind != "frame":
+        table.attrs["read_report"] = _read_report(source, checks, n_after)
+    return table
+
+
+def _as_of_day(as_of):
+    if as_of is None:
+        return None
+    try:
+        day = pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise ParameterError(f"as_of={as_of!r} is not a date; give a day such as '2024-12-31'.")
+    return (day.tz_localize(None) if day.tzinfo else day).normalize()
+
+
+def _columns_used(names, offering):
+    """The offering column (or None) and where the cost comes from ("cost", "margin" or None)."""
+    absent = [c for c in ("account_id", "date", "revenue") if c not in names]
     if absent:
         raise MissingColumnError(
             f"The invoice lines have no column {', '.join(repr(c) for c in absent)}. "
-            f"Columns found: {', '.join(map(str, transactions.columns))}. "
+            f"Columns found: {', '.join(map(str, names))}. "
             "Load the file with kamlab.read_transactions (it finds these columns), or rename yours, "
-            "e.g. lines.rename(columns={'Kunde': 'account_id'})."
+            "e.g. lines.rename(columns={'Kunde': 'account_id'}) (for files: columns={'Kunde': 'account_id'})."
         )
     if offering is None:
-        offering = next((c for c in _OFFERING_CANDIDATES if c in transactions.columns), None)
-    elif offering not in transactions.columns:
+        offering = next((c for c in _OFFERING_CANDIDATES if c in names), None)
+    elif offering not in names:
         raise MissingColumnError(f"There is no column {offering!r} to count offerings in.")
-    lines = pd.DataFrame(
-        {
-            "account_id": _account_ids(transactions["account_id"], missing_account),
-            "date": _dates(transactions["date"]),
-            "revenue": _numbers(transactions["revenue"], "revenue"),
-        }
-    )
-    if "cost" in transactions.columns:
-        lines["cost"] = _numbers(transactions["cost"], "cost")
-    elif "contribution_margin" in transactions.columns:
-        # lines with the margin (DB I) but no cost: cost = revenue - margin, so the table's margin is the lines' sum
-        lines["cost"] = lines["revenue"] - _numbers(transactions["contribution_margin"], "contribution_margin")
-    if "invoice_id" in transactions.columns:
-        lines["invoice_id"] = transactions["invoice_id"]
-    if offering is not None:
-        lines["offering"] = transactions[offering]
-    return lines, offering
+    cost = "cost" if "cost" in names else "margin" if "contribution_margin" in names else None
+    return offering, cost
 
 
-def _period(lines, as_of):
-    """``as_of`` as a day, the end of the period (exclusive) and the starts of the last two 12-month windows."""
-    if len(lines) == 0:
-        as_of_day = pd.Timestamp(as_of).normalize() if as_of is not None else pd.NaT
-        end = pd.Timestamp("1970-01-01")
-    else:
-        as_of_day = (pd.Timestamp(as_of) if as_of is not None else lines["date"].max()).normalize()
-        if pd.isna(as_of_day):
-            raise ParameterError(f"as_of={as_of!r} is not a date.")
-        end = as_of_day + pd.Timedelta(days=1)
-    return as_of_day, end, end - pd.DateOffset(years=1), end - pd.DateOffset(years=2)
+def _frame_to_scan(transactions, offering):
+    """The columns of a pandas frame the engine needs, in types it reads (dates parsed, text as text)."""
+    offering, cost = _columns_used(transactions.columns, offering)
+    wanted = ["account_id", "date", "revenue", "invoice_id"]
+    wanted += ["cost"] if cost == "cost" else ["contribution_margin"] if cost == "margin" else []
+    wanted += [offering] if offering is not None else []
+    columns = {}
+    for name in dict.fromkeys(wanted):
+        if name not in transactions.columns:
+            continue
+        column = transactions[name]
+        if name == "date":
+            if not pd.api.types.is_datetime64_dtype(column):  # text, objects or with a time zone
+                column = _dates(column)
+        elif name in ("revenue", "cost", "contribution_margin"):
+            if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)):
+                column = _numbers(column, name)
+        elif column.dtype == object:  # mixed Python objects: as text, missing kept missing
+            column = column.astype("str").where(column.notna(), None)
+        columns[name] = column
+    return pd.DataFrame(columns, copy=False)
 
 
-def _aggregate(lines, end, start_last, start_prev, *, has_cost, has_invoice, has_offering):
-    """One DuckDB query: invoice lines -> invoices -> accounts (before ``end``)."""
-    import duckdb
+def _raise_unusable(checks, source, missing_account):
+    """The errors for lines without account, date or a readable revenue or cost (frames: with the row)."""
+    frame = source.frame
+    problems = [("no_account", "account_id"), ("no_date", "date"), ("bad_revenue", "revenue"), ("bad_cost", "cost")]
+    for key, column in problems:
+        n_bad = int(checks.get(key, 0) or 0)
+        if not n_bad or (key == "no_account" and missing_account == "group"):
+            continue
+        if frame is not None:  # the messages that name the first row
+            if key == "no_account":
+                _account_ids(frame["account_id"], missing_account)
+            elif key == "no_date":
+                _dates(frame["date"])
+            elif column in frame.columns:
+                _numbers(frame[column], column)
+            else:  # cost from contribution_margin
+                _numbers(frame["contribution_margin"], "contribution_margin")
+        what = {"no_account": "account id", "no_date": "date"}.get(key, f"readable {column}")
+        hint = (f"Pass missing_account='group' to gather them as one account named {UNKNOWN_ACCOUNT!r}."
+                if key == "no_account" else "Fix or drop those lines first.")
+        raise DataFormatError(_missing_message(n_bad, int(checks["lines"]), column, what) + hint,
+                              column=column, n_more=n_bad - 1)
 
-    invoice_key = "hash(invoice_id)" if has_invoice else "hash(CAST(date AS DATE))"
-    offering_count = ", count(DISTINCT offering) FILTER (WHERE revenue > 0) AS n_offerings" if has_offering else ""
-    # Two passes over the lines: invoices (hashed keys keep the big GROUP BY cheap), and account
-    # names with their offerings; the account level is then aggregated from the invoices.
-    query = f"""
-        WITH inv AS (
-            SELECT hash(account_id) AS ah, {invoice_key} AS ih, min(date) AS d, sum(revenue) AS r,
-                   {'sum(cost)' if has_cost else 'NULL'} AS c, count(*) AS n
-            FROM lines WHERE date < $end GROUP BY ALL),
-        acc AS (
-            SELECT ah, sum(r) AS revenue, {'sum(c) AS cost,' if has_cost else ''}
-                   count(*) FILTER (WHERE r > 0) AS orders,
-                   count(*) FILTER (WHERE r < 0) AS credit_notes,
-                   sum(n) AS lines,
-                   min(d) FILTER (WHERE r > 0) AS first_order,
-                   max(d) FILTER (WHERE r > 0) AS last_order,
-                   count(DISTINCT year(d) * 12 + month(d)) FILTER (WHERE r > 0) AS active_months,
-                   coalesce(sum(r) FILTER (WHERE d >= $start_last), 0) AS revenue_last_12m,
-                   coalesce(sum(r) FILTER (WHERE d >= $start_prev AND d < $start_last), 0) AS revenue_prev_12m
-            FROM inv GROUP BY ah),
-        names AS (
-            SELECT account_id, hash(account_id) AS ah {offering_count}
-            FROM lines WHERE date < $end GROUP BY account_id)
-        SELECT names.*, acc.* EXCLUDE (ah) FROM names JOIN acc USING (ah) ORDER BY account_id
-    """
-    params = {
-        "end": end.to_pydatetime(),
-        "start_last": start_last.to_pydatetime(),
-        "start_prev": start_prev.to_pydatetime(),
+
+def _read_report(source, checks, n_after):
+    """What the engine read: the files, their lines and revenue, and what is not in the table."""
+    revenue_after = float(checks.get("revenue_after", 0.0) or 0.0) if n_after else 0.0
+    return {
+        "engine": source.engine,
+        "source": source.kind,
+        "files": list(source.paths),
+        "lines": int(checks["lines"]),
+        "revenue": float(checks["revenue_total"] or 0.0),
+        "lines_after_as_of": n_after,
+        "revenue_after_as_of": revenue_after,
+        "lines_without_account": int(checks["no_account"] or 0),
     }
-    con = duckdb.connect()
-    try:
-        con.register("lines", lines)
-        table = con.execute(query, params).df()
-    finally:
-        con.close()
-    if table["ah"].duplicated().any():
-        # Two account ids with the same 64-bit hash: practically never, but never wrong either.
-        raise RuntimeError("hash collision between account ids; please report this to the kamlab developers")
-    return table.drop(columns="ah")
 
 
-def _finish(table, as_of_day, n_after, has_cost, has_offering):
-    table = table.reset_index(drop=True)
-    # Purchases and credit notes that cancel each other leave floating-point dust (±1e-13) in the
-    # sums; a millionth of a currency unit is no money, so such sums are set to exactly 0.
-    for col in ("revenue", "cost", "revenue_last_12m", "revenue_prev_12m"):
-        if col in table:
-            table[col] = table[col].mask(table[col].abs() < 1e-6, 0.0)
+def _finish(table, definition, *, has_cost, has_offering):
+    """The engine's account table in kamlab's pandas dtypes, column order and row order (by account id)."""
+    table = table.copy()
     table["account_id"] = table["account_id"].astype("str")
     for col in ("orders", "credit_notes", "lines", "active_months") + (("n_offerings",) if has_offering else ()):
         table[col] = table[col].astype("int64")
     for col in ("first_order", "last_order"):
-        table[col] = pd.to_datetime(table[col])
-    if has_cost:
-        table["contribution_margin"] = table["revenue"] - table["cost"]
-        positive = table["revenue"] > 0
-        table["margin_rate"] = np.where(positive, table["contribution_margin"] / table["revenue"].where(positive), np.nan)
-    table["recency_days"] = (as_of_day - table["last_order"].dt.normalize()).dt.days.astype("Int64")
-    table["tenure_days"] = (as_of_day - table["first_order"].dt.normalize()).dt.days.astype("Int64")
-    prev = table["revenue_prev_12m"]
-    table["growth"] = np.where(prev > 0, table["revenue_last_12m"] / prev.where(prev > 0) - 1, np.nan)
-    order = ["account_id", "revenue"]
-    if has_cost:
-        order += ["cost", "contribution_margin", "margin_rate"]
-    order += ["orders", "credit_notes", "lines", "first_order", "last_order", "recency_days", "tenure_days",
-              "active_months"]
-    if has_offering:
-        order += ["n_offerings"]
-    order += ["revenue_last_12m", "revenue_prev_12m", "growth"]
-    table = table[order].sort_values("account_id", ignore_index=True)
-    table.attrs["as_of"] = as_of_day
-    table.attrs["lines_after_as_of"] = n_after
-    return table
+        table[col] = pd.to_datetime(table[col]).astype("datetime64[us]")
+    for col in ("recency_days", "tenure_days"):
+        table[col] = table[col].astype("Int64")
+    floats = ["revenue", "revenue_last_12m", "revenue_prev_12m", "growth"]
+    floats += ["cost", "contribution_margin", "margin_rate"] if has_cost else []
+    for col in floats:
+        table[col] = table[col].astype("float64")
+    order = definition.ACCOUNT_COLUMNS(has_cost=has_cost, has_offering=has_offering)
+    return table[order].sort_values("account_id", ignore_index=True)
 
 
 def _missing_message(n_missing, n_total, column, what):
