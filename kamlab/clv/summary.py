@@ -2,9 +2,10 @@
 
 :func:`rfm_summary` turns invoice lines into one row per account with its frequency
 (repeat purchases), recency (time from the first to the last purchase), age ``T`` and
-mean repeat-purchase value, optionally with a holdout period. Everything is computed on
-the lines with vectorised group operations on integer account codes; the steps of
-:func:`rfm_summary` are the private functions below it.
+mean repeat-purchase value, optionally with a holdout period. The rules are written once,
+as an Ibis expression (:func:`kamlab.data.engines.definition.summary_table`), and run where
+the lines are: DuckDB on a pandas frame, on Parquet/CSV files or an Ibis table, Spark on a
+Spark DataFrame. This module checks the arguments and gives the result its pandas form.
 
 Time units are always explicit: days, weeks of 7 days, or (counting purchases per
 period) calendar weeks and months. There is no hidden 30-day month.
@@ -12,8 +13,7 @@ period) calendar weeks and months. There is no hidden 30-day month.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import datetime
 
 import numpy as np
 import pandas as pd
@@ -22,15 +22,9 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = ["rfm_summary"]
 
-# length of one time unit in days, for the units that are a fixed number of days
-_UNIT_DAYS = {"D": 1, "W": 7}
 _UNIT_NAMES = {"D": "days", "W": "weeks (7 days)", "M": "calendar months"}
-# from this many accounts on, rfm_summary sorts the account ids in a second thread
+# no longer used (the engine sorts the accounts); kept because tests/test_clv.py sets it
 _THREAD_MIN_ACCOUNTS = 20_000
-# "no purchase" in per-account minimum arrays
-_NEVER = np.iinfo("int64").max
-# 1970-01-01 (day 0 of numpy's day count) is a Thursday: day 4 is the first Monday
-_FIRST_MONDAY = 4
 
 
 def rfm_summary(
@@ -43,6 +37,11 @@ def rfm_summary(
     value="revenue",
     observation_end=None,
     merge="day",
+    engine=None,
+    columns=None,
+    csv=None,
+    memory_limit=None,
+    progress=False,
 ):
     """Each account's purchase history in the form the BG/NBD and Gamma-Gamma models use.
 
@@ -72,7 +71,7 @@ def rfm_summary(
 
     Parameters
     ----------
-    transactions : pandas.DataFrame
+    transactions : pandas.DataFrame, path, glob, list of paths, ibis Table or pyspark.sql.DataFrame
         Invoice lines, one row per line or purchase, with an account, a date and
         (unless ``value=None``) a value column.
     calibration_end : date-like, optional
@@ -97,6 +96,12 @@ def rfm_summary(
         of ``freq``), for checking a model's predictions on data it has not seen.
     merge : {"day", "period"}, default="day"
         What counts as one purchase, see above.
+    engine : {"duckdb", "spark"}, optional
+        Where the summary is computed; default chosen from the source (see
+        :func:`kamlab.accounts_from_transactions`, which takes ``columns``, ``csv``,
+        ``memory_limit`` and ``progress`` in the same way).
+    columns, csv, memory_limit, progress
+        For files: renaming, exact CSV options, DuckDB's memory limit and progress bar.
 
     Returns
     -------
@@ -160,45 +165,35 @@ def rfm_summary(
     >>> summary.attrs["accounts_first_purchase_after_calibration"]
     1
     """
-    _check_arguments(transactions, freq, merge, account, date, value)
-    n_lines = len(transactions)
-    codes, account_ids = _account_codes(transactions[account], account)
-    days = _day_numbers(transactions[date], date)
-    values = _values(transactions[value], value) if value is not None else np.zeros(n_lines)
-    cal_day, obs_day = _period_ends(days, calibration_end, observation_end)
+    _check_options(freq, merge)
+    cal_day = _day_number(calibration_end, "calibration_end") if calibration_end is not None else None
+    obs_day = _day_number(observation_end, "observation_end") if observation_end is not None else None
+    from kamlab.data.engines import definition
+    from kamlab.data.engines.sources import open_source
 
-    to_unit = _unit_function(freq, merge)
-    scale = _UNIT_DAYS[freq] if merge == "day" else 1
-    cal_unit = int(to_unit(np.array([cal_day]))[0])
-    end_unit = int(to_unit(np.array([obs_day]))[0]) if obs_day is not None else cal_unit
-    lines = _Lines.make(codes, account_ids, to_unit(days), values)
-
-    # The rows are sorted by account id. Sorting many text ids takes as long as all the rest, and
-    # pyarrow sorts without holding the GIL: for large tables it runs in a second thread meanwhile.
-    sorted_codes = _start_sorting(account_ids)
-    if value is not None and np.any(values < 0):
-        credit_keys, credit_net = lines.mark_credits()
-    else:
-        credit_keys, credit_net = np.zeros(0, dtype="int64"), np.zeros(0)
-    cal = lines.purchases(lines.units <= cal_unit)  # the purchase lines of the calibration period
-    first, last, purchases = _calibration_purchases(lines, cal)
-    # rows of the table: accounts with a calibration purchase, sorted by account id
-    rows = sorted_codes()
-    rows = rows[purchases[rows] > 0]
-    frequency = purchases[rows] - 1
-
-    result = {
-        account: account_ids.take(rows),
-        "frequency": frequency.astype("int64"),
-        "recency": (last[rows] - first[rows]) / scale,
-        "T": (cal_unit - first[rows]) / scale,
-    }
-    if value is not None:
-        result["monetary_value"] = _mean_repeat_value(lines, cal, first, rows, frequency)
-    if obs_day is not None:
-        result.update(_holdout_columns(lines, cal_unit, end_unit, rows, scale, with_value=value is not None))
-
-    summary = pd.DataFrame(result)
+    with open_source(transactions, engine=engine, function="rfm_summary", columns=columns, csv=csv,
+                     frame=lambda frame: _frame_to_scan(frame, account, date, value),
+                     numbers=(value,) if value is not None else (), dates=(date,),
+                     memory_limit=memory_limit, progress=progress) as source:
+        _check_columns(source.table.columns, account, date, value)
+        lines = definition.summary_lines(source.table, account=account, date=date, value=value)
+        checks = source.execute(definition.summary_checks(lines)).iloc[0]
+        _raise_unusable(checks, source, account, date, value)
+        n_lines = int(checks["lines"])
+        last_day = _day_number(checks["last_day"], "last day") if n_lines else 0
+        cal_day, obs_day = _period_ends(last_day, cal_day, obs_day)
+        expr = definition.summary_table(lines, calibration_end=_date(cal_day),
+                                        observation_end=_date(obs_day) if obs_day is not None else None,
+                                        freq=freq, merge=merge, with_value=value is not None)
+        per_account = source.execute(expr)
+    rows = _sorted(per_account[per_account["purchases"] > 0], "account")
+    summary = pd.DataFrame({account: _account_values(rows["account"], source.frame, account)})
+    summary["frequency"] = rows["frequency"].to_numpy(dtype="int64")
+    for column in ("recency", "T", "monetary_value", "frequency_holdout", "monetary_value_holdout",
+                   "duration_holdout"):
+        if column in rows:
+            summary[column] = rows[column].to_numpy(dtype="int64" if column == "frequency_holdout" else "float64")
+    n_never = int((~per_account["any_purchase"].astype(bool)).sum())
     summary.attrs.update(
         {
             "freq": freq,
@@ -206,37 +201,19 @@ def rfm_summary(
             "time_unit": _UNIT_NAMES[freq],
             "calibration_end": _timestamp(cal_day),
             "observation_end": _timestamp(obs_day) if obs_day is not None else None,
-            **_what_is_left_out(lines, len(rows), end_unit, credit_keys, credit_net),
+            "lines": n_lines,
+            "lines_after_end": int(per_account["lines_after_end"].sum()),
+            "accounts_first_purchase_after_calibration": int(len(per_account) - len(rows) - n_never),
+            "accounts_without_purchase": n_never,
+            "credit_periods": int(per_account["credit_periods"].sum()),
+            "credit_value": float(per_account["credit_value"].sum()),
         }
     )
     return summary
 
 
-def _what_is_left_out(lines, n_rows, end_unit, credit_keys, credit_net):
-    """The counts in ``attrs`` of what is not in the table: lines after the end, accounts, credit days."""
-    # accounts not in the table: first purchase after calibration, or never a purchase
-    if lines.credit is None:
-        n_never = 0  # every line is a purchase
-    else:
-        n_never = int((np.bincount(lines.codes[~lines.credit], minlength=lines.n_accounts) == 0).sum())
-    n_lines = len(lines.units)
-    credit_used = credit_keys % lines.span + (lines.u_min if n_lines else 0) <= end_unit
-    return {
-        "lines": n_lines,
-        "lines_after_end": int((lines.units > end_unit).sum()),
-        "accounts_first_purchase_after_calibration": int(lines.n_accounts - n_rows - n_never),
-        "accounts_without_purchase": n_never,
-        "credit_periods": int(credit_used.sum()),
-        "credit_value": float(credit_net[credit_used].sum()),
-    }
-
-
-def _check_arguments(transactions, freq, merge, account, date, value):
-    """Raise the errors of :func:`rfm_summary` for a wrong table type, ``freq``, ``merge`` or column name."""
-    if not isinstance(transactions, pd.DataFrame):
-        raise ParameterError(
-            f"rfm_summary needs a pandas DataFrame of invoice lines, not {type(transactions).__name__}."
-        )
+def _check_options(freq, merge):
+    """Raise the errors of :func:`rfm_summary` for a wrong ``freq`` or ``merge``."""
     if merge not in ("day", "period"):
         raise ParameterError(f"merge must be 'day' or 'period', not {merge!r}.")
     if freq not in _UNIT_NAMES:
@@ -250,159 +227,81 @@ def _check_arguments(transactions, freq, merge, account, date, value):
             "between two days is not defined (kamlab never assumes a 30-day month). Use freq='W' or 'D', or "
             "count purchases per calendar month with merge='period'."
         )
+
+
+def _check_columns(names, account, date, value):
     columns = [account, date] + ([value] if value is not None else [])
-    absent = [c for c in columns if c not in transactions.columns]
+    absent = [c for c in columns if c not in names]
     if absent:
         hint = " Pass value=None to summarise without values." if absent == [value] else ""
         raise MissingColumnError(
             f"The invoice lines have no column {', '.join(repr(c) for c in absent)}. "
-            f"Columns found: {', '.join(map(str, transactions.columns))}. Name the columns with the "
+            f"Columns found: {', '.join(map(str, names))}. Name the columns with the "
             f"account=, date= and value= arguments.{hint}"
         )
 
 
-def _period_ends(days, calibration_end, observation_end):
+def _frame_to_scan(transactions, account, date, value):
+    """The frame's columns the engine needs, in types it reads (dates parsed, numbers checked)."""
+    _check_columns(transactions.columns, account, date, value)
+    ids = transactions[account]
+    if ids.dtype == object:  # mixed Python objects: as text, missing kept missing
+        ids = ids.astype("str").where(ids.notna(), None)
+    columns = {account: ids, date: _dates(transactions[date], date)}
+    if value is not None:
+        values = transactions[value]
+        if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+            values = pd.Series(_values(values, value), index=values.index)
+        columns[value] = values
+    return pd.DataFrame(columns, copy=False)
+
+
+def _raise_unusable(checks, source, account, date, value):
+    """Errors for lines without account or date or with an unusable value (frames: naming the row)."""
+    frame = source.frame
+    for key, column in (("no_account", account), ("no_date", date), ("bad_value", value)):
+        n_bad = int(checks[key] or 0)
+        if not n_bad or column is None:
+            continue
+        if frame is not None:
+            {"no_account": lambda: _account_codes(frame[account], account),
+             "no_date": lambda: _day_numbers(frame[date], date),
+             "bad_value": lambda: _values(frame[value], value)}[key]()
+        what = {"no_account": "no account id", "no_date": "no date"}.get(key, f"no readable {column!r}")
+        raise DataFormatError(f"{n_bad:,} of {int(checks['lines']):,} lines have {what} (column {column!r}). "
+                              "Fix or drop those lines first.", column=column, n_more=n_bad - 1)
+
+
+def _sorted(rows, column):
+    """The rows in the order of their account ids (as text if the ids cannot be compared)."""
+    try:
+        return rows.sort_values(column, kind="stable", ignore_index=True)
+    except TypeError:
+        return rows.sort_values(column, kind="stable", key=lambda ids: ids.astype("str"), ignore_index=True)
+
+
+def _account_values(ids, frame, column):
+    """The account ids with the dtype of the frame's column (a file's ids: as the engine gives them)."""
+    if frame is None or len(ids) == 0 and frame[column].dtype == object:
+        return ids.to_numpy() if frame is None else pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
+    return pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
+
+
+def _date(day):
+    return datetime.date(1970, 1, 1) + datetime.timedelta(days=int(day))
+
+
+def _period_ends(last_day, cal_day, obs_day):
     """The last day of calibration (default: the last line's) and of the holdout period (or None), as day numbers."""
-    cal_day = _day_number(calibration_end, "calibration_end") if calibration_end is not None else None
-    obs_day = _day_number(observation_end, "observation_end") if observation_end is not None else None
     if cal_day is None:
         if obs_day is not None:
             raise ParameterError("observation_end needs a calibration_end: give the last day of calibration.")
-        cal_day = int(days.max()) if len(days) else 0
+        cal_day = last_day
     if obs_day is not None and obs_day <= cal_day:
         raise ParameterError(
             f"observation_end ({_day_text(obs_day)}) must be after calibration_end ({_day_text(cal_day)})."
         )
     return cal_day, obs_day
-
-
-@dataclass
-class _Lines:
-    """The invoice lines as integer arrays, for vectorised group operations.
-
-    No per-account Python loop and no sort of the lines by account: an (account, day or
-    period) pair is the single number ``code * span + unit - u_min`` (:meth:`keys`).
-    """
-
-    codes: np.ndarray  # account code per line (position in account_ids)
-    account_ids: pd.Index
-    units: np.ndarray  # day or period number per line
-    values: np.ndarray
-    u_min: int
-    span: int
-    credit: np.ndarray | None = None  # lines of a day (period) that nets to a credit; None: there are none
-
-    @classmethod
-    def make(cls, codes, account_ids, units, values):
-        u_min = int(units.min()) if len(units) else 0
-        span = int(units.max()) - u_min + 1 if len(units) else 1
-        if len(account_ids) * span >= 2**62:  # pragma: no cover - would need ~10^13 account-days
-            raise ParameterError("Too many accounts times days to summarise at once; split the data by account.")
-        return cls(codes, account_ids, units, values, u_min, span)
-
-    @property
-    def n_accounts(self):
-        return len(self.account_ids)
-
-    def keys(self, mask):
-        """The (account, unit) key of each line selected by ``mask``."""
-        return self.codes[mask] * self.span + (self.units[mask] - self.u_min)
-
-    def purchases(self, mask):
-        """The lines selected by ``mask`` that are purchases (not part of a net credit)."""
-        return mask if self.credit is None else mask & ~self.credit
-
-    def mark_credits(self):
-        """Find the days (periods) whose lines net to less than 0: they are not purchases.
-
-        Sets :attr:`credit` and returns the keys of those days and their net values.
-        """
-        key = self.keys(slice(None))
-        candidates = np.unique(key[self.values < 0])
-        position = np.minimum(np.searchsorted(candidates, key), len(candidates) - 1)
-        on_candidate = candidates[position] == key
-        net = np.bincount(position[on_candidate], weights=self.values[on_candidate], minlength=len(candidates))
-        self.credit = on_candidate & (net < 0)[position]
-        return candidates[net < 0], net[net < 0]
-
-
-def _start_sorting(account_ids):
-    """Start sorting the account ids; returns a function that gives the sorted codes when called.
-
-    From :data:`_THREAD_MIN_ACCOUNTS` accounts on the sort runs in a second thread while the
-    caller goes on; below, it runs when the function is called.
-    """
-    if len(account_ids) < _THREAD_MIN_ACCOUNTS:
-        return lambda: _sorted_codes(account_ids)
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(_sorted_codes, account_ids)
-
-    def result():
-        try:
-            return future.result()
-        finally:
-            pool.shutdown()
-
-    return result
-
-
-def _calibration_purchases(lines, cal):
-    """Per account code: first and last purchase unit of the lines ``cal``, and the number of purchases."""
-    c_code, c_unit = lines.codes[cal], lines.units[cal]
-    first = np.full(lines.n_accounts, _NEVER)
-    np.minimum.at(first, c_code, c_unit)
-    last = np.full(lines.n_accounts, -_NEVER)
-    np.maximum.at(last, c_code, c_unit)
-    purchases = _distinct_per_account(lines.keys(cal), lines.span, lines.n_accounts)
-    return first, last, purchases
-
-
-def _mean_repeat_value(lines, cal, first, rows, frequency):
-    """Mean value of the repeat purchases among the lines ``cal`` (all but the first day or period), 0 without any."""
-    c_code, c_unit = lines.codes[cal], lines.units[cal]
-    repeat_value = np.where(c_unit != first[c_code], lines.values[cal], 0.0)
-    repeat_sum = np.bincount(c_code, weights=repeat_value, minlength=lines.n_accounts)[rows]
-    return np.where(frequency > 0, repeat_sum / np.maximum(frequency, 1), 0.0)
-
-
-def _holdout_columns(lines, cal_unit, end_unit, rows, scale, *, with_value):
-    """``frequency_holdout``, ``monetary_value_holdout`` (with values) and ``duration_holdout`` of the rows."""
-    hold = lines.purchases((lines.units > cal_unit) & (lines.units <= end_unit))
-    h_code = lines.codes[hold]
-    n_hold = _distinct_per_account(lines.keys(hold), lines.span, lines.n_accounts)[rows]
-    columns = {"frequency_holdout": n_hold.astype("int64")}
-    if with_value:
-        sum_hold = np.bincount(h_code, weights=lines.values[hold], minlength=lines.n_accounts)[rows]
-        columns["monetary_value_holdout"] = np.where(n_hold > 0, sum_hold / np.maximum(n_hold, 1), 0.0)
-    columns["duration_holdout"] = np.full(len(rows), (end_unit - cal_unit) / scale)
-    return columns
-
-
-def _distinct_per_account(keys, span, n_accounts):
-    """Number of distinct (account, day or period) keys per account code."""
-    if len(keys) == 0:
-        return np.zeros(n_accounts, dtype="int64")
-    keys = np.sort(keys)
-    new = np.empty(len(keys), dtype=bool)
-    new[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    return np.bincount(keys[new] // span, minlength=n_accounts)
-
-
-def _sorted_codes(account_ids):
-    """Codes of the account ids in the order of the sorted ids (as text if they cannot be compared)."""
-    try:
-        return np.asarray(account_ids.argsort(), dtype="int64")
-    except TypeError:
-        return np.asarray(account_ids.astype("str").argsort(), dtype="int64")
-
-
-def _unit_function(freq, merge):
-    if merge == "day" or freq == "D":
-        return lambda days: days
-    if freq == "W":
-        return lambda days: np.floor_divide(days - _FIRST_MONDAY, 7)
-    return lambda days: days.astype("datetime64[D]").astype("datetime64[M]").astype("int64")
 
 
 def _timestamp(day):
@@ -434,6 +333,22 @@ def _account_codes(ids, column):
             n_more=int(missing.sum()) - 1,
         )
     return codes.astype("int64", copy=False), pd.Index(uniques)
+
+
+def _dates(dates, column):
+    """The dates as naive datetime64 (a time zone's wall-clock time kept); text that is no date raises."""
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        try:
+            dates = pd.to_datetime(dates)
+        except (ValueError, TypeError) as exc:
+            raise DataFormatError(
+                f"The column {column!r} holds values that are not dates ({exc}). Parse it first, e.g. with "
+                "pd.to_datetime, or load the file with kamlab.read_transactions.",
+                column=column,
+            ) from None
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates
 
 
 def _day_numbers(dates, column):

@@ -1,9 +1,10 @@
 """From invoice lines to the account table (one row per account).
 
 The account table is where every later analysis starts: ABC classes, segments,
-portfolio positions and potential are all computed on it. The aggregation runs in
-DuckDB, so ten million invoice lines take about a second (see
-``benchmarks/bench_accounts.py``).
+portfolio positions and potential are all computed on it. The rules are one Ibis
+expression (:mod:`kamlab.data.engines.definition`) run where the lines are: DuckDB for a
+pandas frame (ten million lines in a few seconds, see ``benchmarks/bench_engines.py``) or for
+Parquet/CSV files larger than memory, Spark for a Spark DataFrame.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def accounts_from_transactions(
           (contribution margin / revenue, NaN unless revenue > 0): only when the lines
           have a ``cost`` column, or a ``contribution_margin`` column (DB I per line;
           cost is then revenue − contribution margin).
-        - ``orders``: invoices whose lines sum to more than 0. Without an
+        - ``orders``: invoices whose lines sum to more than 0 (more than a millionth:
+          floating-point dust of cancelled lines is 0). Without an
           ``invoice_id`` column every day with purchases counts as one invoice.
         - ``credit_notes``: invoices whose lines sum to less than 0.
         - ``lines``: number of invoice lines.

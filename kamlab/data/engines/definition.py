@@ -92,18 +92,18 @@ def line_checks(lines, *, end=None):
 
     checks = {
         "lines": lines.count(),
-        "no_account": (lines.account_id.isnull() | (lines.account_id == "")).sum(),
-        "no_date": lines.date.isnull().sum(),
-        "bad_revenue": unreadable(lines.revenue).sum(),
+        "no_account": (lines.account_id.isnull() | (lines.account_id == "")).sum().fill_null(0),
+        "no_date": lines.date.isnull().sum().fill_null(0),
+        "bad_revenue": unreadable(lines.revenue).sum().fill_null(0),
         "last_date": lines.date.max(),
-        "revenue_total": lines.revenue.sum(),
+        "revenue_total": lines.revenue.sum().fill_null(0.0),
     }
     if "cost" in lines.columns:
-        checks["bad_cost"] = unreadable(lines.cost).sum()
+        checks["bad_cost"] = unreadable(lines.cost).sum().fill_null(0)
     if end is not None:
         after = lines.date >= ibis.literal(end, type="timestamp")
-        checks["after"] = after.sum()
-        checks["revenue_after"] = lines.revenue.sum(where=after)
+        checks["after"] = after.sum().fill_null(0)
+        checks["revenue_after"] = lines.revenue.sum(where=after).fill_null(0.0)
     return lines.aggregate(**checks)
 
 
@@ -116,7 +116,8 @@ def account_table(lines, *, as_of, end, start_last, start_prev):
 
     - lines dated from ``end`` on are left out;
     - an invoice (invoice id of an account, or day of an account) is dated by its first line; an
-      invoice with a net revenue above 0 is an order, below 0 a credit note, exactly 0 neither;
+      invoice with a net revenue above 0 is an order, below 0 a credit note, 0 neither (nets
+      within :data:`ZERO_DUST` of 0, floating-point rounding of cancelled lines, count as 0);
     - revenue and cost are sums over all lines (credit notes included); sums within
       :data:`ZERO_DUST` of 0 are 0; margin rate only for revenue above 0, growth only for a
       previous 12 months' revenue above 0;
@@ -134,7 +135,8 @@ def account_table(lines, *, as_of, end, start_last, start_prev):
     if has_cost:
         invoice_sums["c"] = lines.cost.sum()
     inv = lines.group_by(["account_id", "invoice"]).aggregate(**invoice_sums)
-    order, credit = inv.r > 0, inv.r < 0
+    # an invoice netting to floating-point dust (within ZERO_DUST of 0) is neither order nor credit note
+    order, credit = inv.r > ZERO_DUST, inv.r < -ZERO_DUST
     last_window = inv.d >= ibis.literal(start_last, type="timestamp")
     prev_window = (inv.d >= ibis.literal(start_prev, type="timestamp")) & ~last_window
     sums = {
@@ -209,9 +211,9 @@ def summary_checks(lines):
     value = lines.value
     return lines.aggregate(
         lines=lines.count(),
-        no_account=lines.account.isnull().sum(),
-        no_date=lines.date.isnull().sum(),
-        bad_value=(value.isnull() | value.isnan() | value.isinf()).sum(),
+        no_account=lines.account.isnull().sum().fill_null(0),
+        no_date=lines.date.isnull().sum().fill_null(0),
+        bad_value=(value.isnull() | value.isnan() | value.isinf()).sum().fill_null(0),
         last_day=lines.date.max(),
     )
 
@@ -227,8 +229,8 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
 
     The rules, written once: a date becomes its unit (day, or with ``merge="period"`` calendar
     week or month); the lines of one account and unit are one purchase worth their sum, unless
-    that sum is below 0 (a credit period, not a purchase; without values every unit is a
-    purchase); calibration purchases are those up to the unit of ``calibration_end``; frequency
+    that sum is below 0 (a credit period, not a purchase; a sum within :data:`ZERO_DUST` of 0 is
+    0; without values every unit is a purchase); calibration purchases are those up to the unit of ``calibration_end``; frequency
     is their number minus 1, recency the time from the first to the last, ``T`` from the first
     to the calibration end, monetary value the mean value of all but the first (0 without
     repeat purchases); the holdout counts purchases after the calibration up to the unit of
@@ -241,7 +243,8 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     end_unit = _unit(ibis.literal(observation_end, type="date"), freq, merge) if observation_end else cal_unit
     lines = lines.mutate(unit=_unit(lines.date, freq, merge))
     per_unit = lines.group_by(["account", "unit"]).aggregate(net=lines.value.sum(), n=lines.count())
-    purchase = per_unit.net >= 0 if with_value else ibis.literal(True)
+    # a unit netting to floating-point dust (within ZERO_DUST of 0) is a purchase worth (about) 0
+    purchase = per_unit.net >= -ZERO_DUST if with_value else ibis.literal(True)
     per_unit = per_unit.mutate(
         cal=purchase & (per_unit.unit <= cal_unit),
         hold=purchase & (per_unit.unit > cal_unit) & (per_unit.unit <= end_unit),
