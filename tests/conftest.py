@@ -37,6 +37,26 @@ def require_dataset(*parts):
     return path
 
 
+def require_spark():
+    """Skip unless pyspark (with Ibis's PySpark backend) and Java are there; under CI a missing Java FAILS.
+
+    pyspark comes with ``pip install kamlab[spark]`` (and the test extra); Java from Debian's
+    ``default-jre-headless`` (``.ci/run`` installs it), so CI can never go green by skipping Spark.
+    """
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("ibis.backends.pyspark") is None:
+        pytest.skip("the Spark engine's tests need pyspark and Ibis's PySpark backend: pip install 'kamlab[spark]'")
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (java_home and pathlib.Path(java_home, "bin", "java").exists()):
+        message = ("the Spark engine's tests need Java (no `java` on PATH, no JAVA_HOME): "
+                   "apt-get install default-jre-headless (.ci/run does)")
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI needs Java for the Spark tests: " + message)
+        pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def data_home():
     """The folder of the public datasets (``KAMLAB_DATA``); see :func:`require_dataset`."""
@@ -100,6 +120,29 @@ def cdnow_lines():
     import kamlab
 
     return kamlab.fetch_cdnow(home, download_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session (local[2], UTC, no UI, 2 GB driver) for the whole run, stopped at the end."""
+    require_spark()
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("kamlab-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
 
 
 @pytest.fixture
