@@ -9,9 +9,11 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from kamlab.errors import ParameterError
 from kamlab.report import Report, Section
 from kamlab.report.slides import to_pptx
+from kamlab.report.slides_tables import table_height, text_height, text_width
 
 EMU = 914400
 NAMES = ["Müller & Söhne <GmbH>", '=HYPERLINK("http://x","klick")', "Plain AG"]
+LIST_LENGTH = 40  # more rows than a slide holds
 
 
 def _figure():
@@ -22,14 +24,15 @@ def _figure():
 
 def _report(lang="de", plans=()):
     de = lang == "de"
+    n = LIST_LENGTH
     key_list = pd.DataFrame({
-        "account_id": [f"K{i:05d}" for i in range(15)],
-        "name": (NAMES * 5)[:15],
-        "revenue": [100000.0 - 1000 * i for i in range(15)],
-        "share_revenue": [0.05] * 15,
-        "cumulative_share_revenue": [0.05 * (i + 1) for i in range(15)],
-        "rank_revenue": list(range(1, 16)),
-        "lists": ["revenue"] * 15,
+        "account_id": [f"K{i:05d}" for i in range(n)],
+        "name": (NAMES * n)[:n],
+        "revenue": [100000.0 - 1000 * i for i in range(n)],
+        "share_revenue": [0.02] * n,
+        "cumulative_share_revenue": [0.02 * (i + 1) for i in range(n)],
+        "rank_revenue": list(range(1, n + 1)),
+        "lists": ["revenue"] * n,
     })
     overview = pd.DataFrame({"figure": ["revenue", "accounts", "margin_rate"], "value": [1234567.5, 1848, 0.3126]})
     chart = {"pareto": _figure()}
@@ -125,11 +128,13 @@ def test_key_figures_and_key_account_list_are_native_tables_with_literal_names(g
     (table,) = [s.table for s in slides["Key-Account-Liste"].shapes if s.has_table]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0][:3] == ["Rang Umsatz", "Kundennummer", "Name"] or rows[0][1] == "Kundennummer"
-    assert len(rows) == 1 + 12
+    shown = len(rows) - 1
+    assert 5 <= shown < LIST_LENGTH
+    assert [r[1] for r in rows[1:]] == [f"K{i:05d}" for i in range(shown)]  # the first rows, in order
     names = [r[rows[0].index("Name")] for r in rows[1:4]]
     assert names == NAMES  # "<" and "&" literal, no escaping, no apostrophe
     assert "15 Kunden & Gruppen <oben>." in _all_text(slides["Key-Account-Liste"])
-    assert "Die ersten 12 von 15 Zeilen" in _all_text(slides["Key-Account-Liste"])
+    assert f"Die ersten {shown} von {LIST_LENGTH} Zeilen" in _all_text(slides["Key-Account-Liste"])
     xml = slides["Key-Account-Liste"].shapes._spTree.xml
     assert "&lt;GmbH&gt;" in xml and "<GmbH>" not in xml  # well-formed XML, literal text for the reader
 
@@ -216,13 +221,21 @@ def test_bad_input_raises_parameter_errors(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- on build()
 @pytest.fixture(scope="module")
-def case_deck(case, tmp_path_factory):
+def case_decks(case, tmp_path_factory):
+    """The case company's report and deck in German and English (built once)."""
     from kamlab.report import build
 
-    report = build(case, lang="de")
-    deck = Presentation(to_pptx(report, tmp_path_factory.mktemp("case") / "case.pptx"))
-    plt.close("all")
-    return report, deck
+    decks = {}
+    for lang in ("de", "en"):
+        report = build(case, lang=lang)
+        decks[lang] = report, Presentation(to_pptx(report, tmp_path_factory.mktemp("case") / f"case_{lang}.pptx"))
+        plt.close("all")
+    return decks
+
+
+@pytest.fixture(scope="module")
+def case_deck(case_decks):
+    return case_decks["de"]
 
 
 def test_case_deck_slides(case_deck):
@@ -270,3 +283,134 @@ def test_german_example_export_deck(tmp_path):
     last = _all_text(deck.slides[-1])
     for section in skipped:
         assert f"{section.title}: {section.skipped}" in last
+
+
+# ---------------------------------------------------------------------------------------------- layout
+def _footer(slide):
+    (footer,) = [s for s in slide.shapes if s.name == "kamlab footer"]
+    return footer
+
+
+def _text_boxes(slide):
+    """The slide's own text boxes (takeaways, notes): not the title, not the footer."""
+    title = slide.shapes.title
+    return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX and s.name != "kamlab footer"
+            and (title is None or s.shape_id != title.shape_id)]
+
+
+def _size(shape):
+    runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+    return runs[0].font.size.pt if runs and runs[0].font.size is not None else None
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_case_deck_every_shape_inside_the_16_to_9_slide(case_decks, lang):
+    _, deck = case_decks[lang]
+    assert (round(deck.slide_width / EMU, 3), round(deck.slide_height / EMU, 3)) == (13.333, 7.5)
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            where = (slide.shapes.title.text, shape.name)
+            assert shape.left >= 0 and shape.top >= 0, where
+            assert shape.left + shape.width <= deck.slide_width, where
+            assert shape.top + shape.height <= deck.slide_height, where
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_case_deck_tables_end_above_the_footer(case_decks, lang):
+    """Top plus the estimated height of every row (as the cells' texts wrap) stays above the footer."""
+    _, deck = case_decks[lang]
+    tables = 0
+    for slide in deck.slides:
+        footer_top = _footer(slide).top
+        for shape in slide.shapes:
+            if shape.has_table:
+                tables += 1
+                bottom = shape.top + table_height(shape)
+                assert bottom <= footer_top, (slide.shapes.title.text, bottom / EMU, footer_top / EMU)
+                assert shape.height >= table_height(shape) - EMU // 100  # the set heights are the estimate
+            elif shape.has_text_frame and shape.name != "kamlab footer" and shape.shape_id != slide.shapes.title.shape_id:
+                bottom = shape.top + shape.height
+                if _size(shape) is not None:  # a text of our own size: as tall as its text is estimated to be
+                    bottom = max(bottom, shape.top + int(text_height(shape.text_frame.text, shape.width / EMU,
+                                                                     _size(shape)) * EMU))
+                assert bottom <= footer_top, (slide.shapes.title.text, shape.text_frame.text[:40])
+    assert tables >= 1 + 3 + 3  # key figures, the list, potential, quotes; two per profile
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_case_deck_intro_text_ends_above_the_table_or_picture(case_decks, lang):
+    _, deck = case_decks[lang]
+    checked = 0
+    for slide in deck.slides:
+        content = [s for s in slide.shapes if s.has_table or s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        if not content:
+            continue
+        first = min(s.top for s in content)
+        for box in _text_boxes(slide):
+            if box.top < first:  # the takeaway above the table or chart
+                estimated = box.top + int(text_height(box.text_frame.text, box.width / EMU, _size(box)) * EMU)
+                assert estimated <= first, (slide.shapes.title.text, box.text_frame.text[:40])
+                assert box.top + box.height <= first
+                checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_case_deck_money_on_slides_has_no_cents_and_cut_tables_say_so(case_decks, lang):
+    import re
+
+    report, deck = case_decks[lang]
+    money = 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            for row in shape.table.rows:
+                for cell in row.cells:
+                    if cell.text.endswith("€"):
+                        money += 1
+                        assert not re.search(r"[.,]\d{2} €$", cell.text), cell.text  # whole euros
+                        assert re.fullmatch(r"[−-]?\d{1,3}([.,]\d{3})* €", cell.text), cell.text
+    assert money >= 50
+    slides = {s.shapes.title.text: s for s in deck.slides}
+    listed = report["key_accounts"]
+    (table,) = [s.table for s in slides[listed.title].shapes if s.has_table]
+    total = len(next(iter(listed.tables.values())))
+    shown = len(table.rows) - 1
+    count = f"{total:,}".replace(",", "." if lang == "de" else ",")
+    note = (f"Die ersten {shown} von {count} Zeilen" if lang == "de" else f"The first {shown} of {count} rows")
+    assert 0 < shown < total and note in _all_text(slides[listed.title])
+
+
+def test_case_deck_profile_shows_the_target_year_as_a_year(case_deck):
+    report, deck = case_deck
+    plan = report.plans[0]
+    year = plan.to_dict()["sections"]["targets"]["values"]["target_year"]
+    slide = {s.shapes.title.text: s for s in deck.slides}[f"Kundensteckbrief: {plan.name}"]
+    cells = [[c.text for c in row.cells] for s in slide.shapes if s.has_table for row in s.table.rows]
+    assert [r[2] for r in cells if r[1] == "Plan für"] == [str(int(year))]
+
+
+def test_estimator_by_hand_and_not_narrower_than_the_font():
+    """Widths summed by hand from the width table; never narrower than DejaVu Sans measured by Pillow."""
+    from kamlab.report.slides_tables import wrap_lines
+
+    # "Umsatz": U .74 + m .98 + s .53 + a .62 + t .40 + z .53 = 3.80 em at 10 pt = 3.80 * 10 / 72 in, times 1.02
+    assert text_width("Umsatz", 10) == pytest.approx(3.80 * 10 / 72 * 1.02)
+    # 3 words of 1 in each (by construction) with spaces: 2 per line fit in 2.2 in, so 2 lines
+    word = "0" * 11  # 11 x 0.64 em x 10 pt / 72 x 1.02 = 0.997 in
+    assert wrap_lines(f"{word} {word} {word}", 2.2, 10) == 2
+    assert wrap_lines(f"{word} {word} {word}", 1.5, 10) == 3
+    assert wrap_lines(f"{word} {word} {word}", 3.5, 10) == 1
+    assert text_height("x", 2.0, 10) == pytest.approx(1.22 * 10 / 72 + 0.1)
+    fonts = pytest.importorskip("PIL.ImageFont")
+    try:
+        regular = fonts.truetype("DejaVuSans.ttf", 1000)
+        bold = fonts.truetype("DejaVuSans-Bold.ttf", 1000)
+    except OSError:
+        pytest.skip("DejaVu Sans is not installed")
+    samples = NAMES + ["Kundennummer", "Ausschöpfungsreserve", "2.139.863 €", "Černý Foods s.r.o.", "Wallet (%)",
+                       "Umsatz (Rang 1); Deckungsbeitrag (Rang 1); DB IV (Rang 5); Ziel-Umsatz (Rang 1)"]
+    for words in samples:
+        assert text_width(words, 10) >= regular.getlength(words) / 1000 * 10 / 72, words
+        assert text_width(words, 10, bold=True) >= bold.getlength(words) / 1000 * 10 / 72, words

@@ -18,7 +18,8 @@ import io
 from pathlib import Path
 
 from kamlab.errors import ParameterError
-from kamlab.report.kinds import BRIEF_KEYS, column_kind, header, plain, plan_rows, row_kind, text
+from kamlab.report.kinds import BRIEF_KEYS, column_kind, header, plan_rows, row_kind, text
+from kamlab.report.slides_tables import add_table, fit_table, text_height
 
 __all__ = ["to_pptx"]
 
@@ -50,7 +51,10 @@ SPECIAL = ("key_accounts", "overview", "plans", "method", "next_steps")
 LIST_COLUMNS = ("rank_revenue", "unit_id", "account_id", "group_id", "name", "revenue", "contribution_margin", "db4",
                 "share_revenue", "cumulative_share_revenue", "target_revenue", "reasons", "lists")
 KEY_COLUMNS = ("figure", "measure", "item", "key", "kennzahl")
-LIST_ROWS, TABLE_ROWS = 12, 10
+#: At most this many rows of the key-account list and of other tables on a slide (fewer when they do not fit).
+LIST_ROWS, TABLE_ROWS = 15, 12
+#: Fewer rows than this on a slide: the key-account list leaves out optional columns so rows wrap less.
+MIN_ROWS = 6
 EMU_PER_INCH = 914400
 
 
@@ -126,6 +130,10 @@ def _drop_slides(prs):
 
 
 # ---------------------------------------------------------------------------------------------- the deck
+def _inch(emu):
+    return emu / EMU_PER_INCH
+
+
 class _Deck:
     def __init__(self, prs, report, lang, styled):
         from pptx.util import Inches
@@ -134,10 +142,12 @@ class _Deck:
         self.title_layout, self.content_layout = _pick_layouts(prs)
         self.width, self.height = prs.slide_width, prs.slide_height
         self.margin = Inches(0.5)
+        self.gap = Inches(0.1)
         self.date = _date(report, lang)
 
     # -- building blocks
-    def _new(self, layout, title):
+    def _new(self, layout, title, source):
+        """A slide with its title and footer: (slide, heading, body placeholder or None, footer top in EMU)."""
         from pptx.enum.shapes import PP_PLACEHOLDER as P
         from pptx.util import Inches, Pt
 
@@ -149,9 +159,14 @@ class _Deck:
         heading.text_frame.text = str(title)
         heading.text_frame.word_wrap = True
         if not self.styled:
+            size = 40 if layout is self.title_layout else 28
             for paragraph in heading.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(40 if layout is self.title_layout else 28)
+                    run.font.size = Pt(size)
+            if layout is not self.title_layout:  # a short title area: the content starts right below it
+                tall = text_height(title, _inch(heading.width), size)
+                left, width = heading.left, heading.width  # inherited from the layout until set
+                heading.left, heading.top, heading.width, heading.height = left, Inches(0.3), width, Inches(max(0.8, tall))
         body = None
         for ph in list(slide.placeholders):
             kind = ph.placeholder_format.type
@@ -161,16 +176,18 @@ class _Deck:
                 body = ph
             else:
                 ph._element.getparent().remove(ph._element)
-        return slide, heading, body
+        return slide, heading, body, self.footer(slide, source)
 
-    def _area(self, heading, body):
-        """(left, top, width, height) for the slide's content: the body placeholder's box, else below the title."""
+    def _area(self, heading, body, footer_top):
+        """(left, top, width, bottom) for the slide's content: below the title, above the footer."""
         from pptx.util import Inches
 
+        bottom = footer_top - self.gap
+        below = (heading.top or Inches(0.3)) + (heading.height or Inches(1)) + self.gap
         if body is not None and body.width:
-            return body.left, body.top, body.width, body.height
-        top = (heading.top or Inches(0.3)) + (heading.height or Inches(1)) + Inches(0.1)
-        return self.margin, top, self.width - 2 * self.margin, self.height - top - Inches(0.7)
+            top = below if not self.styled else max(body.top, below)
+            return body.left, top, body.width, min(bottom, body.top + body.height if self.styled else bottom)
+        return self.margin, below, self.width - 2 * self.margin, bottom
 
     @staticmethod
     def _drop(shape):
@@ -178,30 +195,38 @@ class _Deck:
             shape._element.getparent().remove(shape._element)
 
     def footer(self, slide, source):
+        """The footer (source and data date) at the slide's bottom; returns its top in EMU."""
         from pptx.dml.color import RGBColor
         from pptx.util import Inches, Pt
 
         source = " ".join(str(source or "kamlab").split())
         if len(source) > 160:
             source = source[:159].rstrip() + "…"
-        box = slide.shapes.add_textbox(self.margin, self.height - Inches(0.45), self.width - 2 * self.margin, Inches(0.35))
+        words = _t("footer", self.lang, source=source, date=self.date)
+        width = self.width - 2 * self.margin
+        tall = Inches(text_height(words, _inch(width), 9))
+        top = self.height - Inches(0.1) - tall
+        box = slide.shapes.add_textbox(self.margin, top, width, tall)
         box.name = "kamlab footer"
         frame = box.text_frame
         frame.word_wrap = True
-        frame.text = _t("footer", self.lang, source=source, date=self.date)
+        frame.text = words
         for run in frame.paragraphs[0].runs:
             run.font.size, run.font.color.rgb = Pt(9), RGBColor(0x59, 0x59, 0x59)
+        return top
 
     def _line(self, slide, left, top, width, words, size=16):
+        """A text box as tall as its text is estimated to be; returns its bottom in EMU."""
         from pptx.util import Inches, Pt
 
-        box = slide.shapes.add_textbox(left, top, width, Inches(0.45))
+        tall = Inches(text_height(words, _inch(width), size))
+        box = slide.shapes.add_textbox(left, top, width, tall)
         box.text_frame.word_wrap = True
         box.text_frame.text = words
         for paragraph in box.text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
-        return box
+        return top + tall
 
     def _picture(self, slide, figures, left, top, width, height):
         from PIL import Image
@@ -220,59 +245,64 @@ class _Deck:
             x = left + i * (each + gap) + (each - pw) // 2
             slide.shapes.add_picture(buffer, x, top, pw, ph)
 
-    def _table(self, slide, frame, left, top, width, height, size=11):
-        """``frame`` as a native table: kamlab labels as headers, values formatted by column kind."""
-        from pptx.enum.text import PP_ALIGN
+    def _table(self, slide, frame, left, top, width, bottom, size=10, max_rows=TABLE_ROWS, optional=(), **options):
+        """``frame`` as a native table that ends above ``bottom``; a line says when rows are left out.
+
+        When fewer than :data:`MIN_ROWS` rows fit, the ``optional`` columns are left out one by one
+        (a narrow template slide). Returns the bottom (EMU) of the table and its note.
+        """
         from pptx.util import Inches
 
-        rows, cols = len(frame) + 1, len(frame.columns)
-        row_height = Inches(0.32 if size >= 11 else 0.27)
-        shape = slide.shapes.add_table(rows, cols, left, top, width, min(height, row_height * rows))
-        table = shape.table
-        kinds = [column_kind(c, frame[c].dtype) for c in frame.columns]
-        for j, column in enumerate(frame.columns):
-            self._cell(table.cell(0, j), header(column, self.lang), size, bold=True)
-        for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-            for j, value in enumerate(row):
-                value = plain(value)
-                numeric = isinstance(value, int | float) and not isinstance(value, bool)
-                self._cell(table.cell(i, j), text(value, kinds[j], self.lang), size,
-                           align=PP_ALIGN.RIGHT if numeric else None)
-        lengths = [min(max(len(table.cell(i, j).text) for i in range(rows)), 60) + 2 for j in range(cols)]
-        for j, length in enumerate(lengths):  # long texts (names, reasons) get the room, so rows wrap less
-            table.columns[j].width = int(width * length / sum(lengths))
-        return shape
+        room = _inch(bottom - top)
+        layout = fit_table(frame, self.lang, _inch(width), room, size=size, max_rows=max_rows, **options)
+        for column in (c for c in optional if c in frame.columns):
+            if layout.shown >= min(MIN_ROWS, len(frame)):
+                break
+            frame = frame.drop(columns=column)
+            layout = fit_table(frame, self.lang, _inch(width), room, size=size, max_rows=max_rows, **options)
+        note = None
+        if layout.shown < len(frame):
+            note = self._shown(layout.shown, len(frame))
+            reserve = text_height(note, _inch(width), 11) + 0.05
+            layout = fit_table(frame, self.lang, _inch(width), room - reserve, size=size, max_rows=max_rows, **options)
+            note = self._shown(layout.shown, len(frame))
+        add_table(slide, layout, left, top)
+        end = top + Inches(layout.height)
+        if note is not None:
+            end = self._line(slide, left, end + Inches(0.05), width, note, size=11)
+        return end
 
-    @staticmethod
-    def _cell(cell, words, size, bold=False, align=None):
-        from pptx.util import Pt
-
-        cell.text = str(words)
-        for paragraph in cell.text_frame.paragraphs:
-            if align is not None:
-                paragraph.alignment = align
-            for run in paragraph.runs:
-                run.font.size, run.font.bold = Pt(size), bold or None
+    def _shown(self, n, total):
+        return _t("shown", self.lang, n=text(n, "count", self.lang), total=text(total, "count", self.lang))
 
     def _bullets(self, body, slide, area, lines):
-        """Bullet lines (text, level) into the body placeholder, or a text box when there is none."""
+        """Bullet lines (text, level) into the body placeholder, or a text box; the font shrinks until they fit."""
         from pptx.util import Pt
 
+        left, top, width, bottom = area
         if body is None:
-            body = slide.shapes.add_textbox(*area)
+            body = slide.shapes.add_textbox(left, top, width, bottom - top)
+        elif not self.styled:
+            body.left, body.top, body.width, body.height = left, top, width, bottom - top
         frame = body.text_frame
         frame.word_wrap = True
-        size = Pt(20 if len(lines) <= 6 else 16 if len(lines) <= 10 else 12)
+        room = _inch(body.height)
+        for points in (20, 18, 16, 14, 12, 11, 10):  # bullets and indents take about half an inch a level
+            tall = sum(text_height(words, _inch(body.width) - 0.4 - 0.5 * level, points) * 1.1 for words, level in lines)
+            if tall <= room:
+                break
         for i, (words, level) in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text, paragraph.level = str(words), level
             for run in paragraph.runs:
-                run.font.size = size
+                run.font.size = Pt(points)
 
     # -- slides
     def title_slide(self):
+        import kamlab
+
         report = self.report
-        slide, heading, body = self._new(self.title_layout, report.title)
+        slide, heading, body, _ = self._new(self.title_layout, report.title, f"kamlab {kamlab.__version__}")
         lines = [_t("as_of", self.lang, date=self.date)]
         if report.pseudonymized:
             lines.append(_t("pseudonymized", self.lang))
@@ -282,74 +312,65 @@ class _Deck:
             from pptx.util import Inches
 
             self._line(slide, self.margin, self.height // 2 + Inches(0.8), self.width - 2 * self.margin, "\n".join(lines))
-        import kamlab
-
-        self.footer(slide, f"kamlab {kamlab.__version__}")
 
     def key_figures(self, section):
-        slide, heading, body = self._new(self.content_layout, _t("key_figures", self.lang))
-        left, top, width, height = self._area(heading, body)
+        from pptx.util import Inches
+
+        slide, heading, body, footer = self._new(self.content_layout, _t("key_figures", self.lang), section.source)
+        left, top, width, bottom = self._area(heading, body, footer)
         self._drop(body)
         frame = _figures_table(section.tables, self.lang) if section.tables else None
-        from pptx.util import Inches
-
         if section.texts:
-            self._line(slide, left, top, width, _takeaway(section.texts))
-            top, height = top + Inches(0.55), height - Inches(0.55)
+            top = self._line(slide, left, top, width, _takeaway(section.texts)) + self.gap
         if frame is not None:
-            self._table(slide, frame, left, top, min(width, Inches(8)), height, size=14 if len(frame) <= 10 else 11)
-        self.footer(slide, section.source)
+            keyed = list(frame.columns) == ["figure", "value"]
+            size = 14 if len(frame) <= 10 else 12
+            self._table(slide, frame, left, top, min(width, Inches(8)), bottom, size=size, max_rows=len(frame),
+                        min_size=size - 2, right=[False, True] if keyed else None, stretch=not keyed)
 
     def chart(self, section):
-        from pptx.util import Inches
-
-        slide, heading, body = self._new(self.content_layout, section.title)
-        left, top, width, height = self._area(heading, body)
+        slide, heading, body, footer = self._new(self.content_layout, section.title, section.source)
+        left, top, width, bottom = self._area(heading, body, footer)
         self._drop(body)
         if section.texts:
-            self._line(slide, left, top, width, _takeaway(section.texts))
-            top, height = top + Inches(0.55), height - Inches(0.55)
+            top = self._line(slide, left, top, width, _takeaway(section.texts)) + self.gap
         figures = [f for f in section.figures.values() if f is not None][:2]
         if figures:
-            self._picture(slide, figures, left, top, width, height)
+            self._picture(slide, figures, left, top, width, bottom - top)
         elif section.tables:
             frame = _flat(next(iter(section.tables.values())))
-            self._table(slide, frame.head(TABLE_ROWS), left, top, width, height)
-        self.footer(slide, section.source)
+            self._table(slide, frame, left, top, width, bottom)
 
     def key_accounts(self, section):
-        from pptx.util import Inches
-
-        slide, heading, body = self._new(self.content_layout, section.title)
-        left, top, width, height = self._area(heading, body)
+        slide, heading, body, footer = self._new(self.content_layout, section.title, section.source)
+        left, top, width, bottom = self._area(heading, body, footer)
         self._drop(body)
         frame = _flat(next(iter(section.tables.values()))) if section.tables else None
         if section.texts:
-            self._line(slide, left, top, width, _takeaway(section.texts))
-            top, height = top + Inches(0.5), height - Inches(0.5)
+            top = self._line(slide, left, top, width, _takeaway(section.texts)) + self.gap
         if frame is not None and len(frame.columns):
             shown = [c for c in LIST_COLUMNS if c in frame.columns][:8]
             if len(shown) < 3:
                 shown = list(frame.columns[:7])
-            self._table(slide, frame[shown].head(LIST_ROWS), left, top, width, height - Inches(0.4), size=10)
-            if len(frame) > LIST_ROWS:
-                self._line(slide, left, top + height - Inches(0.35), width,
-                           _t("shown", self.lang, n=LIST_ROWS, total=len(frame)), size=11)
-        self.footer(slide, section.source)
+            self._table(slide, frame[shown], left, top, width, bottom, max_rows=LIST_ROWS,
+                        optional=("cumulative_share_revenue", "target_revenue", "db4", "contribution_margin"))
 
     def profile(self, plan):
         import pandas as pd
         from pptx.util import Inches
 
-        slide, heading, body = self._new(self.content_layout, _t("profile", self.lang, name=plan.name))
-        left, top, width, height = self._area(heading, body)
+        slide, heading, body, footer = self._new(self.content_layout, _t("profile", self.lang, name=plan.name),
+                                                 f"kamlab.account_plan(..., {plan.unit_id!r}), {plan.year}")
+        left, top, width, bottom = self._area(heading, body, footer)
         self._drop(body)
         rows, last = [], None
         for section, key, label_, value in plan_rows(plan, self.lang, BRIEF_KEYS):
-            kind = column_kind(key) if key not in ("abc", "year", "target_year") else "text"
-            if key == "target_year":
-                kind = "text"
-            shown = text(value, kind, self.lang) if not isinstance(value, str) else value
+            if key in ("year", "target_year") and isinstance(value, int | float) and not isinstance(value, bool):
+                shown = str(int(value))  # a year, not an amount: 2026, not 2.026
+            elif isinstance(value, str):
+                shown = value
+            else:
+                shown = text(value, column_kind(key) if key != "abc" else "text", self.lang)
             rows.append((section if section != last else "", label_, shown))
             last = section
         user = []
@@ -359,26 +380,26 @@ class _Deck:
         if actions:
             user.append(f"{_t('actions', self.lang)}: " + "; ".join(
                 f"{a['what']} ({', '.join(str(a[k]) for k in ('who', 'by_when') if a.get(k))})" for a in actions))
-        room = height - (Inches(0.5) * len(user))
+        below = sum(Inches(text_height(line, _inch(width), 12)) for line in user)
         half = (len(rows) + 1) // 2
         gap = Inches(0.3)
+        columns = [_plan_header(name, self.lang) for name in ("section", "item", "value")]
+        end = top
         for i, chunk in enumerate((rows[:half], rows[half:])):
             if chunk:
-                frame = pd.DataFrame(chunk, columns=["section", "item", "value"])
-                shape = self._table(slide, frame, left + i * ((width + gap) // 2), top, (width - gap) // 2, room, size=10)
-                for c, share in enumerate((0.3, 0.38, 0.32)):
-                    shape.table.columns[c].width = int((width - gap) // 2 * share)
-                for j, name in enumerate(frame.columns):  # the headers: the plan's words
-                    self._cell(shape.table.cell(0, j), _plan_header(name, self.lang), 10, bold=True)
-        for k, line in enumerate(user):
-            self._line(slide, left, top + room + Inches(0.5) * k, width, line, size=12)
-        self.footer(slide, f"kamlab.account_plan(..., {plan.unit_id!r}), {plan.year}")
+                frame = pd.DataFrame(chunk, columns=columns)
+                end = max(end, self._table(slide, frame, left + i * ((width + gap) // 2), top, (width - gap) // 2,
+                                           bottom - below, max_rows=len(frame), right=[False, False, False]))
+        end += self.gap
+        for line in user:
+            end = self._line(slide, left, end, width, line, size=12)
 
     def next_steps(self, skipped):
         report, lang = self.report, self.lang
-        slide, heading, body = self._new(self.content_layout, _t("next_steps", lang))
-        area = self._area(heading, body)
         own = next((s for s in report.sections if s.key == "next_steps" and s.available), None)
+        slide, heading, body, footer = self._new(self.content_layout, _t("next_steps", lang),
+                                                 own.source if own is not None and own.source else "kamlab")
+        area = self._area(heading, body, footer)
         lines = [(t, 0) for t in own.texts] if own is not None else []
         for plan in report.plans:
             for action in plan.actions:
@@ -397,7 +418,6 @@ class _Deck:
             lines.append((_t("not_included", lang), 0))
             lines += [(f"{s.title}: {s.skipped}", 1) for s in skipped]
         self._bullets(body, slide, area, lines)
-        self.footer(slide, own.source if own is not None and own.source else "kamlab")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
