@@ -215,3 +215,11 @@ def test_bad_input_raises_clear_errors(export_lines):
         build(export_lines, lang="fr")
     with pytest.raises(ParameterError, match="weights"):
         build(export_lines, weights={"attractiveness": {"a": 1.0}})
+
+
+def test_the_same_data_give_the_same_report(case, report_de):
+    """Seeded everywhere (wallet model and its folds): a second build has exactly the same tables."""
+    again = build(case, lang="de", top_plans=1)
+    for section in report_de:
+        for name, table in section.tables.items():
+            pd.testing.assert_frame_equal(table, again[section.key].tables[name], obj=f"{section.key}.{name}")
