@@ -109,3 +109,9 @@ dashboard: $(STAMP)
 		--Voila.ip=127.0.0.1 --port=$(DASHBOARD_PORT) --strip_sources=True \
 		'--Voila.tornado_settings={"websocket_max_message_size": '$$(($(DASHBOARD_UPLOAD_MB) * 1048576))'}' \
 		$(DASHBOARD_ARGS)
+
+# a classroom without internet: fetch every public dataset once into the data home (KAMLAB_DATA, else
+# ~/kamlab_data), verified; copy that folder to a USB stick or shared drive and set KAMLAB_DATA to the copy
+.PHONY: data
+data: $(STAMP)
+	$(BIN)/python -m kamlab.data.datasets

@@ -61,7 +61,27 @@ class EmptyDataError(KamlabError):
 
 
 class DatasetError(KamlabError):
-    """A public dataset cannot be fetched, found in the cache or parsed."""
+    """A public dataset cannot be fetched, found in the cache or parsed.
+
+    In Jupyter, IPython shows this error as its message alone (the message already says
+    which file and what to do), not as a traceback through kamlab's download code.
+    """
+
+    def _render_traceback_(self):
+        r"""IPython's hook: the lines it shows in place of the traceback.
+
+        Returns
+        -------
+        list of str
+            ``"<ErrorName>: <first line>"`` and the message's further lines.
+
+        Examples
+        --------
+        >>> DatasetError("The file is missing.\nPut it into /data.")._render_traceback_()
+        ['DatasetError: The file is missing.', 'Put it into /data.']
+        """
+        lines = str(self).splitlines() or [""]
+        return [f"{type(self).__name__}: {lines[0]}", *lines[1:]]
 
 
 class ChecksumError(DatasetError):

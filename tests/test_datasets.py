@@ -720,3 +720,195 @@ def test_download_online_retail_wrong_content_keeps_nothing(server, monkeypatch,
         datasets.fetch_online_retail(home)
     assert "decompressed content" in str(info.value) and "nothing was saved" in str(info.value)
     assert _files(home) == []
+
+
+# --------------------------------------------------------------------------- classrooms: originals by hand, fetch_all
+
+
+def _offline_retail(monkeypatch, **changes):
+    """The Online Retail entry with its two real sources' names but no reachable server, and the
+    tiny workbook's content as its checksum (a download would fail: the port is closed)."""
+    return _use_sources(
+        monkeypatch,
+        "online_retail",
+        datasets.Source("http://127.0.0.1:9/static/public/352/online+retail.zip", member="Online Retail.xlsx"),
+        datasets.Source("http://127.0.0.1:9/00352/Online%20Retail.xlsx"),
+        **{"sha256": _sha256(_TINY_CSV), **changes},
+    )
+
+
+@pytest.mark.parametrize("original", ["Online Retail.xlsx", "online+retail.zip"])
+def test_original_put_into_the_folder_is_converted_verified_and_cached(monkeypatch, tmp_path, original):
+    _offline_retail(monkeypatch)
+    home = tmp_path / "home"
+    folder = home / "online_retail"
+    folder.mkdir(parents=True)
+    _tiny_workbook(tmp_path / "Online Retail.xlsx")
+    if original.endswith(".zip"):
+        _zip(folder / original, "Online Retail.xlsx", (tmp_path / "Online Retail.xlsx").read_bytes())
+    else:
+        (folder / original).write_bytes((tmp_path / "Online Retail.xlsx").read_bytes())
+    df = datasets.fetch_online_retail(home, download_if_missing=False)  # no network needed
+    assert len(df) == len(_TINY_ROWS) and df["invoice_id"].iloc[2] == "C536379"
+    assert gzip.decompress((folder / "online_retail.csv.gz").read_bytes()) == _TINY_CSV
+    assert _files(home) == sorted([f"online_retail/{original}", "online_retail/online_retail.csv.gz"])
+    # the cache is used from now on, even with the original gone
+    (folder / original).unlink()
+    pd.testing.assert_frame_equal(datasets.fetch_online_retail(home, download_if_missing=False), df)
+
+
+def test_original_names_are_what_the_sources_serve():
+    """The names a browser saves UCI's downloads under (the last part of each URL, decoded), and the
+    archive's member for a student who unzipped it; CDNOW's first source is the cached file itself."""
+    entry = datasets.REGISTRY["wholesale"]
+    names = [name for name, _, _ in registry.original_names(entry)]
+    assert names == ["wholesale+customers.zip", "Wholesale customers data.csv"]
+    assert [n for n, _, _ in registry.original_names(datasets.REGISTRY["cdnow"])] == ["CDNOW_sample.zip"]
+
+
+def test_wholesale_original_archive_offline(tmp_path, monkeypatch):
+    data = _dataset_file("wholesale").read_bytes()
+    monkeypatch.setattr(download, "download", lambda *a, **k: pytest.fail("must not download"))
+    folder = tmp_path / "wholesale"
+    folder.mkdir()
+    _zip(folder / "wholesale+customers.zip", "Wholesale customers data.csv", data)
+    df = datasets.fetch_wholesale(tmp_path)
+    assert len(df) == 440
+    assert (folder / "wholesale_customers_data_uci.csv").read_bytes() == data
+
+
+def test_wrong_original_is_a_checksum_error_naming_the_file(monkeypatch, tmp_path):
+    _offline_retail(monkeypatch)
+    folder = tmp_path / "online_retail"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.append(online_retail.RETAIL_COLUMNS)
+    wb.active.append(_TINY_ROWS[0][:3] + [7] + _TINY_ROWS[0][4:])  # 7 units, not 6
+    wb.save(folder / "Online Retail.xlsx")
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_online_retail(tmp_path, download_if_missing=False)
+    message = str(info.value)
+    assert str(folder / "Online Retail.xlsx") in message and _sha256(_TINY_CSV) in message
+    assert _files(tmp_path) == ["online_retail/Online Retail.xlsx"]  # nothing cached, no temporary files
+
+
+def test_original_archive_without_the_member_names_the_file(monkeypatch, tmp_path):
+    _offline_retail(monkeypatch)
+    folder = tmp_path / "online_retail"
+    folder.mkdir()
+    _zip(folder / "online+retail.zip", "something.csv", b"a\n")
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_online_retail(tmp_path, download_if_missing=False)
+    assert not isinstance(info.value, ChecksumError)
+    assert str(folder / "online+retail.zip") in str(info.value)
+    assert "no member 'Online Retail.xlsx'" in str(info.value)
+
+
+def test_missing_dataset_is_one_short_message_in_jupyter(monkeypatch, tmp_path):
+    """IPython shows ``_render_traceback_()`` in place of the traceback: one message, with the
+    original file names a student can download and the folder to put them in."""
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_online_retail(tmp_path, download_if_missing=False)
+    lines = info.value._render_traceback_()
+    assert lines[0].startswith("DatasetError: The dataset file 'online_retail.csv.gz' is not in the data home")
+    text = "\n".join(lines)
+    assert "Traceback" not in text and len(lines) <= 12
+    assert f"into the folder {tmp_path / 'online_retail'}:" in text
+    assert "'online+retail.zip' from https://archive.ics.uci.edu/static/public/352/online+retail.zip" in text
+    assert "'Online Retail.xlsx' from" in text
+    assert "make data" in text and "KAMLAB_DATA" in text
+    assert lines[1:] == str(info.value).splitlines()[1:]
+
+
+def test_checksum_error_renders_short_too(tmp_path):
+    entry = datasets.REGISTRY["cdnow_summary"]
+    (tmp_path / "cdnow").mkdir()
+    (tmp_path / entry.relative_path).write_text("ID,frequency,recency,T\n")
+    with pytest.raises(ChecksumError) as info:
+        datasets.fetch_cdnow(tmp_path, kind="summary")
+    lines = info.value._render_traceback_()
+    assert lines[0].startswith(f"ChecksumError: The cached file {tmp_path / entry.relative_path}")
+    assert "Delete it" in "\n".join(lines)
+
+
+def test_failed_download_hint_names_the_originals_and_the_folder(server, monkeypatch, tmp_path):
+    _use_sources(
+        monkeypatch,
+        "online_retail",
+        datasets.Source(f"{server.url}/online+retail.zip", member="Online Retail.xlsx"),
+    )
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_online_retail(tmp_path)
+    message = str(info.value)
+    assert f"'online+retail.zip' from {server.url}/online+retail.zip" in message
+    assert f"into the folder {tmp_path / 'online_retail'}" in message
+    assert "put it at" not in message  # the old hint asked for the .csv.gz nobody can download
+
+
+def _serve_every_file(server, monkeypatch, tmp_path):
+    """Every registry entry pointed at the local server, which serves each file as its source does
+    (the Online Retail entry with the tiny workbook's checksum). Returns the expected cached files."""
+    _zip(server.root / "wholesale.zip", "Wholesale customers data.csv", _dataset_file("wholesale").read_bytes())
+    _use_sources(
+        monkeypatch,
+        "wholesale",
+        datasets.Source(f"{server.url}/wholesale.zip", member="Wholesale customers data.csv"),
+    )
+    _tiny_workbook(tmp_path / "Online Retail.xlsx")
+    _zip(server.root / "online+retail.zip", "Online Retail.xlsx", (tmp_path / "Online Retail.xlsx").read_bytes())
+    _use_sources(
+        monkeypatch,
+        "online_retail",
+        datasets.Source(f"{server.url}/online+retail.zip", member="Online Retail.xlsx"),
+        sha256=_sha256(_TINY_CSV),
+    )
+    for name in ("cdnow", "cdnow_summary", "cdnow_summary_with_transactions"):
+        filename = datasets.REGISTRY[name].filename
+        (server.root / filename).write_bytes(_dataset_file(name).read_bytes())
+        _use_sources(monkeypatch, name, datasets.Source(f"{server.url}/{filename}"))
+    return sorted(e.relative_path for e in datasets.REGISTRY.values())
+
+
+def test_fetch_all_fetches_every_file_once(server, monkeypatch, tmp_path, capsys):
+    expected = _serve_every_file(server, monkeypatch, tmp_path)
+    home = tmp_path / "room"
+    table = datasets.fetch_all(home)  # with the progress bars
+    assert table["cached"].all() and list(table["name"]) == list(datasets.REGISTRY)
+    assert _files(home) == expected
+    assert sorted(server.log) == sorted(
+        ["/wholesale.zip", "/online+retail.zip", "/CDNOW_sample.txt", "/cdnow_customers_summary.csv",
+         "/cdnow_customers_summary_with_transactions.csv"]
+    )
+    assert "kamlab datasets" in capsys.readouterr().err  # tqdm's bar over the files
+    again = datasets.fetch_all(home, progress=False)
+    pd.testing.assert_frame_equal(again, table)
+    assert len(server.log) == 5  # nothing downloaded twice
+    assert gzip.decompress((home / "online_retail" / "online_retail.csv.gz").read_bytes()) == _TINY_CSV
+
+
+def test_fetch_all_goes_on_after_a_failure_and_names_it(server, monkeypatch, tmp_path):
+    _serve_every_file(server, monkeypatch, tmp_path)
+    (server.root / "cdnow_customers_summary.csv").unlink()
+    home = tmp_path / "room"
+    with pytest.raises(DatasetError) as info:
+        datasets.fetch_all(home, progress=False)
+    assert str(info.value).startswith("1 of 5 dataset files could not be fetched")
+    assert "cdnow/cdnow_customers_summary.csv:" in str(info.value)
+    assert len(_files(home)) == 4 and not (home / "cdnow" / "cdnow_customers_summary.csv").exists()
+
+
+def test_make_data_fetches_into_kamlab_data(server, monkeypatch, tmp_path, capsys):
+    """``make data`` runs ``python -m kamlab.data.datasets``, whose main fetches into KAMLAB_DATA."""
+    from kamlab.data.datasets import __main__ as make_data
+
+    recipe = Path(__file__).resolve().parents[1].joinpath("Makefile").read_text().split("\ndata:", 1)[1]
+    assert recipe.splitlines()[1].strip() == "$(BIN)/python -m kamlab.data.datasets"
+    expected = _serve_every_file(server, monkeypatch, tmp_path)
+    monkeypatch.setenv("KAMLAB_DATA", str(tmp_path / "usb"))
+    assert make_data.main([]) == 0
+    assert _files(tmp_path / "usb") == expected
+    out = capsys.readouterr().out
+    assert f"all 5 files are in {tmp_path / 'usb'}" in out
+    (server.root / "CDNOW_sample.txt").unlink()
+    assert make_data.main([str(tmp_path / "other")]) == 1
+    assert "CDNOW_sample.txt" in capsys.readouterr().err

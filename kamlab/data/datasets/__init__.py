@@ -40,10 +40,20 @@ Examples
 
 The package's modules: :mod:`~kamlab.data.datasets.registry` (sources and checksums),
 :mod:`~kamlab.data.datasets.download` (data home, cache, pooch downloads, verification),
-:mod:`~kamlab.data.datasets.online_retail` (the xlsx → CSV conversion) and
-:mod:`~kamlab.data.datasets.loaders` (the ``fetch_*`` functions).
+:mod:`~kamlab.data.datasets.online_retail` (the xlsx → CSV conversion),
+:mod:`~kamlab.data.datasets.loaders` (the ``fetch_*`` functions) and
+:mod:`~kamlab.data.datasets.classroom` (:func:`fetch_all` for ``make data``, and the
+status of each file for the set-up check).
+
+*Without internet* (a classroom, a train): run ``make data`` (or :func:`fetch_all`) where
+there is internet, copy the data home to a USB stick or shared drive, and set
+``KAMLAB_DATA`` to it. Or download a source's original file by hand (e.g. UCI's
+``online+retail.zip`` or ``Online Retail.xlsx``) and put it, with its name, into the
+dataset's folder of the data home (``<data home>/online_retail/``): kamlab extracts or
+converts it and verifies its checksum the first time the data is used.
 """
 
+from kamlab.data.datasets.classroom import dataset_status, fetch_all
 from kamlab.data.datasets.download import (
     DATA_HOME_ENV,
     DEFAULT_DATA_HOME,
@@ -62,6 +72,8 @@ __all__ = [
     "DatasetFile",
     "Source",
     "clear_data_home",
+    "dataset_status",
+    "fetch_all",
     "fetch_cdnow",
     "fetch_file",
     "fetch_online_retail",

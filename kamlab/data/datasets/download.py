@@ -11,6 +11,9 @@ file into a temporary file, verifies that checksum, moves it into place, and
   converted Online Retail workbook), and of the cached file every time it is used, with
   messages that name the file and say what to do;
 - the Online Retail conversion (:mod:`kamlab.data.datasets.online_retail`);
+- originals downloaded by hand: a file as its public source serves it (the ``.zip``, the
+  ``.xlsx``), put into the dataset's folder of the data home, is extracted or converted and
+  verified on first use, with no network (:func:`from_local_original`);
 - a read-only data home: kamlab never writes where the cached file is right, and
   downloads into a temporary folder that is removed whatever happens.
 """
@@ -32,7 +35,16 @@ import pandas as pd
 import pooch
 
 from kamlab.data.datasets.online_retail import write_csv_gz
-from kamlab.data.datasets.registry import REGISTRY, DatasetFile, Source, entry, pooch_registry
+from kamlab.data.datasets.registry import (
+    REGISTRY,
+    DatasetFile,
+    Source,
+    download_name,
+    entry,
+    manual_hint,
+    original_names,
+    pooch_registry,
+)
 from kamlab.errors import ChecksumError, DatasetError, KamlabError, ParameterError
 
 __all__ = [
@@ -41,6 +53,7 @@ __all__ = [
     "clear_data_home",
     "download",
     "fetch_file",
+    "from_local_original",
     "get_data_home",
     "list_datasets",
     "verified_content",
@@ -189,12 +202,11 @@ def _what_was_hashed(dataset: DatasetFile) -> str:
 
 
 def _not_cached_error(dataset: DatasetFile, path: Path) -> DatasetError:
-    urls = "\n".join(f"  {s.url}" for s in dataset.sources)
     return DatasetError(
         f"The dataset file {dataset.filename!r} is not in the data home: looked for {path}.\n"
-        "Call the fetch function with download_if_missing=True (needs internet once), "
-        f"or point KAMLAB_DATA / data_home at a folder that holds {dataset.relative_path}. "
-        f"Its public source:\n{urls}"
+        "With internet: call the fetch function with download_if_missing=True (downloads it once), "
+        f"or point KAMLAB_DATA / data_home at a folder that holds {dataset.relative_path}.\n"
+        + manual_hint(dataset, path.parent)
     )
 
 
@@ -226,7 +238,7 @@ def verified_content(dataset: DatasetFile, data_home, download_if_missing: bool)
     path = get_data_home(data_home) / dataset.folder / dataset.filename
     if path.exists() and not path.is_file():
         raise DatasetError(f"{path} should be the cached file {dataset.filename}, but it is not a file.")
-    if not path.is_file():
+    if not path.is_file() and not from_local_original(dataset, path):
         if not download_if_missing:
             raise _not_cached_error(dataset, path)
         download(dataset, path)
@@ -288,10 +300,43 @@ def _quiet_pooch():
 
 
 def _say(message: str) -> None:
-    print(f"kamlab: {message}", file=sys.stderr, flush=True)
+    from tqdm.auto import tqdm
+
+    tqdm.write(f"kamlab: {message}", file=sys.stderr)  # above any progress bar, not through it
 
 
-def download(dataset: DatasetFile, target: Path) -> None:
+class _BytesBar:
+    """The progress bar pooch fills while downloading (pooch takes any truthy object with
+    ``total``, ``update``, ``reset`` and ``close``; a tqdm bar without a total is not truthy)."""
+
+    def __init__(self, name: str):
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(total=None, unit="B", unit_scale=True, leave=False, desc=name, position=1)
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def total(self):
+        return self._bar.total
+
+    @total.setter
+    def total(self, value):
+        self._bar.total = value or None
+        self._bar.refresh()
+
+    def update(self, n):
+        self._bar.update(n)
+
+    def reset(self):
+        self._bar.reset(total=self._bar.total)
+
+    def close(self):
+        self._bar.close()
+
+
+def download(dataset: DatasetFile, target: Path, *, progress: bool = False) -> None:
     """Download `dataset` into `target`, trying its mirrors in order; verify before keeping.
 
     Parameters
@@ -302,6 +347,8 @@ def download(dataset: DatasetFile, target: Path) -> None:
         Where the cached file goes. Its folder is created if needed (and removed again
         if the download fails); the download happens in a temporary folder beside it,
         which is always removed.
+    progress : bool, default=False
+        Show pooch's progress bar of the bytes downloaded.
 
     Raises
     ------
@@ -312,14 +359,7 @@ def download(dataset: DatasetFile, target: Path) -> None:
     """
     folder = target.parent
     created = not folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        workdir = Path(tempfile.mkdtemp(prefix=".kamlab-download-", dir=folder))
-    except OSError as exc:
-        raise DatasetError(
-            f"Cannot download {dataset.filename!r}: the folder {folder} cannot be written to ({exc}). "
-            "Pass data_home= (or set KAMLAB_DATA to) a folder you can write to."
-        ) from exc
+    workdir = _workdir(dataset, folder, "download")
     failures = []
     checksum_failed = False
     try:
@@ -327,7 +367,7 @@ def download(dataset: DatasetFile, target: Path) -> None:
         # repeats the same URL), so kamlab loops over the sources, one Pooch per source.
         for number, source in enumerate(dataset.sources):
             try:
-                produced = _fetch_source(dataset, source, workdir / f"attempt{number}")
+                produced = _fetch_source(dataset, source, workdir / f"attempt{number}", progress)
             except ChecksumError as exc:
                 checksum_failed = True
                 failures.append(f"  {source.url}: wrong checksum: {exc}")
@@ -351,24 +391,37 @@ def _download_error(dataset: DatasetFile, target: Path, failures: list[str], che
         "The file at the source is not the one kamlab was made for (it may have changed, or the "
         "download was damaged); nothing was saved. Try again later, or report this to kamlab."
         if checksum_failed
-        else f"Check your internet connection, or download the file by hand and put it at {target}."
+        else "Check your internet connection.\n" + manual_hint(dataset, target.parent)
     )
     return error(f"Could not download {dataset.filename!r}:\n" + "\n".join(failures) + "\n" + hint)
 
 
-def _downloader(url: str):
-    """pooch's downloader for `url`, with kamlab's timeout and no progress bar."""
+def _workdir(dataset: DatasetFile, folder: Path, what: str) -> Path:
+    """A new temporary folder inside `folder` (created if needed), for making the cached file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".kamlab-download-", dir=folder))
+    except OSError as exc:
+        raise DatasetError(
+            f"Cannot {what} {dataset.filename!r}: the folder {folder} cannot be written to ({exc}). "
+            "Pass data_home= (or set KAMLAB_DATA to) a folder you can write to."
+        ) from exc
+
+
+def _downloader(url: str, progress: bool = False):
+    """pooch's downloader for `url`, with kamlab's timeout and, if asked, a progress bar."""
     if url.startswith(("http://", "https://")):
-        return pooch.HTTPDownloader(progressbar=False, timeout=_TIMEOUT)
+        bar = _BytesBar(download_name(Source(url))) if progress else False
+        return pooch.HTTPDownloader(progressbar=bar, timeout=_TIMEOUT)
     if url.startswith("ftp://"):
         return pooch.FTPDownloader(progressbar=False, timeout=_TIMEOUT)
     raise DatasetError("kamlab downloads only over http, https or ftp")
 
 
-def _fetch_source(dataset: DatasetFile, source: Source, workdir: Path) -> Path:
+def _fetch_source(dataset: DatasetFile, source: Source, workdir: Path, progress: bool = False) -> Path:
     """Download one source with pooch into `workdir`; return the verified file to cache."""
     _say(f"downloading {dataset.name} from {source.url}")
-    downloader = _downloader(source.url)
+    downloader = _downloader(source.url, progress)
     registry = pooch_registry(dataset, source)
     ((fname, known_hash),) = registry.items()
     store = pooch.create(
@@ -392,6 +445,11 @@ def _fetch_source(dataset: DatasetFile, source: Source, workdir: Path) -> Path:
         raise DatasetError(f"download failed ({exc})") from exc
     if dataset.is_download(source) and known_hash == f"sha256:{dataset.sha256}":
         return produced  # pooch has verified it
+    return _convert_and_verify(dataset, produced, workdir)
+
+
+def _convert_and_verify(dataset: DatasetFile, produced: Path, workdir: Path) -> Path:
+    """Turn a download (an extracted member, or the file itself) into the cached file; verify it."""
     if dataset.convert == "xlsx_to_csv_gz":
         _say(f"converting {produced.name} to CSV (about a minute for the full workbook)")
         produced = write_csv_gz(produced, workdir / dataset.filename)
@@ -401,6 +459,97 @@ def _fetch_source(dataset: DatasetFile, source: Source, workdir: Path) -> Path:
     if actual != dataset.sha256:
         raise ChecksumError(f"its {_what_was_hashed(dataset)} is {actual}, expected {dataset.sha256}")
     return produced
+
+
+def from_local_original(dataset: DatasetFile, target: Path) -> bool:
+    """Make the cached file from an original a student put into its folder by hand; no network.
+
+    The files looked for are those of :func:`original_names` (what the public sources
+    serve, e.g. ``online+retail.zip`` or ``Online Retail.xlsx``) in the folder of `target`.
+    The first one found is extracted and converted exactly as a download would be, its
+    checksum verified, and the result saved as `target`. The original is left in place.
+
+    Parameters
+    ----------
+    dataset : DatasetFile
+        The registry entry.
+    target : pathlib.Path
+        Where the cached file goes.
+
+    Returns
+    -------
+    bool
+        ``False`` when no original is in the folder (nothing done), ``True`` when the
+        cached file was made.
+
+    Raises
+    ------
+    ChecksumError
+        The original found is not the published one (or not a readable archive or
+        workbook); the message names the file. Nothing is saved.
+    DatasetError
+        The folder cannot be written to, or the archive lacks the member.
+    """
+    folder = target.parent
+    found = [(folder / name, member) for name, _, member in original_names(dataset) if (folder / name).is_file()]
+    if not found:
+        return False
+    workdir = _workdir(dataset, folder, "convert")
+    failures, checksum_failed = [], False
+    try:
+        for number, (original, member) in enumerate(found):
+            _say(f"making {dataset.filename} from {original.name}, found in {folder}")
+            part = workdir / f"local{number}"
+            part.mkdir()
+            try:
+                raw = original if member is None else _extract(original, member, part)
+                if raw == original and dataset.convert == "copy":
+                    raw = Path(shutil.copyfile(original, part / dataset.filename))
+                produced = _convert_and_verify(dataset, raw, part)
+            except ChecksumError as exc:
+                checksum_failed = True
+                failures.append(f"  {original}: {exc}")
+            except DatasetError as exc:
+                failures.append(f"  {original}: {exc}")
+            else:
+                os.replace(produced, target)
+                _say(f"saved {target}")
+                return True
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    error = ChecksumError if checksum_failed else DatasetError
+    raise error(
+        f"kamlab found the original of {dataset.filename!r} in {folder} but cannot use it:\n"
+        + "\n".join(failures)
+        + "\nIt is not the file the public source serves (damaged, changed, or a different file). "
+        "Download it again, keep its name, and replace it; or delete it and let kamlab download "
+        f"the data. Sources: {', '.join(s.url for s in dataset.sources)}"
+    )
+
+
+def _extract(archive: Path, member: str, workdir: Path) -> Path:
+    """Extract `member` of the zip `archive` into `workdir`, with the checks of :class:`_ArchiveMember`."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            info = _checked_member(zf, member)
+            target = workdir / member.rsplit("/", 1)[-1]
+            with zf.open(info) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ChecksumError(f"not a valid zip archive ({exc})") from exc
+    return target
+
+
+def _checked_member(archive: zipfile.ZipFile, member: str) -> zipfile.ZipInfo:
+    """The archive's `member`; DatasetError when it is missing or implausibly large."""
+    try:
+        info = archive.getinfo(member)
+    except KeyError:
+        names = ", ".join(repr(n) for n in archive.namelist()[:10])
+        raise DatasetError(f"the archive has no member {member!r} (it holds {names})") from None
+    if info.file_size > _MAX_MEMBER_BYTES:
+        raise DatasetError(f"the archive member {member!r} is implausibly large ({info.file_size} bytes)")
+    return info
 
 
 class _ArchiveMember:
@@ -430,17 +579,7 @@ class _ArchiveMember:
         """
         try:
             with zipfile.ZipFile(fname) as archive:
-                try:
-                    info = archive.getinfo(self.member)
-                except KeyError:
-                    names = ", ".join(repr(n) for n in archive.namelist()[:10])
-                    raise DatasetError(
-                        f"the archive has no member {self.member!r} (it holds {names})"
-                    ) from None
-            if info.file_size > _MAX_MEMBER_BYTES:
-                raise DatasetError(
-                    f"the archive member {self.member!r} is implausibly large ({info.file_size} bytes)"
-                )
+                _checked_member(archive, self.member)
             unzip = pooch.Unzip(members=[self.member])  # into <archive>.unzip/
             extracted = [Path(p) for p in unzip(fname, action, store)]
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:

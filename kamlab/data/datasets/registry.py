@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from kamlab.errors import ParameterError
 
-__all__ = ["REGISTRY", "DatasetFile", "Source", "download_name", "entry", "pooch_registry"]
+__all__ = [
+    "REGISTRY",
+    "DatasetFile",
+    "Source",
+    "download_name",
+    "entry",
+    "manual_hint",
+    "original_names",
+    "pooch_registry",
+]
 
 
 @dataclass(frozen=True)
@@ -284,3 +294,67 @@ def pooch_registry(dataset: DatasetFile, source: Source) -> dict[str, str | None
     """
     known = source.sha256 or (dataset.sha256 if dataset.is_download(source) else None)
     return {download_name(source): None if known is None else f"sha256:{known}"}
+
+
+def original_names(dataset: DatasetFile) -> list[tuple[str, Source, str | None]]:
+    """The files a student may download by hand for `dataset`, as its public sources serve them.
+
+    Parameters
+    ----------
+    dataset : DatasetFile
+        The registry entry.
+
+    Returns
+    -------
+    list of (str, Source, str or None)
+        One item per file name, in the order of the sources: the file name, the source
+        it comes from, and the archive member to extract (``None``: the file itself).
+        An archive's member is listed too (a student may have unzipped it already); the
+        cached file's own name is not.
+
+    Examples
+    --------
+    >>> [name for name, _, _ in original_names(REGISTRY["online_retail"])]
+    ['online+retail.zip', 'Online Retail.xlsx']
+    """
+    found: dict[str, tuple[str, Source, str | None]] = {}
+    for source in dataset.sources:
+        candidates = [(download_name(source), source.member)]
+        if source.member is not None:
+            candidates.append((source.member.rsplit("/", 1)[-1], None))
+        for name, member in candidates:
+            if name not in found and name not in (dataset.filename, "download"):
+                found[name] = (name, source, member)
+    return list(found.values())
+
+
+def manual_hint(dataset: DatasetFile, folder: Path) -> str:
+    """What a student without internet can do to get `dataset` into `folder`.
+
+    Parameters
+    ----------
+    dataset : DatasetFile
+        The registry entry.
+    folder : pathlib.Path
+        The dataset's folder in the data home.
+
+    Returns
+    -------
+    str
+        The ways, with the original file names, their addresses and the folder.
+
+    Examples
+    --------
+    >>> print(manual_hint(REGISTRY["wholesale"], Path("/data/wholesale")).splitlines()[-3])
+        'wholesale+customers.zip' from https://archive.ics.uci.edu/static/public/292/wholesale+customers.zip
+    """
+    files = "\n".join(f"    {download_name(s)!r} from {s.url}" for s in dataset.sources)
+    return (
+        "Without internet, either\n"
+        "  - run `make data` (or kamlab.datasets.fetch_all()) on a computer with internet, copy the data home "
+        "it fills (KAMLAB_DATA, else ~/kamlab_data) to this computer, a USB stick or a shared drive, and set "
+        "the environment variable KAMLAB_DATA to that copy; or\n"
+        f"  - download one of these files by hand, keep its name, and put it into the folder {folder}:\n"
+        f"{files}\n"
+        "    kamlab extracts or converts it and checks it the first time the data is used."
+    )
