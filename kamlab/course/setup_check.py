@@ -1,4 +1,10 @@
-"""The set-up check of the start-here notebook: is everything the course needs installed?"""
+"""The set-up check of the start-here notebook: is everything the course needs installed and at hand?
+
+It checks kamlab's dependencies, the case company, and each public dataset file: there and
+checksum-verified, or downloadable on first use (a quick reachability test of its source),
+or neither, with exactly what to do. It says "All set" only when every later notebook can
+get its data.
+"""
 
 from __future__ import annotations
 
@@ -32,16 +38,104 @@ def _version_tuple(text):
     return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
 
 
-def check_setup(verbose=True):
-    """Check that kamlab's dependencies are installed and recent enough, and that the case data loads.
+# (English, German) texts of the dataset lines, by kamlab.set_language
+_TEXTS = {
+    "verified": ("✔ dataset {path}: here, checksum verified", "✔ Datensatz {path}: vorhanden, Prüfsumme geprüft"),
+    "downloadable": (
+        "✔ dataset {path}: not here yet, downloaded on first use{size} from {host}",
+        "✔ Datensatz {path}: noch nicht vorhanden, wird bei der ersten Verwendung{size} von {host} geladen",
+    ),
+    "damaged": ("✘ dataset {path}: {message}", "✘ Datensatz {path}: {message}"),
+    "missing": (
+        "✘ dataset {path}: not in the data home and its source cannot be reached (no internet?).\n"
+        "  Download one of these files by hand, keep its name, and put it into the folder {folder}\n"
+        "  (kamlab extracts or converts it and checks it the first time the data is used):\n{files}",
+        "✘ Datensatz {path}: nicht im Datenordner, und die Quelle ist nicht erreichbar (kein Internet?).\n"
+        "  Eine dieser Dateien von Hand herunterladen, ihren Namen lassen und in den Ordner {folder} legen\n"
+        "  (kamlab entpackt oder wandelt sie bei der ersten Verwendung um und prüft sie):\n{files}",
+    ),
+    "make_data": (
+        "Or prepare the data where there is internet: run `make data` there, copy the data home it fills "
+        "(KAMLAB_DATA, else ~/kamlab_data) to this computer, a USB stick or a shared drive, set the "
+        "environment variable KAMLAB_DATA to that copy, and restart the kernel. Data home now: {home}",
+        "Oder die Daten dort vorbereiten, wo es Internet gibt: dort `make data` ausführen, den damit gefüllten "
+        "Datenordner (KAMLAB_DATA, sonst ~/kamlab_data) auf diesen Rechner, einen USB-Stick oder ein "
+        "Netzlaufwerk kopieren, die Umgebungsvariable KAMLAB_DATA auf diese Kopie setzen und den Kernel neu "
+        "starten. Datenordner jetzt: {home}",
+    ),
+    "file": ("    {name!r} from {url}", "    {name!r} von {url}"),
+    "all_set": ("All set: the course is ready.", "Alles bereit: der Kurs kann beginnen."),
+    "missing_any": (
+        "Something is missing: see the ✘ lines above.",
+        "Etwas fehlt: siehe die Zeilen mit ✘ oben.",
+    ),
+}
 
-    Prints one line per check (without version numbers, so the output stays the same
-    across upgrades) and returns True when everything is in order.
+
+def _text(key, **values):
+    from kamlab.config import get_language
+
+    english, german = _TEXTS[key]
+    return (german if get_language() == "de" else english).format(**values)
+
+
+def _megabytes(size):
+    """`size` bytes in MB with one decimal, with the decimal mark of the language ("23.7" / "23,7")."""
+    from kamlab.config import get_language
+
+    text = f"{size / 1e6:.1f}"
+    return text.replace(".", ",") if get_language() == "de" else text
+
+
+def _dataset_lines(data_home, timeout):
+    """(lines, ok) for the public dataset files."""
+    from kamlab.data.datasets.classroom import dataset_status, host
+    from kamlab.data.datasets.download import get_data_home
+    from kamlab.data.datasets.registry import download_name
+
+    lines, ok, missing = [], True, False
+    for status in dataset_status(data_home, timeout=timeout):
+        path = status.dataset.relative_path
+        if status.state == "verified":
+            lines.append(_text("verified", path=path))
+        elif status.state == "downloadable":
+            size = "" if status.size is None else f" ({_megabytes(status.size)} MB)"
+            lines.append(_text("downloadable", path=path, size=size, host=host(status.url)))
+        elif status.state == "damaged":
+            ok = False
+            lines.append(_text("damaged", path=path, message=status.message))
+        else:
+            ok, missing = False, True
+            files = "\n".join(_text("file", name=download_name(s), url=s.url) for s in status.dataset.sources)
+            lines.append(_text("missing", path=path, folder=status.folder, files=files))
+    if missing:
+        lines.append(_text("make_data", home=get_data_home(data_home)))
+    return lines, ok
+
+
+def check_setup(verbose=True, *, data_home=None, timeout=3.0):
+    """Check kamlab's dependencies, the case company, and that every public dataset can be had.
+
+    Prints one line per check (without version numbers or paths when all is well, so the
+    output stays the same across upgrades and computers) and returns True when everything
+    is in order. A dataset file is in order when it is in the data home with the right
+    checksum (made first from an original put into its folder by hand, if there is one),
+    or when it is not there but its source answers a quick request (it is downloaded on
+    first use). Otherwise its ✘ line says what to do without internet.
 
     Parameters
     ----------
     verbose : bool, default=True
         Print the lines; with False only the return value tells.
+    data_home : str or path-like, optional
+        The data home to check (default: ``KAMLAB_DATA``, else ``~/kamlab_data``).
+    timeout : float, default=3.0
+        Seconds the reachability test waits for a dataset's source.
+
+    Returns
+    -------
+    bool
+        True when every check passed ("All set").
     """
     lines, ok = [], True
     for name, minimum in _requirements():
@@ -65,7 +159,13 @@ def check_setup(verbose=True):
     except Exception as exc:  # the check reports, it does not fail the notebook
         ok = False
         lines.append(f"✘ case company data: {exc}")
-    lines.append("All set: the course is ready." if ok else "Something is missing: see the ✘ lines above.")
+    try:
+        dataset_lines, datasets_ok = _dataset_lines(data_home, timeout)
+    except Exception as exc:  # e.g. a data_home that is not a path
+        dataset_lines, datasets_ok = [f"✘ datasets: {exc}"], False
+    lines.extend(dataset_lines)
+    ok = ok and datasets_ok
+    lines.append(_text("all_set") if ok else _text("missing_any"))
     if verbose:
         print("\n".join(lines))
     return ok
