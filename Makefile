@@ -87,6 +87,7 @@ bench: $(STAMP)
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_readers.py
 	$(TEST_DATA) KAMLAB_THREADS=1 $(BIN)/python benchmarks/bench_sensitivity.py
+	$(TEST_DATA) KAMLAB_THREADS=1 $(BIN)/python benchmarks/bench_widgets.py
 	$(PIP) install --quiet lifetimes==0.11.3
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_clv.py
 

@@ -94,3 +94,16 @@ def test_top_share_explorer_on_another_value(accounts):
     assert explorer.result.n_accounts == 51 and explorer.result.n_top == 6
     assert explorer.result.share == pytest.approx(sum(range(45, 51)) / sum(range(1, 51)))
     assert "49 accounts with a negative value are not counted" in explorer.text
+
+
+def test_top_share_explorer_moves_the_mark_in_place():
+    accounts = pd.DataFrame({"account_id": list("ABCDE"), "revenue": [50.0, 20.0, 15.0, 10.0, 5.0]})
+    explorer = TopShareExplorer(accounts, percent=20)
+    ax, draws = explorer.ax, explorer.chart.draws
+    explorer.slider.value = 40
+    # top 40 % of 5 accounts = the 2 biggest: (50 + 20) / 100 = 70 %
+    assert explorer.result.n_top == 2 and explorer.result.share == pytest.approx(0.7)
+    line = next(ln for ln in ax.lines if ln.get_gid() == "mark")
+    note = next(t for t in ax.texts if t.get_gid() == "mark")
+    assert list(line.get_xdata()) == [40, 40, 0] and list(line.get_ydata()) == pytest.approx([0, 70, 70])
+    assert note.get_text() == "70.0 %" and explorer.chart.draws == draws + 1 and explorer.ax is ax

@@ -3,7 +3,6 @@
 ipywidgets 8 needs no kernel for this: observers run when ``.value`` is set.
 """
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -148,12 +147,26 @@ def test_controls_speak_german(tables):
     assert explorer.rule.options[0][0].startswith("cover: bis zum Kunden")
 
 
-def test_draws_the_pareto_chart(tables, monkeypatch):
-    shown = []
-    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+def test_draws_the_pareto_chart_and_moves_its_classes_in_place(tables):
     explorer = ABCExplorer(tables)
-    explorer.rule.value = "within"
-    assert len(shown) == 2
-    ax = shown[-1].axes[0]
+    ax = explorer.ax
     assert [bar.get_height() for bar in ax.containers[0]] == [40, 30, 20, 10]
     assert ax.get_title() == "Revenue · 2025"
+    draws = explorer.chart.draws
+    explorer.thresholds.value = (0.5, 0.6)
+    # the result is the analysis function's for the new setting
+    expected = kamlab.identify.abc_analysis(tables[2025], "revenue", (0.5, 0.6), "cover")
+    pd.testing.assert_frame_equal(explorer.result, expected)
+    # the chart shows it: the class labels count the new classes, the dashed lines sit at the new thresholds
+    counts = expected["abc"].value_counts()
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "abc-class"]
+    assert labels == [f"{c} ({counts[c]})" for c in ("A", "B", "C") if counts[c]]
+    twin = ax.figure.axes[-1]
+    lines = [ln.get_ydata()[0] for ln in twin.lines if ln.get_gid() == "abc-threshold"]
+    assert lines == [50, 60]
+    assert ax is explorer.ax and explorer.chart.draws == draws + 1  # the same chart, drawn once more
+    # the bars stay (same value and period); another period draws the chart anew
+    explorer.period.value = 2024
+    assert explorer.ax.get_title() == "Revenue · 2024"
+    assert [bar.get_height() for bar in explorer.ax.containers[0]] == sorted(
+        tables[2024]["revenue"].tolist(), reverse=True)

@@ -192,3 +192,28 @@ def test_explorer_errors(accounts):
         _explorer(accounts, lang="fr")
     with pytest.raises(kamlab.MissingColumnError):
         PortfolioExplorer(accounts.drop(columns="p2"), ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION))
+
+
+def test_a_weight_moves_the_bubbles_in_place(accounts):
+    explorer = PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), label_col="name",
+                                 label_top=3, split="median")
+    ax, draws = explorer.ax, explorer.chart.draws
+    explorer.attractiveness_weights["c2"].value = 0.7
+    # the result is the analysis function's: scored by hand (weights renormalised), placed by kamlab.portfolio
+    table = accounts.copy()
+    table["attractiveness"] = (0.5 * accounts["c1"] + 0.7 * accounts["c2"] + 0.2 * accounts["c3"]) / 1.4
+    table["supplier_position"] = 0.6 * accounts["p1"] + 0.4 * accounts["p2"]
+    expected = kamlab.portfolio(table, x="supplier_position", y="attractiveness", size="revenue", split="median")
+    np.testing.assert_allclose(explorer.result["attractiveness"], expected["attractiveness"], atol=1e-12)
+    assert explorer.result["quadrant"].astype(str).tolist() == expected["quadrant"].astype(str).tolist()
+    # the chart shows it: the same Axes, drawn once more, bubbles at the new scores (biggest first), splits moved
+    assert explorer.ax is ax and explorer.chart.draws == draws + 1
+    bubbles = next(c for c in ax.collections if c.get_gid() == "accounts")
+    order = np.argsort(-accounts["revenue"].to_numpy(), kind="stable")
+    np.testing.assert_allclose(bubbles.get_offsets(),
+                               expected[["supplier_position", "attractiveness"]].to_numpy()[order])
+    vertical, horizontal = (line for line in ax.lines if line.get_gid() == "split")
+    assert vertical.get_xdata()[0] == pytest.approx(expected["supplier_position"].median())
+    assert horizontal.get_ydata()[0] == pytest.approx(expected["attractiveness"].median())
+    names = sorted(t.get_text() for t in ax.texts if t.get_gid() == "account-label")
+    assert names == sorted(accounts.nlargest(3, "revenue")["name"])

@@ -6,7 +6,7 @@ import pytest
 
 import kamlab
 from kamlab.potential import widgets as widgets_potential
-from kamlab.potential import whitespace
+from kamlab.potential import WalletEstimator, estimate_wallets, whitespace
 from kamlab.potential.widgets import ALL, PotentialExplorer, WhitespaceExplorer
 
 FEATURES = ["employees", "industry"]
@@ -134,6 +134,24 @@ def test_summary_text_says_coverage_and_totals(accounts):
     german = _explorer(accounts, lang="de")
     assert "Zurückgehaltene Kunden (90 von 300" in german.summary_text()
     assert kamlab.get_language() == "en"
+
+
+def test_new_quantile_is_fitted_in_the_background_and_then_drawn(accounts):
+    explorer = _explorer(accounts, plot=True, top=4)
+    assert explorer.background  # with a chart, new settings are fitted in a worker thread
+    explorer.quantile.value = 0.75
+    assert "Fitting linear quantile regression for quantile 0.75" in explorer._summary_view.value
+    explorer.wait()
+    # the result is the analysis function's for the new setting
+    expected = estimate_wallets(WalletEstimator(0.75, "linear", random_state=0), accounts, FEATURES, cv=5,
+                                random_state=0)
+    pd.testing.assert_frame_equal(explorer.wallets, expected)
+    # and the chart shows it: one dot per account at (revenue, wallet)
+    dots = [c for c in explorer.ax.collections if c.get_gid() == "accounts"][0]
+    np.testing.assert_allclose(dots.get_offsets(), expected[["revenue", "wallet"]].to_numpy())
+    assert "Quantile 0.75" in explorer._summary_view.value
+    explorer.wait()  # the neighbours (0.7 and 0.8) are fitted ahead
+    assert {(0.7, "linear"), (0.8, "linear")} <= set(explorer._cache)
 
 
 def test_plot_draws_the_wallet_chart_of_the_group(accounts):

@@ -45,6 +45,7 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+        The mark's guide line and its annotation have gid ``"mark"``.
 
     Examples
     --------
@@ -72,8 +73,9 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
     if mark is not None:
         top = result.top(mark)
         x_mark, y_mark = top.n_top / top.n_accounts * 100, top.share * 100
-        ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color="C3", linestyle="--", linewidth=1)
-        ax.annotate(f"{y_mark:.1f} %", (x_mark, y_mark), xytext=(6, -14), textcoords="offset points", color="C3")
+        ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color="C3", linestyle="--", linewidth=1, gid="mark")
+        ax.annotate(f"{y_mark:.1f} %", (x_mark, y_mark), xytext=(6, -14), textcoords="offset points", color="C3",
+                    gid="mark")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 101)
     ax.set_xlabel(f"{label('share_of_accounts')} (%)")
@@ -184,8 +186,6 @@ def pareto_chart(result, *, max_accounts=None, kind="auto", annotate=True, ax=No
     if kind not in ("auto", "bar", "area"):
         raise ParameterError(f"kind must be 'auto', 'bar' or 'area', not {kind!r}.")
     value = result.attrs["value"]
-    thresholds = result.attrs.get("thresholds", ())
-    by = result.attrs.get("by", "value")
     ranked = result[result["rank"].notna()]
     if max_accounts is not None:
         if int(max_accounts) < 1:
@@ -199,19 +199,7 @@ def pareto_chart(result, *, max_accounts=None, kind="auto", annotate=True, ax=No
         kind = "bar" if n <= MAX_BARS else "area"
 
     # shaded class spans first, so the values draw over them
-    counts = result["abc"].value_counts()
-    classes = [c for c in result["abc"].cat.categories if str(c) != "none (≤ 0)"]
-    span_colors = ["C2", "C1", "C7", "C4", "C5", "C6", "C8", "C9"]
-    for i, name in enumerate(classes):
-        members = x[(ranked["abc"] == name).to_numpy()]
-        if len(members) == 0:
-            continue
-        color = span_colors[i % len(span_colors)]
-        ax.axvspan(members.min() - 0.5, members.max() + 0.5, color=color, alpha=0.12, linewidth=0, zorder=0)
-        if annotate:
-            ax.text((members.min() + members.max()) / 2, 0.97, f"{name} ({int(counts[name]):,})",
-                    transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize="small",
-                    fontweight="bold", color=color)
+    _class_spans(ax, result, ranked, x, annotate)
 
     kwargs.setdefault("color", "C0")
     if kind == "bar":
@@ -231,20 +219,69 @@ def pareto_chart(result, *, max_accounts=None, kind="auto", annotate=True, ax=No
     twin = ax.twinx()
     twin.plot(x, ranked["cumulative_share"].to_numpy(dtype=float) * 100, color="C3",
               marker="o" if kind == "bar" else None, markersize=3, linewidth=1.5, label=label("cumulative_share"))
-    for t in thresholds:
-        if by == "value":
-            twin.axhline(t * 100, color="0.35", linestyle="--", linewidth=1)
-            twin.annotate(_decimal(f"{t * 100:g} %"), (1, t * 100), xycoords=("axes fraction", "data"),
-                          xytext=(-3, -2), textcoords="offset points", ha="right", va="top",
-                          fontsize="x-small", color="0.35")
-        else:
-            n_all = int(result["rank"].notna().sum())
-            boundary = top_count(t, n_all) + 0.5
-            ax.axvline(boundary, color="0.35", linestyle="--", linewidth=1)
+    _threshold_marks(ax, twin, result)
     twin.set_ylim(0, 100 * _HEADROOM)
     twin.set_yticks(range(0, 101, 20))
     twin.set_ylabel(f"{label('cumulative_share')} (%)")
     twin.grid(False)
+    return ax
+
+
+# gids of the artists that show the classes: an explorer moving a threshold replaces only these
+CLASS_GIDS = ("abc-span", "abc-class", "abc-threshold")
+
+
+def _class_spans(ax, result, ranked, x, annotate):
+    """Each class's shaded span and its label (letter and number of accounts)."""
+    counts = result["abc"].value_counts()
+    classes = [c for c in result["abc"].cat.categories if str(c) != "none (≤ 0)"]
+    span_colors = ["C2", "C1", "C7", "C4", "C5", "C6", "C8", "C9"]
+    codes = ranked["abc"].to_numpy()
+    for i, name in enumerate(classes):
+        members = x[codes == name]
+        if len(members) == 0:
+            continue
+        color = span_colors[i % len(span_colors)]
+        ax.axvspan(members.min() - 0.5, members.max() + 0.5, color=color, alpha=0.12, linewidth=0, zorder=0,
+                   gid="abc-span")
+        if annotate:
+            ax.text((members.min() + members.max()) / 2, 0.97, f"{name} ({int(counts[name]):,})",
+                    transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize="small",
+                    fontweight="bold", color=color, gid="abc-class")
+
+
+def _threshold_marks(ax, twin, result):
+    """Dashed lines at the thresholds: shares of the value on the twin axis, or account counts on ``ax``."""
+    by = result.attrs.get("by", "value")
+    for t in result.attrs.get("thresholds", ()):
+        if by == "value":
+            twin.axhline(t * 100, color="0.35", linestyle="--", linewidth=1, gid="abc-threshold")
+            twin.annotate(_decimal(f"{t * 100:g} %"), (1, t * 100), xycoords=("axes fraction", "data"),
+                          xytext=(-3, -2), textcoords="offset points", ha="right", va="top",
+                          fontsize="x-small", color="0.35", gid="abc-threshold")
+        else:
+            boundary = top_count(t, int(result["rank"].notna().sum())) + 0.5
+            ax.axvline(boundary, color="0.35", linestyle="--", linewidth=1, gid="abc-threshold")
+
+
+def redraw_classes(ax, result, *, max_accounts=None, annotate=True):
+    """Replace the class spans, labels and threshold lines of a :func:`pareto_chart` with ``result``'s.
+
+    For an explorer that moves a threshold: the values and the cumulative curve stay (same value and
+    period), only the artists with a gid in :data:`CLASS_GIDS` are drawn again. ``ax`` is the Axes
+    :func:`pareto_chart` returned (its twin is found in the figure).
+    """
+    _check_abc_result(result)
+    twin = next(other for other in ax.figure.axes if other is not ax and other.bbox.bounds == ax.bbox.bounds)
+    for axes_ in (ax, twin):
+        for artist in [*axes_.patches, *axes_.texts, *axes_.lines]:
+            if artist.get_gid() in CLASS_GIDS:
+                artist.remove()
+    ranked = result[result["rank"].notna()]
+    if max_accounts is not None:
+        ranked = ranked.iloc[: int(max_accounts)]
+    _class_spans(ax, result, ranked, ranked["rank"].to_numpy(dtype=float), annotate)
+    _threshold_marks(ax, twin, result)
     return ax
 
 

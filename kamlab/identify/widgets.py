@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from kamlab.identify import top_share
 from kamlab._util.labels import get_language, label
+from kamlab._util.live import LiveFigure, table_html
 
 __all__ = ["TopShareExplorer", "ABCExplorer"]
 
@@ -34,17 +35,23 @@ class TopShareExplorer:
     slider : ipywidgets.IntSlider
         The share of top accounts in percent (1 to 100).
     output : ipywidgets.Output
-        Where the sentence and the chart appear.
+        Where the sentence appears (the chart is below it).
     result : kamlab.identify.TopShare
         The latest result.
     text : str
         The latest sentence.
+    chart : kamlab._util.live.LiveFigure or None
+        The live Pareto curve (``None`` with ``plot=False``); a move of the slider moves its mark
+        (the artists with gid ``"mark"`` of ``ax``) in place.
+    ax : matplotlib.axes.Axes
+        The curve's Axes (with ``plot=True``).
     """
 
     def __init__(self, accounts, value="revenue", percent=20, plot=True):
         self.accounts = accounts
         self.value = value
         self.plot = plot
+        self.chart = None
         description = "Top-Kunden %" if get_language() == "de" else "Top accounts %"
         self.slider = widgets.IntSlider(
             value=percent, min=1, max=100, step=1, description=description, continuous_update=False,
@@ -59,21 +66,34 @@ class TopShareExplorer:
         self.update()
 
     def update(self):
-        """Recompute the result for the slider's value and redraw the output."""
+        """Recompute the result for the slider's value; move the chart's mark in place."""
         self.result = top_share(self.accounts, self.slider.value / 100, value=self.value)
         self.text = self.result.describe(self.value)
         self.output.clear_output(wait=True)
         with self.output:
             print(self.text)
-            if self.plot:
-                import matplotlib.pyplot as plt
+        if not self.plot:
+            return
+        if self.chart is None:
+            from kamlab.identify.plots import pareto_curve
 
-                from kamlab.identify.plots import pareto_curve
-
-                fig, ax = plt.subplots(figsize=(5, 3.2))
-                pareto_curve(self.accounts, value=self.value, mark=self.result.fraction, ax=ax)
-                ax.set_title(label("key_accounts"))
-                plt.show()
+            self.chart = LiveFigure((5, 3.2), adjust={"left": 0.14, "right": 0.97, "bottom": 0.16, "top": 0.9})
+            self.ax = self.chart.figure.subplots()
+            pareto_curve(self.accounts, value=self.value, mark=self.result.fraction, ax=self.ax)
+            self.ax.set_title(label("key_accounts"))
+            self.chart.set_animated([a for a in (*self.ax.lines, *self.ax.texts) if a.get_gid() == "mark"])
+            self.widget.children = (self.slider, self.output, self.chart.widget)
+            self.chart.redraw()
+            return
+        else:  # only the mark moves: its guide line and its annotation
+            x_mark = self.result.n_top / self.result.n_accounts * 100
+            y_mark = self.result.share * 100
+            line = next(ln for ln in self.ax.lines if ln.get_gid() == "mark")
+            note = next(t for t in self.ax.texts if t.get_gid() == "mark")
+            line.set_data([x_mark, x_mark, 0], [0, y_mark, y_mark])
+            note.xy = (x_mark, y_mark)
+            note.set_text(f"{y_mark:.1f} %")
+        self.chart.blit()
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -119,10 +139,15 @@ class ABCExplorer:
         The column to rank and add up.
     period : ipywidgets.Dropdown
         The key of the account table in use (disabled when there is only one).
-    output : ipywidgets.Output
+    output : ipywidgets.VBox
         Where the class table and the chart appear.
     result : pandas.DataFrame
         The latest :func:`~kamlab.identify.abc_analysis` table.
+    chart : kamlab._util.live.LiveFigure or None
+        The live Pareto chart (``None`` with ``plot=False``): a new value or period draws it anew,
+        a moved threshold or rule redraws only the class spans, labels and threshold lines.
+    ax : matplotlib.axes.Axes or None
+        The values' Axes of the chart (the cumulative share is on its twin).
     summary : pandas.DataFrame
         The latest :func:`~kamlab.identify.abc_summary` of it.
     """
@@ -159,6 +184,8 @@ class ABCExplorer:
         lower, upper = (float(t) for t in thresholds)
         self.id_col = id_col
         self.plot = plot
+        self.chart = self.ax = None
+        self._drawn = None
 
         style = {"description_width": "initial"}
         self.thresholds = widgets.FloatRangeSlider(
@@ -177,7 +204,8 @@ class ABCExplorer:
             options=[(str(k), k) for k in self.tables], value=period, description=label("period"),
             disabled=len(self.tables) == 1, style=style,
         )
-        self.output = widgets.Output()
+        self._table = widgets.HTML()
+        self.output = widgets.VBox([self._table])
         self.widget = widgets.VBox([
             widgets.HBox([self.thresholds, self.value]),
             widgets.HBox([self.rule, self.period]),
@@ -206,20 +234,35 @@ class ABCExplorer:
         self.result = abc_analysis(table, self.value.value, thresholds, self.rule.value, id_col=self.id_col,
                                    labels=labels)
         self.summary = abc_summary(self.result)
-        self.output.clear_output(wait=True)
-        with self.output:
-            from IPython.display import display
+        if self.plot:
+            self._draw()
 
-            display(_summary_display(self.summary))
-            if self.plot:
-                import matplotlib.pyplot as plt
+    def _draw(self):
+        """The class table, and the Pareto chart: drawn anew for a new value or period, else only its classes."""
+        from kamlab.identify.plots import pareto_chart, redraw_classes
 
-                from kamlab.identify.plots import pareto_chart
+        self._table.value = table_html(_summary_display(self.summary))
+        if self.chart is None:
+            self.chart = LiveFigure((6.5, 3.4), adjust={"left": 0.11, "right": 0.9, "bottom": 0.15, "top": 0.9})
+            self.output.children = (self._table, self.chart.widget)
+        drawn = (self.period.value, self.value.value)
+        if drawn != self._drawn:
+            self.chart.clear()
+            self.ax = pareto_chart(self.result, ax=self.chart.figure.subplots())
+            self.ax.set_title(f"{label(self.value.value)} · {self.period.value}")
+            self._drawn = drawn
+            self.chart.set_animated(self._class_artists())
+            self.chart.redraw()
+        else:  # a threshold or the rule moved: the values and the curve stay, only the classes are drawn
+            redraw_classes(self.ax, self.result)
+            self.chart.set_animated(self._class_artists(), keep_background=True)
+            self.chart.blit()
 
-                fig, ax = plt.subplots(figsize=(6.5, 3.4))
-                pareto_chart(self.result, ax=ax)
-                ax.set_title(f"{label(self.value.value)} · {self.period.value}")
-                plt.show()
+    def _class_artists(self):
+        from kamlab.identify.plots import CLASS_GIDS
+
+        return [a for axes in self.chart.figure.axes for a in (*axes.patches, *axes.texts, *axes.lines)
+                if a.get_gid() in CLASS_GIDS]
 
     def _ipython_display_(self):
         from IPython.display import display

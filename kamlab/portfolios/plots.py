@@ -201,6 +201,46 @@ def portfolio_matrix(data, *, x=None, y=None, size=None, label_top=10, label_col
     return ax
 
 
+def move_accounts(ax, data, *, x=None, y=None, size=None, label_top=10, label_col=None, label_chars=24,
+                  sizes=(8.0, 800.0), id_col="account_id"):
+    """Move the bubbles, split lines and names of a :func:`portfolio_matrix` to ``data``'s scores, in place.
+
+    For an explorer whose weights change the scores: same accounts, same vocabulary and sizes. The
+    bubbles get new positions and colours (``set_offsets``, ``set_facecolors``), the split lines new
+    positions, the names are placed again. Returns the artists that changed (for blitting), or
+    ``None`` when a bubble would leave the axes' limits (then draw the matrix anew).
+    """
+    from kamlab.portfolios import VOCABULARIES
+
+    attrs = data.attrs
+    x = x or attrs.get("x", "supplier_position")
+    y = y or attrs.get("y", "attractiveness")
+    names = [name for name, _ in VOCABULARIES[attrs.get("labels", "mcdonald")]]
+    xs, ys = (pd.to_numeric(data[c]).to_numpy(dtype=float) for c in (x, y))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    if len(xs) and (xs.min() < x0 or xs.max() > x1 or ys.min() < y0 or ys.max() > y1):
+        return None
+    bubbles = next(c for c in ax.collections if c.get_gid() == "accounts")
+    areas = bubble_areas(data[size], sizes) if size else np.full(len(data), 30.0)
+    order = np.argsort(-areas, kind="stable")
+    code = data["quadrant"].astype(str).map({name: i for i, name in enumerate(names)}).to_numpy(dtype=int)
+    bubbles.set_offsets(np.column_stack([xs[order], ys[order]]))
+    bubbles.set_facecolors(np.asarray(QUADRANT_COLORS, dtype=object)[code][order].tolist())
+    x_split, y_split = attrs["split"]
+    vertical, horizontal = (line for line in ax.lines if line.get_gid() == "split")
+    vertical.set_xdata([x_split, x_split])
+    horizontal.set_ydata([y_split, y_split])
+    for text in [t for t in ax.texts if t.get_gid() == "account-label"]:
+        text.remove()
+    if label_top:
+        label_col = label_col or (id_col if id_col in data.columns else None)
+        key = pd.to_numeric(data[size] if size else data[y])
+        top_rows = key.sort_values(ascending=False, kind="stable").index[: int(label_top)]
+        _label_accounts(ax, [str(data.at[row, label_col]) if label_col else str(row) for row in top_rows],
+                        [(float(data.at[row, x]), float(data.at[row, y])) for row in top_rows], label_chars)
+    return [bubbles, vertical, horizontal, *(t for t in ax.texts if t.get_gid() == "account-label")]
+
+
 # where a name may go beside its bubble (offset in points, alignment), in the order tried
 _LABEL_PLACES = (
     ((4, 3), "left", "bottom"), ((4, -3), "left", "top"), ((-4, 3), "right", "bottom"), ((-4, -3), "right", "top"),

@@ -15,6 +15,7 @@ from kamlab.errors import ParameterError
 from kamlab._util.labels import LANGUAGES, get_language, label, language
 from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio
 from kamlab._util.format import translator
+from kamlab._util.live import LiveFigure, table_html, text_html
 
 __all__ = ["PortfolioExplorer"]
 
@@ -79,8 +80,12 @@ class PortfolioExplorer:
         ``"en"`` or ``"de"``: the language of axis labels, slider names and the table.
     reset : ipywidgets.Button
         Sets every slider back to its starting weight.
-    output : ipywidgets.Output
-        Where the matrix and the table appear.
+    output : ipywidgets.VBox
+        Where the weights, the matrix and the table of moved accounts appear.
+    chart : kamlab._util.live.LiveFigure or None
+        The live matrix (``None`` with ``plot=False``): a weight moves its bubbles, split lines and
+        names in place (:func:`kamlab.portfolios.plots.move_accounts`); a new vocabulary or
+        language, or a bubble leaving the axes, draws it anew.
     result : pandas.DataFrame
         The latest :func:`kamlab.portfolio` table: ``data`` with the columns
         ``attractiveness`` and ``supplier_position`` (the totals of the renormalised
@@ -92,7 +97,7 @@ class PortfolioExplorer:
     models : (ScoringModel, ScoringModel)
         The latest attractiveness and position models (weights renormalised).
     ax : matplotlib.axes.Axes or None
-        The latest matrix drawn (its figure is closed after it is shown).
+        The matrix's Axes (on ``chart``).
     message : str
         The latest note (e.g. when all weights of a model are 0); empty otherwise.
 
@@ -154,7 +159,13 @@ class PortfolioExplorer:
         self._attractiveness_title = widgets.HTML()
         self._position_title = widgets.HTML()
         self._vocabulary_title = widgets.HTML()
-        self.output = widgets.Output()
+        self._notes = widgets.HTML()
+        self._moved_view = widgets.HTML()
+        self.chart = None
+        self._drawn = None
+        if plot:
+            self.chart = LiveFigure((9, 5.6), adjust={"left": 0.08, "right": 0.76, "bottom": 0.09, "top": 0.97})
+        self.output = widgets.VBox([self._notes, *([self.chart.widget] if plot else []), self._moved_view])
         self.widget = widgets.VBox([
             widgets.HBox([
                 widgets.VBox([self._attractiveness_title, *self.attractiveness_weights.values()]),
@@ -170,11 +181,22 @@ class PortfolioExplorer:
 
     # ------------------------------------------------------------------ logic
     def _place(self, attractiveness, position, labels):
-        table = self.data.copy()
-        table["attractiveness"] = attractiveness.score(self.data)["total"]
-        table["supplier_position"] = position.score(self.data)["total"]
+        if not hasattr(self, "_scores"):
+            # each criterion's score does not depend on the weights: scored once, the totals per move
+            self._scores = {id(model): model.scores(self.data) for model in self.start_models}
+            self._table = self.data.copy()
+        table = self._table.copy(deep=False)
+        table["attractiveness"] = self._total(attractiveness, self.start_models[0])
+        table["supplier_position"] = self._total(position, self.start_models[1])
         return portfolio(table, x="supplier_position", y="attractiveness", size=self.size, split=self.split,
                          labels=labels)
+
+    def _total(self, model, start):
+        """``model.score(data)["total"]`` from the criterion scores kept at the start (same criteria)."""
+        scores = self._scores[id(start)]
+        contributions = pd.DataFrame({name: weight * scores[name] for name, weight in model.weights.items()},
+                                     index=scores.index)
+        return contributions.sum(axis=1)
 
     @staticmethod
     def _codes(placed):
@@ -270,29 +292,38 @@ class PortfolioExplorer:
     def _draw(self):
         if not self.plot:
             return
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+        from kamlab.portfolios.plots import move_accounts, portfolio_matrix
 
-        from kamlab.portfolios.plots import portfolio_matrix
+        notes = ([self.message] if self.message else []) + [_t("weights") + ":\n" + self.weights_text()]
+        self._notes.value = text_html("\n".join(notes))
+        n = len(self.moved)
+        if n == 0:
+            self._moved_view.value = text_html(_t("moved_none"))
+        else:
+            shown = min(n, 10)
+            self._moved_view.value = (text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
+                                      + table_html(self.moved_table(shown)))
+        options = dict(size=self.size, label_top=self.label_top, label_col=self.label_col, id_col=self.id_col)
+        drawn = (self.vocabulary.value, self.language.value)
+        moved = None
+        if drawn == self._drawn:  # only the weights changed: move the bubbles, splits and names in place
+            moved = move_accounts(self.ax, self.result, **options)
+        if moved is None:
+            self.chart.clear()
+            self.ax = portfolio_matrix(self.result, ax=self.chart.figure.subplots(), **options)
+            self._drawn = drawn
+            self.chart.set_animated(self._moving_artists())
+            self.chart.redraw()
+        else:
+            self.chart.set_animated(self._moving_artists(), keep_background=True)
+            self.chart.blit()
 
-        self.output.clear_output(wait=True)
-        with self.output:
-            if self.message:
-                print(self.message)
-            print(_t("weights") + ":\n" + self.weights_text())
-            fig, ax = plt.subplots(figsize=(8, 5.6))
-            portfolio_matrix(self.result, size=self.size, label_top=self.label_top, label_col=self.label_col,
-                             id_col=self.id_col, ax=ax)
-            self.ax = ax
-            plt.show()
-            plt.close(fig)
-            n = len(self.moved)
-            if n == 0:
-                print(_t("moved_none"))
-            else:
-                shown = min(n, 10)
-                print(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
-                display(self.moved_table(shown))
+    def _moving_artists(self):
+        ax = self.ax
+        # the quadrant names and strategies too: they are drawn over the bubbles
+        return [*(c for c in ax.collections if c.get_gid() == "accounts"),
+                *(line for line in ax.lines if line.get_gid() == "split"),
+                *(t for t in ax.texts if t.get_gid() in ("account-label", "quadrant-name", "quadrant-strategy"))]
 
     def _ipython_display_(self):
         from IPython.display import display

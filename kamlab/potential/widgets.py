@@ -9,6 +9,8 @@ browser: set a control's ``value`` and look at what was computed.
 
 from __future__ import annotations
 
+import threading
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent
 from kamlab._util.format import translator
+from kamlab._util.live import LiveFigure, table_html, text_html
 
 __all__ = ["PotentialExplorer", "WhitespaceExplorer", "ALL"]
 
@@ -42,6 +45,9 @@ _TEXT = {
               "Lieferanteil {share}; {covered} bei oder unter ihrem kreuzvalidierten Wallet."),
     "empty": ("No account in this group.", "Kein Kunde in dieser Gruppe."),
     "top": ("The {n} accounts with the most headroom:", "Die {n} Kunden mit der größten Ausschöpfungsreserve:"),
+    "fitting": ("Fitting {method} for quantile {quantile}… (cross-fitted on every account; the chart follows in "
+                "a moment)", "Schätze {method} für Quantil {quantile}… (kreuzvalidiert über alle Kunden; das Diagramm "
+                "folgt gleich)"),
 }
 
 
@@ -101,6 +107,10 @@ class PotentialExplorer:
     plot : bool, default=True
         Show the texts, chart and table in ``output``. ``False`` only computes (for tests
         and scripts).
+    background : bool, optional
+        Fit settings not seen yet in a worker thread: "fitting…" shows at once, the result when
+        ready, and the neighbouring quantiles are fitted ahead. Default: ``plot``. Scripts that
+        read the results right after a change call :meth:`wait` first.
 
     Attributes
     ----------
@@ -124,8 +134,10 @@ class PotentialExplorer:
         ``share_of_wallet`` (revenue / wallet of the group), ``coverage`` (share of its
         accounts whose revenue is at or under the cross-fitted wallet) and
         ``pinball_loss`` of the cross-fitted wallets.
+    chart : kamlab._util.live.LiveFigure or None
+        The live wallet chart (``None`` with ``plot=False``), redrawn in place.
     ax : matplotlib.axes.Axes or None
-        The latest chart (its figure is closed after it is shown).
+        The latest wallet chart's Axes (on ``chart``).
 
     Examples
     --------
@@ -145,7 +157,7 @@ class PotentialExplorer:
 
     def __init__(self, accounts, features, *, quantile=0.9, method="gbm", groups=None, revenue="revenue",
                  id_col="account_id", label_col=None, cv=5, test_size=0.3, random_state=0, top=10, lang=None,
-                 plot=True):
+                 plot=True, background=None):
         if not isinstance(accounts, pd.DataFrame):
             raise ParameterError(f"PotentialExplorer needs a pandas DataFrame, not {type(accounts).__name__}.")
         features = list(features)
@@ -171,6 +183,13 @@ class PotentialExplorer:
         self.plot = plot
         self.ax = None
         self._cache = {}
+        # fits of settings not seen yet run in a worker thread (first the one asked for, then its neighbours)
+        self.background = plot if background is None else bool(background)
+        self._started = False  # the first setting is fitted at once (the explorer appears with its chart)
+        self._queue = []
+        self._worker = None
+        self._lock = threading.Lock()
+        self._draw_lock = threading.RLock()
         with language(self.lang):
             self.quantile = widgets.FloatSlider(value=quantile, min=0.5, max=0.95, step=0.05, readout_format=".2f",
                                                 continuous_update=False, description=label("quantile"),
@@ -187,11 +206,16 @@ class PotentialExplorer:
                 options += [(str(v), v) for v in values]
             self.group = widgets.Dropdown(options=options, value=ALL, description=label(groups or "group"),
                                           disabled=not groups, style={"description_width": "90px"})
-        self.output = widgets.Output()
+        self._summary_view = widgets.HTML()
+        self._table_view = widgets.HTML()
+        self.chart = LiveFigure((7.5, 5.2), adjust={"left": 0.12, "right": 0.97, "bottom": 0.1, "top": 0.95}) \
+            if plot else None
+        self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
         for control in (self.quantile, self.method, self.group):
             control.observe(self._on_change, names="value")
         self.update()
+        self._started = True
 
     # ------------------------------------------------------------------ logic
     def _estimator(self, quantile, method):
@@ -210,9 +234,64 @@ class PotentialExplorer:
             self._cache[key] = (wallets, evaluation)
         return self._cache[key]
 
+    def _key(self):
+        return round(float(self.quantile.value), 4), self.method.value
+
+    def _work(self):
+        """The worker thread: fit the queued settings one by one; show a fit when the controls still ask for it."""
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._worker = None
+                    return
+                key = self._queue.pop(0)
+            if key in self._cache:
+                continue
+            self.compute(*key)
+            if key == self._key():
+                self.update()
+
+    def _enqueue(self, keys, first=False):
+        with self._lock:
+            keys = [k for k in keys if k not in self._cache and k not in self._queue]
+            self._queue = keys + self._queue if first else self._queue + keys
+            if self._worker is None and self._queue:
+                self._worker = threading.Thread(target=self._work, name="kamlab-potential-fits", daemon=True)
+                self._worker.start()
+
+    def _neighbours(self, key):
+        """The settings a student likely asks for next: one step up and down the slider."""
+        quantile, method = key
+        steps = (round(quantile + 0.05, 4), round(quantile - 0.05, 4))
+        return [(q, method) for q in steps if 0.5 - 1e-9 <= q <= 0.95 + 1e-9]
+
+    def wait(self, timeout=None):
+        """Block until the background fits are done (scripts and tests that read the results at once)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
     def update(self):
-        """Estimate (or take from the cache) for the controls' values, filter the group, redraw."""
-        self.wallets, self.evaluation = self.compute(self.quantile.value, self.method.value)
+        """Estimate (or take from the cache) for the controls' values, filter the group, redraw.
+
+        With ``background`` a setting not fitted yet shows "fitting…" at once and is fitted in a worker
+        thread; its result appears when ready (the controls stay free), then the neighbouring
+        quantiles are fitted ahead.
+        """
+        key = self._key()
+        if self.background and self._started and key not in self._cache:
+            with language(self.lang):
+                self._summary_view.value = text_html(_t(
+                    "fitting", method=_METHOD_NAMES[key[1]][self.lang == "de"], quantile=_decimal(f"{key[0]:.2f}")))
+            self._enqueue([key], first=True)
+            return
+        with self._draw_lock:
+            self._show(key)
+        if self.background:
+            self._enqueue(self._neighbours(key))
+
+    def _show(self, key):
+        self.wallets, self.evaluation = self.compute(*key)
         result = self.wallets
         extra = [c for c in dict.fromkeys([self.label_col, self.groups]) if c and c not in result.columns]
         if extra:
@@ -276,22 +355,19 @@ class PotentialExplorer:
     def _draw(self):
         if not self.plot:
             return
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
         from kamlab.potential.plots import wallet_chart
 
-        self.output.clear_output(wait=True)
-        with self.output, language(self.lang):
-            print(self.summary_text())
+        with language(self.lang):
+            self._summary_view.value = text_html(self.summary_text())
+            self.chart.clear()
             if len(self.result):
-                fig, ax = plt.subplots(figsize=(7.5, 5.2))
-                wallet_chart(self.result, label_top=self.top, label_col=self.label_col, id_col=self.id_col, ax=ax)
-                self.ax = ax
-                plt.show()
-                plt.close(fig)
-                print(_t("top", n=min(self.top, len(self.result))))
-                display(self.top_table())
+                self.ax = wallet_chart(self.result, label_top=self.top, label_col=self.label_col, id_col=self.id_col,
+                                       ax=self.chart.figure.subplots())
+                self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
+                                          + table_html(self.top_table()))
+            else:
+                self._table_view.value = ""
+            self.chart.redraw()
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -354,7 +430,8 @@ class WhitespaceExplorer:
                                            layout=widgets.Layout(width="420px"))
             self.top = widgets.IntSlider(value=int(top), min=5, max=50, step=5, continuous_update=False,
                                          description=label("top_accounts"), style={"description_width": "110px"})
-        self.output = widgets.Output()
+        self.chart = None
+        self.output = widgets.VBox()
         self.widget = widgets.VBox([widgets.HBox([self.values, self.top]), self.output])
         for control in (self.values, self.top):
             control.observe(self._on_change, names="value")
@@ -371,17 +448,19 @@ class WhitespaceExplorer:
     def _draw(self):
         if not self.plot:
             return
-        import matplotlib.pyplot as plt
-
         from kamlab.potential.plots import whitespace_heatmap
 
-        self.output.clear_output(wait=True)
-        with self.output, language(self.lang):
-            fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.28 * len(self.matrix)))
-            whitespace_heatmap(self.result, values=self.values.value, top=self.top.value, names=self.names, ax=ax)
-            self.ax = ax
-            plt.show()
-            plt.close(fig)
+        if self.chart is None:
+            self.chart = LiveFigure((8.5, 1.2 + 0.28 * 50))
+            self.output.children = (self.chart.widget,)
+        with language(self.lang):
+            height = 1.2 + 0.28 * len(self.matrix)
+            self.chart.clear()
+            self.chart.figure.set_size_inches(8.5, height, forward=True)
+            self.chart.figure.subplots_adjust(left=0.3, right=0.88, bottom=0.75 / height, top=1 - 0.35 / height)
+            self.ax = whitespace_heatmap(self.result, values=self.values.value, top=self.top.value, names=self.names,
+                                         ax=self.chart.figure.subplots())
+            self.chart.redraw()
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -18,6 +18,7 @@ import pandas as pd
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab._util.live import LiveFigure, text_html
 from kamlab.errors import KamlabError, MissingColumnError, ParameterError
 from kamlab.projects.effect import METHODS, followup_effect
 from kamlab.projects.rates import win_rates
@@ -143,8 +144,10 @@ class PipelineExplorer:
     k0, k1, threshold : ipywidgets.IntSlider
     method : ipywidgets.Dropdown
         ``"naive"``, ``"regression"``, ``"ipw"`` or ``"aipw"``.
-    output : ipywidgets.Output
+    output : ipywidgets.VBox
         Where the texts and the two charts appear.
+    chart : kamlab._util.live.LiveFigure or None
+        The live figure of both charts (``None`` with ``plot=False``), redrawn in place.
     quotes : pandas.DataFrame
         The filtered quotes.
     effect : FollowupEffect or None
@@ -157,7 +160,7 @@ class PipelineExplorer:
     message : str
         Notes for the setting: overlap warnings, why no effect could be estimated; empty otherwise.
     ax_effect, ax_rates : matplotlib.axes.Axes or None
-        The latest charts (their figure is closed after it is shown).
+        The latest charts (on ``chart``).
 
     Examples
     --------
@@ -205,7 +208,10 @@ class PipelineExplorer:
         top = int(max_level if max_level is not None else max(counts.max(), 1))
         with language(self.lang):
             self._build_controls(levels, at_least, method, top)
-        self.output = widgets.Output()
+        self._summary_view = widgets.HTML()
+        self.chart = LiveFigure((11.5, 4.2), adjust={"left": 0.07, "right": 0.98, "bottom": 0.14, "top": 0.88,
+                                                     "wspace": 0.25}) if plot else None
+        self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else [])])
         self.widget = widgets.VBox([
             widgets.HBox([self.offering, self.abc, self.manager]),
             widgets.HBox([self.contrast, self.method]),
@@ -359,15 +365,13 @@ class PipelineExplorer:
     def _draw(self):
         if not self.plot:
             return
-        import matplotlib.pyplot as plt
-
         from kamlab.projects.effect_plots import dose_response_chart
         from kamlab.projects.plots import win_rate_chart
 
-        self.output.clear_output(wait=True)
-        with self.output, language(self.lang):
-            print(self.summary_text())
-            fig, (left, right) = plt.subplots(1, 2, figsize=(11.5, 4.2))
+        with language(self.lang):
+            self._summary_view.value = text_html(self.summary_text())
+            self.chart.clear()
+            left, right = self.chart.figure.subplots(1, 2)
             self.ax_effect = self.ax_rates = None
             if self.effect is not None:
                 truth = self.true_mu() if self.effect.kind == "count" else None
@@ -380,9 +384,7 @@ class PipelineExplorer:
                 self.ax_rates = right
             else:
                 right.set_axis_off()
-            fig.tight_layout()
-            plt.show()
-            plt.close(fig)
+            self.chart.redraw()
 
     def _ipython_display_(self):
         from IPython.display import display

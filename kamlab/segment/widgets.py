@@ -17,6 +17,7 @@ from kamlab.errors import KamlabError, MissingColumnError, ParameterError
 from kamlab._util.labels import LANGUAGES, get_language, label, language
 from kamlab.segment import AccountSegmenter, segment_profiles
 from kamlab._util.format import translator
+from kamlab._util.live import LiveFigure, table_html, text_html
 
 __all__ = ["SegmentExplorer", "EXPLORER_METHODS", "K_RANGE"]
 
@@ -88,8 +89,8 @@ class SegmentExplorer:
         released). With ``auto_k`` ticked it is disabled and shows the k chosen.
     auto_k : ipywidgets.Checkbox
         Let :func:`kamlab.select_k` choose k (silhouette, k from 2 to 8).
-    output : ipywidgets.Output
-        Where the charts and the table appear.
+    output : ipywidgets.VBox
+        Where the note, the charts and the table appear.
     result : pandas.Series
         The segment of every account used (index: the rows of ``accounts``; accounts
         left out for missing values are not in it), named ``"segment"``.
@@ -100,8 +101,10 @@ class SegmentExplorer:
         ``auto_k`` is ticked).
     message : str
         The latest note (accounts left out, too few features, the reason for k).
+    chart : kamlab._util.live.LiveFigure or None
+        The live figure of the heatmap and the map (``None`` with ``plot=False``), redrawn in place.
     axes : tuple of matplotlib Axes or None
-        The latest heatmap and map drawn (their figure is closed after it is shown).
+        The latest heatmap and map drawn (on ``chart``).
 
     Examples
     --------
@@ -172,7 +175,11 @@ class SegmentExplorer:
                                        description="k", continuous_update=False, disabled=auto,
                                        style={"description_width": "70px"}, layout=widgets.Layout(width="280px"))
             self.auto_k = widgets.Checkbox(value=auto, description=label("auto_k"), indent=False)
-        self.output = widgets.Output()
+        self._message_view = widgets.HTML()
+        self._table_view = widgets.HTML()
+        self.chart = LiveFigure((13, 4.2), adjust={"left": 0.13, "right": 0.97, "bottom": 0.13, "top": 0.9,
+                                                   "wspace": 0.45}) if plot else None
+        self.output = widgets.VBox([self._message_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([
             widgets.HBox([self.features, widgets.VBox([self.method, self.k, self.auto_k])]),
             self.output,
@@ -252,25 +259,24 @@ class SegmentExplorer:
     def _draw(self):
         if not self.plot:
             return
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
         from kamlab.segment.plots import profile_heatmap, segment_map
 
-        self.output.clear_output(wait=True)
-        with self.output:
-            print(self.message)
-            if self.segmenter is None:
-                return
-            fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.1, 1.0]})
+        self._message_view.value = text_html(self.message)
+        if self.segmenter is None:
+            return
+        drawn = (self.segmenter, self.lang)
+        if drawn == getattr(self, "_drawn", None):  # the same segmentation (e.g. too few features): keep it
+            return
+        with language(self.lang):
+            self.chart.clear()
+            axes = self.chart.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
             profile_heatmap(self.profiles, ax=axes[0])
             segment_map(self.accounts.loc[self.result.index], segmenter=self.segmenter,
                         names=self.profiles["name"], ax=axes[1])
-            fig.tight_layout()
             self.axes = tuple(axes)
-            plt.show()
-            plt.close(fig)
-            display(self.profile_table())
+            self._table_view.value = table_html(self.profile_table())
+            self.chart.redraw()
+        self._drawn = drawn
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -1,0 +1,198 @@
+"""Live charts for the explorers: one matplotlib figure that stays on the page and is redrawn in place.
+
+An explorer used to draw a new figure on every control change and show it as a PNG in an Output
+widget (render, tight bounding box, encode, send, decode, replace the image). A :class:`LiveFigure`
+keeps one figure on an ``ipympl`` canvas widget instead: the explorer changes the artists' data
+(``set_offsets``, ``set_data``, ``set_height``, ``set_text``) or redraws the axes, and
+:meth:`LiveFigure.redraw` renders once and sends only the pixels that changed. Without ``ipympl``
+the figure is shown as a PNG in an :class:`ipywidgets.Image` (slower, same content).
+
+Texts and tables beside the chart are :class:`ipywidgets.HTML` widgets (:func:`text_html`,
+:func:`table_html`): a new value is one message, the page does not rebuild an output area.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+
+__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer"]
+
+
+class LiveFigure:
+    """A matplotlib figure shown as a widget that is redrawn in place.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        The figure's size in inches (100 pixels each).
+    adjust : dict, optional
+        Fixed margins for :meth:`matplotlib.figure.Figure.subplots_adjust` (a fixed layout costs
+        nothing per redraw; ``tight_layout`` measures every text each time).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    widget : ipywidgets.DOMWidget
+        The ipympl canvas (or an ``ipywidgets.Image`` without ipympl): put it in the explorer's box.
+    live : bool
+        True when the figure is on an ipympl canvas.
+
+    Examples
+    --------
+    >>> chart = LiveFigure((4, 3))
+    >>> ax = chart.figure.subplots()
+    >>> line, = ax.plot([0, 1], [0, 1])
+    >>> line.set_ydata([1, 0])
+    >>> chart.redraw()
+    >>> chart.draws
+    1
+    """
+
+    def __init__(self, figsize, adjust=None):
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=figsize, dpi=100)
+        if adjust:
+            self.figure.subplots_adjust(**adjust)
+        self.draws = 0
+        self._animated = []
+        self._background = None
+        try:
+            from ipympl.backend_nbagg import Canvas, FigureManager
+        except ImportError:  # pragma: no cover - ipympl is a dependency; a plain PNG still works
+            import ipywidgets as widgets
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(self.figure)
+            self.widget = widgets.Image(format="png")
+            self.live = False
+        else:
+            canvas = Canvas(self.figure)
+            FigureManager(canvas, 0)
+            canvas.header_visible = False
+            canvas.footer_visible = False
+            canvas.resizable = False
+            canvas.toolbar_position = "right"
+            self.widget = canvas
+            self.live = True
+            canvas.mpl_connect("draw_event", self._on_draw)
+
+    def redraw(self):
+        """Render the whole figure now and send it to the page (ipympl sends only the changed pixels)."""
+        self.draws += 1
+        if self.live:
+            canvas = self.figure.canvas
+            if canvas.syncing_data_url:  # no page shows the canvas yet: it asks for a full draw when it does
+                canvas.draw_idle()
+            else:
+                canvas.draw()
+        else:  # pragma: no cover
+            from io import BytesIO
+
+            buffer = BytesIO()
+            self.figure.savefig(buffer, format="png")
+            self.widget.value = buffer.getvalue()
+
+    def set_animated(self, artists, keep_background=False):
+        """The artists that change on a move: drawn over a saved background by :meth:`blit`.
+
+        Everything else (axes, ticks, labels, the data that stay) is rendered once into the background;
+        a move then costs only these artists. Call :meth:`redraw` after a change of anything else.
+        ``keep_background=True``: the artists replace animated ones (the background is still right).
+        """
+        for artist in self._animated:
+            artist.set_animated(False)
+        self._animated = list(artists) if self.live else []
+        for artist in self._animated:
+            artist.set_animated(True)
+        if not keep_background:
+            self._background = None
+
+    def blit(self):
+        """Send the figure with the animated artists' new data (a full :meth:`redraw` when no background yet)."""
+        if self._background is None or self.figure.canvas.syncing_data_url:
+            self.redraw()
+            return
+        self.draws += 1
+        canvas = self.figure.canvas
+        canvas.restore_region(self._background)
+        self._draw_animated()
+        canvas.blit(self.figure.bbox)
+
+    def _draw_animated(self):
+        for artist in sorted(self._animated, key=lambda a: (self._axes_order(a), a.get_zorder())):
+            if artist.figure is not None:
+                self.figure.draw_artist(artist)
+
+    def _axes_order(self, artist):
+        axes = self.figure.axes
+        return axes.index(artist.axes) if artist.axes in axes else len(axes)
+
+    def _on_draw(self, event):
+        # after every full draw (also one the page asks for): keep the background, add the animated artists
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_animated()
+
+    def clear(self):
+        """Remove every Axes (for a full redraw); the margins given at the start stay."""
+        self.set_animated([])
+        self.figure.clear()
+
+
+def text_html(text):
+    """``text`` as HTML that keeps its line breaks (for an :class:`ipywidgets.HTML`).
+
+    >>> text_html("a < b\\nc")
+    '<div style="white-space: pre-wrap; font-family: var(--jp-code-font-family, monospace); font-size: 12px; line-height: 1.35">a &lt; b\\nc</div>'
+    """
+    return ('<div style="white-space: pre-wrap; font-family: var(--jp-code-font-family, monospace); '
+            f'font-size: 12px; line-height: 1.35">{html.escape(str(text))}</div>')
+
+
+def table_html(table):
+    """A DataFrame as HTML styled like a notebook's table (JupyterLab's and Voilà's table style).
+
+    >>> import pandas as pd
+    >>> "<table" in table_html(pd.DataFrame({"a": [1]}))
+    True
+    """
+    return f'<div class="jp-RenderedHTMLCommon" style="padding: 0">{table.to_html(border=0)}</div>'
+
+
+class Debouncer:
+    """Call ``function`` once, ``wait`` seconds after the last :meth:`__call__` (a slider dragged or keyed).
+
+    Only the last call within ``wait`` runs; :meth:`flush` runs a pending call at once (tests).
+
+    >>> calls = []
+    >>> debounce = Debouncer(calls.append, wait=10)
+    >>> debounce(1); debounce(2); debounce.flush()
+    >>> calls
+    [2]
+    """
+
+    def __init__(self, function, wait=0.05):
+        self.function = function
+        self.wait = wait
+        self._timer = None
+        self._args = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *args):
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._args = args
+            self._timer = threading.Timer(self.wait, self.flush)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def flush(self):
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, args = None, self._args
+            self._args = None
+        if args is not None:
+            self.function(*args)
