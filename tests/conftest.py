@@ -124,7 +124,10 @@ def cdnow_lines():
 
 @pytest.fixture(scope="session")
 def spark():
-    """One local Spark session (local[2], UTC, no UI, 2 GB driver) for the whole run, stopped at the end."""
+    """One local Spark session (local[2], UTC, no UI, 2 GB driver) for the whole run, stopped at the end.
+
+    Only the Spark engine's tests ask for it, so a run without them starts no JVM.
+    """
     require_spark()
     from pyspark.sql import SparkSession
 
@@ -138,6 +141,9 @@ def spark():
         .config("spark.default.parallelism", "2")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # small test data: no adaptive re-planning, and the JVM's quick JIT (a test session is short)
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
