@@ -90,6 +90,7 @@ bench: $(STAMP)
 	$(TEST_DATA) KAMLAB_THREADS=1 $(BIN)/python benchmarks/bench_widgets.py
 	$(PIP) install --quiet lifetimes==0.11.3
 	$(TEST_DATA) $(BIN)/python benchmarks/bench_clv.py
+	$(BIN)/python benchmarks/bench_engines.py
 
 # regenerate the case company under datasets/case (changes its numbers: re-run `make execute` after)
 case: $(STAMP)

@@ -27,6 +27,7 @@ import click
 from kamlab._util.format import translator
 from kamlab.config import get_language, language
 from kamlab.errors import KamlabError
+from kamlab.report.cli_engines import ENGINE_TEXT, accounts_by_engine, engine_options
 
 __all__ = ["main", "read_costs", "read_ratings", "load_report_text", "FORMATS", "EXIT_BAD_INPUT"]
 
@@ -118,7 +119,7 @@ _TEXT = {
     "decimal": ("decimal {v}", "Dezimalzeichen {v}"), "header": ("header in line {v}", "Kopfzeile in Zeile {v}"),
     "sheet": ("sheet {v}", "Blatt {v}"),
 }
-_t = translator(_TEXT)
+_t = translator({**_TEXT, **ENGINE_TEXT})
 
 
 # ----------------------------------------------------------------------------- helpers used by the dashboard too
@@ -452,8 +453,9 @@ def write_table(table, path, lang):
 @_option("--as-of", "as_of", key="opt_as_of")
 @_option("--lang", key="opt_lang")
 @_option("--force", is_flag=True, key="opt_force")
+@engine_options
 @_guarded
-def accounts(inputs, out, as_of, lang, force):
+def accounts(inputs, out, as_of, lang, force, **engine):
     import pandas as pd
 
     import kamlab
@@ -464,10 +466,12 @@ def accounts(inputs, out, as_of, lang, force):
     if Path(out).exists() and not force:
         _fail(_t("exists_one", file=out))
     as_of = _as_of(as_of)
-    frames = [_read_one(lambda p: kamlab.read_transactions(p, report=True), path, "export")
-              for path in _expand(inputs)]
-    lines = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    table = kamlab.accounts_from_transactions(lines, as_of=as_of)
+    table = accounts_by_engine(_expand(inputs), as_of, **engine)  # --engine duckdb: on the files, out of core
+    if table is None:  # kamlab's exact readers
+        frames = [_read_one(lambda p: kamlab.read_transactions(p, report=True), path, "export")
+                  for path in _expand(inputs)]
+        lines = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        table = kamlab.accounts_from_transactions(lines, as_of=as_of)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     write_table(table, out, lang)
     click.echo(_t("wrote", what=_t("account_table", n=_number(len(table))), path=out))
