@@ -77,6 +77,14 @@ class LiveFigure:
             self.widget = canvas
             self.live = True
             canvas.mpl_connect("draw_event", self._on_draw)
+            # before a page shows the canvas, ipympl keeps a PNG data URL of every render in the widget's state
+            # (for static exports); a page given that state could fail on it ("broken image") and draw no
+            # canvas: keep it empty, the page asks for a full draw when it shows the canvas
+            canvas.observe(self._no_data_url, names="_data_url")
+            # the size the page will be told when it shows the canvas, known now: a size change that reaches
+            # the page before its first image makes ipympl draw a not yet loaded image and fail
+            _, _, width, height = self.figure.bbox.bounds
+            canvas._size = (width, height)
 
     def redraw(self):
         """Render the whole figure now and send it to the page (ipympl sends only the changed pixels)."""
@@ -93,6 +101,11 @@ class LiveFigure:
             buffer = BytesIO()
             self.figure.savefig(buffer, format="png")
             self.widget.value = buffer.getvalue()
+
+    @staticmethod
+    def _no_data_url(change):
+        if change["new"] is not None:
+            change["owner"]._data_url = None
 
     def set_animated(self, artists, keep_background=False):
         """The artists that change on a move: drawn over a saved background by :meth:`blit`.

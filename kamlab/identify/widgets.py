@@ -243,7 +243,7 @@ class ABCExplorer:
 
         self._table.value = table_html(_summary_display(self.summary))
         if self.chart is None:
-            self.chart = LiveFigure((6.5, 3.4), adjust={"left": 0.11, "right": 0.9, "bottom": 0.15, "top": 0.9})
+            self.chart = LiveFigure((6.5, 3.4), adjust={"left": 0.11, "right": 0.9, "bottom": 0.17, "top": 0.9})
             self.output.children = (self._table, self.chart.widget)
         drawn = (self.period.value, self.value.value)
         if drawn != self._drawn:

@@ -208,7 +208,7 @@ class PotentialExplorer:
                                           disabled=not groups, style={"description_width": "90px"})
         self._summary_view = widgets.HTML()
         self._table_view = widgets.HTML()
-        self.chart = LiveFigure((7.5, 5.2), adjust={"left": 0.12, "right": 0.97, "bottom": 0.1, "top": 0.95}) \
+        self.chart = LiveFigure((9, 5.2), adjust={"left": 0.1, "right": 0.74, "bottom": 0.1, "top": 0.95}) \
             if plot else None
         self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
@@ -454,10 +454,10 @@ class WhitespaceExplorer:
             self.chart = LiveFigure((8.5, 1.2 + 0.28 * 50))
             self.output.children = (self.chart.widget,)
         with language(self.lang):
-            height = 1.2 + 0.28 * len(self.matrix)
+            height = 1.8 + 0.28 * len(self.matrix)
             self.chart.clear()
             self.chart.figure.set_size_inches(8.5, height, forward=True)
-            self.chart.figure.subplots_adjust(left=0.3, right=0.88, bottom=0.75 / height, top=1 - 0.35 / height)
+            self.chart.figure.subplots_adjust(left=0.3, right=0.88, bottom=1.3 / height, top=1 - 0.35 / height)
             self.ax = whitespace_heatmap(self.result, values=self.values.value, top=self.top.value, names=self.names,
                                          ax=self.chart.figure.subplots())
             self.chart.redraw()

@@ -209,8 +209,8 @@ class PipelineExplorer:
         with language(self.lang):
             self._build_controls(levels, at_least, method, top)
         self._summary_view = widgets.HTML()
-        self.chart = LiveFigure((11.5, 4.2), adjust={"left": 0.07, "right": 0.98, "bottom": 0.14, "top": 0.88,
-                                                     "wspace": 0.25}) if plot else None
+        self.chart = LiveFigure((9.6, 4.0), adjust={"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.86,
+                                                    "wspace": 0.3}) if plot else None
         self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else [])])
         self.widget = widgets.VBox([
             widgets.HBox([self.offering, self.abc, self.manager]),

@@ -177,8 +177,8 @@ class SegmentExplorer:
             self.auto_k = widgets.Checkbox(value=auto, description=label("auto_k"), indent=False)
         self._message_view = widgets.HTML()
         self._table_view = widgets.HTML()
-        self.chart = LiveFigure((13, 4.2), adjust={"left": 0.13, "right": 0.97, "bottom": 0.13, "top": 0.9,
-                                                   "wspace": 0.45}) if plot else None
+        self.chart = LiveFigure((9.6, 4.2), adjust={"left": 0.17, "right": 0.97, "bottom": 0.17, "top": 0.9,
+                                                    "wspace": 0.75}) if plot else None
         self.output = widgets.VBox([self._message_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([
             widgets.HBox([self.features, widgets.VBox([self.method, self.k, self.auto_k])]),
