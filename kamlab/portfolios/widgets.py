@@ -312,6 +312,7 @@ class PortfolioExplorer:
             self.chart.clear()
             self.ax = portfolio_matrix(self.result, ax=self.chart.figure.subplots(), **options)
             self._drawn = drawn
+            self.chart.figure.tight_layout()  # a full redraw: fit the size legend (moves keep this layout)
             self.chart.set_animated(self._moving_artists())
             self.chart.redraw()
         else:

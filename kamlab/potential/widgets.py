@@ -365,6 +365,7 @@ class PotentialExplorer:
                                        ax=self.chart.figure.subplots())
                 self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
                                           + table_html(self.top_table()))
+                self.chart.figure.tight_layout()  # fit the list of the biggest headrooms beside the chart
             else:
                 self._table_view.value = ""
             self.chart.redraw()

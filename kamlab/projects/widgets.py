@@ -384,6 +384,7 @@ class PipelineExplorer:
                 self.ax_rates = right
             else:
                 right.set_axis_off()
+            self.chart.figure.tight_layout()
             self.chart.redraw()
 
     def _ipython_display_(self):

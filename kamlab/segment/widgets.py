@@ -275,6 +275,7 @@ class SegmentExplorer:
                         names=self.profiles["name"], ax=axes[1])
             self.axes = tuple(axes)
             self._table_view.value = table_html(self.profile_table())
+            self.chart.figure.tight_layout()  # a full redraw anyway: fit the colour bar, labels and legend
             self.chart.redraw()
         self._drawn = drawn
 
