@@ -116,11 +116,18 @@ ERROR_TEXT_JS = """
 """
 
 
+#: A chart on the page: the explorers draw on a live ipympl canvas (an image in an Output widget before).
+CHART = ".jupyter-matplotlib canvas, .widget-output img"
+
+
 def matrix_state(panel):
-    """The portfolio matrix's picture (data URI) and the text above it (the weights in use)."""
-    output = panel.locator(".widget-output").first
-    image = output.locator("img").first
-    return image.get_attribute("src") or "", output.inner_text()
+    """The portfolio matrix's picture (the canvas's pixels as a data URI) and the panel's text (the weights)."""
+    canvas = panel.locator(".jupyter-matplotlib canvas").first
+    if canvas.count():
+        picture = canvas.evaluate("c => c.toDataURL()")
+    else:
+        picture = panel.locator(".widget-output img").first.get_attribute("src") or ""
+    return picture, panel.inner_text()
 
 
 def shoot(page, tmp_path: Path, name: str) -> Path:
@@ -154,7 +161,7 @@ def test_dashboard_in_chromium(browser, tmp_path):
             page.goto(url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_S * 1000)
             dashboard = page.locator(".kamlab-dashboard")
             dashboard.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
-            dashboard.locator(".widget-output img").first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
+            dashboard.locator(CHART).first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
             mark("page with the ABC chart")
             assert "Key-account dashboard" in dashboard.inner_text()
             assert not page.evaluate(ERROR_TEXT_JS), page.evaluate(ERROR_TEXT_JS)
@@ -164,7 +171,8 @@ def test_dashboard_in_chromium(browser, tmp_path):
             # portfolio: move the first attractiveness weight down, the matrix must change
             dashboard.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text="Portfolio").first.click()
             panel = dashboard.locator(".widget-tab-contents > :not(.lm-mod-hidden):not(.p-mod-hidden)").first
-            panel.locator(".widget-output img").first.wait_for(timeout=60_000)
+            panel.locator(CHART).first.wait_for(timeout=60_000)
+            time.sleep(1.0)  # the live chart's first image arrives after the canvas
             before_src, before_text = matrix_state(panel)
             handle = panel.locator(".widget-slider .noUi-handle").first
             readout_before = handle.get_attribute("aria-valuenow")
