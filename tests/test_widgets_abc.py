@@ -170,3 +170,15 @@ def test_draws_the_pareto_chart_and_moves_its_classes_in_place(tables):
     assert explorer.ax.get_title() == "Revenue · 2024"
     assert [bar.get_height() for bar in explorer.ax.containers[0]] == sorted(
         tables[2024]["revenue"].tolist(), reverse=True)
+
+
+def test_a_live_chart_leaves_matplotlib_s_backend_alone():
+    """``import ipympl`` makes ipympl the backend; kamlab's live charts must not change the user's."""
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('agg'); import matplotlib.pyplot as plt; "
+            "from kamlab._util.live import LiveFigure; figure = LiveFigure((3, 2)); "
+            "print(matplotlib.get_backend(), figure.live)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["agg", "True"]

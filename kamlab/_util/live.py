@@ -19,6 +19,37 @@ import threading
 __all__ = ["LiveFigure", "text_html", "table_html", "Debouncer"]
 
 
+def _ipympl():
+    """ipympl's canvas and figure manager, without changing matplotlib's backend.
+
+    ``import ipympl`` makes ipympl matplotlib's backend when matplotlib is imported
+    (``matplotlib.use``): every later ``plt.show()`` of the notebook would then give an ipympl
+    widget instead of a picture. kamlab puts its canvases in the explorers itself and restores the
+    backend the user had (the only global state kamlab may change is its own settings).
+    """
+    import matplotlib
+
+    previous = matplotlib.rcParams._get_backend_or_none()
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if previous is not None and matplotlib.rcParams._get_backend_or_none() != previous:
+        matplotlib.use(previous)
+        _reconfigure_inline(previous)
+    return Canvas, FigureManager
+
+
+def _reconfigure_inline(backend):
+    """IPython's inline figures again (the switch to ipympl unregistered their PNG formatter)."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import configure_inline_support
+    except ImportError:  # pragma: no cover - outside IPython nothing to restore
+        return
+    shell = get_ipython()
+    if shell is not None and "inline" in str(backend):
+        configure_inline_support(shell, backend)
+
+
 class LiveFigure:
     """A matplotlib figure shown as a widget that is redrawn in place.
 
@@ -59,7 +90,7 @@ class LiveFigure:
         self._animated = []
         self._background = None
         try:
-            from ipympl.backend_nbagg import Canvas, FigureManager
+            Canvas, FigureManager = _ipympl()
         except ImportError:  # pragma: no cover - ipympl is a dependency; a plain PNG still works
             import ipywidgets as widgets
             from matplotlib.backends.backend_agg import FigureCanvasAgg
