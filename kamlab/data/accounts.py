@@ -63,8 +63,8 @@ def accounts_from_transactions(
         ``offering``, ``product_group``, ``product`` that exists; without any of them
         the column ``n_offerings`` is left out.
     missing_account : {"raise", "group"}, default="raise"
-        Lines without an account id raise a :class:`~kamlab.DataFormatError` saying how
-        many there are, or, with ``"group"``, are gathered as one account named
+        Lines without an account id (up to ``as_of``) raise a :class:`~kamlab.DataFormatError`
+        saying how many there are, or, with ``"group"``, are gathered as one account named
         ``"(no account)"`` so the table still adds up to the file.
     engine : {"duckdb", "spark"}, optional
         Where the definition runs. Default: chosen from the source (Spark for a Spark
@@ -115,8 +115,8 @@ def accounts_from_transactions(
         ``result.attrs`` holds ``as_of`` and ``lines_after_as_of``; for files, Ibis tables
         and Spark DataFrames also ``read_report``, what the engine read: ``engine``,
         ``source``, ``files``, ``lines``, ``revenue`` (all lines), ``lines_after_as_of``,
-        ``revenue_after_as_of`` and ``lines_without_account`` (gathered with
-        ``missing_account="group"``).
+        ``revenue_after_as_of`` and ``lines_without_account`` (the lines of the account
+        gathered with ``missing_account="group"``).
 
     Raises
     ------
@@ -150,9 +150,9 @@ def accounts_from_transactions(
                      columns=columns, csv=csv, numbers=("revenue", "cost", "contribution_margin"), dates=("date",),
                      memory_limit=memory_limit, progress=progress) as source:
         offering, cost = _columns_used(source.table.columns, offering)
-        lines = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account="keep")
+        checked = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account="check")
         end = as_of_day + pd.Timedelta(days=1) if as_of_day is not None else None
-        checks = source.execute(definition.line_checks(lines, end=end)).iloc[0]
+        checks = source.execute(definition.line_checks(checked, end=end)).iloc[0]
         _raise_unusable(checks, source, missing_account)
         n_lines = int(checks["lines"])
         if as_of_day is None:  # the day of the last line: nothing is after it
@@ -166,19 +166,24 @@ def accounts_from_transactions(
                 AsOfWarning,
                 stacklevel=2,
             )
-        if missing_account == "group":
-            lines = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account="group")
+        lines = definition.canonical_lines(source.table, offering=offering, cost=cost, missing_account=missing_account)
         day = as_of_day if not pd.isna(as_of_day) else pd.Timestamp("1970-01-01")
         expr = definition.account_table(
             lines, as_of=day.date(), end=end.to_pydatetime(),
             start_last=(end - pd.DateOffset(years=1)).to_pydatetime(),
             start_prev=(end - pd.DateOffset(years=2)).to_pydatetime(),
         )
-        table = _finish(source.execute(expr), definition, has_cost=cost is not None, has_offering=offering is not None)
+        table = source.execute(expr)
+    no_account = table["account_id"].isna() | (table["account_id"] == "")
+    if no_account.any():  # missing_account="raise": lines without an id are an account without an id
+        _raise_unusable({"lines": n_lines, "no_account": int(table.loc[no_account, "lines"].sum())}, source,
+                        missing_account)
+    table = _finish(table, definition, has_cost=cost is not None, has_offering=offering is not None)
     table.attrs["as_of"] = as_of_day
     table.attrs["lines_after_as_of"] = n_after
     if source.kind != "frame":
-        table.attrs["read_report"] = _read_report(source, checks, n_after)
+        gathered = table.loc[table["account_id"] == UNKNOWN_ACCOUNT, "lines"].sum() if missing_account == "group" else 0
+        table.attrs["read_report"] = _read_report(source, checks, n_after, int(gathered))
     return table
 
 
@@ -241,7 +246,7 @@ def _raise_unusable(checks, source, missing_account):
     problems = [("no_account", "account_id"), ("no_date", "date"), ("bad_revenue", "revenue"), ("bad_cost", "cost")]
     for key, column in problems:
         n_bad = int(checks.get(key, 0) or 0)
-        if not n_bad or (key == "no_account" and missing_account == "group"):
+        if not n_bad:
             continue
         if frame is not None:  # the messages that name the first row
             if key == "no_account":
@@ -259,7 +264,7 @@ def _raise_unusable(checks, source, missing_account):
                               column=column, n_more=n_bad - 1)
 
 
-def _read_report(source, checks, n_after):
+def _read_report(source, checks, n_after, gathered):
     """What the engine read: the files, their lines and revenue, and what is not in the table."""
     revenue_after = float(checks.get("revenue_after", 0.0) or 0.0) if n_after else 0.0
     return {
@@ -270,7 +275,7 @@ def _read_report(source, checks, n_after):
         "revenue": float(checks["revenue_total"] or 0.0),
         "lines_after_as_of": n_after,
         "revenue_after_as_of": revenue_after,
-        "lines_without_account": int(checks["no_account"] or 0),
+        "lines_without_account": gathered,
     }
 
 
