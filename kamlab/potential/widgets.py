@@ -287,8 +287,8 @@ class PotentialExplorer:
             return
         with self._draw_lock:
             self._show(key)
-        if self.background:
-            self._enqueue(self._neighbours(key))
+        if self.background and self._started:  # ahead only once someone moves a control: a notebook run
+            self._enqueue(self._neighbours(key))  # top to bottom starts no thread that prints into later cells
 
     def _show(self, key):
         self.wallets, self.evaluation = self.compute(*key)
