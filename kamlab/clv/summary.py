@@ -281,10 +281,12 @@ def _sorted(rows, column):
 
 
 def _account_values(ids, frame, column):
-    """The account ids with the dtype of the frame's column (a file's ids: as the engine gives them)."""
-    if frame is None or len(ids) == 0 and frame[column].dtype == object:
-        return ids.to_numpy() if frame is None else pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
-    return pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
+    """The account ids with the dtype of the frame's column (other sources: as the engine gives them, text as str)."""
+    if frame is not None:
+        return pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
+    if ids.dtype == object and all(isinstance(v, str) for v in ids):  # also an empty column of text
+        return pd.Series(ids.to_numpy(), dtype="str")
+    return pd.Series(ids.to_numpy(), dtype=ids.dtype)
 
 
 def _date(day):

@@ -10,6 +10,8 @@ read as one point two three four).
 
 ``memory_limit`` is DuckDB's ``SET memory_limit``; beyond it DuckDB spills to a temporary folder
 that is deleted with the connection. ``progress=True`` turns on DuckDB's own progress bar.
+``kamlab.set_threads(n)`` (``KAMLAB_THREADS``) sets DuckDB's threads: with one thread the
+floating-point sums are added in the same order in every run (the last digit never changes).
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ def connect(*, memory_limit=None, progress=False):
     """A new in-memory DuckDB connection and the function that closes it (and deletes its spill folder)."""
     import duckdb
 
+    from kamlab.config import get_threads
+
     con = duckdb.connect()
+    if get_threads() is not None:  # kamlab.set_threads / KAMLAB_THREADS: also the same sums in every run
+        con.execute(f"SET threads = {int(get_threads())}")
     spill = tempfile.mkdtemp(prefix="kamlab-duckdb-")
     con.execute(f"SET temp_directory = '{spill}'")
     if memory_limit is not None:
