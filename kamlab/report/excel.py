@@ -366,7 +366,7 @@ def to_excel(report, path):
     >>> path = to_excel(report, tempfile.mkdtemp() + "/demo.xlsx")
     >>> book = openpyxl.load_workbook(path)
     >>> book.sheetnames, book["Key Accounts"]["B1"].value, book["Key Accounts"]["B2"].value
-    (['Key Accounts', 'Methodik'], 'Name', "'=1+1")
+    (['Key Accounts', 'Methodik'], 'Name', '=1+1')
     >>> book["Key Accounts"]["C3"].value, book["Key Accounts"]["C3"].number_format
     (-20.5, '#,##0.00 €')
     """
