@@ -36,7 +36,7 @@ def _same_value(a, b):
 # An EMPTY rfm_summary from a Spark (or file) source has an object account column where the pandas path
 # gives the frame's str dtype (kamlab.clv.summary._account_values); test_empty_summary_dtypes pins it as a
 # strict xfail, and only for empty tables is that one difference let through here.
-_EMPTY_SUMMARY_ACCOUNT_IS_OBJECT = True
+_EMPTY_SUMMARY_ACCOUNT_IS_OBJECT = False  # fixed in 045fd79: the empty summary's ids are str on every source
 
 
 def assert_same_table(got, expected):
@@ -208,8 +208,6 @@ def test_zero_negative_and_one_line_accounts_by_hand(to_spark):
     assert pd.isna(table.loc["D", "last_order"])
 
 
-@pytest.mark.xfail(strict=True, reason="empty rfm_summary from a non-frame source: object account column "
-                   "instead of str (kamlab.clv.summary._account_values); remove _EMPTY_SUMMARY_ACCOUNT_IS_OBJECT then")
 def test_empty_summary_dtypes(to_spark):
     frame = _frame([("K1", 1, 300, 10, "motors", 10.0)], False, False)
     got = kamlab.rfm_summary(to_spark(frame), "2022-01-31", "W", engine="spark")  # the purchase is later
