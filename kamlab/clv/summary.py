@@ -354,17 +354,7 @@ def _dates(dates, column):
 
 
 def _day_numbers(dates, column):
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        try:
-            dates = pd.to_datetime(dates)
-        except (ValueError, TypeError) as exc:
-            raise DataFormatError(
-                f"The column {column!r} holds values that are not dates ({exc}). Parse it first, e.g. with "
-                "pd.to_datetime, or load the file with kamlab.read_transactions.",
-                column=column,
-            ) from None
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
+    dates = _dates(dates, column)
     missing = dates.isna().to_numpy()
     if missing.any():
         raise DataFormatError(
