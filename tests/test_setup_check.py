@@ -201,3 +201,20 @@ def test_an_original_put_into_the_folder_is_made_into_the_dataset(data_home, mon
     assert [line[0] for line in lines] == ["✔", "✘", "✘", "✘", "✘"]
     made = tmp_path / "wholesale" / "wholesale_customers_data_uci.csv"
     assert made.read_bytes() == (data_home / "wholesale" / "wholesale_customers_data_uci.csv").read_bytes()
+
+
+def test_check_keeps_matplotlibs_backend(tmp_path):
+    # importing ipympl switches matplotlib's backend to ipympl's widget; the check must not
+    # (notebook 00 runs it first, and every later plt.show() would give a widget, not a picture).
+    # A fresh interpreter: in this one ipympl may have been imported already.
+    import subprocess
+    import sys
+
+    pytest.importorskip("ipympl")
+    code = (
+        "import matplotlib; matplotlib.use('agg'); from kamlab.course.setup_check import check_setup; "
+        f"check_setup(verbose=False, data_home={str(tmp_path)!r}, timeout=0.01); "
+        "import sys; assert 'ipympl' in sys.modules; print(matplotlib.get_backend())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().lower() == "agg"

@@ -18,6 +18,20 @@ __all__ = ["check_setup"]
 _MODULES = {"scikit-learn": "sklearn", "pyyaml": "yaml", "ipython": "IPython", "python-pptx": "pptx", "ibis-framework": "ibis"}
 
 
+def _import(module):
+    """Import ``module`` as a check that it works, leaving matplotlib's backend as it was.
+
+    ``import ipympl`` makes ipympl matplotlib's backend: after the set-up check every
+    ``plt.show()`` of the notebook would give a widget instead of a picture.
+    """
+    if module == "ipympl":
+        from kamlab._util.live import _ipympl
+
+        _ipympl()  # imports ipympl's backend and restores the previous one
+        return
+    importlib.import_module(module)
+
+
 def _requirements():
     """(name, minimum version) of kamlab's own dependencies, read from its metadata."""
     try:
@@ -141,7 +155,7 @@ def check_setup(verbose=True, *, data_home=None, timeout=3.0):
     for name, minimum in _requirements():
         try:
             installed = metadata.version(name)
-            importlib.import_module(_MODULES.get(name, name.replace("-", "_")))
+            _import(_MODULES.get(name, name.replace("-", "_")))
         except (metadata.PackageNotFoundError, ImportError):
             ok = False
             lines.append(f"✘ {name}: not installed. Run `make lab` again (or pip install {name}).")
