@@ -198,7 +198,7 @@ def test_db_waterfall_one_account_by_hand(costs, ax):
         (-20, 110), (0, -20),
     ]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks == ["Revenue", "− Discounts and rebates", "Net revenue", "− Cost of goods", "CM I",
+    assert ticks == ["Revenue", "− Year-end bonuses", "Net revenue", "− Manufacturing cost (standard)", "CM I",
                      "− Marketing", "CM II", "− Sales costs", "CM III", "− Logistics and service", "CM IV"]
     colors = {tuple(bar.get_facecolor()) for i, bar in enumerate(ax.containers[0]) if i in (0, 2, 4, 6, 8, 10)}
     deduction_colors = {tuple(bar.get_facecolor()) for i, bar in enumerate(ax.containers[0]) if i % 2 == 1}
@@ -297,7 +297,7 @@ def test_german_labels(five, costs, case_tables):
     assert legend == [f"Umsatz (Gini {gini:.2f})".replace(".", ","), "Gleichverteilungsgerade"]
     assert axes[0, 1].get_xlabel() == "Anteil der Kunden, kleinste zuerst (%)"
     ticks = [t.get_text() for t in axes[1, 0].get_xticklabels()]
-    assert ticks[:3] == ["Umsatz", "− Rabatte und Boni", "Nettoumsatz"] and ticks[-1] == "DB IV"
+    assert ticks[:3] == ["Umsatz", "− Nachträgliche Erlösschmälerungen (Boni)", "Nettoerlös"] and ticks[-1] == "DB IV"
     assert axes[1, 0].get_title() == "Gesamt (2 Kunden)"
     assert [t.get_text() for t in axes[1, 0].texts][0] == "1.500"
     assert axes[1, 1].get_ylabel() == "Klasse vorher"

@@ -1,7 +1,7 @@
 """The contribution-margin cascade per account (*Kundendeckungsbeitragsrechnung*).
 
 It belongs to the data layer: it is how the account table's profit levels (DB I to DB IV)
-are defined from revenue, deductions and cost to serve, and the case company's account
+are defined from invoiced revenue, sales deductions and cost to serve, and the case company's account
 table is built with it. ABC analysis and the charts of :mod:`kamlab.identify` read its levels.
 """
 
@@ -15,7 +15,9 @@ from kamlab.errors import MissingColumnError, ParameterError
 __all__ = ["DEFAULT_LEVELS", "contribution_cascade"]
 
 #: The default levels of the contribution-margin cascade (Kundendeckungsbeitragsrechnung):
-#: each level's name and the cost columns it subtracts from the level before.
+#: each level's name and the cost columns it subtracts from the level before. DB I subtracts the
+#: (standard) manufacturing cost (*(Standard-)Herstellkosten*; the case company manufactures, so
+#: not *Wareneinsatz*, the cost of goods bought for resale of a trader).
 DEFAULT_LEVELS = (
     ("db1", ("cost",)),
     ("db2", ("marketing",)),
@@ -28,13 +30,17 @@ def contribution_cascade(data, levels=None, *, revenue="revenue", deductions=("d
                          id_col="account_id"):
     """Contribution-margin cascade per account (*Kundendeckungsbeitragsrechnung*).
 
-    Net revenue is revenue minus the deductions (discounts, rebates, bonuses). Each
+    Invoiced revenue (*fakturierter Umsatz*: all invoice lines, credit notes included)
+    minus the sales deductions (*Erlösschmälerungen*) is the net revenue (*Nettoerlös*).
+    In the case company the only deduction outside the invoices is ``discounts_rebates``:
+    the year-end bonuses (*nachträgliche Erlösschmälerungen (Boni)*), paid back after the
+    year on the year's revenue; price discounts are already in the invoiced prices. Each
     level subtracts its cost columns from the level before. The default levels:
 
     ========  ======================================================================
     level     computed as
     ========  ======================================================================
-    db1       DB I = net revenue − cost of goods (``cost``)
+    db1       DB I = net revenue − (standard) manufacturing cost (``cost``)
     db2       DB II = DB I − marketing (``marketing``)
     db3       DB III = DB II − sales costs (``sales_visits``, ``order_handling``)
     db4       DB IV = DB III − logistics and service (``logistics``, ``technical_service``)
@@ -49,9 +55,10 @@ def contribution_cascade(data, levels=None, *, revenue="revenue", deductions=("d
         Your own levels: each a name and the cost columns it subtracts. Default:
         :data:`DEFAULT_LEVELS`.
     revenue : str, default="revenue"
-        The invoiced revenue column.
+        The invoiced revenue column (*fakturierter Umsatz*, credit notes included).
     deductions : sequence of str, default=("discounts_rebates",)
-        Columns subtracted from revenue to get net revenue; ``()`` when revenue is net already.
+        The sales deductions (*Erlösschmälerungen*) subtracted from invoiced revenue to get net
+        revenue (*Nettoerlös*): by default the year-end bonuses; ``()`` when revenue is net already.
     id_col : str, default="account_id"
 
     Returns

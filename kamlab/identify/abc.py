@@ -2,8 +2,9 @@
 
 The first question of KAM is *who are our key accounts?* The classic answer: the few
 customers that together make up at least 50–60 % of revenue or of contribution margin
-(*Deckungsbeitrag*, DB), found with an ABC/Pareto analysis and checked against margin,
-because a big account can earn little once rebates and cost-to-serve are paid.
+(*Deckungsbeitrag*, DB), of the actual **or the target** figures (*Ist- oder Zielzahlen*),
+found with an ABC/Pareto analysis and checked against margin, because a big account can
+earn little once year-end bonuses and cost-to-serve are paid.
 
 Every function here is a pure function on DataFrames: the account table in, a new
 table (or a small result object) out.
@@ -268,7 +269,8 @@ def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="acco
     """The smallest set of accounts that together hold ``share`` of the value.
 
     The seed definition of key accounts: the few customers that make up 50–60 % of
-    revenue or of contribution margin. This is :func:`~kamlab.identify.keylist.key_accounts`
+    revenue or of contribution margin, actual or target (pass a target column, e.g.
+    ``value="target_revenue"``, for the plan's list). This is :func:`~kamlab.identify.keylist.key_accounts`
     with the one measure ``value`` (and the positive total): the accounts on its list,
     which is class A of :func:`abc_analysis` with the single threshold ``share`` and the
     ``"cover"`` rule. For several measures at once (revenue *or* margin) use
