@@ -9,7 +9,15 @@ computes it with kamlab), a hint and a solution. In a notebook::
     ex.q1.solution()
 
 The check does not give the answer away: it says what kind of thing is wrong (the
-type, the number of rows, a missing column, too high or too low) and shows the hint.
+type, the number of rows, a missing column, too high or too low — never by how much, so
+an answer cannot be found by halving the distance) and shows the hint. A number is right
+when it agrees with the answer to the precision the question states (``decimals``): a
+share read as 55.3 % off a slider and entered as 0.553 counts. A share entered as a
+percentage (55.3 for 0.553) is told so.
+
+In the **student edition** (:func:`student_edition`, or the environment variable
+``KAMLAB_EDITION=student``) :meth:`Exercise.solution` says that the solution is with the
+trainer; the solutions stay in the package for the trainer edition.
 
 Examples
 --------
@@ -17,8 +25,13 @@ Examples
 >>> q.check(1250.004)
 ✔ Correct (Total revenue)
 >>> q.check(1500)
-✘ Not yet (Total revenue): 1500 is too high (by 20 %).
+✘ Not yet (Total revenue): 1500 is too high.
   Hint: Sum the column 'revenue'.
+>>> share = Exercise("Share of the top 10 %", expected=0.55321, decimals=3)
+>>> share.check(0.553)
+✔ Correct (Share of the top 10 %)
+>>> share.check(55.3)
+✘ Not yet (Share of the top 10 %): 55.3 looks like a percentage — give a fraction (0.5 for 50 %).
 >>> q.check(None)
 … Not answered yet (Total revenue): replace None with your answer and run the cell again.
 """
@@ -27,12 +40,17 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from dataclasses import dataclass
 
 from kamlab.errors import ParameterError
 from kamlab._util.format import translator
 
-__all__ = ["Exercise", "CheckResult"]
+__all__ = ["Exercise", "CheckResult", "student_edition", "is_student_edition", "name_exercises"]
+
+#: The environment variable that switches on the student edition for every notebook of a machine or server.
+EDITION_VARIABLE = "KAMLAB_EDITION"
+_edition = {"student": None}  # None: follow the environment variable
 
 _TEXT = {
     "correct": ("✔ Correct ({title})", "✔ Richtig ({title})"),
@@ -44,8 +62,19 @@ _TEXT = {
     "hint": ("  Hint: {hint}", "  Tipp: {hint}"),
     "no_hint": ("No hint for this one: read the text above the exercise again.",
                 "Für diese Aufgabe gibt es keinen Tipp: lies den Text über der Aufgabe noch einmal."),
-    "too_high": ("{answer} is too high (by {pct} %).", "{answer} ist zu hoch (um {pct} %)."),
-    "too_low": ("{answer} is too low (by {pct} %).", "{answer} ist zu niedrig (um {pct} %)."),
+    "too_high": ("{answer} is too high.", "{answer} ist zu hoch."),
+    "too_low": ("{answer} is too low.", "{answer} ist zu niedrig."),
+    "percent": ("{answer} looks like a percentage — give a fraction (0.5 for 50 %).",
+                "{answer} sieht nach einer Prozentzahl aus — gib einen Anteil an (0,5 für 50 %)."),
+    "precision": ("(expected precision: {precision})", "(erwartete Genauigkeit: {precision})"),
+    "decimals": ("{n} decimals", "{n} Nachkommastellen"),
+    "whole": ("a whole number", "eine ganze Zahl"),
+    "with_trainer": (
+        "This is the student edition: the solution of {title!r} is with your trainer. Try the hint: "
+        "{call}.hint()",
+        "Dies ist die Ausgabe für Teilnehmende: die Lösung von {title!r} hat deine Trainerin oder dein Trainer. "
+        "Versuche den Tipp: {call}.hint()",
+    ),
     "sign": ("{answer} has the wrong sign.", "{answer} hat das falsche Vorzeichen."),
     "not_number": ("expected a number, got {kind}.", "erwartet wird eine Zahl, nicht {kind}."),
     "wrong_text": ("{answer!r} is not the answer.", "{answer!r} ist nicht die Antwort."),
@@ -105,9 +134,16 @@ class Exercise:
     ignore_order : bool, default=False
         Compare lists without looking at their order, and DataFrames without looking at
         the order of their rows.
+    decimals : int, optional
+        The precision the question asks for: a number that agrees with the answer when
+        both are rounded to this many decimals (half a unit of the last decimal) counts,
+        beside ``rtol``. ``0`` for whole euros. Stated in every message about the number.
     """
 
-    def __init__(self, title, expected, *, hint=None, solution=None, rtol=1e-4, atol=1e-9, ignore_order=False):
+    def __init__(self, title, expected, *, hint=None, solution=None, rtol=1e-4, atol=1e-9, ignore_order=False,
+                 decimals=None):
+        if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
+            raise ParameterError(f"Exercise {title!r}: decimals must be a whole number from 0, got {decimals!r}.")
         self.title = title
         self._expected = expected
         self._hint = hint
@@ -115,7 +151,16 @@ class Exercise:
         self.rtol = rtol
         self.atol = atol
         self.ignore_order = ignore_order
+        self.decimals = decimals
+        self.name = None  # how the notebook calls it ("ex.q1"), set by name_exercises
         self._resolved = False
+
+    @property
+    def precision(self):
+        """The precision the question asks for, as text (``'3 decimals'``), or None."""
+        if self.decimals is None:
+            return None
+        return _t("whole") if self.decimals == 0 else _t("decimals", n=self.decimals)
 
     @property
     def expected(self):
@@ -143,11 +188,76 @@ class Exercise:
         print(self._hint or _t("no_hint"))
 
     def solution(self):
-        """Print the solution."""
+        """Print the solution; in the student edition, say that it is with the trainer."""
+        if is_student_edition():
+            print(_t("with_trainer", title=self.title, call=self.name or "ex.qN"))
+            return
         print(self._solution if self._solution is not None else repr(self.expected))
 
     def __repr__(self):
         return f"Exercise({self.title!r})"
+
+
+def name_exercises(namespace, prefix="ex"):
+    """Tell each exercise in ``namespace`` (a chapter module's globals) its name in the notebook.
+
+    ``q1`` becomes ``ex.q1`` in the messages that name a call, such as ``ex.q1.hint()``.
+
+    Examples
+    --------
+    >>> q1 = Exercise("A count", expected=3)
+    >>> name_exercises({"q1": q1}); q1.name
+    'ex.q1'
+    """
+    for key, value in namespace.items():
+        if key.startswith("q") and key[1:].isdigit() and hasattr(value, "name"):
+            value.name = f"{prefix}.{key}"
+
+
+def student_edition(on=True):
+    """Switch the student edition on (or off) for this Python session.
+
+    In the student edition :meth:`Exercise.solution` (and the model answers'
+    ``solution()``) say that the solution is with the trainer instead of printing it;
+    checks, hints and the model answers revealed after the student's own answer work as
+    before. The notebooks of ``make student`` call this in their first code cell; the
+    environment variable ``KAMLAB_EDITION=student`` does the same for every notebook of a
+    machine or server.
+
+    Parameters
+    ----------
+    on : bool or None, default=True
+        True for the student edition, False for the trainer edition, None to follow the
+        environment variable again.
+
+    Examples
+    --------
+    >>> q = Exercise("Number of A accounts", expected=218, solution="n_a = 218")
+    >>> student_edition()
+    >>> q.solution()
+    This is the student edition: the solution of 'Number of A accounts' is with your trainer. Try the hint: ex.qN.hint()
+    >>> student_edition(False)
+    >>> q.solution()
+    n_a = 218
+    >>> student_edition(None)
+    """
+    if on is not None and not isinstance(on, bool):
+        raise ParameterError(f"student_edition: on must be True, False or None, got {on!r}.")
+    _edition["student"] = on
+
+
+def is_student_edition():
+    """True in the student edition (see :func:`student_edition`).
+
+    Examples
+    --------
+    >>> student_edition(True); is_student_edition()
+    True
+    >>> student_edition(None)
+    """
+    if _edition["student"] is not None:
+        return _edition["student"]
+    return os.environ.get(EDITION_VARIABLE, "").strip().casefold() == "student"
 
 
 def _is_number(value):
@@ -187,15 +297,32 @@ def _compare(answer, expected, exercise):
     raise ParameterError(f"Exercise {exercise.title!r}: cannot compare answers to a {_describe_kind(expected)}.")
 
 
-def _compare_number(answer, expected, exercise):
+def _close(answer, expected, exercise):
     if math.isclose(answer, expected, rel_tol=exercise.rtol, abs_tol=exercise.atol):
+        return True
+    if exercise.decimals is None:
+        return False
+    # half a unit of the last decimal asked for, and a little for the float representation of both
+    tolerance = 0.5 * 10.0 ** -exercise.decimals
+    return abs(answer - expected) <= tolerance * (1 + 1e-9) + 1e-12 * max(abs(answer), abs(expected))
+
+
+def _compare_number(answer, expected, exercise):
+    if not math.isfinite(answer):
+        return _t("not_number", kind=_fmt(answer))
+    if _close(answer, expected, exercise):
         return None
+    if 0 < abs(expected) <= 1 and abs(answer) > 1 and (
+        _close(answer / 100, expected, exercise) or abs(answer / 100 - expected) <= 0.005  # to half a point
+    ):
+        return _t("percent", answer=_fmt(answer))
     if expected != 0 and answer != 0 and (answer > 0) != (expected > 0):
         return _t("sign", answer=_fmt(answer))
-    pct = abs(answer - expected) / abs(expected) * 100 if expected else float("inf")
-    pct_text = f"{pct:.0f}" if pct >= 1 else f"{pct:.2g}"
-    key = "too_high" if answer > expected else "too_low"
-    return _t(key, answer=_fmt(answer), pct=pct_text)
+    # the direction only: a distance would let a student halve their way to the answer
+    reason = _t("too_high" if answer > expected else "too_low", answer=_fmt(answer))
+    if exercise.precision is not None:
+        reason += " " + _t("precision", precision=exercise.precision)
+    return reason
 
 
 def _fmt(number):
