@@ -9,15 +9,115 @@ import pandas as pd
 from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = [
+    "FALSE_FRIENDS",
     "NINE_CELL_GROUPS",
     "NINE_CELL_STRATEGIES",
     "portfolio",
     "portfolio_grid",
+    "vocabulary_table",
 ]
 
+from kamlab._util.labels import register_labels
 from kamlab.portfolios.scoring import VOCABULARIES
 
 _TOL = 1e-9
+
+#: Names that sound alike in two vocabularies but sit in different quadrants: McDonald's
+#: "Star" (attractive, weak position) is the German *Fragezeichenkunde*; the German
+#: *Starkunde* (attractive, strong position) is McDonald's "Strategic".
+FALSE_FRIENDS = {"Star": ("Fragezeichenkunden", "Starkunden", "Strategic")}
+
+# the four quadrants in the vocabularies' order, and the German norm strategies in English
+_QUADRANTS = (
+    ("attractive, strong position", "attraktiv, starke Position"),
+    ("attractive, weak position", "attraktiv, schwache Position"),
+    ("unattractive, strong position", "unattraktiv, starke Position"),
+    ("unattractive, weak position", "unattraktiv, schwache Position"),
+)
+_DE_STRATEGIES_EN = (
+    "hold and extend the position",
+    "Big Step or Out: invest heavily or withdraw",
+    "hold the position, harvest the earnings",
+    "selective withdrawal: cut the cost to serve",
+)
+_FALSE_FRIEND_NOTES = {
+    0: ("the German Starkunde is McDonald's Strategic, not his Star",
+        "Der deutsche Starkunde ist McDonalds Strategic, nicht sein Star"),
+    1: ("false friend: McDonald's Star is the German Fragezeichenkunde, not the Starkunde",
+        "Falscher Freund: McDonalds Star ist der deutsche Fragezeichenkunde, nicht der Starkunde"),
+}
+register_labels({
+    "vocabulary_mcdonald": ("McDonald et al. (key-account portfolio)", "McDonald et al. (Key-Account-Portfolio)"),
+    "vocabulary_mcdonald_strategy": ("McDonald et al.: strategy", "McDonald et al.: Strategie"),
+    "vocabulary_dpm": ("Directional policy matrix (DPM)", "Directional Policy Matrix (DPM)"),
+    "vocabulary_dpm_strategy": ("DPM: what to do", "DPM: was zu tun ist"),
+    "vocabulary_de": ("German Kundenportfolio", "Deutsches Kundenportfolio"),
+    "vocabulary_de_strategy": ("German norm strategy", "Normstrategie (deutsch)"),
+    "false_friend": ("Beware", "Vorsicht"),
+})
+
+
+def vocabulary_table(language=None):
+    """The three vocabularies of the portfolio side by side: one row per quadrant.
+
+    McDonald et al.'s key-account portfolio (McDonald, Millman & Rogers 1997; McDonald &
+    Woodburn 2011: Strategic, Star, Status, Streamline), the directional policy matrix
+    (DPM, whose quadrant names are strategies: invest for growth, invest selectively,
+    maintain, manage for cash) and the German *Kundenportfolio* (Starkunden,
+    Fragezeichenkunden, Ertragskunden, Mitnahmekunden) with its norm strategies. Each
+    vocabulary's strategy says what to do, not the quadrant's name again.
+
+    **False friend**: McDonald's "Star" (attractive, weak position) is the German
+    *Fragezeichenkunde*; the German *Starkunde* is McDonald's "Strategic"
+    (:data:`FALSE_FRIENDS`); the column ``false_friend`` says so in those two rows.
+
+    Parameters
+    ----------
+    language : {"en", "de"}, optional
+        Language of the quadrant descriptions, the German strategies' gloss and the
+        warnings; default: the current label language. The names stay as the literature
+        has them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``quadrant`` (in the order attractive & strong, attractive & weak,
+        unattractive & strong, unattractive & weak) with the columns
+        ``vocabulary_mcdonald``, ``vocabulary_mcdonald_strategy``, ``vocabulary_dpm``,
+        ``vocabulary_dpm_strategy``, ``vocabulary_de``, ``vocabulary_de_strategy`` and
+        ``false_friend`` (empty where there is nothing to beware of). Show it with
+        :func:`kamlab.translate_columns` for headings in the current language.
+
+    Examples
+    --------
+    >>> table = vocabulary_table("en")
+    >>> table.loc["attractive, weak position", ["vocabulary_mcdonald", "vocabulary_de"]].tolist()
+    ['Star', 'Fragezeichenkunden']
+    >>> table.loc["attractive, strong position", "vocabulary_de"]
+    'Starkunden'
+    """
+    from kamlab._util.labels import get_language
+
+    code = get_language() if language is None else str(language).lower()
+    if code not in ("en", "de"):
+        raise ParameterError(f"language must be 'en' or 'de', not {language!r}.")
+    german = code == "de"
+    rows = []
+    for i in range(4):
+        (mc_name, mc_strategy), (dpm_name, dpm_strategy), (de_name, de_strategy) = (
+            VOCABULARIES[key][i] for key in ("mcdonald", "dpm", "de"))
+        rows.append({
+            "quadrant": _QUADRANTS[i][german],
+            "vocabulary_mcdonald": mc_name,
+            "vocabulary_mcdonald_strategy": mc_strategy,
+            "vocabulary_dpm": dpm_name,
+            "vocabulary_dpm_strategy": dpm_strategy,
+            "vocabulary_de": de_name,
+            "vocabulary_de_strategy": de_strategy if german else f"{de_strategy} ({_DE_STRATEGIES_EN[i]})",
+            "false_friend": _FALSE_FRIEND_NOTES[i][german] if i in _FALSE_FRIEND_NOTES else "",
+        })
+    return pd.DataFrame(rows).set_index("quadrant")
+
 
 # ----------------------------------------------------------------------------- the matrix
 def _split_value(series, split, axis):
@@ -52,12 +152,18 @@ def portfolio(data, x="supplier_position", y="attractiveness", size=None, split=
         The vocabulary of quadrant names and strategies, each listed as (attractive &
         strong, attractive & weak, unattractive & strong, unattractive & weak):
 
-        - ``"mcdonald"`` (McDonald & Woodburn): Strategic, Star, Status, Streamline.
-        - ``"dpm"`` (directional policy matrix, Millman & Wilson): Invest for growth,
-          Invest selectively, Maintain, Manage for cash / withdraw.
+        - ``"mcdonald"`` (McDonald, Millman & Rogers 1997; McDonald & Woodburn 2011):
+          Strategic, Star, Status, Streamline.
+        - ``"dpm"`` (the directional policy matrix's strategies as names): Invest for
+          growth, Invest selectively, Maintain, Manage for cash; each with what to do.
         - ``"de"`` (Kundenportfolio): Starkunden (Position halten und ausbauen),
           Fragezeichenkunden (Big Step or Out), Ertragskunden (Position halten,
           abschöpfen), Mitnahmekunden (selektiver Rückzug).
+
+        Beware the false friend: McDonald's "Star" (attractive, weak position) is the
+        German *Fragezeichenkunde*, the German *Starkunde* is McDonald's "Strategic"
+        (see :func:`vocabulary_table`). McDonald's original figure puts the strong
+        position on the left; kamlab draws it on the right (strength grows to the right).
 
     Returns
     -------

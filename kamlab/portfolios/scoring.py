@@ -30,13 +30,13 @@ VOCABULARIES = {
         ("Strategic", "Invest: build a partnership, joint development, senior sponsorship"),
         ("Star", "Invest selectively: win a bigger share of wallet"),
         ("Status", "Maintain: defend the position efficiently, manage for profit"),
-        ("Streamline", "Streamline: lower the cost to serve, standard offers and channels"),
+        ("Streamline", "Lower the cost to serve: standard offers and channels"),
     ),
     "dpm": (
-        ("Invest for growth", "Invest for growth"),
-        ("Invest selectively", "Invest selectively: pick the opportunities where the position can be won"),
-        ("Maintain", "Maintain: keep the position at lower cost"),
-        ("Manage for cash", "Manage for cash / withdraw"),
+        ("Invest for growth", "Commit resources: partnership, joint development, senior sponsorship"),
+        ("Invest selectively", "Pick the opportunities where the position can be won; build share there"),
+        ("Maintain", "Defend the position at lower cost; manage for profit"),
+        ("Manage for cash", "Cut the cost to serve (standard offers, cheaper channels); withdraw if unprofitable"),
     ),
     "de": (
         ("Starkunden", "Position halten und ausbauen"),
