@@ -74,6 +74,7 @@ _PUBLIC = {
     # the course
     "kamlab.course.exercises": ("Exercise",),
     "kamlab.course.setup_check": ("check_setup",),
+    "kamlab.course.glossary": ("glossary",),
 }
 
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
