@@ -8,9 +8,10 @@ compute the answers again in another way.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["q1", "q2", "q3", "q4", "q5"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
 
 
 @cache
@@ -68,8 +69,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "Share of revenue held by the top 10 % of accounts (a fraction between 0 and 1)",
+    "Share of revenue held by the top 10 % of accounts (a fraction between 0 and 1, 3 decimals)",
     expected=_top10_share,
+    decimals=3,  # the slider shows the share in % with one decimal
     hint="kamlab.top_share(accounts, 0.1) gives a result whose .share is that fraction.",
     solution="share_top10 = kamlab.top_share(accounts, 0.1).share",
 )
@@ -115,3 +117,85 @@ q5 = Exercise(
         "people_g001 = g001['person_id'].nunique()"
     ),
 )
+
+q6 = Choice(
+    "Which accounts are key accounts?",
+    question=(
+        "Which accounts are key accounts (Schlüsselkunden) by the course's quantitative definition?",
+        "Welche Kunden sind nach der quantitativen Definition des Kurses Schlüsselkunden?",
+    ),
+    options={
+        "a": (
+            ("The top 20 % of the accounts by last year's revenue.",
+             "Die umsatzstärksten 20 % der Kunden nach dem Umsatz des Vorjahres."),
+            ("Not yet: the 20/80 picture describes how concentrated revenue is. The definition counts a share of the "
+             "money, not a fixed share of the accounts — and not only last year's figures.",
+             "Noch nicht: das 20/80-Bild beschreibt, wie konzentriert der Umsatz ist. Die Definition zählt einen Anteil "
+             "am Geld, nicht einen festen Anteil der Kunden — und nicht nur die Zahlen des Vorjahres."),
+        ),
+        "b": (
+            ("The few accounts that together make at least 50–60 % of the actual or target revenue or contribution "
+             "margin (DB).",
+             "Die wenigen Kunden, die zusammen mindestens 50–60 % des Ist- oder Ziel-Umsatzes bzw. Deckungsbeitrags "
+             "(DB) ausmachen."),
+            ("Right: a share of the money, on actual or target figures, by revenue or DB. It starts the list; "
+             "customer value, potential and the portfolio finish it (notebooks 04 and 05).",
+             "Richtig: ein Anteil am Geld, nach Ist- oder Zielzahlen, nach Umsatz oder DB. Das ist der Anfang der "
+             "Liste; Kundenwert, Potenzial und Portfolio vervollständigen sie (Notebooks 04 und 05)."),
+        ),
+        "c": (
+            ("Every account with more than 1 % of revenue.", "Jeder Kunde mit mehr als 1 % des Umsatzes."),
+            ("Not yet: a fixed threshold per account ignores how concentrated the business is — in the case company "
+             "it would name only a handful of accounts.",
+             "Noch nicht: eine feste Schwelle je Kunde übersieht, wie konzentriert das Geschäft ist — in der "
+             "Fallstudie träfe sie nur eine Handvoll Kunden."),
+        ),
+        "d": (
+            ("The accounts the CRM marks as key accounts.", "Die Kunden, die das CRM als Schlüsselkunden führt."),
+            ("Not yet: the CRM's mark is a past decision, not a definition; a KAM review checks it against the "
+             "numbers (notebook 02 compares the lists).",
+             "Noch nicht: die Markierung im CRM ist eine frühere Entscheidung, keine Definition; ein KAM-Review prüft "
+             "sie an den Zahlen (Notebook 02 vergleicht die Listen)."),
+        ),
+    },
+    answer="b",
+    hint=("Look at the summary of Part 2: the definition names a share, the figures it counts and two measures.",
+          "Lies die Zusammenfassung von Teil 2: die Definition nennt einen Anteil, welche Zahlen zählen und zwei "
+          "Größen."),
+)
+
+q7 = Explain(
+    "Many faces at one group",
+    question=(
+        "Exercises 4 and 5 counted the company people who contacted the Möller group in one year. Why is that a "
+        "problem for the group's global purchasing and for us, and what does a key-account manager change?",
+        "Die Aufgaben 4 und 5 zählten die Leute unseres Unternehmens, die in einem Jahr Kontakt mit der Möller-Gruppe "
+        "hatten. Warum ist das ein Problem für den Zentraleinkauf der Gruppe und für uns, und was ändert ein "
+        "Key-Account-Manager daran?",
+    ),
+    model_answer=(
+        "The group's global purchasing meets many people of ours who do not know of each other: sales, service, "
+        "engineering, several territories. It hears different prices and promises, can play one of our people "
+        "against another, and nobody of ours sees the whole relationship — nor the group's plans across its "
+        "plants. A key-account manager is the customer's single interface (a global account manager for a group "
+        "across countries): one person who knows all contacts, coordinates them, speaks for the customer inside "
+        "our company and plans the relationship as a whole. The others keep their contacts (a 'diamond', not a "
+        "'bow tie'), but they are coordinated.",
+        "Der Zentraleinkauf der Gruppe trifft viele unserer Leute, die nichts voneinander wissen: Vertrieb, Service, "
+        "Technik, mehrere Gebiete. Er hört unterschiedliche Preise und Zusagen, kann unsere Leute gegeneinander "
+        "ausspielen, und niemand bei uns sieht die ganze Beziehung — noch die Pläne der Gruppe über ihre Werke "
+        "hinweg. Ein Key-Account-Manager ist die eine Schnittstelle des Kunden (ein Global-Account-Manager für eine "
+        "Gruppe über Ländergrenzen): eine Person, die alle Kontakte kennt, sie koordiniert, den Kunden im eigenen "
+        "Haus vertritt und die Beziehung als Ganzes plant. Die anderen behalten ihre Kontakte (ein 'Diamant', keine "
+        "'Fliege'), aber sie sind abgestimmt."),
+    points=[
+        ("uncoordinated contacts: different prices and promises", "unabgestimmte Kontakte: unterschiedliche Preise "
+                                                                    "und Zusagen"),
+        ("nobody sees the whole group", "niemand sieht die ganze Gruppe"),
+        ("the single interface who coordinates (and a global account manager for a group)",
+         "die eine Schnittstelle, die koordiniert (und ein Global-Account-Manager für eine Gruppe)"),
+        ("the customer's advocate inside our company", "der Fürsprecher des Kunden im eigenen Haus"),
+    ],
+)
+
+name_exercises(globals())

@@ -8,9 +8,10 @@ analysis functions.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["q1", "q2", "q3", "q4", "q5"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
 
 
 @cache
@@ -69,8 +70,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "Gini coefficient of 2025 revenue across the accounts of the 2025 account table (3 decimals are enough)",
+    "Gini coefficient of 2025 revenue across the accounts of the 2025 account table (3 decimals)",
     expected=_gini_2025,
+    decimals=3,
     hint="kamlab.concentration(t25, value='revenue') returns a result whose .gini is the answer.",
     solution="gini_2025 = kamlab.concentration(t25, value='revenue').gini",
     rtol=1e-3,
@@ -109,3 +111,75 @@ q5 = Exercise(
         "n_plan_50 = int(kamlab.key_accounts(table, share=0.5, by=('target_revenue',))['key_account'].sum())"
     ),
 )
+
+q6 = Choice(
+    "Concentration or dependency?",
+    question=(
+        "The case company's revenue has a Gini coefficient of about 0.7, and no customer holds more than 2 % of it. "
+        "How dependent is the company on a single customer?",
+        "Der Umsatz der Fallstudie hat einen Gini-Koeffizienten von etwa 0,7, und kein Kunde hält mehr als 2 % davon. "
+        "Wie abhängig ist das Unternehmen von einem einzelnen Kunden?",
+    ),
+    options={
+        "a": (
+            ("Strongly: a Gini of 0.7 is high.", "Stark: ein Gini von 0,7 ist hoch."),
+            ("Not yet: the Gini describes the shape of the whole distribution — many small accounts and a broad top. "
+             "It says nothing about how much one customer could take away.",
+             "Noch nicht: der Gini beschreibt die Form der ganzen Verteilung — viele kleine Kunden und eine breite "
+             "Spitze. Er sagt nichts darüber, wie viel ein einzelner Kunde mitnehmen könnte."),
+        ),
+        "b": (
+            ("Little: losing the biggest customer would cost at most about 2 % of revenue; dependency is read from "
+             "the biggest shares (and the HHI), not from the Gini.",
+             "Wenig: der Verlust des größten Kunden kostete höchstens etwa 2 % des Umsatzes; Abhängigkeit liest man an "
+             "den größten Anteilen (und am HHI) ab, nicht am Gini."),
+            ("Right: concentration is not dependency. Revenue is concentrated on a few hundred accounts, but no "
+             "single one of them can hurt the company much.",
+             "Richtig: Konzentration ist nicht Abhängigkeit. Der Umsatz ist auf einige hundert Kunden konzentriert, "
+             "aber keiner von ihnen allein kann dem Unternehmen viel schaden."),
+        ),
+        "c": (
+            ("Strongly: 70 % of the revenue sits with the key accounts.",
+             "Stark: 70 % des Umsatzes liegen bei den Schlüsselkunden."),
+            ("Not yet: the Gini is not a share of revenue. It runs from 0 (every account buys the same) to "
+             "1 (one account buys everything).",
+             "Noch nicht: der Gini ist kein Umsatzanteil. Er reicht von 0 (jeder Kunde kauft gleich viel) bis "
+             "1 (ein Kunde kauft alles)."),
+        ),
+    },
+    answer="b",
+    hint=("Section 3 measures two different things with different numbers: which number answers 'what if our "
+          "biggest customer leaves?'",
+          "Abschnitt 3 misst zwei verschiedene Dinge mit verschiedenen Zahlen: welche Zahl beantwortet 'was, wenn "
+          "unser größter Kunde geht?'"),
+)
+
+q7 = Explain(
+    "Actual or target",
+    question=(
+        "Why does the key-account definition count target (plan) revenue and DB as well as actual figures? And "
+        "what must be true of an account that is a key account on the plan only?",
+        "Warum zählt die Definition der Schlüsselkunden neben den Ist-Zahlen auch Ziel-Umsatz und Ziel-DB (den "
+        "Plan)? Und was muss für einen Kunden gelten, der nur nach dem Plan ein Schlüsselkunde ist?",
+    ),
+    model_answer=(
+        "A key account is chosen for the future: the key-account manager's time should go where the business will "
+        "be, and a customer with a planned expansion or a new project needs that attention before its revenue "
+        "shows — the actual figures alone only look back. But a target is a promise, not a fact: an account that "
+        "is key on the plan only needs an account plan that shows the potential behind the target (its wallet, "
+        "the projects, our share of wallet) and how it will be reached, and the next review checks whether it was.",
+        "Ein Schlüsselkunde wird für die Zukunft gewählt: die Zeit des Key-Account-Managers soll dorthin gehen, wo das "
+        "Geschäft sein wird, und ein Kunde mit geplanter Erweiterung oder einem neuen Projekt braucht diese "
+        "Aufmerksamkeit, bevor sein Umsatz sie zeigt — die Ist-Zahlen allein schauen nur zurück. Ein Ziel ist aber ein "
+        "Versprechen, keine Tatsache: ein Kunde, der nur nach dem Plan ein Schlüsselkunde ist, braucht einen "
+        "Kundenplan, der das Potenzial hinter dem Ziel zeigt (Kundenpotenzial, Projekte, unseren Lieferanteil) und "
+        "wie es erreicht wird, und das nächste Review prüft, ob es erreicht wurde."),
+    points=[
+        ("KAM looks forward: attention before the revenue shows", "KAM schaut nach vorn: Aufmerksamkeit, bevor der "
+                                                                  "Umsatz sie zeigt"),
+        ("a target is a promise", "ein Ziel ist ein Versprechen"),
+        ("an account plan that shows the potential behind it", "ein Kundenplan, der das Potenzial dahinter zeigt"),
+    ],
+)
+
+name_exercises(globals())

@@ -9,9 +9,10 @@ own estimators.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["SPEND", "FEATURES", "RFM_ACCOUNT", "q1", "q2", "q3", "q4"]
+__all__ = ["SPEND", "FEATURES", "RFM_ACCOUNT", "q1", "q2", "q3", "q4", "q5", "q6"]
 
 #: The six spend columns of the Wholesale customers (the notebook's ``SPEND``).
 SPEND = ["fresh", "milk", "grocery", "frozen", "detergents_paper", "delicatessen"]
@@ -86,9 +87,10 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "Wholesale: share of clients in their channel's segment (k-means, k = 2, log1p, robust scaling)",
+    "Wholesale: share of clients in their channel's segment (k-means, k = 2, log1p, robust scaling; 3 decimals)",
     expected=_robust_agreement,
     rtol=1e-3,
+    decimals=3,
     hint=(
         "Fit kamlab.AccountSegmenter(SPEND, scaler='robust', n_segments=2, random_state=0) and compare its labels "
         "with clients['channel'] as in section 9: try both ways of matching the two segments to the two "
@@ -126,3 +128,84 @@ q4 = Exercise(
         f"rfm_code = scores.loc[scores['account_id'] == '{RFM_ACCOUNT}', 'rfm'].iloc[0]"
     ),
 )
+
+q5 = Choice(
+    "Choosing k for the service models",
+    question=(
+        "On the case company the silhouette prefers k = 2, the elbow points to k = 4, and k = 4 is stable (a mean "
+        "ARI of about 0.8 over resamples). How many segments do you take to design service models?",
+        "In der Fallstudie bevorzugt die Silhouette k = 2, der Ellbogen zeigt auf k = 4, und k = 4 ist stabil (ein "
+        "mittlerer ARI von etwa 0,8 über Stichproben). Wie viele Segmente nimmst du, um Betreuungsmodelle zu "
+        "entwerfen?",
+    ),
+    options={
+        "a": (
+            ("2: the silhouette is the best index.", "2: die Silhouette ist der beste Index."),
+            ("Not yet: the indices are evidence, not the answer. Two segments are often just 'big' and 'small' — "
+             "too coarse for a key-account team, field sales, inside sales and a web shop.",
+             "Noch nicht: die Indizes sind Hinweise, nicht die Antwort. Zwei Segmente sind oft nur 'groß' und "
+             "'klein' — zu grob für ein Key-Account-Team, Außendienst, Innendienst und einen Webshop."),
+        ),
+        "b": (
+            ("4: the elbow supports it, it is stable enough, and four segments can each get their own way of being "
+             "served — if their profiles differ in what the service models differ in.",
+             "4: der Ellbogen stützt es, es ist stabil genug, und vier Segmente können je eine eigene Betreuung "
+             "bekommen — wenn sich ihre Profile darin unterscheiden, worin sich die Betreuungsmodelle unterscheiden."),
+            ("Right: the elbow, stability and whether the segments can be served differently decide together; read "
+             "the profiles before you name the segments.",
+             "Richtig: Ellbogen, Stabilität und ob die Segmente verschieden betreut werden können, entscheiden "
+             "zusammen; lies die Profile, bevor du den Segmenten Namen gibst."),
+        ),
+        "c": (
+            ("10: more segments describe the customers more precisely.",
+             "10: mehr Segmente beschreiben die Kunden genauer."),
+            ("Not yet: a company has a few service models, not ten; segments nobody serves differently are only "
+             "description, and stability falls as k grows.",
+             "Noch nicht: ein Unternehmen hat wenige Betreuungsmodelle, nicht zehn; Segmente, die niemand verschieden "
+             "betreut, sind nur Beschreibung, und die Stabilität sinkt mit wachsendem k."),
+        ),
+        "d": (
+            ("Whatever the BIC of a Gaussian mixture recommends.", "Was der BIC einer Gaußschen Mischung empfiehlt."),
+            ("Not yet: the BIC is one more index; it keeps falling longer than the others (exercise 1). No single "
+             "index decides.",
+             "Noch nicht: der BIC ist nur ein weiterer Index; er fällt länger als die anderen (Aufgabe 1). Kein "
+             "einzelner Index entscheidet."),
+        ),
+    },
+    answer="b",
+    hint=("Sections 4 and 5, and the discussion: what besides an index should decide k?",
+          "Abschnitte 4 und 5 und die Diskussion: was außer einem Index sollte über k entscheiden?"),
+)
+
+q6 = Explain(
+    "Stable is not meaningful",
+    question=(
+        "The case company's segments are stable from sample to sample, yet they match the customers' hidden buyer "
+        "types only moderately. What does this tell you, and what would you change before you build service models "
+        "on them?",
+        "Die Segmente der Fallstudie sind von Stichprobe zu Stichprobe stabil, passen aber nur mäßig zu den "
+        "verborgenen Käufertypen der Kunden. Was sagt dir das, und was würdest du ändern, bevor du Betreuungsmodelle "
+        "darauf baust?",
+    ),
+    model_answer=(
+        "Stability only says that the clustering finds the same groups again in the same features; it does not say "
+        "that the groups mean something for the business. Check segments against something outside the clustering "
+        "(here the hidden types, in practice what the key-account managers know or the sales channel). The features "
+        "decide more than the algorithm: choose features that describe what the service models differ in — what "
+        "customers buy (the product mix), how they order, what serving them costs — prepare them (log1p, scaling), "
+        "and test again.",
+        "Stabilität sagt nur, dass die Clusteranalyse in denselben Merkmalen dieselben Gruppen wiederfindet; sie sagt "
+        "nicht, dass die Gruppen für das Geschäft etwas bedeuten. Prüfe Segmente an etwas außerhalb der "
+        "Clusteranalyse (hier die verborgenen Typen, in der Praxis das Wissen der Key-Account-Manager oder der "
+        "Vertriebsweg). Die Merkmale entscheiden mehr als der Algorithmus: wähle Merkmale, die beschreiben, worin sich "
+        "die Betreuungsmodelle unterscheiden — was Kunden kaufen (der Produktmix), wie sie bestellen, was ihre "
+        "Betreuung kostet —, bereite sie auf (log1p, Skalierung) und prüfe erneut."),
+    points=[
+        ("stability is not meaning", "Stabilität ist nicht Bedeutung"),
+        ("check against something outside the clustering", "an etwas außerhalb der Clusteranalyse prüfen"),
+        ("better features (the product mix) matter more than the algorithm",
+         "bessere Merkmale (der Produktmix) zählen mehr als der Algorithmus"),
+    ],
+)
+
+name_exercises(globals())

@@ -10,9 +10,11 @@ scores a customer value (:func:`~kamlab.customer_value`, section 10) by hand.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4", "q5"]
+__all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4", "q5",
+           "q6", "q7"]
 
 #: The weights of the worked example and of the notebook's attractiveness model.
 WORKED_EXAMPLE_WEIGHTS = {
@@ -102,8 +104,9 @@ def _customer_d():
 
 
 q1 = Exercise(
-    "Attractiveness of customer C (ratings 7, 4, 9, 5, 8) with the weights 0.25/0.30/0.20/0.15/0.10",
+    "Attractiveness of customer C (ratings 7, 4, 9, 5, 8) with the weights 0.25/0.30/0.20/0.15/0.10 (2 decimals)",
     expected=_customer_c,
+    decimals=2,
     hint=(
         "Multiply each rating by its weight and add up (the Nutzwertanalyse), or score a one-row "
         "DataFrame with kamlab.ScoringModel(weights).score(...)['total']."
@@ -150,11 +153,86 @@ q4 = Exercise(
 
 q5 = Exercise(
     "Customer value of customer D (money 4, reference 9 as a reference customer, multiplier 8, information 7, "
-    "cooperation 6) with the default weights",
+    "cooperation 6) with the default weights (2 decimals)",
     expected=_customer_d,
+    decimals=2,
     hint=(
         "A reference customer's reference value gains 2 points, but the scale ends at 10. Then the weighted sum: "
         "0.40 for the money, 0.15 for each of the four other values."
     ),
     solution="value_d = 0.40 * 4 + 0.15 * (min(9 + 2, 10) + 8 + 7 + 6)   # 1.60 + 4.65 = 6.25",
 )
+
+q6 = Choice(
+    "A false friend: McDonald's Star",
+    question=(
+        "An account is attractive, but our supplier position with it is weak: McDonald's portfolio calls it a "
+        "'Star'. What is it in the German Kundenportfolio, and what is its standard strategy?",
+        "Ein Kunde ist attraktiv, aber unsere Lieferantenposition bei ihm ist schwach: McDonalds Portfolio nennt ihn "
+        "'Star'. Was ist er im deutschen Kundenportfolio, und was ist seine Normstrategie?",
+    ),
+    options={
+        "a": (
+            ("A Starkunde: invest for growth.", "Ein Starkunde: in Wachstum investieren."),
+            ("Not yet — the false friend: the German Starkunde is attractive *and* strong, McDonald's 'Strategic'. "
+             "McDonald's 'Star' is the one where our position is weak.",
+             "Noch nicht — der falsche Freund: der deutsche Starkunde ist attraktiv *und* stark, McDonalds "
+             "'Strategic'. McDonalds 'Star' ist der, bei dem unsere Position schwach ist."),
+        ),
+        "b": (
+            ("A Fragezeichenkunde: invest selectively to improve our position — or withdraw ('Big Step or Out').",
+             "Ein Fragezeichenkunde: selektiv investieren, um unsere Position zu verbessern — oder sich zurückziehen "
+             "('Big Step or Out')."),
+            ("Right: attractive, but we are weak there. Either a big step that wins a better position (a reason in "
+             "the account plan, a budget, a date) or out — drifting along costs money without return.",
+             "Richtig: attraktiv, aber wir sind dort schwach. Entweder ein großer Schritt, der eine bessere Position "
+             "gewinnt (mit Begründung im Kundenplan, Budget und Termin), oder raus — Weiterdümpeln kostet Geld ohne "
+             "Ertrag."),
+        ),
+        "c": (
+            ("An Ertragskunde (Cash-Kunde): harvest, serve efficiently.",
+             "Ein Ertragskunde (Cash-Kunde): abschöpfen, effizient betreuen."),
+            ("Not yet: the Ertragskunde is unattractive with a strong position — McDonald's 'Status'.",
+             "Noch nicht: der Ertragskunde ist unattraktiv bei starker Position — McDonalds 'Status'."),
+        ),
+        "d": (
+            ("A Mitnahmekunde: cut the cost to serve.", "Ein Mitnahmekunde: Betreuungskosten senken."),
+            ("Not yet: the Mitnahmekunde is unattractive and weak — McDonald's 'Streamline'.",
+             "Noch nicht: der Mitnahmekunde ist unattraktiv und schwach — McDonalds 'Streamline'."),
+        ),
+    },
+    answer="b",
+    hint=("Place the account on the two axes first, then find that cell in both vocabularies of section 5.",
+          "Setze den Kunden erst auf die zwei Achsen, dann suche dieses Feld in beiden Begriffswelten von "
+          "Abschnitt 5."),
+)
+
+q7 = Explain(
+    "An account near the split line",
+    question=(
+        "An A account sits close to the median split of supplier position and changes quadrant when one weight "
+        "moves by 20 %. What do you do with it when you draw up the key-account list?",
+        "Ein A-Kunde liegt nahe am Median-Schnitt der Lieferantenposition und wechselt den Quadranten, wenn sich ein "
+        "Gewicht um 20 % ändert. Was machst du mit ihm, wenn du die Schlüsselkundenliste aufstellst?",
+    ),
+    model_answer=(
+        "Do not let the quadrant decide: for this account the portfolio only says 'between two strategies', and "
+        "the weights are opinions. Look at what puts it there — which criteria and ratings, who rated them, and "
+        "whether the ratings are calibrated (the same scale for every key-account manager) and agree with data such "
+        "as its revenue trend or realised discounts. Then decide with its key-account manager and write the reason "
+        "into the account plan. The quadrant is the start of that conversation, not a verdict.",
+        "Den Quadranten nicht entscheiden lassen: für diesen Kunden sagt das Portfolio nur 'zwischen zwei "
+        "Strategien', und Gewichte sind Meinungen. Schau, was ihn dorthin bringt — welche Kriterien und Bewertungen, "
+        "wer bewertet hat und ob die Bewertungen kalibriert sind (dieselbe Skala für jeden Key-Account-Manager) und zu "
+        "Daten passen, etwa zum Umsatztrend oder zu gewährten Rabatten. Dann mit seinem Key-Account-Manager "
+        "entscheiden und die Begründung in den Kundenplan schreiben. Der Quadrant beginnt dieses Gespräch, er ist "
+        "kein Urteil."),
+    points=[
+        ("the quadrant is not a verdict near a split line", "der Quadrant ist nahe einem Schnitt kein Urteil"),
+        ("look at the ratings behind it and calibrate them", "die Bewertungen dahinter ansehen und kalibrieren"),
+        ("decide with the key-account manager and write the reason down",
+         "mit dem Key-Account-Manager entscheiden und die Begründung aufschreiben"),
+    ],
+)
+
+name_exercises(globals())

@@ -10,9 +10,10 @@ purchase dates with the published parameters.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["FEATURES", "WHITESPACE_GAP", "WALLET", "CDNOW_CUSTOMER", "q1", "q2", "q3", "q4"]
+__all__ = ["FEATURES", "WHITESPACE_GAP", "WALLET", "CDNOW_CUSTOMER", "q1", "q2", "q3", "q4", "q5", "q6"]
 
 #: The firmographics the wallets and the whitespace are estimated from (the notebook's ``features``).
 FEATURES = ["employees", "plants", "industry", "region", "country"]
@@ -74,8 +75,9 @@ def _p_alive():
 
 
 q1 = Exercise(
-    "Extra revenue per year when we move from second to first of three suppliers (wallet 900,000 EUR)",
+    "Extra revenue per year when we move from second to first of three suppliers (wallet 900,000 EUR; whole EUR)",
     expected=_gain_first_place,
+    decimals=0,
     hint=(
         "kamlab.wallet_allocation(rank, n_suppliers) gives the share of wallet of the supplier ranked `rank`. "
         "Take the difference of the shares of rank 1 and rank 2 (of 3) and multiply by the wallet."
@@ -87,8 +89,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "Held-out coverage of the linear method at the 80 % quantile (estimator seed 0, split seed 1)",
+    "Held-out coverage of the linear method at the 80 % quantile (estimator seed 0, split seed 1; 3 decimals)",
     expected=_coverage,
+    decimals=3,
     hint=(
         "kamlab.evaluate_wallet(kamlab.WalletEstimator(0.8, 'linear', random_state=0), accounts[features], "
         "accounts['revenue'], random_state=1) returns a Series; take its 'coverage'."
@@ -114,8 +117,9 @@ q3 = Exercise(
 )
 
 q4 = Exercise(
-    "P(alive) of CDNOW customer 11 at the end of calibration (30 September 1997)",
+    "P(alive) of CDNOW customer 11 at the end of calibration (30 September 1997; 3 decimals)",
     expected=_p_alive,
+    decimals=3,
     hint=(
         "bgnbd.probability_alive(cdnow) gives one probability per row of the summary `cdnow`; pick the row whose "
         "customer_id is 11 (a boolean filter, then .iloc[0])."
@@ -126,3 +130,77 @@ q4 = Exercise(
     ),
     rtol=2e-3,  # answers rounded to three digits count
 )
+
+q5 = Choice(
+    "Using the wallet estimate",
+    question=(
+        "The realistic wallet estimate ranks the accounts much like their true wallets, but sits at about half their "
+        "level. How do you use it in key-account management?",
+        "Die Schätzung des realistischen Kundenpotenzials ordnet die Kunden ähnlich wie ihre wahren Potenziale, liegt "
+        "aber bei etwa der Hälfte ihrer Höhe. Wie nutzt du sie im Key-Account-Management?",
+    ),
+    options={
+        "a": (
+            ("As each customer's potential in the account plan, as it is.",
+             "Als Potenzial jedes Kunden im Kundenplan, so wie sie ist."),
+            ("Not yet: the level is too low — it is what the best comparable customers spend with us, not with all "
+             "suppliers. A target built on it would be set too low.",
+             "Noch nicht: die Höhe ist zu niedrig — sie ist das, was die besten vergleichbaren Kunden bei uns "
+             "ausgeben, nicht bei allen Lieferanten. Ein Ziel darauf wäre zu niedrig gesetzt."),
+        ),
+        "b": (
+            ("To rank the accounts by headroom and find the big wallets we hardly share; the level is calibrated "
+             "with what the key-account managers know, and said to be an estimate.",
+             "Um die Kunden nach ungenutztem Potenzial zu ordnen und große Potenziale mit kleinem Lieferanteil zu "
+             "finden; die Höhe wird mit dem Wissen der Key-Account-Manager kalibriert und als Schätzung benannt."),
+            ("Right: it ranks better than it measures. Use the ranking, check the level with the people who know "
+             "the customer, and say that it is an estimate when you show it.",
+             "Richtig: sie ordnet besser, als sie misst. Nutze die Reihenfolge, prüfe die Höhe mit den Leuten, die "
+             "den Kunden kennen, und sage, dass es eine Schätzung ist, wenn du sie zeigst."),
+        ),
+        "c": (
+            ("Not at all: an estimate that is off by half is useless.",
+             "Gar nicht: eine Schätzung, die um die Hälfte daneben liegt, ist nutzlos."),
+            ("Not yet: for choosing where to look first the order counts, and the order is good. Throwing it away "
+             "leaves only revenue, which cannot see potential.",
+             "Noch nicht: um zu wählen, wo man zuerst hinschaut, zählt die Reihenfolge, und die ist gut. Ohne sie "
+             "bleibt nur der Umsatz, und der sieht kein Potenzial."),
+        ),
+    },
+    answer="b",
+    hint=("Section 4 grades the estimate twice: once by its order, once by its level.",
+          "Abschnitt 4 bewertet die Schätzung zweimal: einmal nach ihrer Reihenfolge, einmal nach ihrer Höhe."),
+)
+
+q6 = Explain(
+    "Mining is harder than farming",
+    question=(
+        "The whitespace ranking puts an offering at the top that an account has never bought from us (mining), "
+        "because similar accounts buy it. Why is that harder to win than more of what it already buys (farming), "
+        "and what would you find out before you put it into the account plan?",
+        "Die Whitespace-Rangliste setzt ein Angebot nach oben, das ein Kunde noch nie bei uns gekauft hat (Mining), "
+        "weil ähnliche Kunden es kaufen. Warum ist das schwerer zu gewinnen als mehr von dem, was er schon kauft "
+        "(Farming), und was würdest du herausfinden, bevor du es in den Kundenplan schreibst?",
+    ),
+    model_answer=(
+        "Mining opens a new buying centre: other users and decision makers, perhaps another plant, and a competitor "
+        "who already supplies it; we have no relationship and no references there. Farming competes with the "
+        "incumbent on price, but inside a relationship we have. And the ranking only says that comparable customers "
+        "buy the offering, not that this one needs it. Before planning: ask the key-account manager and the "
+        "customer whether they use it, who decides and who supplies it today, when the contract ends — and whether "
+        "a reference from a similar customer can open the door.",
+        "Mining öffnet ein neues Buying Center: andere Anwender und Entscheider, vielleicht ein anderes Werk, und einen "
+        "Wettbewerber, der es schon beliefert; dort haben wir keine Beziehung und keine Referenzen. Farming "
+        "konkurriert mit dem bisherigen Lieferanten über den Preis, aber in einer Beziehung, die wir haben. Und die "
+        "Rangliste sagt nur, dass vergleichbare Kunden das Angebot kaufen, nicht, dass dieser es braucht. Vor der "
+        "Planung: den Key-Account-Manager und den Kunden fragen, ob sie es einsetzen, wer entscheidet und wer heute "
+        "liefert, wann der Vertrag endet — und ob eine Referenz eines ähnlichen Kunden die Tür öffnen kann."),
+    points=[
+        ("a new buying centre and an incumbent competitor", "ein neues Buying Center und ein etablierter Wettbewerber"),
+        ("similar customers buy it ≠ this customer needs it", "ähnliche Kunden kaufen es ≠ dieser Kunde braucht es"),
+        ("check need, decision makers, supplier and contract first",
+         "erst Bedarf, Entscheider, Lieferant und Vertrag prüfen"),
+    ],
+)
+
+name_exercises(globals())

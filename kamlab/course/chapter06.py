@@ -9,10 +9,11 @@ regression fitted with scipy, and a mean of squared errors.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice
 
 __all__ = ["COVARIATES", "LEVELS", "WILSON_OFFERING", "CENSOR_FROM", "CENSOR_AS_OF", "CENSOR_DAYS", "CUT",
-           "quotes_with_logs", "waiting_quote", "q1", "q2", "q3", "q4", "q5"]
+           "quotes_with_logs", "waiting_quote", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]
 
 #: What the CRM recorded when each quote went out (the notebook's ``covariates``).
 COVARIATES = ["log_revenue_12m", "log_quote_value", "competitors", "offering", "relationship_at_quote"]
@@ -99,8 +100,9 @@ def _brier_base():
 
 
 q1 = Exercise(
-    f"Lower end of the 95 % Wilson interval of the win rate of {WILSON_OFFERING}",
+    f"Lower end of the 95 % Wilson interval of the win rate of {WILSON_OFFERING} (3 decimals)",
     expected=_wilson_low,
+    decimals=3,
     hint=(
         "kamlab.win_rates(quotes, by='offering') has one row per offering; the column 'win_rate_low' is the lower "
         "end of the Wilson interval. Pick the row whose offering is 'Sensors'."
@@ -113,8 +115,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "By how much does the raw comparison overstate the true effect of 4 instead of 0 follow-ups?",
+    "By how much does the raw comparison overstate the true effect of 4 instead of 0 follow-ups? (3 decimals)",
     expected=_overstatement,
+    decimals=3,
     hint=(
         "Raw: the win rate of the decided quotes with 4 follow-ups minus that of those with 0. Truth: "
         "case.quote_truth.groupby('followups_k')['p_win'].mean() gives μ(k); take μ(4) − μ(0). Answer raw − truth "
@@ -128,8 +131,10 @@ q2 = Exercise(
 )
 
 q3 = Exercise(
-    "Share of the quotes of January–June 2024 still undecided 60 days after they were sent (as seen on 30 June 2024)",
+    "Share of the quotes of January–June 2024 still undecided 60 days after they were sent (as seen on 30 June 2024; "
+    "3 decimals)",
     expected=_still_open,
+    decimals=3,
     hint=(
         "Take the quotes sent from 2024-01-01 to 2024-06-30 and call kamlab.time_to_decision(those, "
         "as_of='2024-06-30', horizons=(60,)); the summary's column 'open_after_60' is the Kaplan–Meier share."
@@ -143,8 +148,9 @@ q3 = Exercise(
 )
 
 q4 = Exercise(
-    "Expected order value of one more follow-up of the oldest open quote that was never followed up (EUR)",
+    "Expected order value of one more follow-up of the oldest open quote that was never followed up (whole EUR)",
     expected=_monday_value,
+    decimals=0,
     hint=(
         "The quote: open, followups == 0, the earliest quote_date. Its gain is effect.predict_win(row, k + 1) − "
         "effect.predict_win(row, k) with k its follow-ups so far (0); multiply by its quote_value."
@@ -159,8 +165,9 @@ q4 = Exercise(
 )
 
 q5 = Exercise(
-    "Brier score of the base-rate forecast on the quotes decided in 2025",
+    "Brier score of the base-rate forecast on the quotes decided in 2025 (4 decimals)",
     expected=_brier_base,
+    decimals=4,
     hint=(
         "The base rate is the win rate of the quotes decided before 2025-01-01; forecast it for every quote "
         "decided from then on, and take the mean of (outcome − forecast)² with outcome 1 for won, 0 for lost."
@@ -173,3 +180,93 @@ q5 = Exercise(
     ),
     rtol=1e-4,
 )
+
+q6 = Choice(
+    "Four follow-ups for every quote?",
+    question=(
+        "In the CRM, quotes with four follow-ups are won far more often than quotes without any. The sales director "
+        "concludes: 'From now on, follow up every quote four times.' What is wrong with this conclusion?",
+        "Im CRM werden Angebote mit vier Nachfassaktionen weit öfter gewonnen als Angebote ohne. Der Vertriebsleiter "
+        "folgert: 'Ab jetzt wird jedes Angebot viermal nachgefasst.' Was ist an diesem Schluss falsch?",
+    ),
+    options={
+        "a": (
+            ("Nothing: the win rates show the effect of following up.",
+             "Nichts: die Erfolgsquoten zeigen die Wirkung des Nachfassens."),
+            ("Not yet: the raw comparison mixes the effect of the calls with the quality of the quotes that get "
+             "them.",
+             "Noch nicht: der rohe Vergleich vermischt die Wirkung der Anrufe mit der Qualität der Angebote, die sie "
+             "bekommen."),
+        ),
+        "b": (
+            ("Managers follow up where they expect to win (good relationships, few competitors): the raw difference "
+             "overstates the effect, and the calls pay most where the expected value of one more is high.",
+             "Die Manager fassen dort nach, wo sie zu gewinnen erwarten (gute Beziehung, wenige Wettbewerber): der "
+             "rohe Unterschied überschätzt die Wirkung, und Anrufe lohnen am meisten, wo der erwartete Wert eines "
+             "weiteren hoch ist."),
+            ("Right: confounding. Following up does pay, but less than the raw numbers say; adjust with the "
+             "covariates recorded at the quote date, and spend the calls by expected value (the Monday list).",
+             "Richtig: Confounding. Nachfassen lohnt sich, aber weniger, als die rohen Zahlen sagen; mit den "
+             "Kovariaten vom Angebotsdatum bereinigen und die Anrufe nach erwartetem Wert verteilen (die "
+             "Montagsliste)."),
+        ),
+        "c": (
+            ("The intervals are so wide that following up has no effect at all.",
+             "Die Intervalle sind so breit, dass Nachfassen gar keine Wirkung hat."),
+            ("Not yet: the true effect graded in section 5 is clearly above zero. The problem is its size, not its "
+             "existence.",
+             "Noch nicht: die in Abschnitt 5 bewertete wahre Wirkung liegt klar über null. Das Problem ist ihre "
+             "Größe, nicht ihr Dasein."),
+        ),
+        "d": (
+            ("Follow-ups annoy buyers: they lower the win rate.",
+             "Nachfassen nervt Einkäufer: es senkt die Erfolgsquote."),
+            ("Not yet: in the case company one more follow-up raises the chance to win, on average.",
+             "Noch nicht: in der Fallstudie erhöht ein weiteres Nachfassen die Gewinnchance im Mittel."),
+        ),
+    },
+    answer="b",
+    hint=("Section 5: who decides how often a quote is followed up, and what else does that decision depend on?",
+          "Abschnitt 5: wer entscheidet, wie oft ein Angebot nachgefasst wird, und wovon hängt das noch ab?"),
+)
+
+q7 = Choice(
+    "Open quotes and the time to decision",
+    question=(
+        "To report how long customers take to decide, a colleague drops the quotes that are still open and takes "
+        "the median of the decided ones. What happens?",
+        "Um zu berichten, wie lange Kunden für eine Entscheidung brauchen, lässt ein Kollege die noch offenen "
+        "Angebote weg und nimmt den Median der entschiedenen. Was passiert?",
+    ),
+    options={
+        "a": (
+            ("Nothing: open quotes have no decision date, so they cannot count.",
+             "Nichts: offene Angebote haben kein Entscheidungsdatum, also können sie nicht zählen."),
+            ("Not yet: an open quote tells you something — that it has waited at least this long. Dropping it "
+             "throws that away.",
+             "Noch nicht: ein offenes Angebot sagt etwas — dass es mindestens so lange wartet. Weglassen wirft das "
+             "weg."),
+        ),
+        "b": (
+            ("Decisions look faster than they are: the quotes that wait longest are the ones still open. "
+             "Kaplan–Meier counts them as censored.",
+             "Entscheidungen wirken schneller, als sie sind: die Angebote, die am längsten warten, sind die noch "
+             "offenen. Kaplan–Meier zählt sie als zensiert."),
+            ("Right: survival data. Keep the open quotes as 'undecided so far' and estimate with Kaplan–Meier.",
+             "Richtig: Überlebensdaten. Die offenen Angebote als 'bisher unentschieden' behalten und mit "
+             "Kaplan–Meier schätzen."),
+        ),
+        "c": (
+            ("Better: count the open quotes as lost instead.", "Besser: die offenen Angebote stattdessen als verloren "
+                                                                "zählen."),
+            ("Not yet: that mixes 'not yet' with 'no' — it lowers the win rate and still gets the durations wrong.",
+             "Noch nicht: das vermischt 'noch nicht' mit 'nein' — es senkt die Erfolgsquote und trifft die Dauern "
+             "trotzdem nicht."),
+        ),
+    },
+    answer="b",
+    hint=("Section 3: which quotes are missing from 'the decided ones', and how long had they waited?",
+          "Abschnitt 3: welche Angebote fehlen unter 'den entschiedenen', und wie lange hatten sie gewartet?"),
+)
+
+name_exercises(globals())

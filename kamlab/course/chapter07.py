@@ -8,9 +8,10 @@ accounts table with plain pandas and Python loops.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise
+from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.judgement import Choice, Explain
 
-__all__ = ["MEASURES", "SHARE", "unit_table", "q1", "q2", "q3", "q4"]
+__all__ = ["MEASURES", "SHARE", "unit_table", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]
 
 #: The four measures of the key-account definition: actual and target revenue and DB I.
 MEASURES = ("revenue", "contribution_margin", "target_revenue", "target_contribution_margin")
@@ -97,8 +98,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "Revenue 2025 of the Möller group (G001), all its entities together, in EUR",
+    "Revenue 2025 of the Möller group (G001), all its entities together, in EUR (2 decimals)",
     expected=_g001_revenue,
+    decimals=2,
     hint="Take the row of G001 in the rolled-up table, or add up the 2025 revenue of the accounts whose group_id is G001.",
     solution="g001_revenue = units.loc[units['group_id'] == 'G001', 'revenue'].iloc[0]",
     rtol=1e-6,
@@ -131,3 +133,121 @@ q4 = Exercise(
         "n_without_kam = int((keys['key_account'] & (keys['account_manager'].map(roles) == 'territory_sales')).sum())"
     ),
 )
+
+q5 = Choice(
+    "A group's margin rate",
+    question=(
+        "A group has three entities with DB I rates of 40 %, 30 % and 20 %; the biggest entity has the 20 %. How do "
+        "you get the group's DB I rate after the roll-up?",
+        "Ein Konzern hat drei Gesellschaften mit DB-I-Quoten von 40 %, 30 % und 20 %; die größte hat die 20 %. Wie "
+        "bekommst du die DB-I-Quote des Konzerns nach der Verdichtung?",
+    ),
+    options={
+        "a": (
+            ("The mean of the three rates: 30 %.", "Der Mittelwert der drei Quoten: 30 %."),
+            ("Not yet: the mean gives the smallest entity the same weight as the biggest; here it overstates the "
+             "group's rate.",
+             "Noch nicht: der Mittelwert gibt der kleinsten Gesellschaft dasselbe Gewicht wie der größten; hier "
+             "überschätzt er die Quote des Konzerns."),
+        ),
+        "b": (
+            ("The sum of the entities' DB I divided by the sum of their revenue.",
+             "Die Summe des DB I der Gesellschaften geteilt durch die Summe ihres Umsatzes."),
+            ("Right: roll up the amounts, then recompute every ratio from the sums — ratios are never added or "
+             "averaged (kamlab.rollup does so).",
+             "Richtig: die Beträge verdichten, dann jede Quote aus den Summen neu berechnen — Quoten werden nie "
+             "addiert oder gemittelt (kamlab.rollup macht es so)."),
+        ),
+        "c": (
+            ("The sum of the three rates: 90 %.", "Die Summe der drei Quoten: 90 %."),
+            ("Not yet: a rate is a share of revenue; adding shares of different revenues has no meaning.",
+             "Noch nicht: eine Quote ist ein Anteil am Umsatz; Anteile verschiedener Umsätze zu addieren, ergibt "
+             "keinen Sinn."),
+        ),
+        "d": (
+            ("The rate of the parent company.", "Die Quote der Muttergesellschaft."),
+            ("Not yet: the parent is one entity among three; the group's rate must cover all of them.",
+             "Noch nicht: die Muttergesellschaft ist eine von drei Gesellschaften; die Quote des Konzerns muss alle "
+             "umfassen."),
+        ),
+    },
+    answer="b",
+    hint=("Section 1: which columns does a roll-up add up, and which does it compute again?",
+          "Abschnitt 1: welche Spalten addiert eine Verdichtung, und welche berechnet sie neu?"),
+)
+
+q6 = Choice(
+    "A measurable objective",
+    question=(
+        "Which of these is an objective for the account plan of a key group, in the sense of the capstone "
+        "(measurable, with a date)?",
+        "Welches davon ist ein Ziel für den Kundenplan eines Schlüsselkunden-Konzerns im Sinne der Abschlussaufgabe "
+        "(messbar, mit Termin)?",
+    ),
+    options={
+        "a": (
+            ("Deepen the relationship with the group.", "Die Beziehung zum Konzern vertiefen."),
+            ("Not yet: a direction, not an objective — nobody can say at the next review whether it was reached.",
+             "Noch nicht: eine Richtung, kein Ziel — niemand kann beim nächsten Review sagen, ob es erreicht wurde."),
+        ),
+        "b": (
+            ("Visit the group's global purchasing every quarter.",
+             "Den Zentraleinkauf des Konzerns jedes Quartal besuchen."),
+            ("Not yet: that is an action (who does what, when). Actions serve an objective; they are not one.",
+             "Noch nicht: das ist eine Maßnahme (wer macht was, wann). Maßnahmen dienen einem Ziel; sie sind keines."),
+        ),
+        "c": (
+            ("Raise the group's revenue to its 2026 target and its DB I rate by two points by 31 December 2026.",
+             "Den Umsatz des Konzerns bis 31. Dezember 2026 auf seinen Ziel-Umsatz 2026 und seine DB-I-Quote um "
+             "zwei Punkte steigern."),
+            ("Right: measurable (revenue, DB I rate), tied to the plan and dated — the review can check it.",
+             "Richtig: messbar (Umsatz, DB-I-Quote), an den Plan gebunden und terminiert — das Review kann es "
+             "prüfen."),
+        ),
+        "d": (
+            ("Become the group's preferred supplier.", "Bevorzugter Lieferant des Konzerns werden."),
+            ("Not yet: a good strategy, but without a measure and a date; say how you will know (for example a share "
+             "of wallet) and by when.",
+             "Noch nicht: eine gute Strategie, aber ohne Maß und Termin; sage, woran du es erkennst (etwa am "
+             "Lieferanteil) und bis wann."),
+        ),
+    },
+    answer="c",
+    hint=("Step 3 of the capstone names the three parts of a plan; which option could an auditor tick as done or "
+          "not done on a given day?",
+          "Schritt 3 der Abschlussaufgabe nennt die drei Teile eines Plans; welche Möglichkeit könnte ein Prüfer an "
+          "einem bestimmten Tag als erreicht oder nicht erreicht abhaken?"),
+)
+
+q7 = Explain(
+    "A key unit without a key-account manager",
+    question=(
+        "Exercise 4 found key units whose account manager is a territory sales manager. What do you decide for such "
+        "a unit, and where do you write it down?",
+        "Aufgabe 4 fand Schlüsseleinheiten, deren Betreuer ein Gebietsverkaufsleiter ist. Was entscheidest du für eine "
+        "solche Einheit, und wo schreibst du es auf?",
+    ),
+    model_answer=(
+        "Either it gets a key-account manager (or, for a group across countries, the global account manager) — "
+        "which needs capacity: a key-account manager serves only a handful of key accounts, so another account may "
+        "leave the list — or it stays with territory sales on purpose, with a reason (for example a key unit on the "
+        "plan only, still to be proven) and someone who coordinates its contacts. Either way it is a decision, "
+        "written into the key-account list and the unit's account plan with who and by when, and checked at the "
+        "next review — not an accident to overlook.",
+        "Entweder bekommt sie einen Key-Account-Manager (bei einem Konzern über Ländergrenzen den "
+        "Global-Account-Manager) — das braucht Kapazität: ein Key-Account-Manager betreut nur eine Handvoll "
+        "Schlüsselkunden, also fällt vielleicht ein anderer Kunde von der Liste — oder sie bleibt bewusst beim "
+        "Gebietsverkauf, mit Begründung (etwa eine Schlüsseleinheit nur nach dem Plan, die sich noch beweisen muss) "
+        "und jemandem, der ihre Kontakte koordiniert. So oder so ist es eine Entscheidung, festgehalten in der "
+        "Schlüsselkundenliste und im Kundenplan der Einheit mit wer und bis wann, und beim nächsten Review geprüft — "
+        "kein Versehen, das man übersieht."),
+    points=[
+        ("assign a key-account manager — or keep it with territory sales on purpose, with a reason",
+         "einen Key-Account-Manager zuordnen — oder bewusst beim Gebietsverkauf lassen, mit Begründung"),
+        ("capacity: the list must fit the KAM team", "Kapazität: die Liste muss zum KAM-Team passen"),
+        ("written down in the list and the account plan, checked at the review",
+         "festgehalten in Liste und Kundenplan, im Review geprüft"),
+    ],
+)
+
+name_exercises(globals())
