@@ -260,13 +260,13 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         credit=~purchase & (per_unit.unit <= end_unit),
         purchase=purchase,
     )
-    firsts = per_unit.group_by("account").aggregate(first=per_unit.unit.min(where=per_unit.cal))
-    units = per_unit.join(firsts, "account")
+    units = per_unit
     acc = units.group_by("account").aggregate(
-        first=units.first.max(),
+        first=units.unit.min(where=units.cal),
         last=units.unit.max(where=units.cal),
         purchases=units.cal.sum(),
-        repeat_value=units.net.sum(where=units.cal & (units.unit != units.first)).fill_null(0.0),
+        cal_value=units.net.sum(where=units.cal),
+        first_value=units.net.argmin(units.unit, where=units.cal),
         frequency_holdout=units.hold.sum(),
         holdout_value=units.net.sum(where=units.hold).fill_null(0.0),
         any_purchase=units.purchase.any(),
@@ -274,6 +274,8 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         credit_periods=units.credit.sum(),
         credit_value=units.net.sum(where=units.credit).fill_null(0.0),
     )
+    # the repeat purchases' value: all calibration purchases but the first (one per account and unit)
+    acc = acc.mutate(repeat_value=(acc.cal_value - acc.first_value).fill_null(0.0))
     frequency = acc.purchases - 1
     columns = {
         "frequency": frequency,
