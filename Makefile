@@ -2,6 +2,7 @@
 #   make lab    create .venv if missing, install kamlab and the course, open JupyterLab on notebooks/
 #   make test   create .venv if missing, run every test (unit, doctests, nbval on every notebook, browser)
 #   (make test-min: the unit tests again with the lowest dependency versions pyproject.toml declares)
+#   (make student: the student edition under build/student/, the notebooks without their solutions)
 # Both are idempotent: the install runs again only when pyproject.toml changed.
 
 PYTHON ?= python3
@@ -117,3 +118,10 @@ dashboard: $(STAMP)
 .PHONY: data
 data: $(STAMP)
 	$(BIN)/python -m kamlab.data.datasets
+
+# the student edition (a build output, not committed): every notebook without the cells tagged `solution`, the
+# exercises' answer cells empty, under build/student/notebooks with the example exports beside; its first cell
+# switches kamlab to the student edition, where ex.qN.solution() says the solution is with the trainer
+.PHONY: student
+student: $(STAMP)
+	$(BIN)/python tools/build_student.py notebooks build/student
