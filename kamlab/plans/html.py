@@ -21,7 +21,7 @@ STYLE = (
     ".kamlab-plan h2{margin:4px 0 8px}.kamlab-plan h3{margin:14px 0 4px;border-bottom:1px solid #999}"
     ".kamlab-plan table{border-collapse:collapse;margin:4px 0}"
     ".kamlab-plan td,.kamlab-plan th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
-    ".kamlab-plan td.num{text-align:right}.kamlab-plan .source{color:#666;font-size:11px}"
+    ".kamlab-plan td.num{text-align:right;white-space:nowrap}.kamlab-plan .source{color:#666;font-size:11px}"
     ".kamlab-plan .missing{color:#a00}</style>"
 )
 
@@ -88,7 +88,9 @@ def _values(values, keys=None):
     rows = []
     for key in keys or values:
         if key in values and not key.startswith("_"):
-            rows.append(f"<tr><th>{_label(key)}</th><td>{fmt(key, values[key])}</td></tr>")
+            value = plain(values[key])
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            rows.append(f"<tr><th>{_label(key)}</th><td{' class=num' if numeric else ''}>{fmt(key, values[key])}</td></tr>")
     return f"<table>{''.join(rows)}</table>" if rows else ""
 
 

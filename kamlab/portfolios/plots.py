@@ -107,7 +107,9 @@ def portfolio_matrix(data, *, x=None, y=None, size=None, label_top=10, label_col
         The column with the names written beside the bubbles; default ``id_col``.
     label_chars : int, default=24
         Longer names are cut to this many characters (ending in "…"). Each name is put
-        beside its bubble where it does not cover a name written before it, if it can.
+        beside its bubble, or farther away with a thin leader line, where it covers no
+        name written before it and no quadrant text; a name that finds no such place is
+        left out (fewer, readable names: lower ``label_top`` on a crowded chart).
     sizes : (float, float), default=(8, 800)
         The smallest and the biggest bubble area in points².
     strategies : bool, default=True
@@ -246,29 +248,60 @@ _LABEL_PLACES = (
     ((4, 3), "left", "bottom"), ((4, -3), "left", "top"), ((-4, 3), "right", "bottom"), ((-4, -3), "right", "top"),
     ((0, 9), "center", "bottom"), ((0, -9), "center", "top"),
 )
+# farther places, reached by a thin leader line: directions (unit offsets) times these distances in points
+_FAR_DIRECTIONS = ((1, 1), (-1, 1), (1, -1), (-1, -1), (0, 1), (0, -1), (1, 0), (-1, 0))
+_FAR_DISTANCES = (16, 28, 40, 54, 72, 96)
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "edgecolor": "none"}
+
+
+def _far_places():
+    places = []
+    for distance in _FAR_DISTANCES:
+        for dx, dy in _FAR_DIRECTIONS:
+            ha = "left" if dx > 0 else ("right" if dx < 0 else "center")
+            va = "bottom" if dy > 0 else ("top" if dy < 0 else "center")
+            places.append(((dx * distance, dy * distance), ha, va))
+    return tuple(places)
+
+
+_FAR_PLACES = _far_places()
 
 
 def _label_accounts(ax, names, points, max_chars):
-    """Write each name beside its point, in the first place that does not overlap a name already written."""
+    """Write each name beside its point where it covers no other name and no quadrant text.
+
+    The places next to the bubble are tried first, then places farther away (with a thin
+    leader line to the bubble). A name that finds no free place inside the axes is left out:
+    overlapping names cannot be read, and the table of accounts names every account.
+    """
+    from matplotlib.text import Text
+
+    ax.get_xlim(), ax.get_ylim()  # settle the autoscaled limits: transData must be final to measure places
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed = []
+    # the quadrant names and strategies are obstacles too
+    placed = [t.get_window_extent(renderer).expanded(1.02, 1.1) for t in ax.texts
+              if t.get_gid() in ("quadrant-name", "quadrant-strategy") and t.get_visible()]
     for name, point in zip(names, points):
         if max_chars and len(name) > max_chars:
             name = name[: max_chars - 1].rstrip() + "…"
         # right of the middle, try the places left of the point first
         right_half = ax.transData.transform(point)[0] > frame.x0 + frame.width / 2
-        places = sorted(_LABEL_PLACES, key=lambda place: (place[0][0] > 0) == right_half)
-        for i, (offset, ha, va) in enumerate(places):
+        near = sorted(_LABEL_PLACES, key=lambda place: (place[0][0] > 0) == right_half)
+        far = sorted(_FAR_PLACES, key=lambda place: (abs(place[0][0]) + abs(place[0][1]),
+                                                     (place[0][0] > 0) == right_half))
+        for k, (offset, ha, va) in enumerate(near + far):
+            leader = {"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2} \
+                if k >= len(near) else None
             text = ax.annotate(name, point, xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=7,
-                               color="0.1", zorder=6, gid="account-label")
-            box = text.get_window_extent(renderer).expanded(1.02, 1.1)
+                               color="0.1", zorder=6, gid="account-label", bbox=_LABEL_BOX, arrowprops=leader)
+            text.update_positions(renderer)
+            box = Text.get_window_extent(text, renderer).expanded(1.02, 1.1)  # the name, not its leader line
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
                 break
-            if i < len(places) - 1:
-                text.remove()
-        placed.append(box)
+            text.remove()
 
 
 # ----------------------------------------------------------------------------- criterion contributions

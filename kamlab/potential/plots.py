@@ -47,6 +47,7 @@ __all__ = [
 
 
 _HEADROOM_COLOR = "#D55E00"
+_HATCH_WIDTH = 0.6  # points: the served cells' hatching stays behind the numbers
 _ACCOUNT_COLOR = "#0072B2"
 _TEXT = {
     "not_shown_log": ("{n} accounts with {what} ≤ 0 not shown (log scale)",
@@ -99,7 +100,8 @@ def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, labe
         left out and counted in a note with gid ``"not-shown"``); the diagonal is a line
         with gid ``"diagonal"``, the other share lines ``"share-line"``; the headroom
         segments one line collection (gid ``"headroom"``), biggest headroom first, each
-        numbered at its top (texts with gid ``"account-number"``); the list beside the
+        numbered at its top (texts with gid ``"account-number"``; a number that would cover
+        another is moved up or beside its segment); the list beside the
         chart has one text per account (gid ``"account-label"``: number, name, headroom)
         in the same order.
     """
@@ -152,10 +154,11 @@ def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, labe
             names = data[id_col].to_numpy()
         else:
             names = data.index.to_numpy()
+        ax.get_xlim(), ax.get_ylim()
+        renderer = ax.figure.canvas.get_renderer()
+        placed = []
         for number, i in enumerate(order, start=1):
-            ax.annotate(str(number), (x[i], y[i]), xytext=(0, 2), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7, fontweight="bold", color=_HEADROOM_COLOR, zorder=5,
-                        gid="account-number")
+            _place_number(ax, renderer, str(number), (x[i], y[i]), placed)
             ax.annotate(f"{number}  {_short(names[i], label_chars)}  ({_amount(headroom[i])})", (1.02, 1.0),
                         xycoords="axes fraction", xytext=(0, -11 * number), textcoords="offset points", ha="left",
                         va="top", fontsize=7, color="0.15", gid="account-label")
@@ -173,6 +176,24 @@ def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, labe
     ax.set_ylabel(label(wallet))
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return ax
+
+
+# where a headroom number may go: above the segment's top, higher, then beside it (offset in points, alignment)
+_NUMBER_PLACES = (((0, 2), "center", "bottom"), ((0, 10), "center", "bottom"), ((5, 0), "left", "center"),
+                  ((-5, 0), "right", "center"), ((0, 18), "center", "bottom"), ((5, -9), "left", "center"),
+                  ((-5, -9), "right", "center"), ((5, -18), "left", "center"), ((-5, -18), "right", "center"))
+
+
+def _place_number(ax, renderer, text, point, placed):
+    """Write a headroom number at the top of its segment, moved up or aside where it would cover another."""
+    for k, (offset, ha, va) in enumerate(_NUMBER_PLACES):
+        number = ax.annotate(text, point, xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=7,
+                             fontweight="bold", color=_HEADROOM_COLOR, zorder=5, gid="account-number")
+        box = number.get_window_extent(renderer).expanded(1.15, 1.1)
+        if not any(box.overlaps(other) for other in placed) or k == len(_NUMBER_PLACES) - 1:
+            placed.append(box)
+            return number
+        number.remove()
 
 
 # ----------------------------------------------------------------------------- whitespace heatmap
@@ -223,8 +244,10 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     matplotlib.axes.Axes
         The cells are one QuadMesh (gid ``"cells"``, cell (i, j) centred at (j + 0.5, i + 0.5))
         whose array is the matrix shown (rows =
-        accounts in order, columns = offerings); each served cell is a hatched rectangle
-        with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by row). A
+        accounts in order, columns = offerings); each served cell is a lightly hatched
+        rectangle with gid ``"served"``; the cell texts have gid ``"cell-value"`` (row by
+        row), those of served cells on a patch of the cell's colour so the hatching does
+        not run through the number. A
         colour bar is added beside the Axes; its label names the values and, when some
         cells are served, what the hatching means.
     """
@@ -264,11 +287,22 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     if served_mask.any():
         title = f"{title}\n{label('served')}" if title else label("served")
     kwargs.setdefault("vmin", 0.0)
-    ax, _, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, cbar_label=title,
-                        cbar_format=None if percent else _amount_formatter(), gid="cells", text_gid="cell-value",
-                        fontsize=7, ax=ax, **kwargs)
+    ax, mesh, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, cbar_label=title,
+                           cbar_format=None if percent else _amount_formatter(), gid="cells", text_gid="cell-value",
+                           fontsize=8, ax=ax, **kwargs)
+    # served cells: a light, sparse hatching, and the cell's value on a patch of the cell's own colour
+    cell_texts = [t for t in ax.texts if t.get_gid() == "cell-value"]
+    n_columns = numbers.shape[1]
     for i, j in zip(*np.nonzero(served_mask)):
-        ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0, gid="served"))
+        hatch = Rectangle((j, i), 1, 1, fill=False, hatch="//", edgecolor=(0.25, 0.25, 0.25, 0.45), linewidth=0,
+                          gid="served")
+        hatch.set_hatch_linewidth(_HATCH_WIDTH)
+        ax.add_patch(hatch)
+        if cell_texts and np.isfinite(numbers[i, j]):
+            face = mesh.cmap(mesh.norm(numbers[i, j]))
+            text = cell_texts[i * n_columns + j]
+            text.set_bbox({"boxstyle": "round,pad=0.2", "facecolor": face, "edgecolor": "none"})
+            text.set_zorder(4)
     ax.tick_params(axis="x", rotation=35, labelsize=8)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")

@@ -29,7 +29,8 @@ table.data th,table.data td{border-bottom:1px solid #ddd;padding:2px 8px;text-al
 table.data th{background:#eef3f8}table.data td.num{text-align:right;white-space:nowrap}
 img{max-width:100%;height:auto}nav ol{columns:2}
 section.part,div.plan{break-before:page;page-break-before:always}
-@media print{body{margin:0;max-width:none;font-size:10px}table.data{font-size:8px}.wrap{overflow:visible}nav{display:none}a{color:inherit;text-decoration:none}}
+.num{white-space:nowrap}
+@media print{body{margin:0;max-width:none;font-size:10px}table.data{font-size:8px}table.data td.num{white-space:nowrap}.wrap{overflow:visible}nav{display:none}a{color:inherit;text-decoration:none}}
 @page{size:A4;margin:15mm}
 """
 

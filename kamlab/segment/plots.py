@@ -212,6 +212,9 @@ def k_selection_panel(selection, *, axes=None):
 
 
 # ----------------------------------------------------------------------------- profiles
+_HEATMAP_FONT = 10  # points: the profile heatmap's cell values and names (read in a notebook scaled down)
+
+
 def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="RdBu_r", name_chars=34, ax=None,
                     **kwargs):
     """The z-profile of every segment as a diverging heatmap: what makes each segment different.
@@ -247,7 +250,7 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
         The cells are one QuadMesh (gid ``"z-profile"``) whose array is the z-profile (rows =
         segments in the table's order, labelled with their names; columns = features; cell
         (i, j) centred at (j + 0.5, i + 0.5)); the cell texts have gid ``"z-value"`` (row by
-        row). A colour bar is added beside the Axes.
+        row), in 10 points like the names (the colour bar's in 9). A colour bar is added beside the Axes.
     """
     z = _z_profile(profiles, features, "profile_heatmap")
     numbers = z.to_numpy(dtype=float)
@@ -259,11 +262,14 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
                  for row in numbers]
         colors = np.where(np.isfinite(numbers) & (np.abs(numbers) > 0.6 * limit), "white", "0.15")
     frame = pd.DataFrame(numbers, index=_names(profiles, name_chars),
-                         columns=["\n".join(textwrap.wrap(label(f), 12)) for f in z.columns])
-    ax, _, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, vmin=-limit, vmax=limit,
-                        cbar_label="\n".join(textwrap.wrap(label("z_score"), 30)), gid="z-profile",
-                        text_gid="z-value", ax=ax, **kwargs)
-    ax.tick_params(length=0, labelsize=8)
+                         columns=["\n".join(textwrap.wrap(label(f), 10)) for f in z.columns])
+    ax, _, colorbar = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, vmin=-limit, vmax=limit,
+                               cbar_label="\n".join(textwrap.wrap(label("z_score"), 30)), gid="z-profile",
+                               text_gid="z-value", fontsize=_HEATMAP_FONT, ax=ax, **kwargs)
+    if colorbar is not None:
+        colorbar.ax.tick_params(labelsize=_HEATMAP_FONT - 1)
+        colorbar.ax.yaxis.label.set_fontsize(_HEATMAP_FONT - 1)
+    ax.tick_params(length=0, labelsize=_HEATMAP_FONT)
     ax.tick_params(axis="y", rotation=0)
     ax.tick_params(axis="x", rotation=0)
     ax.set_xlabel("")
