@@ -64,7 +64,9 @@ def _accounts_for_half():
 q1 = Exercise(
     "How many business customers does the case company have?",
     expected=_n_accounts,
-    hint="case.accounts holds one row per customer; len(...) counts rows.",
+    hint=(
+        'One row of case.accounts is one customer: how do you count the rows of a table?'
+    ),
     solution="n_accounts = len(case.accounts)",
 )
 
@@ -72,7 +74,10 @@ q2 = Exercise(
     "Share of revenue held by the top 10 % of accounts (a fraction between 0 and 1, 3 decimals)",
     expected=_top10_share,
     decimals=3,  # the slider shows the share in % with one decimal
-    hint="kamlab.top_share(accounts, 0.1) gives a result whose .share is that fraction.",
+    hint=(
+        "The widget above uses a kamlab function that answers 'what share do the top x % hold?' — 10 % is 0.1, "
+        'and its result carries the share.'
+    ),
     solution="share_top10 = kamlab.top_share(accounts, 0.1).share",
 )
 
@@ -80,8 +85,8 @@ q3 = Exercise(
     "How many accounts together hold half of the revenue?",
     expected=_accounts_for_half,
     hint=(
-        "Sort the revenues from big to small, add them up with .cumsum(), divide by the total "
-        "and count the accounts until the running share first reaches 0.5."
+        "Sort the revenues from big to small and follow their running share of the total: how many accounts "
+        "does it take until that share first reaches one half?"
     ),
     solution=(
         "revenue = accounts['revenue'].sort_values(ascending=False)\n"
@@ -94,8 +99,8 @@ q4 = Exercise(
     "How many different company people contacted account K01540 (Möller Werkzeugmaschinen SE) in 2025?",
     expected=_people_k01540,
     hint=(
-        "Keep the rows of case.touchpoints whose account_id is 'K01540' and count the distinct "
-        "person_id with .nunique() (len(...) would count contacts, not people)."
+        "Keep K01540's rows of case.touchpoints and count people, not contacts: one person can appear in many "
+        'rows.'
     ),
     solution=(
         "k01540 = case.touchpoints[case.touchpoints['account_id'] == 'K01540']\n"
@@ -107,9 +112,8 @@ q5 = Exercise(
     "How many different company people contacted the Möller group (G001, all its entities) in 2025?",
     expected=_people_g001,
     hint=(
-        "case.accounts says which accounts belong to group G001 (column group_id); keep the touchpoints "
-        "of those accounts (.isin(...)) and count the distinct person_id. A person who met two entities "
-        "counts once."
+        "Find the group's entities in case.accounts (by their group), keep their touchpoints and count each "
+        'person once, however many entities they met.'
     ),
     solution=(
         "entities = case.accounts.loc[case.accounts['group_id'] == 'G001', 'account_id']\n"

@@ -58,8 +58,8 @@ q1 = Exercise(
     "How many invoice lines of the case company are credit-note lines?",
     expected=_credit_note_lines,
     hint=(
-        "case.transactions has a column 'is_credit_note' (True or False); the sum of a True/False column "
-        "counts the True values. Count lines, not credit-note documents."
+        'One column of case.transactions marks the credit-note lines; a True/False column can be counted. Count '
+        'lines, not credit-note documents.'
     ),
     solution='n_credit_note_lines = int(case.transactions["is_credit_note"].sum())',
 )
@@ -69,8 +69,8 @@ q2 = Exercise(
     expected=_export_total,
     decimals=2,
     hint=(
-        "Load the file with kamlab.read_transactions and add up the column 'revenue' "
-        "(or read total_revenue in its report)."
+        "Load the file the way section 2 does and total its revenue — the load's report shows a total you can "
+        'compare with.'
     ),
     solution='export_total = kamlab.read_transactions(CLEAN)["revenue"].sum()',
 )
@@ -79,8 +79,8 @@ q3 = Exercise(
     "How many rows of umsatzliste_nord_2025q4_fehler.csv are set aside with errors='drop'?",
     expected=_rows_set_aside,
     hint=(
-        "read_transactions(..., errors='drop', report=True) returns the report beside the lines; its "
-        "rows_set_aside counts rows, not problems (one row can have two problems)."
+        'Load the faulty file so that unreadable rows are set aside, and ask for the report (section 2): it '
+        'counts rows, not problems (one row can have two problems).'
     ),
     solution=(
         'faulty_lines, faulty_report = kamlab.read_transactions(FAULTY, errors="drop", report=True)\n'

@@ -60,8 +60,8 @@ q1 = Exercise(
     "Number of A accounts by 2025 revenue (thresholds 80 % and 95 %, rule 'cover')",
     expected=_n_a_accounts,
     hint=(
-        "kamlab.abc_analysis(t25, value='revenue') uses these thresholds and the cover rule by default; "
-        "count the rows whose column 'abc' is 'A' (or read kamlab.abc_summary(...))."
+        'The ABC analysis with its default thresholds and rule (they are the ones asked for); then count the '
+        'accounts in class A.'
     ),
     solution=(
         "result = kamlab.abc_analysis(t25, value='revenue', thresholds=(0.8, 0.95), rule='cover')\n"
@@ -73,7 +73,9 @@ q2 = Exercise(
     "Gini coefficient of 2025 revenue across the accounts of the 2025 account table (3 decimals)",
     expected=_gini_2025,
     decimals=3,
-    hint="kamlab.concentration(t25, value='revenue') returns a result whose .gini is the answer.",
+    hint=(
+        'The concentration measures of section 3 come together in one kamlab result; the Gini is one of them.'
+    ),
     solution="gini_2025 = kamlab.concentration(t25, value='revenue').gini",
     rtol=1e-3,
 )
@@ -81,7 +83,10 @@ q2 = Exercise(
 q3 = Exercise(
     "Number of key-account candidates that together hold 50 % of DB IV (2025)",
     expected=_candidates_db4,
-    hint="kamlab.key_account_candidates(t25, share=0.5, value='db4') lists them; len(...) counts them.",
+    hint=(
+        'The one-measure form of the key-account definition, with DB IV as the value and a share of one half; '
+        'count the accounts it lists.'
+    ),
     solution="n_candidates_db4 = len(kamlab.key_account_candidates(t25, share=0.5, value='db4'))",
 )
 
@@ -89,8 +94,7 @@ q4 = Exercise(
     "Account ids that were A by revenue in 2024 and C in 2025",
     expected=_a_to_c,
     hint=(
-        "kamlab.abc_migration(t24, t25) gives each account's class in both years (abc_before, abc_after); "
-        "keep the rows with abc_before == 'A' and abc_after == 'C' and take their account_id."
+        "The ABC migration compares each account's class in two years; keep the accounts that went from A to C."
     ),
     solution=(
         "migration = kamlab.abc_migration(t24, t25, value='revenue')\n"
@@ -103,8 +107,8 @@ q5 = Exercise(
     "Number of accounts that hold 50 % of the 2026 target revenue (the plan, case.targets)",
     expected=_plan_list_50,
     hint=(
-        "Merge case.targets into t25 on account_id, then kamlab.key_accounts(table, share=0.5, "
-        "by=('target_revenue',)) and count the rows whose key_account is True."
+        'The plan is in case.targets: bring it into the account table, then apply the key-account definition to '
+        'the target revenue alone, with a share of one half.'
     ),
     solution=(
         "table = t25.merge(case.targets, on='account_id', how='left')\n"

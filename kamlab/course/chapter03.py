@@ -76,8 +76,8 @@ q1 = Exercise(
     "Wholesale: the k a Gaussian mixture's BIC recommends (k from 2 to 10)",
     expected=_bic_k,
     hint=(
-        "kamlab.select_k(clients, features=SPEND, method='gmm', criterion='bic', random_state=0) — the "
-        "recommended k is in the table's attrs; its reason says how the other indices disagree."
+        'The table of k of section 4, for a Gaussian mixture judged by the BIC (seed 0): the recommended k '
+        'travels with the table, and its reason says how the other indices disagree.'
     ),
     solution=(
         "bic_table = kamlab.select_k(clients, features=SPEND, method='gmm', criterion='bic', random_state=0,\n"
@@ -92,9 +92,9 @@ q2 = Exercise(
     rtol=1e-3,
     decimals=3,
     hint=(
-        "Fit kamlab.AccountSegmenter(SPEND, scaler='robust', n_segments=2, random_state=0) and compare its labels "
-        "with clients['channel'] as in section 9: try both ways of matching the two segments to the two "
-        "channels and keep the better one. The answer is a share (0 to 1), not a percentage."
+        'Repeat the Wholesale comparison of segments and channels with the robust scaler; of the two ways to '
+        'match two segments to two channels keep the better one. The answer is a share (0 to 1), not a '
+        'percentage.'
     ),
     solution=(
         "robust = kamlab.AccountSegmenter(SPEND, scaler='robust', n_segments=2, random_state=0,\n"
@@ -107,8 +107,8 @@ q3 = Exercise(
     "Case company: accounts in the biggest of five segments (the five features, k-means)",
     expected=_biggest_of_five,
     hint=(
-        "AccountSegmenter(FEATURES, n_segments=5, random_state=0).fit(accounts): segment 0 is always the biggest, "
-        "so count the labels equal to 0 (or take the largest np.bincount)."
+        'Fit the segmenter on the five features with five segments (seed 0) and find the size of the biggest '
+        'segment; the segments are numbered by size.'
     ),
     solution=(
         "five = kamlab.AccountSegmenter(FEATURES, n_segments=5, random_state=0, progress=False).fit(accounts)\n"
@@ -120,8 +120,8 @@ q4 = Exercise(
     f"The RFM code of account {RFM_ACCOUNT} in 2025 (as text, such as '543')",
     expected=_rfm_code,
     hint=(
-        "kamlab.rfm_scores(accounts) adds the column 'rfm'; pick the row whose account_id is "
-        f"'{RFM_ACCOUNT}'. Answer with the text, e.g. '543', not the number."
+        "kamlab's RFM scores give every account a three-digit code; find the account asked for and answer with "
+        "the code as text, e.g. '543', not as a number."
     ),
     solution=(
         "scores = kamlab.rfm_scores(accounts)\n"

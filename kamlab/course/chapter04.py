@@ -108,8 +108,7 @@ q1 = Exercise(
     expected=_customer_c,
     decimals=2,
     hint=(
-        "Multiply each rating by its weight and add up (the Nutzwertanalyse), or score a one-row "
-        "DataFrame with kamlab.ScoringModel(weights).score(...)['total']."
+        'Multiply each rating by its weight and add up (the Nutzwertanalyse of section 3).'
     ),
     solution=(
         "customer_c = pd.DataFrame([{'growth_potential': 7, 'cooperation_potential': 4, "
@@ -121,7 +120,9 @@ q1 = Exercise(
 q2 = Exercise(
     "How many of the 2025 accounts are in the Strategic quadrant?",
     expected=_n_strategic,
-    hint="The matrix table `placed` has a column 'quadrant'; compare it with 'Strategic' and add up the True values.",
+    hint=(
+        "The matrix table `placed` names each account's quadrant: count the Strategic ones."
+    ),
     solution="n_strategic = int((placed['quadrant'] == 'Strategic').sum())",
 )
 
@@ -129,8 +130,8 @@ q3 = Exercise(
     "How many accounts change quadrant when one weight at a time moves by ±20 %?",
     expected=_n_flips,
     hint=(
-        "kamlab.weight_sensitivity(rated, attractiveness, position, delta=0.2) gives one row per account; "
-        "its column 'flips' is True for the accounts that change quadrant in at least one scenario."
+        'The sensitivity analysis of section 6 moves one weight at a time by ±20 % and marks the accounts that '
+        'change quadrant in at least one scenario.'
     ),
     solution=(
         "oat = kamlab.weight_sensitivity(rated, attractiveness, position, delta=0.2, method='oat')\n"
@@ -142,8 +143,8 @@ q4 = Exercise(
     "How many accounts meet rule 2 (A account, attractive, but our position is weak)?",
     expected=_n_develop,
     hint=(
-        "Call kamlab.select_key_accounts without the cap (max_accounts=len(classes)) and count the rows "
-        "with priority 2 — or count the A accounts in the Star quadrant."
+        "The selection of section 8 without its cap on the list's length: rule 2 is one priority. Or think: an A "
+        'account that is attractive while our position is weak sits in which quadrant?'
     ),
     solution=(
         "pool = kamlab.select_key_accounts(classes, potential='growth_potential', max_accounts=len(classes))\n"

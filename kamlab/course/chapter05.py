@@ -79,8 +79,8 @@ q1 = Exercise(
     expected=_gain_first_place,
     decimals=0,
     hint=(
-        "kamlab.wallet_allocation(rank, n_suppliers) gives the share of wallet of the supplier ranked `rank`. "
-        "Take the difference of the shares of rank 1 and rank 2 (of 3) and multiply by the wallet."
+        'The Wallet Allocation Rule (section 2) gives the share of wallet of the supplier ranked k of n; compare '
+        'the first and the second of three, in EUR of this wallet.'
     ),
     solution=(
         "gain = 900_000 * (kamlab.wallet_allocation(1, 3) - kamlab.wallet_allocation(2, 3))   "
@@ -93,8 +93,8 @@ q2 = Exercise(
     expected=_coverage,
     decimals=3,
     hint=(
-        "kamlab.evaluate_wallet(kamlab.WalletEstimator(0.8, 'linear', random_state=0), accounts[features], "
-        "accounts['revenue'], random_state=1) returns a Series; take its 'coverage'."
+        'Section 3 checks an estimator on held-out accounts: the linear method at the 0.8 quantile, with the '
+        'seeds given; coverage is one of the results.'
     ),
     solution=(
         "evaluation = kamlab.evaluate_wallet(kamlab.WalletEstimator(0.8, 'linear', random_state=0),\n"
@@ -108,8 +108,8 @@ q3 = Exercise(
     "How many whitespace cells have a gap above 50,000 EUR a year?",
     expected=_n_big_whitespace,
     hint=(
-        "In the whitespace table `opportunities`, the column 'whitespace' is True for cells the account does not "
-        "buy from us yet; combine it with gap > 50_000 using & and count the True values with .sum()."
+        'The whitespace table `opportunities` marks the cells the account does not buy from us yet; combine that '
+        'with a gap above 50,000 EUR and count.'
     ),
     solution="n_big_whitespace = int((opportunities['whitespace'] & (opportunities['gap'] > 50_000)).sum())",
     # neighbours at equal distance: float noise of 1e-15 (numpy version, CPU) can swap one, and one cell
@@ -121,8 +121,7 @@ q4 = Exercise(
     expected=_p_alive,
     decimals=3,
     hint=(
-        "bgnbd.probability_alive(cdnow) gives one probability per row of the summary `cdnow`; pick the row whose "
-        "customer_id is 11 (a boolean filter, then .iloc[0])."
+        'The BG/NBD model fitted on the CDNOW summary gives P(alive) for every customer of it; pick customer 11.'
     ),
     solution=(
         "p_alive_11 = bgnbd.probability_alive(cdnow)[cdnow['customer_id'] == 11].iloc[0]   "

@@ -104,8 +104,8 @@ q1 = Exercise(
     expected=_wilson_low,
     decimals=3,
     hint=(
-        "kamlab.win_rates(quotes, by='offering') has one row per offering; the column 'win_rate_low' is the lower "
-        "end of the Wilson interval. Pick the row whose offering is 'Sensors'."
+        'The win rates by offering (section 2) come with the bounds of their Wilson interval; read the lower '
+        'bound of Sensors.'
     ),
     solution=(
         "rates = kamlab.win_rates(quotes, by='offering').set_index('offering')\n"
@@ -119,9 +119,9 @@ q2 = Exercise(
     expected=_overstatement,
     decimals=3,
     hint=(
-        "Raw: the win rate of the decided quotes with 4 follow-ups minus that of those with 0. Truth: "
-        "case.quote_truth.groupby('followups_k')['p_win'].mean() gives μ(k); take μ(4) − μ(0). Answer raw − truth "
-        "as a difference of probabilities (0.05 = 5 points)."
+        'Raw: the win rate of the decided quotes with 4 follow-ups minus that with 0. Truth: the mean true win '
+        'probability by number of follow-ups in case.quote_truth, μ(4) − μ(0). Answer raw − truth as a difference'
+        ' of probabilities (0.05 = 5 points).'
     ),
     solution=(
         "mu = case.quote_truth.groupby('followups_k')['p_win'].mean()\n"
@@ -136,8 +136,8 @@ q3 = Exercise(
     expected=_still_open,
     decimals=3,
     hint=(
-        "Take the quotes sent from 2024-01-01 to 2024-06-30 and call kamlab.time_to_decision(those, "
-        "as_of='2024-06-30', horizons=(60,)); the summary's column 'open_after_60' is the Kaplan–Meier share."
+        'The Kaplan–Meier estimate of section 3 on the quotes sent in the first half of 2024, as seen on 30 June '
+        '2024, read at a horizon of 60 days.'
     ),
     solution=(
         "first_half = quotes[(quotes['quote_date'] >= '2024-01-01') & (quotes['quote_date'] <= '2024-06-30')]\n"
@@ -152,8 +152,9 @@ q4 = Exercise(
     expected=_monday_value,
     decimals=0,
     hint=(
-        "The quote: open, followups == 0, the earliest quote_date. Its gain is effect.predict_win(row, k + 1) − "
-        "effect.predict_win(row, k) with k its follow-ups so far (0); multiply by its quote_value."
+        'Find the quote as described (open, never followed up, sent first). One more follow-up is worth its quote'
+        ' value times the rise of its predicted win probability from its follow-ups so far to one more (section '
+        '8).'
     ),
     solution=(
         "row = quotes[(quotes['outcome'] == 'open') & (quotes['followups'] == 0)].sort_values(['quote_date', "

@@ -88,8 +88,8 @@ q1 = Exercise(
     "Number of key units (groups and accounts outside a group) on any of the four 60 % lists",
     expected=_n_key_units,
     hint=(
-        "kamlab.key_accounts(units, share=0.6, by=MEASURES, id_col='group_id') on the rolled-up table; "
-        "count the rows whose key_account is True."
+        'Apply the key-account definition to the rolled-up units (their id is the group), with the four measures '
+        'and the share of the notebook; count the key units.'
     ),
     solution=(
         "keys = kamlab.key_accounts(units, share=0.6, by=ex.MEASURES, id_col='group_id')\n"
@@ -110,8 +110,8 @@ q3 = Exercise(
     "Group ids that are key units although none of their entities is on a key-account list of its own",
     expected=_groups_key_only_as_group,
     hint=(
-        "Run kamlab.key_accounts on the account table (entities) and on the units (groups). Keep the key "
-        "groups none of whose accounts (case.accounts with that group_id) is a key account on its own."
+        'Compare the key groups with the key-account lists of the entities: keep the key groups none of whose '
+        'entities (case.accounts, by group) is a key account on its own.'
     ),
     solution=(
         "on_list = set(kamlab.key_accounts(t25_plan, share=0.6, by=ex.MEASURES).query('key_account')['account_id'])\n"
