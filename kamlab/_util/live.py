@@ -16,7 +16,29 @@ from __future__ import annotations
 import html
 import threading
 
-__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer"]
+__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "show_widget"]
+
+
+_PLACEHOLDER = (
+    "[Interactive explorer: run this cell (or Run All) to see it.]",
+    "[Interaktiver Explorer: Zelle ausführen (oder „Alle ausführen“), um ihn zu sehen.]",
+)
+
+
+def show_widget(widget):
+    """Display ``widget`` with a readable stand-in where it cannot be drawn.
+
+    A notebook opened before running (or rendered on GitHub, or printed) shows a widget's
+    ``text/plain`` form; ipywidgets puts its repr there (``VBox(children=(IntSlider(...``).
+    The explorers put one sentence there instead, in the current language.
+    """
+    from IPython.display import display
+
+    from kamlab.config import get_language
+
+    bundle = dict(widget._repr_mimebundle_())
+    bundle["text/plain"] = _PLACEHOLDER[get_language() == "de"]
+    display(bundle, raw=True)
 
 
 def _ipympl():

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from kamlab.identify import top_share
 from kamlab._util.labels import get_language, label
-from kamlab._util.live import LiveFigure, table_html
+from kamlab._util.live import LiveFigure, show_widget, table_html
+from kamlab.identify import top_share
 
 __all__ = ["TopShareExplorer", "ABCExplorer"]
 
@@ -96,9 +96,7 @@ class TopShareExplorer:
         self.chart.blit()
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)
 
 
 class ABCExplorer:
@@ -265,9 +263,7 @@ class ABCExplorer:
                 if a.get_gid() in CLASS_GIDS]
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)
 
 
 def _summary_display(summary):

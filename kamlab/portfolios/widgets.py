@@ -11,11 +11,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from kamlab.errors import ParameterError
-from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio
 from kamlab._util.format import translator
-from kamlab._util.live import LiveFigure, table_html, text_html
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab._util.live import LiveFigure, show_widget, table_html, text_html
+from kamlab.errors import ParameterError
+from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio
 
 __all__ = ["PortfolioExplorer"]
 
@@ -327,6 +327,4 @@ class PortfolioExplorer:
                 *(t for t in ax.texts if t.get_gid() in ("account-label", "quadrant-name", "quadrant-strategy"))]
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)

@@ -15,14 +15,19 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from kamlab.errors import MissingColumnError, ParameterError
-from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab.potential import WalletEstimator, estimate_wallets, evaluate_wallet, pinball_loss, whitespace_matrix
 from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _decimal
-from kamlab._util.format import percent
-from kamlab._util.format import translator
-from kamlab._util.live import LiveFigure, table_html, text_html
+from kamlab._util.format import percent, translator
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab._util.live import LiveFigure, show_widget, table_html, text_html
+from kamlab.errors import MissingColumnError, ParameterError
+from kamlab.potential import (
+    WalletEstimator,
+    estimate_wallets,
+    evaluate_wallet,
+    pinball_loss,
+    whitespace_matrix,
+)
 
 __all__ = ["PotentialExplorer", "WhitespaceExplorer", "ALL"]
 
@@ -371,9 +376,7 @@ class PotentialExplorer:
             self.chart.redraw()
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)
 
 
 class WhitespaceExplorer:
@@ -464,6 +467,4 @@ class WhitespaceExplorer:
             self.chart.redraw()
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)

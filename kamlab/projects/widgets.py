@@ -18,7 +18,7 @@ import pandas as pd
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import LiveFigure, text_html
+from kamlab._util.live import LiveFigure, show_widget, text_html
 from kamlab.errors import KamlabError, MissingColumnError, ParameterError
 from kamlab.projects.effect import METHODS, followup_effect
 from kamlab.projects.rates import win_rates
@@ -388,6 +388,4 @@ class PipelineExplorer:
             self.chart.redraw()
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)

@@ -26,6 +26,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from kamlab._util.format import translator
+from kamlab._util.live import show_widget
 from kamlab.config import get_language, language, set_language
 from kamlab.errors import KamlabError
 
@@ -428,9 +429,9 @@ class Dashboard:
 
     def build(self):
         """The :class:`~kamlab.report.Report` of what is on screen: the data, the language, the weights."""
-        from kamlab.report import build
-
         import json
+
+        from kamlab.report import build
 
         data = self.case if self.lines is None else self.lines
         key = (id(data), self.language.value, json.dumps(self.weights(), sort_keys=True))
@@ -458,9 +459,7 @@ class Dashboard:
         return self.payload
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)
 
 
 def _render(report, fmt):

@@ -13,11 +13,11 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from kamlab.errors import KamlabError, MissingColumnError, ParameterError
-from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab.segment import AccountSegmenter, segment_profiles
 from kamlab._util.format import translator
-from kamlab._util.live import LiveFigure, table_html, text_html
+from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab._util.live import LiveFigure, show_widget, table_html, text_html
+from kamlab.errors import KamlabError, MissingColumnError, ParameterError
+from kamlab.segment import AccountSegmenter, segment_profiles
 
 __all__ = ["SegmentExplorer", "EXPLORER_METHODS", "K_RANGE"]
 
@@ -280,6 +280,4 @@ class SegmentExplorer:
         self._drawn = drawn
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        show_widget(self.widget)
