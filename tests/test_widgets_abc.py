@@ -182,3 +182,19 @@ def test_a_live_chart_leaves_matplotlib_s_backend_alone():
             "print(matplotlib.get_backend(), figure.live)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["agg", "True"]
+
+
+def test_class_table_shows_every_share_in_percent():
+    # issue 16: "Share of ranked (%)" showed fractions (0.6 under a "%" header).
+    # 10 accounts, 5 with a positive value: A = the two biggest (80 of 100 is 80 % -> cover rule), so the
+    # A class is 2 of 10 accounts (20 %) and 2 of the 5 ranked ones (40 %).
+    from kamlab.identify.widgets import _summary_display
+
+    table = pd.DataFrame({"account_id": [f"K{i}" for i in range(10)],
+                          "revenue": [50.0, 30.0, 10.0, 6.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0]})
+    summary = kamlab.identify.abc_summary(kamlab.identify.abc_analysis(table, "revenue", thresholds=(0.8, 0.95)))
+    with kamlab.language("en"):
+        shown = _summary_display(summary)
+    assert shown.loc["A", "Share of ranked (%)"] == pytest.approx(40.0)
+    assert shown.loc["A", "Share of accounts (%)"] == pytest.approx(20.0)
+    assert shown.loc["A", "Share of value (%)"] == pytest.approx(80.0)

@@ -269,7 +269,7 @@ class ABCExplorer:
 def _summary_display(summary):
     """The class table for people: shares in percent, amounts rounded, columns in the current language."""
     table = summary.copy()
-    for column in ("share_of_accounts", "share_of_value"):
+    for column in [c for c in table.columns if c.startswith("share")]:  # every share column is labelled "(%)"
         table[column] = (table[column] * 100).round(1)
     for column in ("value", "smallest"):
         table[column] = table[column].round(0)
