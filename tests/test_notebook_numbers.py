@@ -1077,3 +1077,29 @@ def test_prose_number_is_what_kamlab_computes(request, notebook, quote, compute)
 
 def test_every_notebook_has_checked_numbers():
     assert {row[0] for row in NUMBERS} == {path.stem for path in NOTEBOOKS.glob("0*.ipynb")}
+
+
+# ----------------------------------------------------------------------------- which account sits where (issue 16)
+def test_04_named_account_sits_in_the_quadrant_the_prose_gives(case, placed):
+    """Notebook 04 says Rieger Fördertechnik (the fifth biggest customer, the largest true headroom) sits in Star,
+    the quadrant whose German name is Fragezeichenkunde and whose question is Big Step or Out."""
+    text = markdown("04_portfolio")
+    assert "Rieger Fördertechnik, an OEM and our fifth biggest customer" in text
+    assert "The ratings put it in Star (attractive, but we are weak: a *Fragezeichenkunde*, not a *Starkunde*)" in text
+    assert "Rieger Fördertechnik, the fifth biggest customer, sits in Star" in text
+    names = case.accounts.set_index("account_id")["name"]
+    rieger = names[names == "Rieger Fördertechnik GmbH"].index
+    assert len(rieger) == 1
+    account = rieger[0]
+    by_id = placed.set_index("account_id")
+    assert by_id.loc[account, "quadrant"] == "Star"
+    assert bool(by_id.loc[account, "attractive"]) and not bool(by_id.loc[account, "strong"])
+    assert placed.nlargest(5, "revenue")["account_id"].iloc[-1] == account
+    truth = case.truth.set_index("account_id").loc[placed["account_id"]]
+    assert truth["headroom_eur_per_year"].idxmax() == account
+    scores = placed.drop(columns=["quadrant", "strategy", "attractive", "strong"])
+    german = kamlab.portfolio(scores, size="revenue", labels="de").set_index("account_id")
+    assert german.loc[account, "quadrant"] == "Fragezeichenkunden"
+    # Big Step or Out is only ever said of a Fragezeichenkunde
+    for found in re.finditer("Big Step or Out", text):
+        assert "Fragezeichenkunde" in text[max(0, found.start() - 200): found.end() + 200]
