@@ -305,3 +305,16 @@ def test_clv_chart_in_german_and_errors(clv):
         clv_chart(clv, kind="box")
     with pytest.raises(kamlab.ParameterError, match="min_value"):
         clv_chart(clv, min_value=-1.0)
+
+
+def test_wallet_chart_legend_sits_beside_the_chart_not_on_the_accounts(wallets):
+    # issue 16: the legend (upper left, inside) covered accounts and the headroom lines
+    ax = wallet_chart(wallets, label_top=5, ax=_new_ax())
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    plot_area = ax.get_window_extent(renderer)
+    assert legend.x0 >= plot_area.x1  # entirely right of the plotting area
+    titles = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() in ("account-label", "account-list-title")]
+    assert titles and all(not legend.overlaps(box) for box in titles)  # and not on the list of accounts
+    plt.close(ax.figure)

@@ -174,7 +174,8 @@ def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, labe
     ax.yaxis.set_major_formatter(_amount_formatter())
     ax.set_xlabel(label(revenue))
     ax.set_ylabel(label(wallet))
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    # beside the chart under the list of accounts: inside it would cover the accounts and their headroom
+    ax.legend(loc="lower left", bbox_to_anchor=(1.02, 0.0), borderaxespad=0, fontsize=8, frameon=False)
     return ax
 
 
