@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import threading
 
-__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "show_widget"]
+__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "show_widget", "ipympl_canvas"]
 
 
 _PLACEHOLDER = (
@@ -41,7 +41,7 @@ def show_widget(widget):
     display(bundle, raw=True)
 
 
-def _ipympl():
+def ipympl_canvas():
     """ipympl's canvas and figure manager, without changing matplotlib's backend.
 
     ``import ipympl`` makes ipympl matplotlib's backend when matplotlib is imported
@@ -112,7 +112,7 @@ class LiveFigure:
         self._animated = []
         self._background = None
         try:
-            Canvas, FigureManager = _ipympl()
+            Canvas, FigureManager = ipympl_canvas()
         except ImportError:  # pragma: no cover - ipympl is a dependency; a plain PNG still works
             import ipywidgets as widgets
             from matplotlib.backends.backend_agg import FigureCanvasAgg

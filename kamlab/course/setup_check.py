@@ -25,9 +25,9 @@ def _import(module):
     ``plt.show()`` of the notebook would give a widget instead of a picture.
     """
     if module == "ipympl":
-        from kamlab._util.live import _ipympl
+        from kamlab._util.live import ipympl_canvas
 
-        _ipympl()  # imports ipympl's backend and restores the previous one
+        ipympl_canvas()  # imports ipympl's backend and restores the previous one
         return
     importlib.import_module(module)
 
