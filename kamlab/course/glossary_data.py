@@ -56,10 +56,10 @@ ENTRIES = (
      "Manager."),
     ("relationship-stages", "relationship stages", "Beziehungsphasen", "00",
      "Theory 4 · Relationship stages (*Beziehungsphasen*)",
-     "Exploratory → basic → cooperative → interdependent → integrated (→ disintegrating) KAM "
-     "(McDonald, Millman & Rogers 1997).",
-     "Exploratory → basic → cooperative → interdependent → integrated (→ disintegrating) KAM "
-     "(McDonald, Millman & Rogers 1997)."),
+     "How a key-account relationship develops: exploratory → basic → cooperative → interdependent → "
+     "integrated (→ disintegrating) KAM (McDonald, Millman & Rogers 1997).",
+     "Wie sich eine Schlüsselkundenbeziehung entwickelt: exploratory → basic → cooperative → interdependent → "
+     "integrated (→ disintegrating) KAM (McDonald, Millman & Rogers 1997)."),
     ("total-cost-of-ownership", "total cost of ownership", "Gesamtkosten der Nutzung (Total Cost of Ownership)",
      "00", "Theory 5 · Win-win: optimising the customer's processes",
      "Everything a product costs the customer beyond its price: ordering, stock, energy, maintenance, "
