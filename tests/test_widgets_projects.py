@@ -55,6 +55,7 @@ def truth(quotes):
 
 def _explorer(quotes, accounts=None, **kwargs):
     kwargs.setdefault("plot", False)
+    kwargs.setdefault("background", False)  # the tests below read each result right after a change
     kwargs.setdefault("effect_options", FAST)
     return PipelineExplorer(quotes, accounts, ["fit", "competitors"], levels=(1, 3), method="ipw", **kwargs)
 
@@ -227,3 +228,36 @@ def test_explorer_errors(quotes):
         PipelineExplorer(quotes, covariates=["fit"], lang="fr", plot=False)
     with pytest.raises(kamlab.ParameterError, match="DataFrame"):
         PipelineExplorer(quotes.to_dict(), covariates=["fit"])
+
+
+def test_a_new_setting_is_estimated_in_the_background_and_then_drawn(quotes):
+    # issue 15: an AIPW fit with its bootstrap takes seconds; the explorer says so at once and stays free
+    explorer = _explorer(quotes, plot=True, background=True)
+    assert explorer.background
+    explorer.k1.value = 4
+    assert "Estimating the effect (IPW" in explorer._summary_view.value  # before any result
+    explorer.wait()
+    expected = kamlab.followup_effect(quotes, ["fit", "competitors"], levels=(1, 4), method="ipw",
+                                      random_state=0, **FAST)
+    assert explorer.effect.ate == pytest.approx(expected.ate) and explorer.effect.levels == (1, 4)
+    line = next(ln for ln in explorer.ax_effect.lines if ln.get_gid() == "dose-response")
+    assert list(line.get_ydata()) == pytest.approx(expected.dose_response["mu"].tolist())
+    assert explorer.ax_effect.get_title().startswith("1 → 4")
+    assert "Effect of 4 instead of 1 follow-ups" in explorer._summary_view.value
+    # the neighbours of the new setting were computed ahead: one step of k1 back is instant
+    assert (ALL, ALL, ALL, "levels", (1, 3), "ipw") in explorer._cache
+    assert (ALL, ALL, ALL, "levels", (2, 4), "ipw") in explorer._cache
+    explorer.k1.value = 3
+    assert explorer.effect.levels == (1, 3)  # no waiting: it was there
+
+
+def test_a_failed_background_estimate_shows_its_message(quotes, monkeypatch):
+    explorer = _explorer(quotes, plot=True, background=True)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the estimator broke")
+
+    monkeypatch.setattr(project_widgets, "followup_effect", broken)
+    explorer.k1.value = 5
+    explorer.wait()
+    assert "the estimator broke" in explorer._summary_view.value

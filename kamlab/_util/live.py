@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import threading
 
-__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "show_widget", "ipympl_canvas"]
+__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "BackgroundJobs", "show_widget", "ipympl_canvas"]
 
 
 _PLACEHOLDER = (
@@ -262,3 +262,62 @@ class Debouncer:
             self._args = None
         if args is not None:
             self.function(*args)
+
+
+class BackgroundJobs:
+    """Settings an explorer cannot compute instantly, computed one at a time in a worker thread.
+
+    ``compute(key)`` computes a setting and caches it; ``is_done(key)`` says whether it is cached;
+    ``ready(key)`` runs in the worker after a setting is done (the explorer shows it if its controls
+    still ask for it). :meth:`add` queues settings, those asked for now first (``first=True``), those
+    a student likely asks for next after them. A setting whose computation raised is kept in
+    :attr:`errors` (the explorer shows the message) and not tried again.
+
+    >>> done = {}
+    >>> jobs = BackgroundJobs(lambda k: done.setdefault(k, k * k), lambda k: k in done, lambda k: None)
+    >>> jobs.add([3, 4]); jobs.wait()
+    >>> sorted(done.items())
+    [(3, 9), (4, 16)]
+    """
+
+    def __init__(self, compute, is_done, ready, *, name="kamlab-explorer-jobs"):
+        self._compute, self._is_done, self._ready = compute, is_done, ready
+        self.name = name
+        self.errors = {}
+        self._queue = []
+        self._worker = None
+        self._lock = threading.Lock()
+
+    def add(self, keys, first=False):
+        """Queue ``keys`` (not done, not queued, not failed), in front with ``first``; start the worker."""
+        with self._lock:
+            keys = [k for k in keys if not self._is_done(k) and k not in self._queue and k not in self.errors]
+            self._queue = keys + self._queue if first else self._queue + keys
+            if self._worker is None and self._queue:
+                self._worker = threading.Thread(target=self._work, name=self.name, daemon=True)
+                self._worker.start()
+
+    def _work(self):
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._worker = None
+                    return
+                key = self._queue.pop(0)
+            if self._is_done(key):
+                continue
+            try:
+                self._compute(key)
+            except Exception as error:  # noqa: BLE001 -- shown by the explorer, never lost in the thread
+                self.errors[key] = error
+            self._ready(key)
+
+    def wait(self, timeout=None):
+        """Block until the queue is done (scripts and tests that read the results at once)."""
+        while True:
+            worker = self._worker
+            if worker is None:
+                return
+            worker.join(timeout)
+            if timeout is not None:
+                return

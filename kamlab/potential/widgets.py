@@ -19,7 +19,7 @@ from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import LiveFigure, show_widget, table_html, text_html
+from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, table_html, text_html
 from kamlab.errors import MissingColumnError, ParameterError
 from kamlab.potential import (
     WalletEstimator,
@@ -191,9 +191,8 @@ class PotentialExplorer:
         # fits of settings not seen yet run in a worker thread (first the one asked for, then its neighbours)
         self.background = plot if background is None else bool(background)
         self._started = False  # the first setting is fitted at once (the explorer appears with its chart)
-        self._queue = []
-        self._worker = None
-        self._lock = threading.Lock()
+        self._jobs = BackgroundJobs(lambda key: self.compute(*key), lambda key: key in self._cache,
+                                    self._fitted, name="kamlab-potential-fits")
         self._draw_lock = threading.RLock()
         with language(self.lang):
             self.quantile = widgets.FloatSlider(value=quantile, min=0.5, max=0.95, step=0.05, readout_format=".2f",
@@ -242,27 +241,10 @@ class PotentialExplorer:
     def _key(self):
         return round(float(self.quantile.value), 4), self.method.value
 
-    def _work(self):
-        """The worker thread: fit the queued settings one by one; show a fit when the controls still ask for it."""
-        while True:
-            with self._lock:
-                if not self._queue:
-                    self._worker = None
-                    return
-                key = self._queue.pop(0)
-            if key in self._cache:
-                continue
-            self.compute(*key)
-            if key == self._key():
-                self.update()
-
-    def _enqueue(self, keys, first=False):
-        with self._lock:
-            keys = [k for k in keys if k not in self._cache and k not in self._queue]
-            self._queue = keys + self._queue if first else self._queue + keys
-            if self._worker is None and self._queue:
-                self._worker = threading.Thread(target=self._work, name="kamlab-potential-fits", daemon=True)
-                self._worker.start()
+    def _fitted(self, key):
+        """A background fit is done (or failed): show it if the controls still ask for it."""
+        if key == self._key():
+            self.update()
 
     def _neighbours(self, key):
         """The settings a student likely asks for next: one step up and down the slider."""
@@ -272,9 +254,7 @@ class PotentialExplorer:
 
     def wait(self, timeout=None):
         """Block until the background fits are done (scripts and tests that read the results at once)."""
-        worker = self._worker
-        if worker is not None:
-            worker.join(timeout)
+        self._jobs.wait(timeout)
 
     def update(self):
         """Estimate (or take from the cache) for the controls' values, filter the group, redraw.
@@ -284,16 +264,19 @@ class PotentialExplorer:
         quantiles are fitted ahead.
         """
         key = self._key()
+        if key in self._jobs.errors:  # a background fit that raised: its message, not "fitting…" forever
+            self._summary_view.value = text_html(str(self._jobs.errors[key]))
+            return
         if self.background and self._started and key not in self._cache:
             with language(self.lang):
                 self._summary_view.value = text_html(_t(
                     "fitting", method=_METHOD_NAMES[key[1]][self.lang == "de"], quantile=_decimal(f"{key[0]:.2f}")))
-            self._enqueue([key], first=True)
+            self._jobs.add([key], first=True)
             return
         with self._draw_lock:
             self._show(key)
         if self.background and self._started:  # ahead only once someone moves a control: a notebook run
-            self._enqueue(self._neighbours(key))  # top to bottom starts no thread that prints into later cells
+            self._jobs.add(self._neighbours(key))  # top to bottom starts no thread that prints into later cells
 
     def _show(self, key):
         self.wallets, self.evaluation = self.compute(*key)

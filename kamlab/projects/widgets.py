@@ -9,6 +9,7 @@ is tested without a browser: set a control's ``value`` and look at what was comp
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import ipywidgets as widgets
@@ -18,7 +19,7 @@ import pandas as pd
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import LiveFigure, show_widget, text_html
+from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, text_html
 from kamlab.errors import KamlabError, MissingColumnError, ParameterError
 from kamlab.projects.effect import METHODS, followup_effect
 from kamlab.projects.rates import win_rates
@@ -56,6 +57,9 @@ _TEXT = {
                     "Wähle zwei verschiedene Anzahlen von Nachfassaktionen (k0 ≠ k1)."),
     "no_effect": ("No effect for this setting: {reason}", "Keine Wirkung für diese Einstellung: {reason}"),
     "no_rates": ("No win rates for this setting: {reason}", "Keine Erfolgsquoten für diese Einstellung: {reason}"),
+    "computing": ("Estimating the effect ({method})… the charts follow when it is ready; the controls stay free.",
+                  "Die Wirkung wird geschätzt ({method}) … die Diagramme folgen, sobald sie fertig ist; die "
+                  "Regler bleiben frei."),
 }
 _t = translator(_TEXT)
 
@@ -182,7 +186,7 @@ class PipelineExplorer:
 
     def __init__(self, projects, accounts=None, covariates=PRE_QUOTE_COVARIATES, *, treatment="followups",
                  levels=(0, 4), at_least=None, method="aipw", truth=None, max_level=None, lang=None,
-                 random_state=0, effect_options=None, plot=True):
+                 random_state=0, effect_options=None, plot=True, background=None):
         if not isinstance(projects, pd.DataFrame):
             raise ParameterError(f"PipelineExplorer needs the quotes as a pandas DataFrame, not "
                                  f"{type(projects).__name__}.")
@@ -204,6 +208,12 @@ class PipelineExplorer:
         self.plot = plot
         self.ax_effect = self.ax_rates = None
         self._cache = {}
+        # settings not computed yet are estimated in a worker thread (first the one asked for, then its neighbours)
+        self.background = plot if background is None else bool(background)
+        self._started = False  # the first setting is computed at once (the explorer appears with its charts)
+        self._jobs = BackgroundJobs(self.compute, lambda setting: setting in self._cache, self._computed,
+                                    name="kamlab-followup-fits")
+        self._draw_lock = threading.RLock()
         counts = pd.to_numeric(self.data[treatment], errors="coerce")
         top = int(max_level if max_level is not None else max(counts.max(), 1))
         with language(self.lang):
@@ -221,6 +231,7 @@ class PipelineExplorer:
         for control in self.controls():
             control.observe(self._on_change, names="value")
         self.update()
+        self._started = True
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self, levels, at_least, method, top):
@@ -326,15 +337,54 @@ class PipelineExplorer:
         return float(mu[contrast[1]] - mu[contrast[0]])
 
     def update(self):
-        """Compute (or take from the cache) the results of the controls' setting, and redraw."""
+        """Compute (or take from the cache) the results of the controls' setting, and redraw.
+
+        With ``background`` a setting not computed yet shows "estimating…" at once and is computed
+        in a worker thread (an AIPW fit with its bootstrap takes seconds); its result appears when
+        ready (the controls stay free), then the neighbouring settings are computed ahead.
+        """
         mode = self.contrast.value
         self.k0.disabled = self.k1.disabled = mode != "levels"
         self.threshold.disabled = mode == "levels"
-        result = self.compute(self.setting())
-        self.quotes, self.effect, self.rates = result["quotes"], result["effect"], result["rates"]
-        self.true_effect = result["true_effect"]
-        self.message = "\n".join(result["notes"])
-        self._draw()
+        setting = self.setting()
+        if setting in self._jobs.errors:  # a background computation that raised: its message
+            self._summary_view.value = text_html(str(self._jobs.errors[setting]))
+            return
+        if self.background and self._started and setting not in self._cache:
+            with language(self.lang):
+                self._summary_view.value = text_html(_t("computing", method=_METHOD_NAMES[setting[-1]][
+                    self.lang == "de"]))
+            self._jobs.add([setting], first=True)
+            return
+        with self._draw_lock:
+            result = self.compute(setting)
+            self.quotes, self.effect, self.rates = result["quotes"], result["effect"], result["rates"]
+            self.true_effect = result["true_effect"]
+            self.message = "\n".join(result["notes"])
+            self._draw()
+        if self.background and self._started:  # ahead only once someone moves a control
+            self._jobs.add(self._neighbours(setting))
+
+    def _computed(self, setting):
+        """A background computation is done (or failed): show it if the controls still ask for it."""
+        if setting == self.setting():
+            self.update()
+
+    def _neighbours(self, setting):
+        """The settings a student likely asks for next: each slider of the contrast one step up or down."""
+        *filters, mode, contrast, method = setting
+        top = self.k1.max
+        if mode == "levels":
+            k0, k1 = contrast
+            options = [(k0, k1 + 1), (k0, k1 - 1), (k0 + 1, k1), (k0 - 1, k1)]
+            contrasts = [c for c in options if min(c) >= 0 and max(c) <= top and c[0] != c[1]]
+        else:
+            contrasts = [(t,) for t in (contrast[0] + 1, contrast[0] - 1) if 1 <= t <= top]
+        return [(*filters, mode, c, method) for c in contrasts]
+
+    def wait(self, timeout=None):
+        """Block until the background computations are done (scripts and tests that read results at once)."""
+        self._jobs.wait(timeout)
 
     def summary_text(self):
         """The quotes counted, the effect against the raw contrast and (with ``truth``) the true effect."""
