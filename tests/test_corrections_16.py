@@ -224,3 +224,15 @@ def test_printed_numbers_do_not_wrap():
     assert "<td class=num>12.5 %</td>" in values
     printed = report_html.STYLE[report_html.STYLE.index("@media print"):]
     assert "td.num{white-space:nowrap}" in printed
+
+
+def test_profile_heatmap_keeps_long_feature_names_whole():
+    from kamlab.segment.plots import profile_heatmap
+
+    profiles = pd.DataFrame({"name": ["a", "b"], "z_Delicatessen": [0.5, -0.5], "z_Detergents_Paper": [0.1, -0.1]})
+    profiles.attrs["features"] = ["Delicatessen", "Detergents_Paper"]
+    fig, ax = plt.subplots()
+    profile_heatmap(profiles, ax=ax)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
+    assert ticks[0] == "Delicatessen" and all(len(line) > 2 for tick in ticks for line in tick.split("\n"))

@@ -262,7 +262,7 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
                  for row in numbers]
         colors = np.where(np.isfinite(numbers) & (np.abs(numbers) > 0.6 * limit), "white", "0.15")
     frame = pd.DataFrame(numbers, index=_names(profiles, name_chars),
-                         columns=["\n".join(textwrap.wrap(label(f), 10)) for f in z.columns])
+                         columns=["\n".join(textwrap.wrap(label(f), 10, break_long_words=False)) for f in z.columns])
     ax, _, colorbar = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, vmin=-limit, vmax=limit,
                                cbar_label="\n".join(textwrap.wrap(label("z_score"), 30)), gid="z-profile",
                                text_gid="z-value", fontsize=_HEATMAP_FONT, ax=ax, **kwargs)
