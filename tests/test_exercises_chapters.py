@@ -120,3 +120,19 @@ def test_counts_and_texts_need_no_stated_precision():
                 title = exercise.title.lower()
                 assert title.startswith(("how many", "number of", "account ids", "group ids", "wholesale: the k",
                                          "case company: accounts", "the rfm code")), exercise.title
+
+
+def test_every_numeric_exercise_speaks_german_too():
+    """Titles and hints of the numeric exercises exist in German and follow the language, precision included."""
+    for module in CHAPTERS:
+        for exercise in _exercises(module, Exercise).values():
+            english_title, english_hint = exercise.title, exercise._hint
+            with kamlab.language("de"):
+                german_title, german_hint = exercise.title, exercise._hint
+                blank = exercise.check(None).message
+            assert german_title != english_title and german_hint != english_hint, english_title
+            assert german_title in blank and "Noch keine Antwort" in blank
+            if exercise.decimals:
+                assert f"{exercise.decimals} Nachkommastellen" in german_title
+            elif exercise.decimals == 0:
+                assert "ganze EUR" in german_title

@@ -8,7 +8,7 @@ compute the answers again in another way.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
@@ -201,5 +201,34 @@ q7 = Explain(
         ("the customer's advocate inside our company", "der Fürsprecher des Kunden im eigenen Haus"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Wie viele Geschäftskunden hat die Fallstudie?',
+        'Eine Zeile von case.accounts ist ein Kunde: wie zählst du die Zeilen einer Tabelle?',
+    ),
+    "q2": (
+        'Umsatzanteil der umsatzstärksten 10 % der Kunden (ein Anteil zwischen 0 und 1, 3 Nachkommastellen)',
+        'Das Widget oben nutzt eine kamlab-Funktion, die beantwortet, welchen Anteil die oberen x % halten — 10 %'
+        ' sind 0,1, und ihr Ergebnis trägt den Anteil.',
+    ),
+    "q3": (
+        'Wie viele Kunden halten zusammen die Hälfte des Umsatzes?',
+        'Sortiere die Umsätze von groß nach klein und verfolge ihren laufenden Anteil an der Summe: wie viele '
+        'Kunden braucht es, bis dieser Anteil erstmals die Hälfte erreicht?',
+    ),
+    "q4": (
+        'Wie viele verschiedene Leute unseres Unternehmens hatten 2025 Kontakt mit Kunde K01540 (Möller '
+        'Werkzeugmaschinen SE)?',
+        'Behalte die Zeilen von K01540 in case.touchpoints und zähle Personen, nicht Kontakte: eine Person kann '
+        'in vielen Zeilen stehen.',
+    ),
+    "q5": (
+        'Wie viele verschiedene Leute unseres Unternehmens hatten 2025 Kontakt mit der Möller-Gruppe (G001, alle '
+        'ihre Gesellschaften)?',
+        'Finde die Gesellschaften der Gruppe in case.accounts (über ihre Gruppe), behalte ihre Kontakte und zähle'
+        ' jede Person einmal, egal wie viele Gesellschaften sie getroffen hat.',
+    ),
+})
 
 name_exercises(globals())

@@ -9,7 +9,7 @@ import warnings
 from functools import cache
 from pathlib import Path
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "EXAMPLES"]
@@ -177,5 +177,29 @@ q6 = Explain(
         ("ask where the lines come from", "fragen, woher die Zeilen kommen"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Wie viele Rechnungspositionen der Fallstudie sind Gutschriftspositionen?',
+        'Eine Spalte von case.transactions kennzeichnet die Gutschriftspositionen; eine Wahr/Falsch-Spalte lässt '
+        'sich zählen. Zähle Positionen, nicht Gutschriftsbelege.',
+    ),
+    "q2": (
+        'Umsatzsumme des ERP-Exports umsatzliste_nord_2025q4.csv (EUR, 2 Nachkommastellen)',
+        'Lade die Datei wie in Abschnitt 2 und summiere ihren Umsatz — der Ladebericht zeigt eine Summe zum '
+        'Vergleich.',
+    ),
+    "q3": (
+        "Wie viele Zeilen von umsatzliste_nord_2025q4_fehler.csv werden mit errors='drop' beiseitegelegt?",
+        'Lade die fehlerhafte Datei so, dass unlesbare Zeilen beiseitegelegt werden, und lass dir den Bericht '
+        'geben (Abschnitt 2): er zählt Zeilen, nicht Probleme (eine Zeile kann zwei Probleme haben).',
+    ),
+    "q4": (
+        'Wie viele Online-Retail-Kunden haben in den letzten 12 Monaten der Daten bestellt?',
+        "In der Kundentabelle zählt 'recency_days' die Tage von der letzten Bestellung eines Kunden bis zum "
+        "letzten Tag der Daten: unter 365 heißt eine Bestellung in den letzten 12 Monaten. Lass die Zeile '(no "
+        "account)' weg: sie ist kein Kunde.",
+    ),
+})
 
 name_exercises(globals())

@@ -8,7 +8,7 @@ analysis functions.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
@@ -185,5 +185,33 @@ q7 = Explain(
         ("an account plan that shows the potential behind it", "ein Kundenplan, der das Potenzial dahinter zeigt"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        "Anzahl der A-Kunden nach Umsatz 2025 (Schwellen 80 % und 95 %, Regel 'cover')",
+        'Die ABC-Analyse mit ihren voreingestellten Schwellen und ihrer Regel (es sind die gefragten); dann zähle'
+        ' die Kunden der Klasse A.',
+    ),
+    "q2": (
+        'Gini-Koeffizient des Umsatzes 2025 über die Kunden der Kundentabelle 2025 (3 Nachkommastellen)',
+        'Die Konzentrationsmaße von Abschnitt 3 kommen zusammen in einem kamlab-Ergebnis; der Gini ist eines '
+        'davon.',
+    ),
+    "q3": (
+        'Anzahl der Schlüsselkunden-Kandidaten, die zusammen 50 % des DB IV halten (2025)',
+        'Die Form der Schlüsselkunden-Definition mit einer Größe, mit DB IV als Größe und einem Anteil von einer '
+        'Hälfte; zähle die Kunden, die sie auflistet.',
+    ),
+    "q4": (
+        'Kundennummern, die 2024 nach Umsatz A und 2025 C waren',
+        'Die ABC-Migration vergleicht die Klasse jedes Kunden in zwei Jahren; behalte die Kunden, die von A nach '
+        'C gingen.',
+    ),
+    "q5": (
+        'Anzahl der Kunden, die 50 % des Ziel-Umsatzes 2026 halten (der Plan, case.targets)',
+        'Der Plan steht in case.targets: bring ihn in die Kundentabelle und wende dann die Schlüsselkunden-'
+        'Definition allein auf den Ziel-Umsatz an, mit einem Anteil von einer Hälfte.',
+    ),
+})
 
 name_exercises(globals())

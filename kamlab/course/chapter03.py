@@ -9,7 +9,7 @@ own estimators.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["SPEND", "FEATURES", "RFM_ACCOUNT", "q1", "q2", "q3", "q4", "q5", "q6"]
@@ -207,5 +207,30 @@ q6 = Explain(
          "bessere Merkmale (der Produktmix) zählen mehr als der Algorithmus"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Wholesale: das k, das der BIC einer Gaußschen Mischung empfiehlt (k von 2 bis 10)',
+        'Die k-Tabelle von Abschnitt 4, für eine Gaußsche Mischung nach dem BIC (Seed 0): das empfohlene k reist '
+        'mit der Tabelle, und ihre Begründung sagt, wie die anderen Indizes abweichen.',
+    ),
+    "q2": (
+        'Wholesale: Anteil der Kunden im Segment ihres Vertriebswegs (k-means, k = 2, log1p, robuste Skalierung; '
+        '3 Nachkommastellen)',
+        'Wiederhole den Wholesale-Vergleich von Segmenten und Vertriebswegen mit dem robusten Skalierer; von den '
+        'zwei Zuordnungen zweier Segmente zu zwei Vertriebswegen behalte die bessere. Die Antwort ist ein Anteil '
+        '(0 bis 1), keine Prozentzahl.',
+    ),
+    "q3": (
+        'Fallstudie: Kunden im größten von fünf Segmenten (die fünf Merkmale, k-means)',
+        'Passe den Segmentierer mit den fünf Merkmalen und fünf Segmenten an (Seed 0) und finde die Größe des '
+        'größten Segments; die Segmente sind nach Größe nummeriert.',
+    ),
+    "q4": (
+        f"Der RFM-Code von Kunde {RFM_ACCOUNT} im Jahr 2025 (als Text, etwa '543')",
+        'kamlabs RFM-Scores geben jedem Kunden einen dreistelligen Code; finde den gefragten Kunden und antworte '
+        "mit dem Code als Text, etwa '543', nicht als Zahl.",
+    ),
+})
 
 name_exercises(globals())

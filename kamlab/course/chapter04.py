@@ -10,7 +10,7 @@ scores a customer value (:func:`~kamlab.customer_value`, section 10) by hand.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["ATTRACTIVENESS_WEIGHTS", "POSITION_WEIGHTS", "WORKED_EXAMPLE_WEIGHTS", "q1", "q2", "q3", "q4", "q5",
@@ -235,5 +235,33 @@ q7 = Explain(
          "mit dem Key-Account-Manager entscheiden und die Begründung aufschreiben"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Attraktivität von Kunde C (Bewertungen 7, 4, 9, 5, 8) mit den Gewichten 0,25/0,30/0,20/0,15/0,10 (2 '
+        'Nachkommastellen)',
+        'Multipliziere jede Bewertung mit ihrem Gewicht und addiere (die Nutzwertanalyse von Abschnitt 3).',
+    ),
+    "q2": (
+        'Wie viele der Kunden von 2025 liegen im Quadranten Strategic?',
+        'Die Matrixtabelle `placed` nennt den Quadranten jedes Kunden: zähle die Strategic-Kunden.',
+    ),
+    "q3": (
+        'Wie viele Kunden wechseln den Quadranten, wenn sich jeweils ein Gewicht um ±20 % ändert?',
+        'Die Sensitivitätsanalyse von Abschnitt 6 ändert ein Gewicht nach dem anderen um ±20 % und markiert die '
+        'Kunden, die in mindestens einem Szenario den Quadranten wechseln.',
+    ),
+    "q4": (
+        'Wie viele Kunden erfüllen Regel 2 (A-Kunde, attraktiv, aber unsere Position ist schwach)?',
+        'Die Auswahl von Abschnitt 8 ohne Obergrenze der Listenlänge: Regel 2 ist eine Priorität. Oder überlege: '
+        'ein A-Kunde, der attraktiv ist, während unsere Position schwach ist, liegt in welchem Quadranten?',
+    ),
+    "q5": (
+        'Kundenwert von Kunde D (Geld 4, Referenz 9 als Referenzkunde, Multiplikator 8, Information 7, '
+        'Kooperation 6) mit den voreingestellten Gewichten (2 Nachkommastellen)',
+        'Der Referenzwert eines Referenzkunden steigt um 2 Punkte, aber die Skala endet bei 10. Dann die '
+        'gewichtete Summe: 0,40 für das Geld, 0,15 für jeden der vier anderen Werte.',
+    ),
+})
 
 name_exercises(globals())

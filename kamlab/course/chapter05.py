@@ -10,7 +10,7 @@ purchase dates with the published parameters.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["FEATURES", "WHITESPACE_GAP", "WALLET", "CDNOW_CUSTOMER", "q1", "q2", "q3", "q4", "q5", "q6"]
@@ -201,5 +201,30 @@ q6 = Explain(
          "erst Bedarf, Entscheider, Lieferant und Vertrag prüfen"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Mehrumsatz pro Jahr, wenn wir vom zweiten zum ersten von drei Lieferanten werden (Kundenpotenzial '
+        '900.000 EUR; ganze EUR)',
+        'Die Wallet Allocation Rule (Abschnitt 2) gibt den Lieferanteil des Lieferanten auf Rang k von n; '
+        'vergleiche den ersten und den zweiten von drei, in EUR dieses Potenzials.',
+    ),
+    "q2": (
+        'Abdeckung der linearen Methode am 80-%-Quantil auf zurückgehaltenen Kunden (Seed des Schätzers 0, der '
+        'Aufteilung 1; 3 Nachkommastellen)',
+        'Abschnitt 3 prüft einen Schätzer auf zurückgehaltenen Kunden: die lineare Methode am 0,8-Quantil, mit '
+        'den genannten Seeds; die Abdeckung ist eines der Ergebnisse.',
+    ),
+    "q3": (
+        'Wie viele Whitespace-Zellen (weiße Flecken) haben eine Lücke über 50.000 EUR im Jahr?',
+        'Die Whitespace-Tabelle `opportunities` markiert die Zellen, die der Kunde noch nicht bei uns kauft; '
+        'kombiniere das mit einer Lücke über 50.000 EUR und zähle.',
+    ),
+    "q4": (
+        'P(alive) von CDNOW-Kunde 11 am Ende der Kalibrierung (30. September 1997; 3 Nachkommastellen)',
+        'Das auf der CDNOW-Zusammenfassung angepasste BG/NBD-Modell gibt P(alive) für jeden ihrer Kunden; wähle '
+        'Kunde 11.',
+    ),
+})
 
 name_exercises(globals())

@@ -9,7 +9,7 @@ regression fitted with scipy, and a mean of squared errors.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice
 
 __all__ = ["COVARIATES", "LEVELS", "WILSON_OFFERING", "CENSOR_FROM", "CENSOR_AS_OF", "CENSOR_DAYS", "CUT",
@@ -269,5 +269,39 @@ q7 = Choice(
     hint=("Section 3: which quotes are missing from 'the decided ones', and how long had they waited?",
           "Abschnitt 3: welche Angebote fehlen unter 'den entschiedenen', und wie lange hatten sie gewartet?"),
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        f'Untere Grenze des 95-%-Wilson-Intervalls der Erfolgsquote von {WILSON_OFFERING} (3 Nachkommastellen)',
+        'Die Erfolgsquoten nach Angebot (Abschnitt 2) kommen mit den Grenzen ihres Wilson-Intervalls; lies die '
+        'untere Grenze von Sensors ab.',
+    ),
+    "q2": (
+        'Um wie viel überschätzt der rohe Vergleich die wahre Wirkung von 4 statt 0 Nachfassaktionen? (3 '
+        'Nachkommastellen)',
+        'Roh: die Erfolgsquote der entschiedenen Angebote mit 4 Nachfassaktionen minus die mit 0. Wahrheit: die '
+        'mittlere wahre Gewinnwahrscheinlichkeit nach Zahl der Nachfassaktionen in case.quote_truth, μ(4) − μ(0).'
+        ' Antworte roh − Wahrheit als Differenz von Wahrscheinlichkeiten (0,05 = 5 Punkte).',
+    ),
+    "q3": (
+        'Anteil der Angebote von Januar–Juni 2024, die 60 Tage nach dem Versand noch unentschieden sind (Stand '
+        '30. Juni 2024; 3 Nachkommastellen)',
+        'Die Kaplan–Meier-Schätzung von Abschnitt 3 auf den Angeboten, die im ersten Halbjahr 2024 verschickt '
+        'wurden, mit Stand 30. Juni 2024, abgelesen bei 60 Tagen.',
+    ),
+    "q4": (
+        'Erwarteter Auftragswert einer weiteren Nachfassaktion beim ältesten offenen Angebot, das nie nachgefasst'
+        ' wurde (ganze EUR)',
+        'Finde das beschriebene Angebot (offen, nie nachgefasst, zuerst verschickt). Eine weitere Nachfassaktion '
+        'ist seinen Angebotswert mal den Anstieg seiner vorhergesagten Gewinnwahrscheinlichkeit von den '
+        'bisherigen Nachfassaktionen zu einer mehr wert (Abschnitt 8).',
+    ),
+    "q5": (
+        'Brier-Score der Basisraten-Prognose auf den 2025 entschiedenen Angeboten (4 Nachkommastellen)',
+        'Die Basisrate ist die Erfolgsquote der vor dem 01.01.2025 entschiedenen Angebote; prognostiziere sie für'
+        ' jedes ab dann entschiedene Angebot und nimm den Mittelwert von (Ergebnis − Prognose)² mit Ergebnis 1 '
+        'für gewonnen, 0 für verloren.',
+    ),
+})
 
 name_exercises(globals())

@@ -8,7 +8,7 @@ accounts table with plain pandas and Python loops.
 
 from functools import cache
 
-from kamlab.course.exercises import Exercise, name_exercises
+from kamlab.course.exercises import Exercise, name_exercises, translate_exercises
 from kamlab.course.judgement import Choice, Explain
 
 __all__ = ["MEASURES", "SHARE", "unit_table", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]
@@ -249,5 +249,31 @@ q7 = Explain(
          "festgehalten in Liste und Kundenplan, im Review geprüft"),
     ],
 )
+
+translate_exercises(globals(), {  # the German titles and hints
+    "q1": (
+        'Anzahl der Schlüsseleinheiten (Konzerne und Kunden ohne Konzern) auf mindestens einer der vier '
+        '60-%-Listen',
+        'Wende die Schlüsselkunden-Definition auf die verdichteten Einheiten an (ihre Nummer ist der Konzern), '
+        'mit den vier Größen und dem Anteil des Notebooks; zähle die Schlüsseleinheiten.',
+    ),
+    "q2": (
+        'Umsatz 2025 der Möller-Gruppe (G001), alle Gesellschaften zusammen, in EUR (2 Nachkommastellen)',
+        'Nimm die Zeile von G001 in der verdichteten Tabelle oder addiere den Umsatz 2025 der Kunden, deren '
+        'group_id G001 ist.',
+    ),
+    "q3": (
+        'Konzernnummern, die Schlüsseleinheiten sind, obwohl keine ihrer Gesellschaften allein auf einer '
+        'Schlüsselkundenliste steht',
+        'Vergleiche die Schlüsselkonzerne mit den Schlüsselkundenlisten der Gesellschaften: behalte die Konzerne,'
+        ' von deren Gesellschaften (case.accounts, nach Konzern) keine allein ein Schlüsselkunde ist.',
+    ),
+    "q4": (
+        'Anzahl der Schlüsseleinheiten, deren Betreuer ein Gebietsverkaufsleiter ist (noch kein Key-Account-'
+        'Manager)',
+        'Ordne dem account_manager jeder Schlüsseleinheit seine Rolle in case.staff zu und zähle die '
+        "Schlüsseleinheiten mit der Rolle 'territory_sales'.",
+    ),
+})
 
 name_exercises(globals())

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from kamlab.errors import ParameterError
 from kamlab._util.format import translator
 
-__all__ = ["Exercise", "CheckResult", "student_edition", "is_student_edition", "name_exercises"]
+__all__ = ["Exercise", "CheckResult", "student_edition", "is_student_edition", "name_exercises", "translate_exercises"]
 
 #: The environment variable that switches on the student edition for every notebook of a machine or server.
 EDITION_VARIABLE = "KAMLAB_EDITION"
@@ -116,15 +116,17 @@ class Exercise:
 
     Parameters
     ----------
-    title : str
-        Short name shown in every message.
+    title : str or (str, str)
+        Short name shown in every message; a pair (English, German) follows
+        :func:`kamlab.set_language`.
     expected : object or callable
         The right answer, or a function without arguments that returns it (called once,
         on the first check, so the answer can be computed with kamlab from the data).
         Numbers, strings, lists/tuples (order matters), sets, pandas Series and
         DataFrames are compared.
-    hint : str, optional
-        Shown when the answer is wrong, and by :meth:`hint`.
+    hint : str or (str, str), optional
+        Shown when the answer is wrong, and by :meth:`hint`; a pair (English, German) follows
+        the language.
     solution : str, optional
         Code or text shown by :meth:`solution`.
     rtol : float, default=1e-4
@@ -144,9 +146,9 @@ class Exercise:
                  decimals=None):
         if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
             raise ParameterError(f"Exercise {title!r}: decimals must be a whole number from 0, got {decimals!r}.")
-        self.title = title
+        self._title = title
         self._expected = expected
-        self._hint = hint
+        self._hint_text = hint
         self._solution = solution
         self.rtol = rtol
         self.atol = atol
@@ -154,6 +156,31 @@ class Exercise:
         self.decimals = decimals
         self.name = None  # how the notebook calls it ("ex.q1"), set by name_exercises
         self._resolved = False
+
+    @property
+    def title(self):
+        """The title in the current language."""
+        return _local(self._title)
+
+    @property
+    def _hint(self):
+        return _local(self._hint_text)
+
+    def translate(self, title, hint=None):
+        """Give the German title (and hint) beside the English ones; return the exercise.
+
+        Examples
+        --------
+        >>> import kamlab
+        >>> q = Exercise("How many accounts?", expected=3).translate("Wie viele Kunden?")
+        >>> with kamlab.language("de"):
+        ...     q.check(3)
+        ✔ Richtig (Wie viele Kunden?)
+        """
+        self._title = (_local(self._title, "en"), title)
+        if hint is not None:
+            self._hint_text = (_local(self._hint_text, "en"), hint)
+        return self
 
     @property
     def precision(self):
@@ -196,6 +223,29 @@ class Exercise:
 
     def __repr__(self):
         return f"Exercise({self.title!r})"
+
+
+def _local(text, language=None):
+    """``text`` itself, or from a pair (English, German) the one of ``language`` (default: the current one)."""
+    if isinstance(text, tuple):
+        from kamlab.config import get_language
+
+        return text[1] if (language or get_language()) == "de" else text[0]
+    return text
+
+
+def translate_exercises(namespace, german):
+    """Give the exercises in ``namespace`` their German titles and hints: ``{"q1": (title, hint), ...}``.
+
+    Examples
+    --------
+    >>> q1 = Exercise("A count", expected=3, hint="Count.")
+    >>> translate_exercises({"q1": q1}, {"q1": ("Eine Anzahl", "Zählen.")})
+    >>> q1._title, q1._hint_text
+    (('A count', 'Eine Anzahl'), ('Count.', 'Zählen.'))
+    """
+    for key, (title, hint) in german.items():
+        namespace[key].translate(title, hint)
 
 
 def name_exercises(namespace, prefix="ex"):
