@@ -222,6 +222,7 @@ def test_printed_numbers_do_not_wrap():
     values = plan_html._values({"revenue": 1234567.0, "name": "Müller GmbH", "growth": 0.125})
     assert "<td class=num>1,234,567 €</td>" in values and "<td>Müller GmbH</td>" in values
     assert "<td class=num>12.5 %</td>" in values
+    assert "<td class=num>80 % / 95 %</td>" in plan_html._values({"thresholds": [0.8, 0.95]})
     printed = report_html.STYLE[report_html.STYLE.index("@media print"):]
     assert "td.num{white-space:nowrap}" in printed
 

@@ -89,7 +89,8 @@ def _values(values, keys=None):
     for key in keys or values:
         if key in values and not key.startswith("_"):
             value = plain(values[key])
-            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            items = value if isinstance(value, list) and value else [value]  # thresholds: a list of numbers
+            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in items)
             rows.append(f"<tr><th>{_label(key)}</th><td{' class=num' if numeric else ''}>{fmt(key, values[key])}</td></tr>")
     return f"<table>{''.join(rows)}</table>" if rows else ""
 
