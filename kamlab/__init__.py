@@ -30,6 +30,7 @@ _PUBLIC = {
                       "ChecksumError", "ParameterError"),
     "kamlab.config": ("set_language", "get_language", "language", "set_threads", "get_threads", "threads"),
     "kamlab._util.labels": ("label", "translate_columns"),
+    "kamlab._util.format": ("format_number", "format_percent", "format_amount"),
     # data: the user's own files, public datasets, the case company, the account table
     "kamlab.data.readers": ("read_transactions", "read_accounts", "ReadReport", "ReadResult"),
     "kamlab.data.accounts": ("accounts_from_transactions",),

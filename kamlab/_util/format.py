@@ -60,3 +60,29 @@ def translator(texts):
         return (german if get_language() == "de" else english).format(**kwargs)
 
     return t
+
+
+def format_number(value, decimals=0):
+    """A number for a sentence in the current language: ``1,234.5`` (German ``1.234,5``).
+
+    For notebooks and reports that print numbers in text: under ``kamlab.set_language("de")``
+    the same code writes German numbers.
+
+    >>> import kamlab
+    >>> format_number(1234.5, 1)
+    '1,234.5'
+    >>> with kamlab.language("de"):
+    ...     format_number(1234.5, 1), format_percent(0.5534, 1), format_amount(2_140_000)
+    ('1.234,5', '55,3 %', '2,1 Mio.')
+    """
+    return decimal(f"{value:,.{int(decimals)}f}")
+
+
+def format_percent(share, decimals=1):
+    """A share (0.553) as a percentage in the current language: ``55.3 %`` (German ``55,3 %``)."""
+    return percent(share, int(decimals))
+
+
+def format_amount(value):
+    """A compact amount in the current language: ``2.1 M``, ``312 k`` (German ``2,1 Mio.``, ``312 Tsd.``)."""
+    return amount(value)
