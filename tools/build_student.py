@@ -1,6 +1,8 @@
 """Build the student edition of the course: the notebooks without their solutions.
 
-Usage: .venv/bin/python tools/build_student.py [NOTEBOOKS_DIR] [OUT_DIR]   (defaults: notebooks build/student)
+Usage: .venv/bin/python tools/build_student.py [--execute] [NOTEBOOKS_DIR] [OUT_DIR]
+(defaults: notebooks build/student; --execute runs each built notebook top to bottom and stores its outputs, so that
+every cell shows what a student sees before answering — about 2 minutes for the eight)
 
 For every ``NN_*.ipynb`` in NOTEBOOKS_DIR it writes OUT_DIR/notebooks/NN_*.ipynb:
 
@@ -112,11 +114,17 @@ def build(source=ROOT / "notebooks", out=ROOT / "build" / "student"):
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
+    arguments = [argument for argument in sys.argv[1:] if argument != "--execute"]
     try:
         paths = build(*arguments[:2])
     except BuildError as error:
         sys.exit(f"build_student: {error}")
     for path in paths:
-        print(path)
+        if "--execute" in sys.argv[1:]:
+            sys.path.insert(0, str(ROOT / "tools"))
+            from execute_notebooks import execute
+
+            print(f"{path}: executed in {execute(path):.1f} s", flush=True)
+        else:
+            print(path)
     print(f"Student edition: {len(paths)} notebooks in {paths[0].parent} (solutions left out).")
