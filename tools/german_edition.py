@@ -58,9 +58,19 @@ def masked_code(source):
     Formatting (blank lines, spaces, line breaks inside brackets) does not count: the tokens do.
     """
     tokens = []
+    fstring_start, fstring_end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)
+    depth = 0  # Python 3.12+ splits an f-string into tokens: all of it is one literal here, as before
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.STRING:
+            if token.type == fstring_start:
+                depth += 1
+                if depth == 1:
+                    tokens.append("'…'")
+            elif token.type == fstring_end:
+                depth -= 1
+            elif depth:
+                continue
+            elif token.type == tokenize.STRING:
                 tokens.append("'…'")
             elif token.type == tokenize.COMMENT:
                 tokens.extend(m.group(0).replace(" ", "") for m in _MARKER.finditer(token.string))
