@@ -229,14 +229,14 @@ q7 = Explain(
     ),
     model_answer=(
         "Either it gets a key-account manager (or, for a group across countries, the global account manager) — "
-        "which needs capacity: a key-account manager serves only a handful of key accounts, so another account may "
-        "leave the list — or it stays with territory sales on purpose, with a reason (for example a key unit on the "
+        "which needs capacity: a key-account manager serves 5 to 15 key accounts, not a territory, so another account "
+        "may leave the list — or it stays with territory sales on purpose, with a reason (for example a key unit on the "
         "plan only, still to be proven) and someone who coordinates its contacts. Either way it is a decision, "
         "written into the key-account list and the unit's account plan with who and by when, and checked at the "
         "next review — not an accident to overlook.",
         "Entweder bekommt sie einen Key-Account-Manager (bei einem Konzern über Ländergrenzen den "
-        "Global-Account-Manager) — das braucht Kapazität: ein Key-Account-Manager betreut nur eine Handvoll "
-        "Schlüsselkunden, also fällt vielleicht ein anderer Kunde von der Liste — oder sie bleibt bewusst beim "
+        "Global-Account-Manager) — das braucht Kapazität: ein Key-Account-Manager betreut 5 bis 15 "
+        "Schlüsselkunden, kein Gebiet, also fällt vielleicht ein anderer Kunde von der Liste — oder sie bleibt bewusst beim "
         "Gebietsverkauf, mit Begründung (etwa eine Schlüsseleinheit nur nach dem Plan, die sich noch beweisen muss) "
         "und jemandem, der ihre Kontakte koordiniert. So oder so ist es eine Entscheidung, festgehalten in der "
         "Schlüsselkundenliste und im Kundenplan der Einheit mit wer und bis wann, und beim nächsten Review geprüft — "
