@@ -1103,3 +1103,29 @@ def test_04_named_account_sits_in_the_quadrant_the_prose_gives(case, placed):
     # Big Step or Out is said of that account as a Fragezeichenkunde, and the vocabulary table agrees
     assert "Invest or withdraw is exactly the *Big Step or Out* question of a *Fragezeichenkunde*" in text
     assert "| **Fragezeichenkunden** | Position verbessern oder aufgeben: *Big Step or Out* |" in text
+
+
+# ----------------------------------------------------------------------------- judgement exercises (issue 16 §2)
+def _k_choice_03(buying, stability03):
+    """Notebook 03's exercise 5: the silhouette's k, the elbow's k, and the elbow k's mean stability ARI."""
+    selection = kamlab.select_k(buying, (2, 10), features=FEATURES_03, random_state=0, progress=False)
+    silhouette_k = int(selection["silhouette"].idxmax())
+    elbow_k = int(selection.index[selection["elbow"]][0])
+    return [str(silhouette_k), str(elbow_k), str(elbow_k), f"{stability03.loc[elbow_k, 'mean_ari']:.1f}"]
+
+
+JUDGEMENT_NUMBERS = [
+    ("02_key_accounts", "The case company's revenue has a Gini coefficient of about {}, and no customer holds more "
+                        "than {} % of it.",
+     lambda t25, abc_2025: [f"{kamlab.concentration(t25, value='revenue').gini:.1f}",
+                            str(math.ceil(abc_2025.iloc[0]["share"] * 100))]),
+    ("03_segmentation", "On the case company the silhouette prefers k = {}, the elbow points to k = {}, and k = {} is "
+                        "stable (a mean ARI of about {} over resamples).",
+     _k_choice_03),
+]
+
+
+@pytest.mark.parametrize(("notebook", "quote", "compute"), JUDGEMENT_NUMBERS,
+                         ids=[_id(row) for row in JUDGEMENT_NUMBERS])
+def test_judgement_exercise_number_is_what_kamlab_computes(request, notebook, quote, compute):
+    test_prose_number_is_what_kamlab_computes(request, notebook, quote, compute)
