@@ -136,3 +136,37 @@ def test_every_numeric_exercise_speaks_german_too():
                 assert f"{exercise.decimals} Nachkommastellen" in german_title
             elif exercise.decimals == 0:
                 assert "ganze EUR" in german_title
+
+
+def _exercise_cells():
+    """{(chapter, "qN"): (markdown above, the answer cell's code)} of every notebook."""
+    import json
+    import re
+    from pathlib import Path
+
+    found = {}
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for before, cell in zip(cells, cells[1:]):
+            match = re.match(r"\*\*Exercise (\d+)\b", "".join(before["source"]))
+            if match and cell["cell_type"] == "code":
+                found[(int(path.name[:2]), f"q{match.group(1)}")] = ("".join(before["source"]), "".join(cell["source"]))
+    return found
+
+
+def test_the_notebooks_state_each_precision_and_show_the_packages_options():
+    cells = _exercise_cells()
+    for chapter, module in enumerate(CHAPTERS):
+        exercises = {name: value for name, value in vars(module).items()
+                     if isinstance(value, Exercise | Choice | Explain) and name in module.__all__}
+        assert {name for (c, name) in cells if c == chapter} == set(exercises), chapter
+        for name, q in exercises.items():
+            text, code = cells[(chapter, name)]
+            assert f"ex.{name}." in code
+            if isinstance(q, Exercise) and q.decimals is not None:
+                assert ("*Precision: whole EUR.*" if q.decimals == 0 else f"*Precision: {q.decimals} decimals.*") in text
+            if isinstance(q, Choice):
+                assert q.question[0] in text and q.markdown() in text  # the options the check knows
+                assert f"ex.{name}.check(" in code
+            if isinstance(q, Explain):
+                assert q.question[0] in text and f"ex.{name}.reveal(" in code
