@@ -740,3 +740,16 @@ def test_segment_agreement_by_hand():
         _channel_agreement(labels, pd.Series(groups)))
     with pytest.raises(kamlab.ParameterError, match="one value per account"):
         kamlab.segment_agreement([0, 1], ["A"])
+
+
+def test_automatic_names_follow_kamlabs_language(two_segments):
+    # issue 17: under set_language("de") the automatic segment names are German
+    accounts, labels = two_segments
+    with kamlab.language("de"):
+        german = segment_profiles(accounts, labels, features=["revenue", "orders", "margin_rate"])
+        flat = segment_profiles(accounts.assign(orders=1), np.array([0, 0, 0, 0, 0, 0]),
+                                features=["margin_rate"], threshold=5.0)
+    assert german["name"].tolist() == ["umsatzstark, häufig bestellend", "umsatzschwach, selten bestellend"]
+    assert flat["name"].tolist() == ["durchschnittlich"]
+    english = segment_profiles(accounts, labels, features=["revenue", "orders", "margin_rate"])
+    assert english["name"].tolist() == ["large, frequent", "small, rare"]

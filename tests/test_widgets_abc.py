@@ -198,3 +198,13 @@ def test_class_table_shows_every_share_in_percent():
     assert shown.loc["A", "Share of ranked (%)"] == pytest.approx(40.0)
     assert shown.loc["A", "Share of accounts (%)"] == pytest.approx(20.0)
     assert shown.loc["A", "Share of value (%)"] == pytest.approx(80.0)
+
+
+def test_class_table_headers_in_german():
+    from kamlab.identify.widgets import _summary_display
+
+    table = pd.DataFrame({"account_id": ["K1", "K2"], "revenue": [3.0, 1.0]})
+    summary = kamlab.identify.abc_summary(kamlab.identify.abc_analysis(table, "revenue"))
+    with kamlab.language("de"):
+        columns = _summary_display(summary).columns.tolist()
+    assert "Anteil der klassierten Kunden (%)" in columns and not any("Share" in c for c in columns)

@@ -98,6 +98,7 @@ _LABELS = {
     "share": ("Share", "Anteil"),
     "cumulative_share": ("Cumulative share", "Kumulierter Anteil"),
     "share_of_accounts": ("Share of accounts", "Anteil der Kunden"),
+    "share_of_ranked": ("Share of ranked", "Anteil der klassierten Kunden"),
     "share_of_revenue": ("Share of revenue", "Umsatzanteil"),
     "top_share": ("Top accounts (%)", "Top-Kunden (%)"),
     "rank": ("Rank", "Rang"),

@@ -16,7 +16,7 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 from kamlab.segment.preprocessing import _log_columns
 from kamlab.segment.validation import _is_number_dtype, _numeric_column
 
-__all__ = ["VOCABULARY", "segment_agreement", "segment_profiles"]
+__all__ = ["VOCABULARY", "VOCABULARY_DE", "segment_agreement", "segment_profiles"]
 
 #: Words for the automatic segment names: feature -> (word when high, word when low).
 #: Features not listed are named "high <feature>" / "low <feature>".
@@ -39,20 +39,53 @@ VOCABULARY = {
     "credit_notes": ("many credit notes", "few credit notes"),
     "employees": ("big company", "small company"),
 }
+#: The German words of :data:`VOCABULARY` (used under ``kamlab.set_language("de")``).
+VOCABULARY_DE = {
+    "revenue": ("umsatzstark", "umsatzschwach"),
+    "net_revenue": ("umsatzstark", "umsatzschwach"),
+    "revenue_last_12m": ("umsatzstark", "umsatzschwach"),
+    "monetary": ("umsatzstark", "umsatzschwach"),
+    "orders": ("häufig bestellend", "selten bestellend"),
+    "frequency": ("häufig bestellend", "selten bestellend"),
+    "active_months": ("regelmäßig", "sporadisch"),
+    "lines": ("viele Positionen", "wenige Positionen"),
+    "recency_days": ("lange inaktiv", "kürzlich aktiv"),
+    "recency": ("lange inaktiv", "kürzlich aktiv"),
+    "tenure_days": ("langjährig", "neu"),
+    "margin_rate": ("margenstark", "margenschwach"),
+    "contribution_margin": ("hoher DB", "niedriger DB"),
+    "n_offerings": ("breites Sortiment", "schmales Sortiment"),
+    "growth": ("wachsend", "schrumpfend"),
+    "credit_notes": ("viele Gutschriften", "wenige Gutschriften"),
+    "employees": ("Großunternehmen", "Kleinunternehmen"),
+}
+_NAME_TEXTS = {"average": ("average", "durchschnittlich"), "noise": ("noise (no segment)", "Rauschen (kein Segment)"),
+               "high": ("high {}", "{} hoch"), "low": ("low {}", "{} niedrig")}
+
+
+def _name_text(key, german):
+    return _NAME_TEXTS[key][1 if german else 0]
+
+
+def _german():
+    from kamlab._util.labels import get_language
+
+    return get_language() == "de"
 
 
 def _words(feature, vocabulary):
     if feature in vocabulary:
         return vocabulary[feature]
     if re.fullmatch(r"db\d_rate", str(feature)):
-        return VOCABULARY["margin_rate"]
+        return vocabulary["margin_rate"]
     if re.fullmatch(r"db\d", str(feature)):
-        return VOCABULARY["contribution_margin"]
-    # a feature without words of its own: its label ("service_share" -> "service share"), English
+        return vocabulary["contribution_margin"]
+    # a feature without words of its own: its label ("service_share" -> "service share" / "Serviceanteil")
     from kamlab._util.labels import label
 
-    name = label(str(feature), "en").lower()
-    return (f"high {name}", f"low {name}")
+    german = _german()
+    name = label(str(feature), "de") if german else label(str(feature), "en").lower()
+    return (_name_text("high", german).format(name), _name_text("low", german).format(name))
 
 
 def _name_segment(z_row, vocabulary, threshold, max_words):
@@ -66,7 +99,7 @@ def _name_segment(z_row, vocabulary, threshold, max_words):
             words.append(word)
         if len(words) == max_words:
             break
-    return ", ".join(words) if words else "average"
+    return ", ".join(words) if words else _name_text("average", _german())
 
 
 def segment_agreement(labels, groups):
@@ -135,7 +168,9 @@ def segment_profiles(
     "lapsed"/"recent", n_offerings "broad"/"narrow", growth "growing"/"shrinking"
     (see :data:`VOCABULARY`); other features become "high <feature>"/"low <feature>";
     a segment where nothing stands out is "average". Two segments with the same name
-    get their segment number appended. Give ``names`` to use your own.
+    get their segment number appended. Give ``names`` to use your own. Under
+    ``kamlab.set_language("de")`` the words are German (:data:`VOCABULARY_DE`: "umsatzstark,
+    häufig bestellend"; "durchschnittlich").
 
     Parameters
     ----------
@@ -197,7 +232,7 @@ def segment_profiles(
     labels, label_column = _profile_labels(accounts, labels, segmenter)
     features = _profile_features(accounts, features, segmenter, label_column)
     value_columns, values = _value_columns(accounts, value_columns)
-    vocabulary = {**VOCABULARY, **(vocabulary or {})}
+    vocabulary = {**(VOCABULARY_DE if _german() else VOCABULARY), **(vocabulary or {})}
     data = accounts[features].astype("float64").to_numpy()
     z = _z_scores(data, features, segmenter, log_features)
     profiles = _segment_table(labels, data, z, features, values)
@@ -298,7 +333,7 @@ def _automatic_names(z_profile, vocabulary, threshold, max_words):
     automatic = []
     for segment in z_profile.index:
         if segment == -1:
-            automatic.append("noise (no segment)")
+            automatic.append(_name_text("noise", _german()))
         else:
             automatic.append(_name_segment(z_profile.loc[segment], vocabulary, threshold, max_words))
     counts = pd.Series(automatic).value_counts()
