@@ -107,3 +107,13 @@ def test_top_share_explorer_moves_the_mark_in_place():
     note = next(t for t in ax.texts if t.get_gid() == "mark")
     assert list(line.get_xdata()) == [40, 40, 0] and list(line.get_ydata()) == pytest.approx([0, 70, 70])
     assert note.get_text() == "70.0 %" and explorer.chart.draws == draws + 1 and explorer.ax is ax
+
+
+def test_describe_writes_german_thousands():
+    # issue 17: "1.897 Kunden", not "1897"; 2,000 accounts of value 1 .. 2,000: the top 20 % are 400 of 2,000
+    accounts = pd.DataFrame({"account_id": range(2000), "revenue": np.arange(1, 2001, dtype=float)})
+    with kamlab.language("de"):
+        text = kamlab.top_share(accounts, 0.2).describe()
+    share = np.arange(1601, 2001).sum() / np.arange(1, 2001).sum()  # 36.0 %
+    assert text == f"Die Top 20 % der Kunden (400 von 2.000) haben einen Anteil von {share * 100:.1f} % am Umsatz.".replace(
+        f"{share * 100:.1f}", f"{share * 100:.1f}".replace(".", ","))

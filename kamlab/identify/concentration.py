@@ -32,10 +32,14 @@ class TopShare:
 
         pct, share = f"{self.fraction * 100:g}", f"{self.share * 100:.1f}"
         if get_language() == "de":
-            text = (f"Die Top {pct} % der Kunden ({self.n_top} von {self.n_accounts}) haben einen Anteil "
-                    f"von {share.replace('.', ',')} % am {label(what, 'de')}.")
+            def german(n):  # 1.897
+                return f"{n:,}".replace(",", ".")
+
+            text = (f"Die Top {pct.replace('.', ',')} % der Kunden ({german(self.n_top)} von "
+                    f"{german(self.n_accounts)}) haben einen Anteil von {share.replace('.', ',')} % am "
+                    f"{label(what, 'de')}.")
             if self.n_set_aside:
-                text += f" {self.n_set_aside} Kunden mit negativem Wert sind nicht mitgezählt."
+                text += f" {german(self.n_set_aside)} Kunden mit negativem Wert sind nicht mitgezählt."
             return text
         text = (f"The top {pct} % of accounts ({self.n_top} of {self.n_accounts}) "
                 f"hold {share} % of {label(what, 'en').lower()}.")
