@@ -90,6 +90,8 @@ def test_no_solution_cell_and_no_solution_text_survive(built, path):
     assert sum(text in in_trainer for text in texts) >= 3  # the same search finds them in the trainer's edition
     first_code = next(cell for cell in student.cells if cell.cell_type == "code")
     assert first_code.id == "student-edition" and "student_edition()" in first_code.source
+    imports = [cell for cell in student.cells if f"from kamlab.course import chapter{path.name[:2]} as ex" in cell.source]
+    assert imports and all("student_edition()" in cell.source for cell in imports)  # again after a restart
     answers = [cell for cell in student.cells if "answer" in _tags(cell)]
     assert len(answers) >= 4
     for cell in answers:

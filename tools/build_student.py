@@ -10,7 +10,8 @@ For every ``NN_*.ipynb`` in NOTEBOOKS_DIR it writes OUT_DIR/notebooks/NN_*.ipynb
 - cells tagged ``answer`` (the exercises) keep their placeholders (``None``, ``...`` or an empty text) and lose
   their stored outputs; an answer cell that holds anything else stops the build (a solution left in it);
 - a first code cell switches the student edition on (``kamlab.course.exercises.student_edition()``), so that
-  ``ex.qN.solution()`` says the solution is with the trainer. The solutions stay in the package for the trainer
+  ``ex.qN.solution()`` says the solution is with the trainer; the cell that imports the chapter's exercises
+  (``from kamlab.course import chapterNN as ex``) does it again, for a kernel restarted in the middle. The solutions stay in the package for the trainer
   edition (the notebooks in the repository).
 
 The course's example exports (``datasets/examples``) are copied beside, so that the notebooks' relative paths work
@@ -19,6 +20,7 @@ leak into the student edition).
 """
 
 import ast
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -35,6 +37,10 @@ EDITION_CELL = (
     "\n"
     "student_edition()"
 )
+
+
+EXERCISE_IMPORT = re.compile(r"^from kamlab\.course import chapter\d\d as ex$", re.M)
+EDITION_AFTER_IMPORT = "\nfrom kamlab.course.exercises import student_edition; student_edition()  # student edition"
 
 
 class BuildError(Exception):
@@ -80,6 +86,9 @@ def student_notebook(notebook, name="notebook"):
             check_answer_cell(cell.source, f"{name}, cell {index} ({cell.get('id')})")
             cell.outputs = []
             cell.execution_count = None
+        elif cell.cell_type == "code" and EXERCISE_IMPORT.search(cell.source):
+            # a kernel restarted in the middle runs this cell again before any exercise: the edition follows
+            cell.source = EXERCISE_IMPORT.sub(lambda match: match.group(0) + EDITION_AFTER_IMPORT, cell.source, count=1)
         cells.append(cell)
     edition = nbformat.v4.new_code_cell(EDITION_CELL)
     edition.id = EDITION_CELL_ID
