@@ -26,6 +26,8 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, require_browser_stack
 pytestmark = pytest.mark.browser
 
 START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
+START_HERE_DE = ROOT / "notebooks" / "00_start_here.de.ipynb"
+SCREENSHOTS = ROOT / ".tmp" / "screenshots"  # kept after the run for people to look at
 
 # The sentence kamlab's TopShareExplorer prints (TopShare.describe), in English or German, e.g.
 # "The top 20 % of accounts (40 of 200) hold 71.3 % of revenue." or
@@ -248,8 +250,11 @@ def wait_for_share_text(cell, differs_from: str | None, timeout: float) -> tuple
     )
 
 
-def check_slider_changes_output(browser, notebook: Path, tmp_path: Path) -> None:
-    """Open ``notebook`` (copied into tmp_path) in JupyterLab, run it, move the slider, check the output."""
+def check_slider_changes_output(browser, notebook: Path, tmp_path: Path, german: bool = False) -> None:
+    """Open ``notebook`` (copied into tmp_path) in JupyterLab, run it, move the slider, check the output.
+
+    ``german``: the German edition: the explorer's control, its sentence and the page's kamlab output are
+    German (and a screenshot of the explorer is kept in .tmp/screenshots for people to look at)."""
     workdir = tmp_path / "lab-root"
     workdir.mkdir()
     copy = workdir / notebook.name
@@ -318,6 +323,8 @@ def check_slider_changes_output(browser, notebook: Path, tmp_path: Path) -> None
 
                 errors = page.evaluate(ERRORS_JS)
                 assert not errors, "errors shown after moving the slider:\n" + "\n".join(errors)
+                if german:
+                    check_german(page, cell, after_text)
         finally:
             context.close()
 
@@ -336,6 +343,27 @@ def check_slider_changes_output(browser, notebook: Path, tmp_path: Path) -> None
         assert top_after < top_before, f"ArrowLeft moved the slider from {top_before} to {top_after}"
         assert share_after <= share_before, f"top {top_after} % holds more than top {top_before} %"
     assert 0 < share_after <= 100
+
+
+def check_german(page, cell, sentence) -> None:
+    """The German edition in the browser: the explorer's control and sentence, and kamlab's printed output."""
+    label = cell.locator(".widget-slider .widget-label").first.inner_text().strip()
+    assert label == "Top-Kunden %", f"the slider's label is {label!r}, not German"
+    assert "der Kunden" in sentence and "haben einen Anteil von" in sentence, sentence
+    assert re.search(r"\d,\d %", sentence), f"no German decimal comma in {sentence!r}"
+    page_text = page.locator(PANEL).inner_text()
+    # the set-up check and the case company's description, printed by kamlab in German
+    assert "Kunden" in page_text and "Rechnungszeilen" in page_text, "kamlab's output in the page is not German"
+    for english in ("accounts (", "invoice lines", "The top "):
+        assert english not in page_text, f"English output {english!r} in the German edition"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=str(SCREENSHOTS / "german_start_here_explorer.png"))
+
+
+def test_german_start_here_speaks_german(browser, tmp_path):
+    """The German edition (issue 17): run in JupyterLab, its explorer answers in German."""
+    check_slider_changes_output(browser, START_HERE_DE, tmp_path, german=True)
 
 
 def test_start_here_slider_changes_output(browser, tmp_path):

@@ -218,3 +218,17 @@ def test_check_keeps_matplotlibs_backend(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().lower() == "agg"
+
+
+def test_check_speaks_german(capsys):
+    # issue 17: the set-up check follows kamlab.set_language (German numbers: 2.000 Kunden)
+    case = kamlab.load_case()
+    n_accounts, n_lines = len(case.accounts), len(case.transactions)
+    with kamlab.language("de"):
+        setup_check.check_setup(timeout=0.01)
+    german = capsys.readouterr().out
+    dotted = [f"{n:,}".replace(",", ".") for n in (n_accounts, n_lines)]
+    assert f"✔ Daten der Fallfirma: {dotted[0]} Kunden, {dotted[1]} Rechnungszeilen" in german
+    assert "invoice lines" not in german and "dataset " not in german
+    setup_check.check_setup(timeout=0.01)
+    assert f"✔ case company data: {n_accounts:,} accounts, {n_lines:,} invoice lines" in capsys.readouterr().out

@@ -78,6 +78,14 @@ _TEXTS = {
         "starten. Datenordner jetzt: {home}",
     ),
     "file": ("    {name!r} from {url}", "    {name!r} von {url}"),
+    "not_installed": ("✘ {name}: not installed. Run `make lab` again (or pip install {name}).",
+                      "✘ {name}: nicht installiert. `make lab` noch einmal ausführen (oder pip install {name})."),
+    "too_old": ("✘ {name}: version {installed} is too old, kamlab needs {minimum} or newer.",
+                "✘ {name}: Version {installed} ist zu alt, kamlab braucht {minimum} oder neuer."),
+    "case": ("✔ case company data: {accounts} accounts, {lines} invoice lines",
+             "✔ Daten der Fallfirma: {accounts} Kunden, {lines} Rechnungszeilen"),
+    "case_failed": ("✘ case company data: {error}", "✘ Daten der Fallfirma: {error}"),
+    "datasets_failed": ("✘ datasets: {error}", "✘ Datensätze: {error}"),
     "all_set": ("All set: the course is ready.", "Alles bereit: der Kurs kann beginnen."),
     "missing_any": (
         "Something is missing: see the ✘ lines above.",
@@ -158,25 +166,27 @@ def check_setup(verbose=True, *, data_home=None, timeout=3.0):
             _import(_MODULES.get(name, name.replace("-", "_")))
         except (metadata.PackageNotFoundError, ImportError):
             ok = False
-            lines.append(f"✘ {name}: not installed. Run `make lab` again (or pip install {name}).")
+            lines.append(_text("not_installed", name=name))
             continue
         if minimum and _version_tuple(installed) < _version_tuple(minimum):
             ok = False
-            lines.append(f"✘ {name}: version {installed} is too old, kamlab needs {minimum} or newer.")
+            lines.append(_text("too_old", name=name, installed=installed, minimum=minimum))
         else:
             lines.append(f"✔ {name}")
     try:
         from kamlab.data.case import load_case
 
         case = load_case()
-        lines.append(f"✔ case company data: {len(case.accounts):,} accounts, {len(case.transactions):,} invoice lines")
+        from kamlab._util.format import count
+
+        lines.append(_text("case", accounts=count(len(case.accounts)), lines=count(len(case.transactions))))
     except Exception as exc:  # the check reports, it does not fail the notebook
         ok = False
-        lines.append(f"✘ case company data: {exc}")
+        lines.append(_text("case_failed", error=exc))
     try:
         dataset_lines, datasets_ok = _dataset_lines(data_home, timeout)
     except Exception as exc:  # e.g. a data_home that is not a path
-        dataset_lines, datasets_ok = [f"✘ datasets: {exc}"], False
+        dataset_lines, datasets_ok = [_text("datasets_failed", error=exc)], False
     lines.extend(dataset_lines)
     ok = ok and datasets_ok
     lines.append(_text("all_set") if ok else _text("missing_any"))
