@@ -19,6 +19,7 @@ __all__ = [
 
 from kamlab._util.labels import register_labels
 from kamlab.portfolios.scoring import VOCABULARIES
+from kamlab.portfolios.scoring import vocabulary as vocabulary_of
 
 _TOL = 1e-9
 
@@ -199,7 +200,7 @@ def portfolio(data, x="supplier_position", y="attractiveness", size=None, split=
     x_split, y_split = _split_value(xs, split, 0), _split_value(ys, split, 1)
     out["attractive"] = ys >= y_split - _TOL
     out["strong"] = xs >= x_split - _TOL
-    vocabulary = VOCABULARIES[labels]
+    vocabulary = vocabulary_of(labels)
     index = np.where(out["attractive"], np.where(out["strong"], 0, 1), np.where(out["strong"], 2, 3))
     names = [name for name, _ in vocabulary]
     out["quadrant"] = pd.Categorical(np.asarray(names, dtype=object)[index], categories=names, ordered=True)

@@ -128,7 +128,7 @@ def portfolio_matrix(data, *, x=None, y=None, size=None, label_top=10, label_col
         gid ``"quadrant-name"`` and ``"quadrant-strategy"`` in the vocabulary's order,
         the account names texts with gid ``"account-label"``.
     """
-    from kamlab.portfolios import VOCABULARIES
+    from kamlab.portfolios.scoring import vocabulary as vocabulary_of
 
     attrs = getattr(data, "attrs", {}) or {}
     x = x or attrs.get("x", "supplier_position")
@@ -139,7 +139,7 @@ def portfolio_matrix(data, *, x=None, y=None, size=None, label_top=10, label_col
             "portfolio_matrix draws the output of kamlab.portfolio(...), which records where the axes are "
             "split (attrs['split']); pass that table, e.g. portfolio_matrix(kamlab.portfolio(scores))."
         )
-    vocabulary = VOCABULARIES[attrs.get("labels", "mcdonald")]
+    vocabulary = vocabulary_of(attrs.get("labels", "mcdonald"))
     names = [name for name, _ in vocabulary]
     quadrant = data["quadrant"].astype(str)
     unknown = sorted(set(quadrant) - set(names))

@@ -20,6 +20,7 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 __all__ = [
     "VOCABULARIES",
     "ScoringModel",
+    "vocabulary",
 ]
 
 _TOL = 1e-9
@@ -45,6 +46,44 @@ VOCABULARIES = {
         ("Mitnahmekunden", "Selektiver Rückzug: Betreuungskosten senken"),
     ),
 }
+
+
+# the strategies of the English vocabularies in German (the quadrant names stay: they are the literature's)
+_STRATEGIES_DE = {
+    "mcdonald": (
+        "Investieren: Partnerschaft aufbauen, gemeinsame Entwicklung, Betreuung durch die Geschäftsleitung",
+        "Selektiv investieren: einen größeren Lieferanteil gewinnen",
+        "Halten: die Position effizient verteidigen, auf Ertrag steuern",
+        "Betreuungskosten senken: Standardangebote und -kanäle",
+    ),
+    "dpm": (
+        "Ressourcen binden: Partnerschaft, gemeinsame Entwicklung, Betreuung durch die Geschäftsleitung",
+        "Die Chancen wählen, bei denen die Position zu gewinnen ist, und dort Anteil aufbauen",
+        "Die Position mit geringeren Kosten verteidigen; auf Ertrag steuern",
+        "Betreuungskosten senken (Standardangebote, günstigere Kanäle); bei Verlust zurückziehen",
+    ),
+}
+
+
+def vocabulary(labels="mcdonald", language=None):
+    """The four (quadrant name, strategy) pairs of a vocabulary, strategies in kamlab's language.
+
+    The quadrant names are those of the literature in every language (McDonald's "Strategic",
+    the German *Starkunden*); under ``kamlab.set_language("de")`` the strategies of the English
+    vocabularies are German.
+
+    >>> import kamlab
+    >>> with kamlab.language("de"):
+    ...     vocabulary("mcdonald")[1]
+    ('Star', 'Selektiv investieren: einen größeren Lieferanteil gewinnen')
+    """
+    from kamlab._util.labels import get_language
+
+    pairs = VOCABULARIES[labels]
+    code = get_language() if language is None else language
+    if code == "de" and labels in _STRATEGIES_DE:
+        return tuple((name, german) for (name, _), german in zip(pairs, _STRATEGIES_DE[labels]))
+    return pairs
 
 
 def _check_weights(mapping, where):
