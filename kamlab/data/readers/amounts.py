@@ -19,11 +19,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import translator
 from kamlab.data.readers.cells import _currency_code
 from kamlab.data.readers.columns import _header_currency
 from kamlab.data.readers.dialect import _word
 from kamlab.data.readers.report import _display, _list_lines
+from kamlab.data.readers.texts import count, german, money
 from kamlab.errors import DataFormatError, ParameterError
 
 # the columns that hold money (quantity and employees do not)
@@ -61,13 +63,13 @@ _t = translator({
         "currencies. Pass currency= with the factor that turns each into your reporting currency, e.g. "
         "currency={example}, f being what one unit of that currency is worth in the first.",
         "{where}: die Beträge sind in mehr als einer Währung: {counts}. kamlab addiert keine verschiedenen "
-        "Währungen. Übergeben Sie currency= mit dem Faktor, der jede in Ihre Berichtswährung umrechnet, z. B. "
+        "Währungen. Geben Sie mit currency= den Faktor an, der jede in Ihre Berichtswährung umrechnet, z. B. "
         "currency={example}, wobei f der Wert einer Einheit dieser Währung in der ersten ist.",
     ),
     "where": ("{file}, {word} {line}, column {column!r}", "{file}, {word} {line}, Spalte {column!r}"),
     "line": ("line", "Zeile"),
     "row": ("row", "Zeile"),
-    "rows": ("{n:,} rows", "{n:,} Zeilen"),
+    "rows": ("{n} rows", "{n} Zeilen"),
     "one_row": ("1 row", "1 Zeile"),
     "first_in": ("first in {word} {line}", "zuerst in {word} {line}"),
     "bad_currency": (
@@ -87,8 +89,8 @@ _t = translator({
     ),
     "one_currency": ("the amounts are in {code}.", "die Beträge sind in {code}."),
     "assumed": (
-        "{n:,} rows without a currency ({word}s {lines}) were read as {code}, the only currency in the file.",
-        "{n:,} Zeilen ohne Währung ({word} {lines}) wurden als {code} gelesen, die einzige Währung der Datei.",
+        "{n} rows without a currency ({word}s {lines}) were read as {code}, the only currency in the file.",
+        "{n} Zeilen ohne Währung (Zeilen {lines}) wurden als {code} gelesen, die einzige Währung der Datei.",
     ),
     "converted": (
         "amounts converted into {target} with currency=: {factors}.",
@@ -277,7 +279,7 @@ def _convert_amounts(mapping, out, found, codes, rates, problems, report):
     report.currency = target
     if "currency" in out:
         out["currency"] = pd.Series(target if target else np.nan, index=out["currency"].index, dtype=object)
-    factors = ", ".join(f"{c} x {rates[c]:g}" for c in codes)
+    factors = ", ".join(f"{c} x " + _decimal(f"{rates[c]:g}") for c in codes)
     report.notes.append(_t("converted", target=target or _t("reporting"), factors=factors))
 
 
@@ -292,7 +294,7 @@ def _note_assumed(raw, mapping, out, found, code, report):
             without |= pd.isna(found[source]) & out[canon].notna().to_numpy()
     if without.any():
         lines = raw.lines[without].tolist()
-        report.notes.append(_t("assumed", n=int(without.sum()), word=_t(_word(raw)), lines=_list_lines(lines),
+        report.notes.append(_t("assumed", n=count(int(without.sum())), word=_t(_word(raw)), lines=_list_lines(lines),
                                code=code))
 
 
@@ -305,7 +307,7 @@ def _mixed_error(raw, found, by_row, row_source, codes, order, report):
         for codes_of_column in list(found.values()) + [by_row]:
             rows |= codes_of_column == code
         at = np.flatnonzero(rows)
-        n = _t("one_row") if len(at) == 1 else _t("rows", n=len(at))
+        n = _t("one_row") if len(at) == 1 else _t("rows", n=count(len(at)))
         counts.append(f"{code} ({n}, " + _t("first_in", word=_t(_word(raw)), line=int(raw.lines[at[0]])) + ")")
     return DataFormatError(
         _t("mixed", where=_where(report.path, raw, first, column), counts="; ".join(counts),
@@ -353,7 +355,11 @@ def _derive_margin(out, mapping, problems, report):
         off = ((revenue - cost - margin).abs() > _MARGIN_TOLERANCE).to_numpy()
         reasons = np.empty(len(off), dtype=object)
         for i in np.flatnonzero(off):
-            reasons[i] = _t("margin_mismatch", margin=f"{margin.iloc[i]:.2f}", revenue=f"{revenue.iloc[i]:.2f}",
-                            cost=f"{cost.iloc[i]:.2f}", difference=f"{revenue.iloc[i] - cost.iloc[i]:.2f}")
+            reasons[i] = _t("margin_mismatch", margin=_cents(margin.iloc[i]), revenue=_cents(revenue.iloc[i]),
+                            cost=_cents(cost.iloc[i]), difference=_cents(revenue.iloc[i] - cost.iloc[i]))
         problems.add(off, name_of["contribution_margin"], reasons)
 
+
+def _cents(value):
+    """An amount in a reason: 1234.50 (German 1.234,50)."""
+    return money(value) if german() else f"{value:.2f}"

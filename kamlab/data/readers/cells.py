@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from kamlab.data.readers.texts import _t as _say
 from kamlab.data.readers.timestamps import _drop_offsets, _drop_zone_codes, _to_datetime
 from kamlab.errors import ParameterError
 
@@ -310,9 +311,6 @@ _DATE_FAMILIES = (
     ("%Y%m%d", None),
 )
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_KNOWN_DATES = (
-    "a date such as 31.12.2024, 2024-12-31, 31/12/2024 or 12/31/2024; pass date_format= for other formats"
-)
 
 
 def _family_formats(part):
@@ -350,7 +348,7 @@ def _date_shape(fmt):
 
 def _date_example(fmt):
     example = "2024-12-31" if fmt == "ISO8601" else pd.Timestamp("2024-12-31 08:30:00").strftime(fmt)
-    return f"{fmt} like {example}" if fmt != "ISO8601" else "ISO dates like 2024-12-31"
+    return _say("date_like", fmt=fmt, example=example) if fmt != "ISO8601" else _say("iso_like")
 
 
 def _translate_date_format(fmt):
@@ -542,7 +540,7 @@ def _parse_text_dates(values, date_format, dayfirst, day_default):
     try:
         parsed, used = _parse_with(values, formats) if formats else (pd.Series(pd.NaT, index=values.index), [])
     except ValueError as exc:
-        raise ParameterError(f"date_format={date_format!r} is not a valid date format: {exc}") from None
+        raise ParameterError(_say("bad_date_format", fmt=date_format, error=exc)) from None
     if not used and date_format is not None:
         used = formats
     return parsed, used, ambiguous

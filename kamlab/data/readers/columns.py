@@ -17,6 +17,8 @@ from functools import cached_property
 from kamlab._util.format import translator
 from kamlab.data.readers.cells import _CURRENCY, _currency_code
 from kamlab.data.readers.report import _display
+from kamlab.data.readers.texts import _t as _say
+from kamlab.data.readers.texts import joined
 from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 
@@ -294,10 +296,7 @@ def _given_mapping(names, columns, name, vocabulary=None):
     if columns is None:
         return mapping, taken
     if not isinstance(columns, dict):
-        raise ParameterError(
-            "columns must be a dict from the names in the file to kamlab's names, e.g. "
-            "columns={'Umsatz netto': 'revenue'}."
-        )
+        raise ParameterError(_say("c_dict"))
     by_norm = {}
     for n in names:
         by_norm.setdefault(_norm(n), []).append(n)
@@ -306,25 +305,17 @@ def _given_mapping(names, columns, name, vocabulary=None):
             raise ParameterError(_t("margin_target", source=source, target=target))
         if target is not None and target not in known:
             close = difflib.get_close_matches(str(target), known, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ParameterError(
-                f"columns={{{source!r}: {target!r}}}: {target!r} is not one of kamlab's column names "
-                f"({', '.join(known)}).{hint}"
-            )
+            hint = _say("c_mean", close=close[0]) if close else ""
+            raise ParameterError(_say("c_unknown", source=source, target=target, known=", ".join(known), hint=hint))
         if source in names:
             actual = source
         elif len(by_norm.get(_norm(source), [])) == 1:
             actual = by_norm[_norm(source)][0]
         else:
-            raise MissingColumnError(
-                f"columns={{{source!r}: {target!r}}}: {name} has no column {source!r}. "
-                f"Its columns: {', '.join(map(repr, names))}."
-            )
+            raise MissingColumnError(_say("c_no_column", source=source, target=target, name=name,
+                                          names=", ".join(map(repr, names))))
         if target is not None and target in taken:
-            raise ParameterError(
-                f"columns maps both {taken[target]!r} and {actual!r} to {target!r}; "
-                "each of kamlab's columns can come from one column of the file only."
-            )
+            raise ParameterError(_say("c_both_map", first=taken[target], second=actual, target=target))
         mapping[actual] = target
         if target is not None:
             taken[target] = actual
@@ -345,9 +336,8 @@ def _map_recognised(candidates, mapping, taken, name, path, function, vocabulary
             found = [n for n, (c, t) in candidates.items() if c == canon and t == tier]
             if len(found) > 1:
                 raise DataFormatError(
-                    f"{name}: the columns {' and '.join(map(repr, found))} both look like {canon!r}. "
-                    f"Tell kamlab which one to use, e.g. {function}({name!r}, columns={{{found[0]!r}: "
-                    f"{canon!r}}}).",
+                    _say("c_both_look", name=name, found=joined(map(repr, found)), canon=canon, function=function,
+                         first=found[0]),
                     path=str(path),
                     column=found[0],
                 )
@@ -369,7 +359,7 @@ def _map_leftovers(leftovers, candidates, mapping, taken):
             mapping[n] = fallback
             taken[fallback] = n
         else:
-            notes.append(f"column {n!r} also looks like {canon!r}; {taken[canon]!r} was used.")
+            notes.append(_say("c_also", column=n, canon=canon, used=taken[canon]))
     return notes
 
 
@@ -377,25 +367,20 @@ def _missing_column_error(missing, names, mapping, path, function, vocabulary=No
     name = _display(path)
     strong, weak = (SYNONYMS, _WEAK) if vocabulary is None else (vocabulary.synonyms, vocabulary.weak)
     unmapped = [n for n in names if n not in mapping]
-    parts = [f"{name} has no column for {', '.join(repr(m) for m in missing)}."]
-    parts.append(f"Columns found: {', '.join(map(repr, names)) or 'none'}.")
+    parts = [_say("m_none", name=name, missing=", ".join(repr(m) for m in missing))]
+    parts.append(_say("m_found", names=", ".join(map(repr, names)) or _say("none")))
     example = None
     for canon in missing:
         accepted = list(strong.get(canon, ())) + list(weak.get(canon, ()))
-        parts.append(
-            f"Names kamlab recognises for {canon}: {', '.join(accepted)} "
-            "(case, spaces, dots and dashes do not matter)."
-        )
+        parts.append(_say("m_names", canon=canon, accepted=", ".join(accepted)))
         if canon == "revenue":
-            parts.append("Or give quantity and unit price columns: kamlab then computes the revenue.")
+            parts.append(_say("m_compute"))
         if example is None:
             keys = {_norm(a): a for a in accepted}
             for n in unmapped:
                 if difflib.get_close_matches(_norm(n), list(keys), n=1, cutoff=0.6):
                     example = (n, canon)
                     break
-    source, canon = example or ("YourColumn", missing[0])
-    parts.append(
-        f"Tell kamlab which column holds it: {function}({name!r}, columns={{{source!r}: {canon!r}}})."
-    )
+    source, canon = example or (_say("m_your_column"), missing[0])
+    parts.append(_say("m_tell", function=function, name=name, source=source, canon=canon))
     return MissingColumnError(" ".join(parts))

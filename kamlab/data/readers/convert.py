@@ -28,7 +28,6 @@ from kamlab.data.readers.amounts import (
     _read_currency_column,
 )
 from kamlab.data.readers.cells import (
-    _KNOWN_DATES,
     _ambiguous_mark,
     _date_example,
     _date_shape,
@@ -43,6 +42,8 @@ from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
 from kamlab.data.readers.fast import _filled_cells, _thread_pool, _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
+from kamlab.data.readers.texts import _t as _say
+from kamlab.data.readers.texts import column_noun, count, id_noun, listed_and
 from kamlab.errors import DataFormatError
 
 _t = translator({
@@ -52,9 +53,9 @@ _t = translator({
         "and nothing else in the file tells which. Pass thousands={mark!r} for {as_thousands}, or "
         "decimal={mark!r} for {as_decimal}.",
         "{where}: Zahlen wie {examples} haben ein {mark!r} und danach drei Ziffern; sie können {as_thousands} "
-        "sein ({mark!r} als Tausendertrennzeichen) oder {as_decimal} ({mark!r} als Dezimalzeichen), und nichts "
-        "sonst in der Datei zeigt, was gilt. Übergeben Sie thousands={mark!r} für {as_thousands} oder "
-        "decimal={mark!r} für {as_decimal}.",
+        "sein ({mark!r} als Tausendertrennzeichen) oder {as_decimal} ({mark!r} als Dezimaltrennzeichen), und nichts "
+        "sonst in der Datei zeigt, was gilt. Geben Sie thousands={mark!r} für {as_thousands} oder "
+        "decimal={mark!r} für {as_decimal} an.",
     ),
     "in_line": ("{value!r} ({word} {line})", "{value!r} ({word} {line})"),
     "line": ("line", "Zeile"),
@@ -65,10 +66,10 @@ _t = translator({
         "Zahlen wie {value!r} in Spalte {column!r} wurden als {number} gelesen ({how}), weil {why}.",
     ),
     "how_thousands": ("thousands separator {mark!r}", "Tausendertrennzeichen {mark!r}"),
-    "how_decimal": ("decimal mark {mark!r}", "Dezimalzeichen {mark!r}"),
+    "how_decimal": ("decimal mark {mark!r}", "Dezimaltrennzeichen {mark!r}"),
     "why_numbers": (
         "other numbers in the file have the decimal mark {decimal!r}",
-        "andere Zahlen der Datei das Dezimalzeichen {decimal!r} haben",
+        "andere Zahlen der Datei das Dezimaltrennzeichen {decimal!r} haben",
     ),
     "why_dates": ("the dates are written with dots (31.12.2024)", "die Daten mit Punkten geschrieben sind (31.12.2024)"),
     "why_semicolon": (
@@ -77,9 +78,9 @@ _t = translator({
     ),
     "why_thousands": ("thousands={thousands!r} was given", "thousands={thousands!r} angegeben wurde"),
     "float_ids": (
-        "column {column!r}: {n:,} ids written as decimal numbers such as {value!r} ({word} {line}) were read as "
+        "column {column!r}: {n} ids written as decimal numbers such as {value!r} ({word} {line}) were read as "
         "{fixed!r}, the same id as without '.0'.",
-        "Spalte {column!r}: {n:,} Nummern mit Nachkommastellen wie {value!r} ({word} {line}) wurden als "
+        "Spalte {column!r}: {n} Nummern mit Nachkommastellen wie {value!r} ({word} {line}) wurden als "
         "{fixed!r} gelesen, dieselbe Nummer wie ohne ',0'.",
     ),
 })
@@ -106,10 +107,7 @@ def _choose_decimal(raw, mapping, decimal, thousands, report, kinds=_KINDS):
     if decimal is None:
         decimal, why = _decimal_and_why(raw, mapping, texts, thousands, report.path, kinds)
         if any_text and why is None:
-            report.notes.append(
-                f"the numbers do not show their decimal mark; read with decimal {decimal!r}. "
-                "Pass decimal= if that is wrong."
-            )
+            report.notes.append(_say("no_decimal", decimal=decimal))
         _explain_ambiguous(raw, texts, decimal, why, report)
     if thousands is None:
         thousands = "." if decimal == "," else ","
@@ -203,8 +201,8 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
         if currency is not None:
             currency[is_native] = None
     if bad.any():
-        shown = f"thousands {thousands!r}" if thousands else "no thousands separator"
-        reasons = [f"cannot read {v!r} as a number (decimal {decimal!r}, {shown})" for v in text[bad].to_numpy()]
+        shown = _say("thousands", thousands=thousands) if thousands else _say("no_thousands")
+        reasons = [_say("bad_number", value=v, decimal=decimal, shown=shown) for v in text[bad].to_numpy()]
         problems.add(bad, source, _spread(reasons, bad))
     return pd.Series(values, dtype="float64"), currency
 
@@ -243,7 +241,7 @@ def _convert_ids(raw, source, report):
     if text_floaty.any():
         first = int(np.flatnonzero(text_floaty)[0])
         report.notes.append(_t(
-            "float_ids", column=source, n=int(text_floaty.sum()), value=raw.text[source].iloc[first],
+            "float_ids", column=source, n=count(int(text_floaty.sum())), value=raw.text[source].iloc[first],
             word=_t(_word(raw)), line=int(raw.lines[first]), fixed=ids.iloc[first],
         ))
     return ids.astype("str").where(ids != "", np.nan)
@@ -257,23 +255,18 @@ def _convert_dates(raw, source, problems, date_format, dayfirst, day_default, re
     if used:
         report.date_format = " | ".join(used)
     if ambiguous:
-        order = "day first" if day_default else "month first"
-        message = (
-            f"dates such as {text[text != ''].iloc[0]!r} in column {source!r} could be day first or "
-            f"month first; they were read {order} ({report.date_format}). Pass dayfirst=True or "
-            "dayfirst=False to say which."
-        )
+        order = _say("day_first" if day_default else "month_first")
+        message = _say("ambiguous_dates", value=text[text != ""].iloc[0], column=source, order=order,
+                       fmt=report.date_format)
         report.notes.append(message)
         # _convert_dates < _convert_columns < _convert < _read < read_transactions < the caller
         warnings.warn(f"{_display(report.path)}: {message}", AmbiguousDatesWarning, stacklevel=6)
     shapes = [_date_shape(f) for f in used]
-    expected = ", ".join(_date_example(f) for f in used) if used else _KNOWN_DATES
+    expected = ", ".join(_date_example(f) for f in used) if used else _say("known_dates")
     reasons = [
-        f"{v!r} is outside the dates pandas can hold (1677-09-22 to 2262-04-11); is it a placeholder?"
-        if is_far
-        else f"{v!r} is not a valid date: there is no such day"
-        if any(shape.fullmatch(v) for shape in shapes)
-        else f"cannot read {v!r} as a date (expected {expected})"
+        _say("far_date", value=v) if is_far
+        else _say("no_such_day", value=v) if any(shape.fullmatch(v) for shape in shapes)
+        else _say("bad_date", value=v, expected=expected)
         for v, is_far in zip(text[bad].to_numpy(), far[bad])
     ]
     if bad.any():
@@ -334,9 +327,9 @@ def _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, tho
             if nat is not None:
                 empty = empty & nat.isna().to_numpy()
             if canon == "account_id":
-                problems.add(empty, source, _total_line_hint(raw.text, empty, "the account id is empty"))
+                problems.add(empty, source, _total_line_hint(raw.text, empty, _say("id_empty")))
             else:
-                problems.add(empty, source, f"the {canon.replace('_', ' ')} is empty")
+                problems.add(empty, source, _say("is_empty", what=column_noun(canon)))
     return out, cell_currency
 
 
@@ -354,11 +347,12 @@ def _compute_missing(out, mapping, required, problems, report):
         if target == "revenue":
             report.revenue_computed = True
         else:
-            report.notes.append(f"{target} computed as {a.replace('_', ' ')} x {b.replace('_', ' ')}.")
+            nouns = {k: column_noun(k, article=False) for k in (target, a, b)}
+            report.notes.append(_say("computed", target=nouns[target], a=nouns[a], b=nouns[b]))
         if target in required:
             for part in (a, b):
                 hole = out[part].isna().to_numpy() & ~problems.rows
-                reason = f"the {part.replace('_', ' ')} is empty, so the {target} cannot be computed"
+                reason = _say("cannot_compute", part=column_noun(part), target=column_noun(target))
                 problems.add(hole, file_name[part], reason)
     _derive_margin(out, mapping, problems, report)
 
@@ -373,9 +367,8 @@ def _check_duplicate_ids(raw, out, mapping, problems, column="account_id"):
     reasons = np.empty(len(ids), dtype=object)
     for idx in np.flatnonzero(dup):
         lines = lines_of[ids.iloc[idx]]
-        listed = ", ".join(str(x) for x in lines[:-1]) + f" and {lines[-1]}"
-        what = column.replace("_id", " id").replace("_", " ")
-        reasons[idx] = f"the {what} {ids.iloc[idx]!r} appears more than once ({_word(raw)}s {listed})"
+        reasons[idx] = _say("duplicate_id", what=id_noun(column), value=ids.iloc[idx], word=_word(raw),
+                            listed=listed_and(lines))
     source = next(k for k, v in mapping.items() if v == column)
     problems.add(dup, source, reasons)
 
@@ -397,5 +390,5 @@ def _total_line_hint(text, empty, reason):
     reasons = np.full(len(text), reason, dtype=object)
     for i in idx:
         if any(_TOTAL_WORDS.match(v) for v in text.iloc[i].to_numpy()):
-            reasons[i] = reason + " (is this a total line? Delete it from the file)"
+            reasons[i] = reason + _say("total_hint")
     return reasons

@@ -28,6 +28,7 @@ from kamlab.data.readers.containers import _load
 from kamlab.data.readers.encoding import _decode
 from kamlab.data.readers.lines import _cut_last_line
 from kamlab.data.readers.report import _display, _show_sep
+from kamlab.data.readers.texts import _t as _say
 from kamlab.errors import DataFormatError, EmptyDataError, KamlabError, ParameterError
 
 
@@ -156,12 +157,12 @@ def _read_text(path, data, *, encoding, sep, header_row):
     data = box[0]
     name = _display(path)
     if not data.strip():
-        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
+        raise EmptyDataError(_say("empty", name=name))
     text, enc, notes = _decode(data, encoding, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\n\t ;,|\ufeff"):
-        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.")
+        raise EmptyDataError(_say("empty", name=name))
     sep, head = _text_layout(text, path, sep, header_row)
     offset = 0
     for _ in range(head):
@@ -187,17 +188,10 @@ def _text_layout(text, path, sep, header_row):
     if header_row is not None:
         n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if header_row >= n_lines:
-            raise ParameterError(
-                f"header_row={header_row}, but {name} has only {n_lines} lines (header_row counts from 0)."
-            )
+            raise ParameterError(_say("header_row_text", header_row=header_row, name=name, n=n_lines))
     sep, head = _detect_layout(sample, sep, header_row)
     if head is None:
-        raise DataFormatError(
-            f"{name}: kamlab cannot find the header line (the line with the column names) in the "
-            f"first {_SAMPLE_LINES} lines. Pass header_row= with the line's index counted from 0 "
-            "(header_row=2 means the third line).",
-            path=str(path),
-        )
+        raise DataFormatError(_say("no_header_text", name=name, n=_SAMPLE_LINES), path=str(path))
     return sep, head
 
 
@@ -222,7 +216,7 @@ def _parse_text_body(body, sep, head, name):
         # each record's line, and set those rows aside
         frame, lines, structural = _read_text_slowly(body, sep, head)
     except pd.errors.EmptyDataError:
-        raise EmptyDataError(f"{name} is empty: it holds no header and no data rows.") from None
+        raise EmptyDataError(_say("empty", name=name)) from None
     return frame, lines, structural
 
 
@@ -253,8 +247,7 @@ def _read_text_slowly(body, sep, head):
                         len(records) - 1,  # position among data rows (the header is record 0)
                         head + start,
                         sep.join(record),
-                        f"the line has {len(record)} fields but the header has {width}: a value probably "
-                        f"contains the separator {_show_sep(sep)} without quotes around it",
+                        _say("too_many_fields", n=len(record), width=width, sep=_show_sep(sep)),
                     )
                 )
             record = record[:width]
@@ -310,11 +303,10 @@ def _check_unique_names(names, path, header_line, where):
     if dups:
         first = next(iter(dups))
         listed = "; ".join(
-            f"{h!r} (columns {', '.join(str(p) for p in pos)})" for h, pos in dups.items()
+            _say("dup_columns", header=h, positions=", ".join(str(p) for p in pos)) for h, pos in dups.items()
         )
         raise DataFormatError(
-            f"{_display(path)}, {where} {header_line}: the header has the same column name more than once: "
-            f"{listed}. kamlab cannot tell these columns apart. Give each column its own name in the file.",
+            _say("dup_names", name=_display(path), word=where, line=header_line, listed=listed),
             path=str(path),
             line=header_line,
             column=first,
@@ -342,20 +334,12 @@ def _read_excel(path, source, *, sheet_name, header_row):
     name = _display(path)
     sheet, rows, epoch = _excel_rows(source, sheet_name, name)
     if not any(rows):
-        raise EmptyDataError(f"{name}, worksheet {sheet!r}: the sheet is empty, it holds no header and no data.")
+        raise EmptyDataError(_say("sheet_empty", name=name, sheet=sheet))
     if header_row is not None and header_row >= len(rows):
-        raise ParameterError(
-            f"header_row={header_row}, but worksheet {sheet!r} of {name} has only {len(rows)} rows "
-            "(header_row counts from 0)."
-        )
+        raise ParameterError(_say("header_row_excel", header_row=header_row, sheet=sheet, name=name, n=len(rows)))
     head = header_row if header_row is not None else _find_header(rows[:_SAMPLE_LINES])
     if head is None:
-        raise DataFormatError(
-            f"{name}, worksheet {sheet!r}: kamlab cannot find the header row (the row with the column "
-            f"names) in the first {_SAMPLE_LINES} rows. Pass header_row= with the row's index counted "
-            "from 0 (header_row=2 means Excel row 3).",
-            path=str(path),
-        )
+        raise DataFormatError(_say("no_header_excel", name=name, sheet=sheet, n=_SAMPLE_LINES), path=str(path))
     header_cells = [_cell_text(c) for c in rows[head]]
     body = rows[head + 1 :]
     width = max([len(header_cells)] + [len(r) for r in body])
@@ -386,11 +370,7 @@ _EXCEL_FAILURES = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
 
 
 def _unreadable_workbook(name, exc):
-    return DataFormatError(
-        f"{name}: cannot open the file as an Excel workbook ({type(exc).__name__}). "
-        "Open it in Excel and save it again as .xlsx.",
-        path=name,
-    )
+    return DataFormatError(_say("workbook", name=name, error=type(exc).__name__), path=name)
 
 
 def _excel_rows(source, sheet_name, name):
@@ -427,18 +407,15 @@ def _choose_sheet(sheets, sheet_name, name):
     """The name of the worksheet ``sheet_name`` (a number from 0 or a name) among ``sheets``."""
     if isinstance(sheet_name, int) and not isinstance(sheet_name, bool):
         if not -len(sheets) <= sheet_name < len(sheets):
-            raise ParameterError(
-                f"{name} has {len(sheets)} worksheet(s) ({', '.join(map(repr, sheets))}); "
-                f"sheet_name={sheet_name} does not exist. Sheets are counted from 0."
-            )
+            raise ParameterError(_say("sheet_number_one" if len(sheets) == 1 else "sheet_number", name=name,
+                                      n=len(sheets), sheets=", ".join(map(repr, sheets)), sheet_name=sheet_name))
         return sheets[sheet_name]
     if isinstance(sheet_name, str):
         if sheet_name not in sheets:
-            raise ParameterError(
-                f"{name} has no worksheet {sheet_name!r}. Its worksheets: {', '.join(map(repr, sheets))}."
-            )
+            raise ParameterError(_say("sheet_name", name=name, sheet_name=sheet_name,
+                                      sheets=", ".join(map(repr, sheets))))
         return sheet_name
-    raise ParameterError("sheet_name must be a worksheet's name or its number counted from 0.")
+    raise ParameterError(_say("sheet_type"))
 
 
 def _read_parquet(path):
@@ -446,13 +423,11 @@ def _read_parquet(path):
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many kinds: all mean "not a readable Parquet file"
-        raise DataFormatError(
-            f"{name}: cannot read the file as Parquet ({type(exc).__name__}: {exc}).", path=str(path)
-        ) from None
+        raise DataFormatError(_say("parquet", name=name, error=f"{type(exc).__name__}: {exc}"), path=str(path)) from None
     if frame.columns.duplicated().any():
         dups = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise DataFormatError(
-            f"{name}: the column name(s) {', '.join(map(repr, dups))} appear more than once.",
+            _say("parquet_dup" if len(dups) == 1 else "parquet_dups", name=name, names=", ".join(map(repr, dups))),
             path=str(path),
             column=dups[0],
         )
@@ -465,14 +440,11 @@ def _read_parquet(path):
 def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
     """Check the path and read the file's cells as a :class:`_Raw` table."""
     if not isinstance(path, (str, os.PathLike)):
-        raise ParameterError(f"path must be a file name, not {type(path).__name__}.")
+        raise ParameterError(_say("path_type", type=type(path).__name__))
     p = Path(path)
     name = _display(path)
     if not p.is_file():
-        raise FileNotFoundError(
-            f"There is no file {name!r} in {p.resolve().parent}. Check the file name and the folder; "
-            f"the notebook runs in {Path.cwd()}."
-        )
+        raise FileNotFoundError(_say("not_found", name=name, folder=p.resolve().parent, cwd=Path.cwd()))
     source = _load(p, member)
     if source.fmt == "text":
         box, source.data = [source.data], None  # the only reference: the fast path may free the bytes early
@@ -484,8 +456,8 @@ def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
     raw.meta["notes"] = source.notes + raw.meta.get("notes", [])
     if len(raw.text) == 0:
         head = raw.meta.get("header_line")
-        where = f" ({_word(raw)} {head})" if head else ""
-        raise EmptyDataError(f"{name} has a header{where} but no data rows.")
+        where = _say("no_rows_where", word=_word(raw), line=head) if head else ""
+        raise EmptyDataError(_say("no_rows", name=name, where=where))
     return raw
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from kamlab._util.format import translator
 from kamlab.data.readers.cells import _FLOAT_ID, _cell_text, _to_ids, _to_text
+from kamlab.data.readers.texts import _t as _say
 
 _t = translator({
     "zone": (
@@ -480,10 +481,7 @@ def _typed_dates(raw, source, problems, report):
         shown = _render(nat.iloc[idx]).to_numpy()
         raw.text[source] = _set_cells(raw.text[source], idx, shown)
         reasons = np.empty(len(values), dtype=object)
-        reasons[idx] = [
-            f"{v!r} is outside the dates pandas can hold (1677-09-22 to 2262-04-11); is it a placeholder?"
-            for v in shown
-        ]
+        reasons[idx] = [_say("far_date", value=v) for v in shown]
         problems.add(far, source, reasons)
     zone = raw.meta.get("zones", {}).get(source)
     if zone:

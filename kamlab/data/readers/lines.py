@@ -38,20 +38,26 @@ _t = translator({
     "total_word": (
         "{value!r} marks a total or subtotal line, not an invoice line{also}; kamlab never reads it as an "
         "account. Delete total lines from the file",
-        "{value!r} kennzeichnet eine Summen- oder Zwischensummenzeile (a total or subtotal line), keine "
+        "{value!r} kennzeichnet eine Summen- oder Zwischensummenzeile, keine "
         "Rechnungszeile{also}; kamlab liest sie nie als Kunden. Löschen Sie Summenzeilen aus der Datei",
     ),
     "total_sum": (
         "the account id is empty and {also}: a total or subtotal line, not an invoice line. Delete total "
         "lines from the file",
-        "die Kundennummer ist leer und {also}: eine Summen- oder Zwischensummenzeile (a total or subtotal "
-        "line), keine Rechnungszeile. Löschen Sie Summenzeilen aus der Datei",
+        "die Kundennummer ist leer und {also}: eine Summen- oder Zwischensummenzeile, keine "
+        "Rechnungszeile. Löschen Sie Summenzeilen aus der Datei",
     ),
     "total_note": (
         "{n} {word}(s) look like total or subtotal lines ({word}(s) {shown}); they are not read as invoice "
         "lines or accounts.",
-        "{n} Zeile(n) sehen wie Summen- oder Zwischensummenzeilen aus (Zeile(n) {shown}); sie werden nicht als "
+        "{n} Zeilen sehen wie Summen- oder Zwischensummenzeilen aus (Zeilen {shown}); sie werden nicht als "
         "Rechnungszeilen oder Kunden gelesen.",
+    ),
+    "total_note_one": (
+        "{n} {word}(s) look like total or subtotal lines ({word}(s) {shown}); they are not read as invoice "
+        "lines or accounts.",
+        "{n} Zeile sieht wie eine Summen- oder Zwischensummenzeile aus (Zeile {shown}); sie wird nicht als "
+        "Rechnungszeile oder Kunde gelesen.",
     ),
     "cut": (
         "the file ends in the middle of this line: there is no line break after it and {why}. Was the download "
@@ -192,7 +198,8 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
     rows = np.flatnonzero(is_word | by_sum)
     shown = ", ".join(str(x) for x in raw.lines[rows][:8]) + (", ..." if len(rows) > 8 else "")
     word = _t("line" if raw.meta.get("format") == "text" else "row")
-    report.notes.append(_t("total_note", n=len(rows), word=word, shown=shown))
+    report.notes.append(_t("total_note_one" if len(rows) == 1 else "total_note", n=len(rows), word=word,
+                           shown=shown))
 
 
 def _split_line(line, sep):

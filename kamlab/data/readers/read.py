@@ -34,6 +34,7 @@ from kamlab.data.readers.report import (
     _Problems,
     _row_error,
 )
+from kamlab.data.readers.texts import _t, count
 from kamlab.errors import ParameterError
 
 
@@ -140,31 +141,29 @@ _DOC_LINES = """Line numbers are those a text editor shows: 1-based, counting ti
 def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format,
                       known=CANONICAL_COLUMNS):
     if errors not in ("raise", "drop"):
-        raise ParameterError(f'errors must be "raise" or "drop", not {errors!r}.')
+        raise ParameterError(_t("p_errors", value=errors))
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
-        raise ParameterError(f"sep must be a single character such as ';' or ',', not {sep!r}.")
+        raise ParameterError(_t("p_sep", value=sep))
     if decimal is not None and decimal not in (",", "."):
-        raise ParameterError(f"decimal must be ',' or '.', not {decimal!r}.")
+        raise ParameterError(_t("p_decimal", value=decimal))
     if thousands is not None and thousands not in ("", ".", ",", " ", "'", "\u00a0"):
-        raise ParameterError(f"thousands must be '.', ',', ' ', \"'\" or '' (none), not {thousands!r}.")
+        raise ParameterError(_t("p_thousands", value=thousands))
     if decimal is not None and thousands is not None and decimal == thousands:
-        raise ParameterError(f"decimal and thousands cannot both be {decimal!r}.")
+        raise ParameterError(_t("p_both", value=decimal))
     if header_row is not None and (
         isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0
     ):
-        raise ParameterError(f"header_row must be a line index counted from 0 (0, 1, 2, ...), not {header_row!r}.")
+        raise ParameterError(_t("p_header_row", value=header_row))
     if dayfirst is not None and not isinstance(dayfirst, (bool, np.bool_)):
-        raise ParameterError(f"dayfirst must be True, False or None (decide from the dates), not {dayfirst!r}.")
+        raise ParameterError(_t("p_dayfirst", value=dayfirst))
     if date_format is not None and not isinstance(date_format, str):
-        raise ParameterError(f"date_format must be a text such as '%d.%m.%Y' or 'dd.mm.yyyy', not {date_format!r}.")
+        raise ParameterError(_t("p_date_format", value=date_format))
     if isinstance(required, str):
         required = (required,)
     unknown = [r for r in required if r not in known]
     if unknown:
-        raise ParameterError(
-            f"required={tuple(required)!r}: {', '.join(map(repr, unknown))} is not one of kamlab's column "
-            f"names ({', '.join(known)})."
-        )
+        raise ParameterError(_t("p_required", required=repr(tuple(required)),
+                                unknown=", ".join(map(repr, unknown)), known=", ".join(known)))
     return tuple(required)
 
 
@@ -227,9 +226,9 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     frame.attrs["kamlab_report"] = report
     if report.rows_set_aside:
         warnings.warn(
-            f"{name}: {report.rows_set_aside:,} of {report.rows_read:,} rows set aside because they cannot be "
-            f"used ({word}s {_list_lines(report.set_aside['line'].tolist())}). "
-            "See df.attrs['kamlab_report'].problems.",
+            _t("set_aside_one" if report.rows_set_aside == 1 else "set_aside", name=name,
+               n=count(report.rows_set_aside), total=count(report.rows_read), word=word,
+               lines=_list_lines(report.set_aside["line"].tolist())),
             RowsSetAsideWarning,
             stacklevel=3,
         )

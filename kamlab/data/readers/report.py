@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kamlab.data.readers.texts import _t, count, day, money
 from kamlab.errors import DataFormatError, ParameterError
 
 
@@ -32,7 +33,7 @@ def _display(path):
 
 
 def _show_sep(sep):
-    return {"\t": "tab", " ": "space"}.get(sep, repr(sep))
+    return _t({"\t": "tab", " ": "space"}[sep]) if sep in ("\t", " ") else repr(sep)
 
 
 def _list_lines(lines, limit=8):
@@ -47,7 +48,8 @@ class ReadReport:
     A report is attached to every frame the loaders return, as
     ``df.attrs["kamlab_report"]``, and returned beside the frame with ``report=True``
     (as the ``report`` field of a :class:`~kamlab.data.readers.ReadResult`).
-    ``print(report)`` shows a short summary in English, including the column mapping.
+    ``print(report)`` shows a short summary in the current language (``kamlab.set_language``),
+    including the column mapping.
 
     Attributes
     ----------
@@ -135,44 +137,43 @@ class ReadReport:
 
     def __str__(self):
         name = os.path.basename(str(self.path))
-        how = [self.format]
+        how = [_t(f"fmt_{self.format}")]
         if self.sheet is not None:
-            how.append(f"sheet {self.sheet!r}")
+            how.append(_t("sheet", sheet=self.sheet))
         if self.encoding:
-            how.append(f"encoding {self.encoding}")
+            how.append(_t("encoding", encoding=self.encoding))
         if self.sep is not None:
-            how.append(f"separator {_show_sep(self.sep)}")
+            how.append(_t("separator", sep=_show_sep(self.sep)))
         if self.decimal:
-            how.append(f"decimal {self.decimal!r}")
+            how.append(_t("decimal", decimal=self.decimal))
         if self.decimal and self.thousands is not None:
-            how.append(f"thousands {self.thousands!r}" if self.thousands else "no thousands separator")
+            how.append(_t("thousands", thousands=self.thousands) if self.thousands else _t("no_thousands"))
         if self.date_format:
-            how.append(f"dates {self.date_format}")
+            how.append(_t("dates", fmt=self.date_format))
         if self.header_line is not None:
-            word = "row" if self.format == "excel" else "line"
-            how.append(f"header in {word} {self.header_line}")
-        lines = [f"Read {name}: " + ", ".join(how) + "."]
+            how.append(_t("header_in", word="row" if self.format == "excel" else "line", line=self.header_line))
+        lines = [_t("read", name=name, how=", ".join(how))]
         if self.columns:
-            mapped = ", ".join(f"{k!r} -> {v}" for k, v in self.columns.items())
-            lines.append(f"Columns: {mapped}.")
+            lines.append(_t("columns", mapped=", ".join(f"{k!r} -> {v}" for k, v in self.columns.items())))
         if self.unmapped:
-            lines.append("Kept under their own names: " + ", ".join(repr(c) for c in self.unmapped) + ".")
+            lines.append(_t("kept_names", names=", ".join(repr(c) for c in self.unmapped)))
         if self.revenue_computed:
-            lines.append("Revenue computed as quantity x unit price.")
+            lines.append(_t("revenue_computed"))
         lines.append(
-            f"Rows: {self.rows_read:,} read, {self.rows_kept:,} kept, {self.rows_set_aside:,} set aside"
-            + (" (see .problems)." if self.rows_set_aside else ".")
+            _t("rows_line", read=count(self.rows_read), kept=count(self.rows_kept), aside=count(self.rows_set_aside))
+            + (_t("see_problems") if self.rows_set_aside else ".")
         )
         facts = []
         if self.date_min is not None and not pd.isna(self.date_min):
-            facts.append(f"dates {self.date_min:%Y-%m-%d} to {self.date_max:%Y-%m-%d}")
+            facts.append(_t("date_range", start=day(self.date_min), end=day(self.date_max)))
         if self.n_accounts is not None:
-            facts.append(f"{self.n_accounts:,} accounts")
+            facts.append(_t("one_account" if self.n_accounts == 1 else "n_accounts", n=count(self.n_accounts)))
         if self.total_revenue is not None:
-            facts.append(f"total revenue {self.total_revenue:,.2f}" + (f" {self.currency}" if self.currency else ""))
+            facts.append(_t("total_revenue", amount=money(self.total_revenue))
+                         + (f" {self.currency}" if self.currency else ""))
         if facts:
             lines.append(facts[0][0].upper() + "; ".join(facts)[1:] + ".")
-        lines.extend(f"Note: {note}" for note in self.notes)
+        lines.extend(_t("note", note=note) for note in self.notes)
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -215,14 +216,15 @@ def summary(df):
     '3 rows; dates 2024-01-31 to 2024-03-01; 2 accounts; total revenue 17.50.'
     """
     if not isinstance(df, pd.DataFrame):
-        raise ParameterError(f"summary() needs a pandas DataFrame, not {type(df).__name__}.")
-    parts = [f"{len(df):,} rows"]
+        raise ParameterError(_t("summary_type", type=type(df).__name__))
+    parts = [_t("n_rows", n=count(len(df)))]
     if "date" in df and len(df) and df["date"].notna().any():
-        parts.append(f"dates {df['date'].min():%Y-%m-%d} to {df['date'].max():%Y-%m-%d}")
+        parts.append(_t("date_range", start=day(df["date"].min()), end=day(df["date"].max())))
     if "account_id" in df:
-        parts.append(f"{df['account_id'].nunique():,} accounts")
+        n = df["account_id"].nunique()
+        parts.append(_t("one_account" if n == 1 else "n_accounts", n=count(n)))
     if "revenue" in df:
-        parts.append(f"total revenue {float(df['revenue'].sum()):,.2f}")
+        parts.append(_t("total_revenue", amount=money(float(df["revenue"].sum()))))
     return "; ".join(parts) + "."
 
 
@@ -282,18 +284,15 @@ def _row_error(problems, path, word, decimal, thousands, report, function, n_row
     first = problems.iloc[0]
     rows = problems.drop_duplicates("pos")
     n_more = len(rows) - 1
-    where = f"{name}, {word} {first['line']}"
+    where = f"{name}, {_t(word)} {first['line']}"
     if first["column"] is not None and not pd.isna(first["column"]):
-        where += f", column {first['column']!r}"
+        where += _t("where_column", column=first["column"])
     reason = first["reason"]
     parts = [f"{where}: {reason}" + ("" if reason.endswith(("?", "!", ".")) else ".")]
     if n_more:
         parts += _more_rows(problems, rows, word, n_more)
     parts += _convention_hints(problems, decimal, thousands, report, n_rows)
-    parts.append(
-        f'Fix the file, or use {function}(..., errors="drop") to set these rows aside; '
-        "the report then lists them (report=True)."
-    )
+    parts.append(_t("fix", function=function))
     err = DataFormatError(
         " ".join(parts),
         path=str(path),
@@ -309,15 +308,14 @@ def _row_error(problems, path, word, decimal, thousands, report, function, n_row
 def _more_rows(problems, rows, word, n_more):
     """The sentences about the rows after the first: their lines and how many of each kind."""
     others = rows["line"].iloc[1:].tolist()
-    plural = "s" if n_more > 1 else ""
-    parts = [f"{n_more:,} more row{plural} cannot be used ({word}{plural} {_list_lines(others)})."]
+    parts = [_t("more_one" if n_more == 1 else "more", n=count(n_more), word=word, lines=_list_lines(others))]
     kinds = problems.assign(kind=problems["reason"].map(_reason_kind), column=problems["column"].fillna(""))
     counts = kinds.drop_duplicates(["pos", "kind", "column"]).groupby(["kind", "column"], sort=False).size()
     listed = []
-    for (kind, column), count in counts.items():
-        col = f" in column {column!r}" if column else ""
-        listed.append(f"{count:,} row{'s' if count > 1 else ''} with {kind}{col}")
-    parts.append("In all: " + "; ".join(listed) + ".")
+    for (kind, column), n in counts.items():
+        col = _t("in_column", column=column) if column else ""
+        listed.append(_t("kind_one" if n == 1 else "kind_many", n=count(n), kind=_t(kind)) + col)
+    parts.append(_t("in_all", listed="; ".join(listed)))
     return parts
 
 
@@ -330,41 +328,36 @@ def _convention_hints(problems, decimal, thousands, report, n_rows):
     def many(kind):
         return n_rows is None or int((kinds == kind).sum()) >= max(2, 0.2 * n_rows)
 
-    many_numbers, many_dates = many("an unreadable number"), many("an unreadable date")
+    many_numbers, many_dates = many("kind_number"), many("kind_date")
     kinds = set(kinds)
     hints = []
-    if "an unreadable number" in kinds and numeric_looking and many_numbers:
+    if "kind_number" in kinds and numeric_looking and many_numbers:
         other = "." if decimal == "," else ","
-        hints.append(
-            f"Numbers were read with decimal {decimal!r}"
-            + (f" and thousands {thousands!r}" if thousands else "")
-            + f"; if the file writes them differently, pass decimal={other!r}."
-        )
-    if "an unreadable date" in kinds and report.date_format and many_dates:
-        hints.append(
-            f"Dates were read in the format {report.date_format}; pass date_format= if the file writes them "
-            "differently."
-        )
+        and_thousands = _t("and_thousands", thousands=thousands) if thousands else ""
+        hints.append(_t("hint_numbers", decimal=decimal, and_thousands=and_thousands, other=other))
+    if "kind_date" in kinds and report.date_format and many_dates:
+        hints.append(_t("hint_dates", fmt=report.date_format))
     return hints
 
 
 def _reason_kind(reason):
-    if "a total or subtotal line" in reason:
-        return "a total line"
+    """The kind of a problem (a key of :mod:`~kamlab.data.readers.texts`), from its reason in either language."""
+    if "a total or subtotal line" in reason or "Summen- oder Zwischensummenzeile" in reason:
+        return "kind_total"
     if reason.startswith(("the file ends in the middle of this line", "die Datei endet mitten in dieser Zeile")):
-        return "a cut-off last line"
-    if "as a number" in reason:
-        return "an unreadable number"
-    if "not a valid date" in reason or "as a date" in reason:
-        return "an unreadable date"
-    if reason.startswith("the account id is empty"):
-        return "an empty account id"
-    if "appears more than once" in reason:
-        return "a duplicated account id"
-    if "fields but the header" in reason:
-        return "too many fields"
+        return "kind_cut"
+    if "as a number" in reason or "als Zahl" in reason:
+        return "kind_number"
+    if any(w in reason for w in ("not a valid date", "as a date", "kein gültiges Datum", "als Datum")):
+        return "kind_date"
+    if reason.startswith(("the account id is empty", "die Kundennummer ist leer")):
+        return "kind_empty_id"
+    if "appears more than once" in reason or "kommt mehr als einmal vor" in reason:
+        return "kind_duplicate"
+    if "fields but the header" in reason or "Felder, die Kopfzeile aber" in reason:
+        return "kind_fields"
     if "currency" in reason or "Währung" in reason:
-        return "a currency problem"
+        return "kind_currency"
     if "revenue - cost" in reason or "Umsatz - Wareneinsatz" in reason:
-        return "a margin that is not revenue - cost"
-    return "an empty value"
+        return "kind_margin"
+    return "kind_empty"
