@@ -219,8 +219,8 @@ def method(d):
         _m(d, "customer groups rolled up to one unit (kamlab.rollup), other accounts as they are",
            "Konzerne als eine Einheit (kamlab.rollup), andere Kunden einzeln") if d.grouped
         else _m(d, "accounts", "Kunden"))
-    d.method[label("contribution_margin")] = _m(d, "DB I = revenue − cost of goods (invoice lines)",
-                                                "DB I = Umsatz − Wareneinsatz (Rechnungszeilen)") \
+    d.method[label("contribution_margin")] = _m(d, "DB I = revenue − standard manufacturing cost (invoice lines)",
+                                                "DB I = Umsatz − (Standard-)Herstellkosten (Rechnungszeilen)") \
         if d.has_cost else text("no_cost", d.lang)
     d.method[_m(d, "Tables used", "Verwendete Tabellen")] = ", ".join(sorted(d.tables))
     d.method[_m(d, "kamlab version", "kamlab-Version")] = kamlab.__version__

@@ -73,8 +73,8 @@ TEXTS = {
     "and": ("and", "und"),
     "ov_text": ("{n_accounts} accounts bought in the period {period}, for {revenue} revenue in total.",
                 "{n_accounts} Kunden haben im Zeitraum {period} gekauft, zusammen für {revenue} Umsatz."),
-    "ov_margin": ("Contribution margin I (revenue minus cost of goods): {margin} ({rate}).",
-                  "Deckungsbeitrag I (Umsatz minus Wareneinsatz): {margin} ({rate})."),
+    "ov_margin": ("Contribution margin I (revenue minus the standard manufacturing cost): {margin} ({rate}).",
+                  "Deckungsbeitrag I (Umsatz minus (Standard-)Herstellkosten): {margin} ({rate})."),
     "abc_text": ("Class A: {n_a} {units} ({share_a} of them) hold {value_a} of revenue; thresholds {thresholds} of "
                  "the cumulative share (rule 'cover').",
                  "Klasse A: {n_a} {units} ({share_a} davon) bringen {value_a} des Umsatzes; Schwellen {thresholds} "
@@ -86,7 +86,7 @@ TEXTS = {
                   "Gini-Koeffizient {gini}."),
     "cascade_text": ("From {revenue} revenue, {db1} remain as CM I ({db1_rate} of net revenue) and {db4} as CM IV "
                      "({db4_rate}) after the cost to serve.",
-                     "Von {revenue} Umsatz bleiben {db1} als DB I ({db1_rate} des Nettoumsatzes) und nach den "
+                     "Von {revenue} Umsatz bleiben {db1} als DB I ({db1_rate} des Nettoerlöses) und nach den "
                      "kundenbezogenen Kosten {db4} als DB IV ({db4_rate})."),
     "cascade_skipped": ("No cost-to-serve table given: the report has contribution margin I (DB I) only, no cascade "
                         "down to CM IV.",
@@ -94,8 +94,8 @@ TEXTS = {
                         "Deckungsbeitrag I, keine Deckungsbeitragsrechnung bis DB IV."),
     "cascade_failed": ("The cost table cannot make the cascade ({error}): contribution margin I only.",
                        "Aus der Kostentabelle lässt sich keine Deckungsbeitragsrechnung bilden ({error}): nur DB I."),
-    "no_cost": ("The invoice lines have no cost of goods: no contribution margin, only revenue.",
-                "Die Rechnungszeilen haben keinen Wareneinsatz: kein Deckungsbeitrag, nur Umsatz."),
+    "no_cost": ("The invoice lines have no cost (manufacturing cost or cost of goods): no contribution margin, only revenue.",
+                "Die Rechnungszeilen haben keine Kosten (Herstellkosten oder Wareneinsatz): kein Deckungsbeitrag, nur Umsatz."),
     "rvm_text": ("{n_same} of {n_units} {units} have the same ABC class by revenue and by {measure}; {n_aa} are "
                  "A on both.",
                  "{n_same} von {n_units} {units} haben nach Umsatz und nach {measure} dieselbe ABC-Klasse; "
