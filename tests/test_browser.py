@@ -353,8 +353,8 @@ def check_german(page, cell, sentence) -> None:
     assert re.search(r"\d,\d %", sentence), f"no German decimal comma in {sentence!r}"
     page_text = page.locator(PANEL).inner_text()
     # the set-up check and the case company's description, printed by kamlab in German
-    assert "Kunden" in page_text and "Rechnungszeilen" in page_text, "kamlab's output in the page is not German"
-    for english in ("accounts (", "invoice lines", "The top "):
+    assert "Daten der Fallstudie" in page_text and "Rechnungspositionen" in page_text, "kamlab's output is not German"
+    for english in ("case company data", "invoice lines", "The top ", " rows "):
         assert english not in page_text, f"English output {english!r} in the German edition"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     cell.scroll_into_view_if_needed()

@@ -613,3 +613,16 @@ def test_a_case_of_generator_1_loads_without_the_new_tables(tmp_path):
     assert old.contacts is None and old.quote_truth is None and old.groups is None
     assert list(old.tables) == [t for t in TABLES if t not in ("contacts", "quote_truth", *newer)]
     assert not re.search(r"^\s+contacts ", repr(old), re.M) and set(old.describe()["table"]) == {*old.tables}
+
+
+def test_case_summary_in_german():
+    # issue 17: the case's summary (what a notebook prints for `case`) follows set_language
+    case = kamlab.load_case()
+    with kamlab.language("de"):
+        german = repr(case)
+    n_lines = f"{len(case.transactions):,}".replace(",", ".")
+    assert german.startswith("Fallstudie: Kesselbach Antriebstechnik GmbH")
+    assert f"transactions   {n_lines} Zeilen Rechnungspositionen 2023-2025" in german
+    assert " rows " not in german and "invoice lines" not in german and "lists every column" not in german
+    english = repr(case)
+    assert f"transactions   {len(case.transactions):,} rows  invoice lines 2023-2025" in english

@@ -228,7 +228,7 @@ def test_check_speaks_german(capsys):
         setup_check.check_setup(timeout=0.01)
     german = capsys.readouterr().out
     dotted = [f"{n:,}".replace(",", ".") for n in (n_accounts, n_lines)]
-    assert f"✔ Daten der Fallfirma: {dotted[0]} Kunden, {dotted[1]} Rechnungszeilen" in german
+    assert f"✔ Daten der Fallstudie: {dotted[0]} Kunden, {dotted[1]} Rechnungspositionen" in german
     assert "invoice lines" not in german and "dataset " not in german
     setup_check.check_setup(timeout=0.01)
     assert f"✔ case company data: {n_accounts:,} accounts, {n_lines:,} invoice lines" in capsys.readouterr().out

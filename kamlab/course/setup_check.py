@@ -83,8 +83,8 @@ _TEXTS = {
     "too_old": ("✘ {name}: version {installed} is too old, kamlab needs {minimum} or newer.",
                 "✘ {name}: Version {installed} ist zu alt, kamlab braucht {minimum} oder neuer."),
     "case": ("✔ case company data: {accounts} accounts, {lines} invoice lines",
-             "✔ Daten der Fallfirma: {accounts} Kunden, {lines} Rechnungszeilen"),
-    "case_failed": ("✘ case company data: {error}", "✘ Daten der Fallfirma: {error}"),
+             "✔ Daten der Fallstudie: {accounts} Kunden, {lines} Rechnungspositionen"),
+    "case_failed": ("✘ case company data: {error}", "✘ Daten der Fallstudie: {error}"),
     "datasets_failed": ("✘ datasets: {error}", "✘ Datensätze: {error}"),
     "all_set": ("All set: the course is ready.", "Alles bereit: der Kurs kann beginnen."),
     "missing_any": (

@@ -194,17 +194,47 @@ class Case:
         return table
 
     def __repr__(self):
+        from kamlab._util.labels import get_language
+
+        german = get_language() == "de"
         info = self.info or {}
-        head = f"Case company: {info.get('company', COMPANY)}"
+        head = f"{'Fallstudie' if german else 'Case company'}: {info.get('company', COMPANY)}"
         if info.get("start"):
-            head += f", {info['start']} to {info['end']} (seed {info.get('seed')})"
+            if german:
+                start, end = (".".join(reversed(str(info[k]).split("-"))) for k in ("start", "end"))
+                head += f", {start} bis {end} (Seed {info.get('seed')})"
+            else:
+                head += f", {info['start']} to {info['end']} (seed {info.get('seed')})"
         lines = [head]
         for name, frame in self.tables.items():
-            lines.append(f"  {name:<13}{len(frame):>9,} rows  {SCHEMA[name][0]}")
+            n = f"{len(frame):>9,}".replace(",", ".") if german else f"{len(frame):>9,}"
+            what = _TABLES_DE.get(name, SCHEMA[name][0]) if german else SCHEMA[name][0]
+            lines.append(f"  {name:<13}{n} {'Zeilen' if german else 'rows '} {what}")
         lines.append(
-            "case.describe() lists every column; datasets/README.md explains how the data were made."
+            "case.describe() beschreibt jede Spalte; datasets/README.md erklärt, wie die Daten entstanden sind."
+            if german else "case.describe() lists every column; datasets/README.md explains how the data were made."
         )
         return "\n".join(lines)
+
+
+# the tables in German (the descriptions of case_schema.SCHEMA), for the case's summary under set_language("de")
+_TABLES_DE = {
+    "accounts": "Geschäftskunden: Stammdaten, wie sie das CRM führt",
+    "centres": "Buying Center: Zentrale, Werke, Niederlassungen, Sparten jedes Kunden",
+    "offerings": "Warengruppen der sieben Angebote, mit Listenpreisen und Standard-Herstellkosten",
+    "transactions": "Rechnungspositionen 2023-2025, Gutschriften als negative Positionen",
+    "projects": "Angebote und Projekte mit Nachfassaktionen und Ergebnis",
+    "contacts": "Nachfassaktionen zu den Angeboten, eine Zeile je Kontakt",
+    "costs": "Kundenbezogene Kosten je Kunde und Kalenderjahr (für die Deckungsbeitragsrechnung)",
+    "ratings": "Qualitative Bewertungen 1 (schlecht) bis 10 (sehr gut) aus dem letzten Kundengespräch",
+    "truth": "Was der Generator weiß und keine Analyse je sieht, je Kunde",
+    "wallets": "Wahrheit je Kunde und Angebot: Kundenpotenzial und Lieferanteil",
+    "quote_truth": "Wahrheit je entschiedenem Angebot und Zahl der Nachfassaktionen: die wahre Gewinnwahrscheinlichkeit",
+    "groups": "Konzerne: rechtliche Einheiten eines Konzerns, auch in mehreren Ländern",
+    "staff": "Die Mitarbeitenden mit Kundenkontakt: Manager, Innendienst, Service, Technik, Geschäftsleitung",
+    "targets": "Der Absatzplan des Jahres nach dem Zeitraum, je Kunde",
+    "touchpoints": "Kontakte der Mitarbeitenden mit den Kunden im letzten Jahr, nach Funktion",
+}
 
 
 PACKAGE_DATA = "kamlab.casedata"  # datasets/case, shipped in the wheel as package data (setup.py)
