@@ -342,3 +342,31 @@ def test_the_english_word_check_finds_english_prose_but_not_code():
     assert english_left('x.csv, line 3: cannot read it. Fix the file, or use f(..., errors="drop").') == [
         "line", "cannot", "read", "Fix", "the", "file"]
     assert english_left('x.csv, Zeile 3: Berichtigen Sie die Datei oder f(..., errors="drop"); report=True') == []
+
+
+TOTALS = "Kundennr.;Datum;Umsatz\nK1;01.02.2024;10,00\nSumme;;10,00\nK2;02.02.2024;abc\n"
+
+
+def test_a_total_line_among_other_problems_is_summed_up_in_german(tmp_path):
+    path = write(tmp_path, "summen.csv", TOTALS)
+    german = message(DataFormatError, path, language="de")
+    assert german.startswith("summen.csv, Zeile 3, Spalte 'Kundennr.': 'Summe' kennzeichnet eine Summen- oder "
+                             "Zwischensummenzeile, keine Rechnungszeile")
+    assert ("1 weitere Zeile ist nicht verwendbar (Zeile 4). Insgesamt: 1 Summenzeile in Spalte 'Kundennr.'; "
+            "1 Zeile mit einem leeren Wert in Spalte 'Datum'; 1 Zeile mit einer unlesbaren Zahl in Spalte "
+            "'Umsatz'.") in german
+    assert "a total or subtotal line" not in german and english_left(german) == []
+    english = message(DataFormatError, path, language="en")
+    assert ("1 more row cannot be used (line 4). In all: 1 row with a total line in column 'Kundennr.'; 1 row "
+            "with an empty value in column 'Datum'; 1 row with an unreadable number in column 'Umsatz'.") in english
+
+
+def test_the_note_on_many_total_lines_counts_with_a_thousands_dot(tmp_path):
+    body = "".join(f"K{i};01.02.2024;1,00\nSumme;;1,00\n" for i in range(1001))
+    path = write(tmp_path, "summen.csv", "Kundennr.;Datum;Umsatz\n" + body)
+    for language, start in (("de", "1.001 Zeilen sehen wie Summen- oder Zwischensummenzeilen aus (Zeilen 3, 5, 7, "),
+                            ("en", "1001 line(s) look like total or subtotal lines (line(s) 3, 5, 7, ")):
+        with kamlab.language(language), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RowsSetAsideWarning)
+            notes = read_transactions(path, errors="drop").attrs["kamlab_report"].notes
+        assert any(note.startswith(start) for note in notes), notes

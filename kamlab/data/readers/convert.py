@@ -81,7 +81,7 @@ _t = translator({
         "column {column!r}: {n} ids written as decimal numbers such as {value!r} ({word} {line}) were read as "
         "{fixed!r}, the same id as without '.0'.",
         "Spalte {column!r}: {n} Nummern mit Nachkommastellen wie {value!r} ({word} {line}) wurden als "
-        "{fixed!r} gelesen, dieselbe Nummer wie ohne ',0'.",
+        "{fixed!r} gelesen, dieselbe Nummer wie ohne Nachkommastellen.",
     ),
 })
 _DOTTED_DATE = r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ T].*)?"

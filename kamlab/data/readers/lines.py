@@ -24,8 +24,10 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _in_language
 from kamlab._util.format import translator
+from kamlab._util.labels import get_language
 from kamlab.data.readers.fast import _filled_cells, _total_candidates
 
 _t = translator({
@@ -198,8 +200,8 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
     rows = np.flatnonzero(is_word | by_sum)
     shown = ", ".join(str(x) for x in raw.lines[rows][:8]) + (", ..." if len(rows) > 8 else "")
     word = _t("line" if raw.meta.get("format") == "text" else "row")
-    report.notes.append(_t("total_note_one" if len(rows) == 1 else "total_note", n=len(rows), word=word,
-                           shown=shown))
+    n = _count(len(rows)) if get_language() == "de" else len(rows)  # English as always: 2969, German 2.969
+    report.notes.append(_t("total_note_one" if len(rows) == 1 else "total_note", n=n, word=word, shown=shown))
 
 
 def _split_line(line, sep):

@@ -314,7 +314,10 @@ def _more_rows(problems, rows, word, n_more):
     listed = []
     for (kind, column), n in counts.items():
         col = _t("in_column", column=column) if column else ""
-        listed.append(_t("kind_one" if n == 1 else "kind_many", n=count(n), kind=_t(kind)) + col)
+        if kind in ("kind_total", "kind_cut"):
+            listed.append(_t(f"{kind}_{'one' if n == 1 else 'many'}", n=count(n)) + col)
+        else:
+            listed.append(_t("kind_one" if n == 1 else "kind_many", n=count(n), kind=_t(kind)) + col)
     parts.append(_t("in_all", listed="; ".join(listed)))
     return parts
 

@@ -65,6 +65,11 @@ _t = translator({
     "kind_one": ("{n} row with {kind}", "{n} Zeile mit {kind}"),
     "kind_many": ("{n} rows with {kind}", "{n} Zeilen mit {kind}"),
     "in_column": (" in column {column!r}", " in Spalte {column!r}"),
+    # a whole line's kind reads better in German as the subject: "1 Summenzeile in Spalte 'Kundennr.'"
+    "kind_total_one": ("{n} row with a total line", "{n} Summenzeile"),
+    "kind_total_many": ("{n} rows with a total line", "{n} Summenzeilen"),
+    "kind_cut_one": ("{n} row with a cut-off last line", "{n} abgeschnittene letzte Zeile"),
+    "kind_cut_many": ("{n} rows with a cut-off last line", "{n} abgeschnittene letzte Zeilen"),
     "kind_total": ("a total line", "einer Summenzeile"),
     "kind_cut": ("a cut-off last line", "einer abgeschnittenen letzten Zeile"),
     "kind_number": ("an unreadable number", "einer unlesbaren Zahl"),

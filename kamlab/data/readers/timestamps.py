@@ -28,7 +28,7 @@ _t = translator({
         "the dates in column {column!r} carry UTC offsets (mixed offsets): {offsets}. Each was read as the local "
         "date and time written, without converting between offsets (2024-03-31T23:30:00-05:00 is "
         "2024-03-31 23:30).",
-        "die Daten in Spalte {column!r} tragen verschiedene UTC-Verschiebungen: {offsets}. Jedes wurde als die "
+        "die Daten in Spalte {column!r} tragen verschiedene UTC-Verschiebungen: {offsets}. Jede Angabe wurde als die "
         "geschriebene Ortszeit gelesen, ohne zwischen den Verschiebungen umzurechnen "
         "(2024-03-31T23:30:00-05:00 ist 2024-03-31 23:30).",
     ),
