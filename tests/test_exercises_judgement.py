@@ -116,3 +116,24 @@ def test_explain_solution_and_the_student_edition(explain, capsys):
         student_edition(None)
     with pytest.raises(kamlab.ParameterError, match="min_words"):
         Explain("q", question=("a", "b"), model_answer=("a", "b"), min_words=0)
+
+
+def test_every_judgement_exercise_has_a_german_title():
+    # issue 17: the German feedback quoted English titles ("Many faces at one group")
+    import importlib
+
+    import kamlab
+    from kamlab.course.judgement import Choice, Explain
+
+    found = 0
+    for n in range(8):
+        chapter = importlib.import_module(f"kamlab.course.chapter{n:02d}")
+        for exercise in vars(chapter).values():
+            if isinstance(exercise, Choice | Explain):
+                found += 1
+                english = exercise.title
+                with kamlab.language("de"):
+                    german = exercise.title
+                    message = str(exercise.check(None))
+                assert german != english and german in message and english not in message
+    assert found >= 16  # at least two per notebook

@@ -123,7 +123,7 @@ q5 = Exercise(
 )
 
 q6 = Choice(
-    "Which accounts are key accounts?",
+    ("Which accounts are key accounts?", "Welche Kunden sind Schlüsselkunden?"),
     question=(
         "Which accounts are key accounts (Schlüsselkunden) by the course's quantitative definition?",
         "Welche Kunden sind nach der quantitativen Definition des Kurses Schlüsselkunden?",
@@ -169,7 +169,7 @@ q6 = Choice(
 )
 
 q7 = Explain(
-    "Many faces at one group",
+    ("Many faces at one group", "Viele Gesichter bei einem Konzern"),
     question=(
         "Exercises 4 and 5 counted the company people who contacted the Möller group in one year. Why is that a "
         "problem for the group's global purchasing and for us, and what does a key-account manager change?",

@@ -103,7 +103,7 @@ q4 = Exercise(
 )
 
 q5 = Choice(
-    "Reconciling a faulty export",
+    ("Reconciling a faulty export", "Einen fehlerhaften Export abstimmen"),
     question=(
         "You load the faulty export with errors='drop'. Its total is below the revenue the finance report shows for "
         "the same quarter and region. What do you do before you use the data?",
@@ -152,7 +152,7 @@ q5 = Choice(
 )
 
 q6 = Explain(
-    "Lines without a customer",
+    ("Lines without a customer", "Positionen ohne Kunden"),
     question=(
         "A quarter of the Online Retail lines has no customer id. How do you treat these lines in an account "
         "analysis, and what must your report say about them?",

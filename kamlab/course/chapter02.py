@@ -117,7 +117,7 @@ q5 = Exercise(
 )
 
 q6 = Choice(
-    "Concentration or dependency?",
+    ("Concentration or dependency?", "Konzentration oder Abhängigkeit?"),
     question=(
         "The case company's revenue has a Gini coefficient of about 0.7, and no customer holds more than 2 % of it. "
         "How dependent is the company on a single customer?",
@@ -159,7 +159,7 @@ q6 = Choice(
 )
 
 q7 = Explain(
-    "Actual or target",
+    ("Actual or target", "Ist oder Ziel"),
     question=(
         "Why does the key-account definition count target (plan) revenue and DB as well as actual figures? And "
         "what must be true of an account that is a key account on the plan only?",

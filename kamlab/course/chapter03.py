@@ -130,7 +130,7 @@ q4 = Exercise(
 )
 
 q5 = Choice(
-    "Choosing k for the service models",
+    ("Choosing k for the service models", "k für die Betreuungsmodelle wählen"),
     question=(
         "On the case company the silhouette prefers k = 2, the elbow points to k = 4, and k = 4 is stable (a mean "
         "ARI of about 0.8 over resamples). How many segments do you take to design service models?",
@@ -178,7 +178,7 @@ q5 = Choice(
 )
 
 q6 = Explain(
-    "Stable is not meaningful",
+    ("Stable is not meaningful", "Stabil heißt nicht aussagekräftig"),
     question=(
         "The case company's segments are stable from sample to sample, yet they match the customers' hidden buyer "
         "types only moderately. What does this tell you, and what would you change before you build service models "

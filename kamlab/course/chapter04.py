@@ -165,7 +165,7 @@ q5 = Exercise(
 )
 
 q6 = Choice(
-    "A false friend: McDonald's Star",
+    ("A false friend: McDonald's Star", 'Ein falscher Freund: McDonalds „Star“'),
     question=(
         "An account is attractive, but our supplier position with it is weak: McDonald's portfolio calls it a "
         "'Star'. What is it in the German Kundenportfolio, and what is its standard strategy?",
@@ -209,7 +209,7 @@ q6 = Choice(
 )
 
 q7 = Explain(
-    "An account near the split line",
+    ("An account near the split line", "Ein Kunde nahe der Trennlinie"),
     question=(
         "An A account sits close to the median split of supplier position and changes quadrant when one weight "
         "moves by 20 %. What do you do with it when you draw up the key-account list?",

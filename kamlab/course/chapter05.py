@@ -131,7 +131,7 @@ q4 = Exercise(
 )
 
 q5 = Choice(
-    "Using the wallet estimate",
+    ("Using the wallet estimate", "Die Potenzialschätzung nutzen"),
     question=(
         "The realistic wallet estimate ranks the accounts much like their true wallets, but sits at about half their "
         "level. How do you use it in key-account management?",
@@ -172,7 +172,7 @@ q5 = Choice(
 )
 
 q6 = Explain(
-    "Mining is harder than farming",
+    ("Mining is harder than farming", "Mining ist schwerer als Farming"),
     question=(
         "The whitespace ranking puts an offering at the top that an account has never bought from us (mining), "
         "because similar accounts buy it. Why is that harder to win than more of what it already buys (farming), "

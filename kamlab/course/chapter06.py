@@ -183,7 +183,7 @@ q5 = Exercise(
 )
 
 q6 = Choice(
-    "Four follow-ups for every quote?",
+    ("Four follow-ups for every quote?", "Viermal nachfassen bei jedem Angebot?"),
     question=(
         "In the CRM, quotes with four follow-ups are won far more often than quotes without any. The sales director "
         "concludes: 'From now on, follow up every quote four times.' What is wrong with this conclusion?",
@@ -232,7 +232,7 @@ q6 = Choice(
 )
 
 q7 = Choice(
-    "Open quotes and the time to decision",
+    ("Open quotes and the time to decision", "Offene Angebote und die Zeit bis zur Entscheidung"),
     question=(
         "To report how long customers take to decide, a colleague drops the quotes that are still open and takes "
         "the median of the decided ones. What happens?",

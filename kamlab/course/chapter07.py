@@ -135,7 +135,7 @@ q4 = Exercise(
 )
 
 q5 = Choice(
-    "A group's margin rate",
+    ("A group's margin rate", 'Die Marge eines Konzerns'),
     question=(
         "A group has three entities with DB I rates of 40 %, 30 % and 20 %; the biggest entity has the 20 %. How do "
         "you get the group's DB I rate after the roll-up?",
@@ -177,7 +177,7 @@ q5 = Choice(
 )
 
 q6 = Choice(
-    "A measurable objective",
+    ("A measurable objective", "Ein messbares Ziel"),
     question=(
         "Which of these is an objective for the account plan of a key group, in the sense of the capstone "
         "(measurable, with a date)?",
@@ -220,7 +220,7 @@ q6 = Choice(
 )
 
 q7 = Explain(
-    "A key unit without a key-account manager",
+    ("A key unit without a key-account manager", "Eine Schlüsseleinheit ohne Key-Account-Manager"),
     question=(
         "Exercise 4 found key units whose account manager is a territory sales manager. What do you decide for such "
         "a unit, and where do you write it down?",

@@ -97,6 +97,18 @@ def _local(pair):
     return pair[1] if get_language() == "de" else pair[0]
 
 
+class _Titled:
+    """A title given as a pair (English, German) and shown in the current language (a plain string: both)."""
+
+    def _set_title(self, title, kind):
+        self._titles = (title, title) if isinstance(title, str) else _pair(title, f"{kind} title")
+
+    @property
+    def title(self):
+        """The short name shown in every message, in the current language."""
+        return _local(self._titles)
+
+
 def _is_blank(answer):
     return answer is None or answer is Ellipsis
 
@@ -111,13 +123,13 @@ class Option:
     correct: bool
 
 
-class Choice:
+class Choice(_Titled):
     """A multiple-choice question with feedback per option.
 
     Parameters
     ----------
-    title : str
-        Short name shown in every message.
+    title : (str, str) or str
+        Short name shown in every message, in English and German.
     question : (str, str)
         The question, in English and German.
     options : dict
@@ -129,7 +141,7 @@ class Choice:
     """
 
     def __init__(self, title, *, question, options, answer, hint=None):
-        self.title = title
+        self._set_title(title, "Choice")
         self.question = _pair(question, f"Choice {title!r}: question")
         if not isinstance(options, dict) or len(options) < 2:
             raise ParameterError(f"Choice {title!r}: options must be a dict of at least two {{letter: (text, "
@@ -218,12 +230,12 @@ class Revealed:
         return self.message
 
 
-class Explain:
+class Explain(_Titled):
     """An open question: the student writes an answer, then compares it with a model answer.
 
     Parameters
     ----------
-    title : str
+    title : (str, str) or str
         Short name shown in every message.
     question : (str, str)
         The question, in English and German.
@@ -249,7 +261,7 @@ class Explain:
     def __init__(self, title, *, question, model_answer, points=(), min_words=12):
         if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 1:
             raise ParameterError(f"Explain {title!r}: min_words must be a whole number from 1, got {min_words!r}.")
-        self.title = title
+        self._set_title(title, "Explain")
         self.question = _pair(question, f"Explain {title!r}: question")
         self.model_answer = _pair(model_answer, f"Explain {title!r}: model_answer")
         self.points = [_pair(point, f"Explain {title!r}: a point") for point in points]
