@@ -101,3 +101,10 @@ GERMAN_EDITIONS = [p for p in tool.english_notebooks() if tool.german_of(p).exis
 @pytest.mark.parametrize("english", GERMAN_EDITIONS, ids=[p.name for p in GERMAN_EDITIONS])
 def test_german_edition_follows_its_english_notebook(english):
     assert tool.drift(english) == []
+
+
+def test_numbers_in_code_spans_links_and_dois_are_not_prose():
+    text = ("Write amounts as `1.234,56` or `617,08-`; data [UCI](https://doi.org/10.24432/C5BW33) "
+            "doi 10.24432/C5BW33, licence CC BY 4.0, and 1,753 accounts.")
+    assert tool.quoted_numbers(text, "en") == tool.quoted_numbers("Beträge wie `1.234,56`; 1.753 Kunden.", "de")
+    assert tool.quoted_numbers(text, "en") == {1753.0: 1}

@@ -12,7 +12,8 @@ What may differ: the text of markdown cells (translated), and in code cells the 
 messages) and comments. What may not: the code itself, the order and kind of the cells, their tags (the
 student edition leaves out the cells tagged ``solution``), the ``# NBVAL_...`` markers, the numbers quoted in
 the text (the English ones are checked by tests/test_notebook_numbers.py; here each markdown cell must quote
-the same numbers, written the German way: 1,753 -> 1.753 and 55.3 -> 55,3) and the glossary links.
+the same numbers, written the German way: 1,753 -> 1.753 and 55.3 -> 55,3; numbers in inline code, link
+targets, addresses, DOIs and licence names are not prose and not compared) and the glossary links.
 
 Usage::
 
@@ -38,6 +39,8 @@ LANGUAGE_CELL = 'import kamlab\n\nkamlab.set_language("de")'
 _EN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w])")
 _DE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w])")
 _GLOSSARY_LINK = re.compile(r"glossary\.md#([\w-]+)")
+# not prose: inline code (`1.234,56` is a format example), link targets and bare addresses (DOIs, versions)
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|https?://\S+|\b10\.\d{4,}/\S+|\bCC BY(?:-\w+)* \d\.\d\b")
 _MARKER = re.compile(r"#\s*NBVAL_\w+")
 
 
@@ -94,6 +97,7 @@ def _value(text, language):
 def quoted_numbers(text, language):
     """The formatted numbers of a text (with a thousands separator or decimals) as a Counter of values."""
     pattern = _EN_NUMBER if language == "en" else _DE_NUMBER
+    text = _NOT_PROSE.sub(" ", text)
     return Counter(round(_value(m.group(1), language), 9) for m in pattern.finditer(text))
 
 
