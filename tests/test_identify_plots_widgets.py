@@ -117,3 +117,17 @@ def test_describe_writes_german_thousands():
     share = np.arange(1601, 2001).sum() / np.arange(1, 2001).sum()  # 36.0 %
     assert text == f"Die Top 20 % der Kunden (400 von 2.000) haben einen Anteil von {share * 100:.1f} % am Umsatz.".replace(
         f"{share * 100:.1f}", f"{share * 100:.1f}".replace(".", ","))
+
+
+def test_top_share_explorer_stays_german_with_a_german_mark(accounts):
+    # issue 17: the mark's label was "73.1 %" beside a German sentence saying "73,1 %"
+    with kamlab.language("de"):
+        explorer = TopShareExplorer(accounts, percent=20)
+    explorer.slider.value = 30  # moved while kamlab speaks English: the explorer keeps German
+    mark = next(t for t in explorer.ax.texts if t.get_gid() == "mark").get_text()
+    share = explorer.result.share * 100
+    assert mark == f"{share:.1f} %".replace(".", ",")
+    assert explorer.text.startswith("Die Top 30 % der Kunden")
+    with kamlab.language("de"):
+        ax = pareto_curve(accounts, mark=0.2, ax=plt.subplots()[1])
+    assert "," in next(t for t in ax.texts if t.get_gid() == "mark").get_text()

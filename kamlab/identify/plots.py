@@ -74,7 +74,7 @@ def pareto_curve(data=None, *, value="revenue", mark=None, ax=None, **kwargs):
         top = result.top(mark)
         x_mark, y_mark = top.n_top / top.n_accounts * 100, top.share * 100
         ax.plot([x_mark, x_mark, 0], [0, y_mark, y_mark], color="C3", linestyle="--", linewidth=1, gid="mark")
-        ax.annotate(f"{y_mark:.1f} %", (x_mark, y_mark), xytext=(6, -14), textcoords="offset points", color="C3",
+        ax.annotate(_decimal(f"{y_mark:.1f} %"), (x_mark, y_mark), xytext=(6, -14), textcoords="offset points", color="C3",
                     gid="mark")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 101)

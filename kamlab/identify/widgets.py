@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from kamlab._util.labels import get_language, label
+from kamlab._util.format import decimal
+from kamlab._util.labels import get_language, label, language
 from kamlab._util.live import LiveFigure, show_widget, table_html
 from kamlab.identify import top_share
 
@@ -52,7 +53,8 @@ class TopShareExplorer:
         self.value = value
         self.plot = plot
         self.chart = None
-        description = "Top-Kunden %" if get_language() == "de" else "Top accounts %"
+        self.lang = get_language()  # the explorer keeps the language it was made in
+        description = "Top-Kunden %" if self.lang == "de" else "Top accounts %"
         self.slider = widgets.IntSlider(
             value=percent, min=1, max=100, step=1, description=description, continuous_update=False,
             style={"description_width": "initial"},
@@ -66,7 +68,11 @@ class TopShareExplorer:
         self.update()
 
     def update(self):
-        """Recompute the result for the slider's value; move the chart's mark in place."""
+        """Recompute the result for the slider's value; move the chart's mark in place (in the explorer's language)."""
+        with language(self.lang):
+            self._update()
+
+    def _update(self):
         self.result = top_share(self.accounts, self.slider.value / 100, value=self.value)
         self.text = self.result.describe(self.value)
         self.output.clear_output(wait=True)
@@ -92,7 +98,7 @@ class TopShareExplorer:
             note = next(t for t in self.ax.texts if t.get_gid() == "mark")
             line.set_data([x_mark, x_mark, 0], [0, y_mark, y_mark])
             note.xy = (x_mark, y_mark)
-            note.set_text(f"{y_mark:.1f} %")
+            note.set_text(decimal(f"{y_mark:.1f} %"))
         self.chart.blit()
 
     def _ipython_display_(self):
