@@ -208,3 +208,7 @@ def test_class_table_headers_in_german():
     with kamlab.language("de"):
         columns = _summary_display(summary).columns.tolist()
     assert "Anteil der klassierten Kunden (%)" in columns and not any("Share" in c for c in columns)
+    zeros = pd.DataFrame({"account_id": ["K1", "K2", "K3"], "revenue": [3.0, 1.0, 0.0]})
+    with kamlab.language("de"):
+        rows = _summary_display(kamlab.identify.abc_summary(kamlab.identify.abc_analysis(zeros, "revenue"))).index
+    assert "keine (≤ 0)" in rows and "none (≤ 0)" not in rows

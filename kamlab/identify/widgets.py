@@ -280,5 +280,6 @@ def _summary_display(summary):
     for column in ("value", "smallest"):
         table[column] = table[column].round(0)
     names = {c: label(c) + (" (%)" if c.startswith("share") else "") for c in table.columns}
+    table.index = [label(c) if c == "none (≤ 0)" else c for c in table.index]  # the no-share group's name
     table.index.name = label("abc")
     return table.rename(columns=names)
