@@ -25,8 +25,9 @@ _ENGLISH = re.compile(
     r"with|from|not|no|more|In all|Note|Dates|accounts|total revenue|separator|decimal mark|header|worksheet|"
     r"empty|file|does|holds)\b"
 )
-# code in messages: calls, arguments and the report's attribute (their English is Python, not prose)
-_CODE = re.compile(r"\w+\([^()]*(?:\{[^{}]*\})?[^()]*\)|\b\w+=(?:'[^']*'|\"[^\"]*\"|\{[^{}]*\}|\S+)|df\.attrs\S*|"
+# code in messages: quoted values, calls, arguments and the report's attribute (their English is Python or
+# data, not prose)
+_CODE = re.compile(r"'[^']*'|[\w.]+\([^()]*(?:\{[^{}]*\})?[^()]*\)|\b\w+=(?:'[^']*'|\"[^\"]*\"|\{[^{}]*\}|\S+)|df\.attrs\S*|"
                    r"\.problems|report=True")
 
 
@@ -370,3 +371,38 @@ def test_the_note_on_many_total_lines_counts_with_a_thousands_dot(tmp_path):
             warnings.simplefilter("ignore", RowsSetAsideWarning)
             notes = read_transactions(path, errors="drop").attrs["kamlab_report"].notes
         assert any(note.startswith(start) for note in notes), notes
+
+
+# --------------------------------------------------------------------------------------
+# accounts_from_transactions: the step after the loader
+# --------------------------------------------------------------------------------------
+
+
+LINES = {"account_id": ["A", None, "B"], "date": ["2024-01-02", "2024-02-03", "2025-03-01"],
+         "revenue": [10.0, 20.0, 1234.5]}
+
+
+def test_accounts_from_transactions_speaks_german():
+    import pandas as pd
+
+    lines = pd.DataFrame(LINES).assign(date=lambda d: pd.to_datetime(d["date"]))
+    with kamlab.language("de"):
+        with pytest.raises(DataFormatError) as info:
+            kamlab.accounts_from_transactions(lines)
+        with pytest.warns(kamlab.data.accounts.AsOfWarning) as caught:
+            kamlab.accounts_from_transactions(lines, missing_account="group", as_of="2024-12-31")
+        with pytest.raises(MissingColumnError) as missing:
+            kamlab.accounts_from_transactions(lines.drop(columns="date"))
+    assert str(info.value).startswith("1 von 3 Rechnungszeilen hat keine Kundennummer (Spalte 'account_id'). "
+                                      "Die erste ist Zeile 1 der Tabelle.")
+    # one line of 2025-03-01 with 1,234.50 is after the as_of day
+    assert str(caught[0].message) == ("1 Rechnungszeile mit Datum nach as_of=2024-12-31 (Umsatz 1.234,50) ist "
+                                      "nicht in der Kundentabelle.")
+    assert str(missing.value).startswith("Die Rechnungszeilen haben keine Spalte 'date'. Gefundene Spalten: ")
+    for text in (str(info.value), str(caught[0].message), str(missing.value)):
+        assert english_left(text) == [], text
+    with pytest.warns(kamlab.data.accounts.AsOfWarning) as english:
+        kamlab.accounts_from_transactions(lines, missing_account="group", as_of="2024-12-31")
+    assert str(english[0].message) == (
+        "1 lines dated after as_of=2024-12-31 (revenue 1,234.50) are not in the account table."
+    )

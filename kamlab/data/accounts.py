@@ -14,6 +14,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from kamlab._util.format import translator
+from kamlab.data.readers.texts import count, money
 from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 
 __all__ = ["accounts_from_transactions", "UNKNOWN_ACCOUNT", "AsOfWarning"]
@@ -22,6 +24,60 @@ __all__ = ["accounts_from_transactions", "UNKNOWN_ACCOUNT", "AsOfWarning"]
 UNKNOWN_ACCOUNT = "(no account)"  # the same as kamlab.data.engines.definition.UNKNOWN_ACCOUNT
 
 _OFFERING_CANDIDATES = ("offering", "product_group", "product")
+
+
+_t = translator({
+    "missing_account": ("missing_account must be 'raise' or 'group', not {value!r}.",
+                        "missing_account muss 'raise' oder 'group' sein, nicht {value!r}."),
+    "after": ("{n} lines dated after as_of={day} (revenue {revenue}) are not in the account table.",
+              "{n} Rechnungszeilen mit Datum nach as_of={day} (Umsatz {revenue}) sind nicht in der Kundentabelle."),
+    "after_one": ("{n} lines dated after as_of={day} (revenue {revenue}) are not in the account table.",
+                  "{n} Rechnungszeile mit Datum nach as_of={day} (Umsatz {revenue}) ist nicht in der Kundentabelle."),
+    "as_of": ("as_of={value!r} is not a date; give a day such as '2024-12-31'.",
+              "as_of={value!r} ist kein Datum; geben Sie einen Tag wie '2024-12-31' an."),
+    "no_columns": (
+        "The invoice lines have no column {absent}. Columns found: {names}. Load the file with "
+        "kamlab.read_transactions (it finds these columns), or rename yours, e.g. "
+        "lines.rename(columns={{'Kunde': 'account_id'}}) (for files: columns={{'Kunde': 'account_id'}}).",
+        "Die Rechnungszeilen haben keine Spalte {absent}. Gefundene Spalten: {names}. Laden Sie die Datei mit "
+        "kamlab.read_transactions (es findet diese Spalten) oder benennen Sie Ihre Spalten um, z. B. "
+        "lines.rename(columns={{'Kunde': 'account_id'}}) (für Dateien: columns={{'Kunde': 'account_id'}}).",
+    ),
+    "no_offering": ("There is no column {offering!r} to count offerings in.",
+                    "Es gibt keine Spalte {offering!r}, in der sich Angebotsbereiche zählen ließen."),
+    "missing": ("{n} of {total} invoice lines have no {what} (column '{column}'). ",
+                "{n} von {total} Rechnungszeilen haben {what} (Spalte '{column}'). "),
+    "missing_one": ("{n} of {total} invoice lines have no {what} (column '{column}'). ",
+                    "{n} von {total} Rechnungszeilen hat {what} (Spalte '{column}'). "),
+    "what_account": ("account id", "keine Kundennummer"),
+    "what_date": ("date", "kein Datum"),
+    "what_readable": ("readable {column}", "keinen lesbaren Wert"),
+    "group_hint": ("Pass missing_account='group' to gather them as one account named {name!r}.",
+                   "Geben Sie missing_account='group' an, um sie als einen Kunden namens {name!r} zusammenzufassen."),
+    "fix_first": ("Fix or drop those lines first.", "Berichtigen oder entfernen Sie diese Zeilen zuerst."),
+    "first_row": (
+        "The first is row {first} of the table. Lines without a customer cannot be given to an account: drop them "
+        "on purpose (lines.dropna(subset=['account_id'])) or pass missing_account='group' to gather them as one "
+        "account named {name!r}.",
+        "Die erste ist Zeile {first} der Tabelle. Zeilen ohne Kunden lassen sich keinem Kunden zuordnen: "
+        "entfernen Sie sie bewusst (lines.dropna(subset=['account_id'])) oder geben Sie missing_account='group' "
+        "an, um sie als einen Kunden namens {name!r} zusammenzufassen.",
+    ),
+    "not_dates": (
+        "The column 'date' holds values that are not dates ({error}). Load the file with kamlab.read_transactions, "
+        "which says which line is wrong.",
+        "Die Spalte 'date' enthält Werte, die keine Datumsangaben sind ({error}). Laden Sie die Datei mit "
+        "kamlab.read_transactions; es nennt die fehlerhafte Zeile.",
+    ),
+    "need_date": ("Every line needs a date; fix or drop those lines first.",
+                  "Jede Zeile braucht ein Datum; berichtigen oder entfernen Sie diese Zeilen zuerst."),
+    "bad_value": (
+        "First bad value: {value!r}. Fix or drop those lines first (kamlab.read_transactions names the line in "
+        "the file).",
+        "Erster fehlerhafter Wert: {value!r}. Berichtigen oder entfernen Sie diese Zeilen zuerst "
+        "(kamlab.read_transactions nennt die Zeile in der Datei).",
+    ),
+})
 
 
 class AsOfWarning(UserWarning):
@@ -141,7 +197,7 @@ def accounts_from_transactions(
     1          B     80.0       1             0             0
     """
     if missing_account not in ("raise", "group"):
-        raise ParameterError(f"missing_account must be 'raise' or 'group', not {missing_account!r}.")
+        raise ParameterError(_t("missing_account", value=missing_account))
     as_of_day = _as_of_day(as_of)
     from kamlab.data.engines import definition
     from kamlab.data.engines.sources import open_source
@@ -161,8 +217,7 @@ def accounts_from_transactions(
         n_after = int(checks.get("after", 0) or 0)
         if n_after:
             warnings.warn(
-                f"{n_after:,} lines dated after as_of={as_of_day.date()} (revenue "
-                f"{float(checks['revenue_after']):,.2f}) are not in the account table.",
+                _t("after_one" if n_after == 1 else "after", n=count(n_after), day=as_of_day.date(), revenue=money(float(checks["revenue_after"]))),
                 AsOfWarning,
                 stacklevel=2,
             )
@@ -195,7 +250,7 @@ def _as_of_day(as_of):
     except (ValueError, TypeError):
         day = pd.NaT
     if pd.isna(day):
-        raise ParameterError(f"as_of={as_of!r} is not a date; give a day such as '2024-12-31'.")
+        raise ParameterError(_t("as_of", value=as_of))
     return (day.tz_localize(None) if day.tzinfo else day).normalize()
 
 
@@ -203,16 +258,12 @@ def _columns_used(names, offering):
     """The offering column (or None) and where the cost comes from ("cost", "margin" or None)."""
     absent = [c for c in ("account_id", "date", "revenue") if c not in names]
     if absent:
-        raise MissingColumnError(
-            f"The invoice lines have no column {', '.join(repr(c) for c in absent)}. "
-            f"Columns found: {', '.join(map(str, names))}. "
-            "Load the file with kamlab.read_transactions (it finds these columns), or rename yours, "
-            "e.g. lines.rename(columns={'Kunde': 'account_id'}) (for files: columns={'Kunde': 'account_id'})."
-        )
+        raise MissingColumnError(_t("no_columns", absent=", ".join(repr(c) for c in absent),
+                                    names=", ".join(map(str, names))))
     if offering is None:
         offering = next((c for c in _OFFERING_CANDIDATES if c in names), None)
     elif offering not in names:
-        raise MissingColumnError(f"There is no column {offering!r} to count offerings in.")
+        raise MissingColumnError(_t("no_offering", offering=offering))
     cost = "cost" if "cost" in names else "margin" if "contribution_margin" in names else None
     return offering, cost
 
@@ -257,9 +308,8 @@ def _raise_unusable(checks, source, missing_account):
                 _numbers(frame[column], column)
             else:  # cost from contribution_margin
                 _numbers(frame["contribution_margin"], "contribution_margin")
-        what = {"no_account": "account id", "no_date": "date"}.get(key, f"readable {column}")
-        hint = (f"Pass missing_account='group' to gather them as one account named {UNKNOWN_ACCOUNT!r}."
-                if key == "no_account" else "Fix or drop those lines first.")
+        what = {"no_account": "what_account", "no_date": "what_date"}.get(key, "what_readable")
+        hint = _t("group_hint", name=UNKNOWN_ACCOUNT) if key == "no_account" else _t("fix_first")
         raise DataFormatError(_missing_message(n_bad, int(checks["lines"]), column, what) + hint,
                               column=column, n_more=n_bad - 1)
 
@@ -298,9 +348,9 @@ def _finish(table, definition, *, has_cost, has_offering):
 
 
 def _missing_message(n_missing, n_total, column, what):
-    return (
-        f"{n_missing:,} of {n_total:,} invoice lines have no {what} (column '{column}'). "
-    )
+    """'3 of 10 invoice lines have no date (column 'date'). '; ``what``: "what_account", "what_date" or
+    "what_readable"."""
+    return _t("missing_one" if n_missing == 1 else "missing", n=count(n_missing), total=count(n_total), what=_t(what, column=column), column=column)
 
 
 def _account_ids(ids, missing_account):
@@ -315,10 +365,8 @@ def _account_ids(ids, missing_account):
         if missing_account == "raise":
             first = int(np.flatnonzero(missing.to_numpy())[0])
             raise DataFormatError(
-                _missing_message(n_missing, len(ids), "account_id", "account id")
-                + f"The first is row {first} of the table. Lines without a customer cannot be given to an account: "
-                "drop them on purpose (lines.dropna(subset=['account_id'])) or pass missing_account='group' "
-                f"to gather them as one account named {UNKNOWN_ACCOUNT!r}.",
+                _missing_message(n_missing, len(ids), "account_id", "what_account")
+                + _t("first_row", first=first, name=UNKNOWN_ACCOUNT),
                 column="account_id",
                 n_more=n_missing - 1,
             )
@@ -331,8 +379,7 @@ def _dates(dates):
         parsed = pd.to_datetime(dates)
     except (ValueError, TypeError) as exc:
         raise DataFormatError(
-            f"The column 'date' holds values that are not dates ({exc}). "
-            "Load the file with kamlab.read_transactions, which says which line is wrong.",
+            _t("not_dates", error=exc),
             column="date",
         ) from None
     if getattr(parsed.dt, "tz", None) is not None:
@@ -340,8 +387,7 @@ def _dates(dates):
     n_missing = int(parsed.isna().sum())
     if n_missing:
         raise DataFormatError(
-            _missing_message(n_missing, len(dates), "date", "date")
-            + "Every line needs a date; fix or drop those lines first.",
+            _missing_message(n_missing, len(dates), "date", "what_date") + _t("need_date"),
             column="date",
             n_more=n_missing - 1,
         )
@@ -353,9 +399,8 @@ def _numbers(values, column):
     bad = numbers.isna() | ~np.isfinite(numbers.astype("float64"))
     if bad.any():
         raise DataFormatError(
-            _missing_message(int(bad.sum()), len(values), column, f"readable {column}")
-            + f"First bad value: {values[bad].iloc[0]!r}. Fix or drop those lines first "
-            "(kamlab.read_transactions names the line in the file).",
+            _missing_message(int(bad.sum()), len(values), column, "what_readable")
+            + _t("bad_value", value=values[bad].iloc[0]),
             column=column,
             n_more=int(bad.sum()) - 1,
         )
