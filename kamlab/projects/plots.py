@@ -17,7 +17,7 @@ from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent as _percent
 from kamlab._util.format import short as _short
 from kamlab._util.format import translator
-from kamlab._util.labels import label
+from kamlab._util.labels import get_language, label
 from kamlab._util.plotting import axes as _axes
 from kamlab._util.plotting import need as _need
 from kamlab.errors import ParameterError
@@ -107,6 +107,8 @@ def win_rate_chart(rates, *, value=False, n_labels=True, color=None, ax=None, **
     ax.set_xlabel(" / ".join(label(b) for b in by))
     n_open = rates.attrs.get("n_open", int(rates["n_open"].sum()) if "n_open" in rates else 0)
     share = _percent(rates.attrs.get("confidence", 0.95))
+    if get_language() == "de":  # a compound: 95-%-Konfidenzintervall
+        share = share.replace("\u00a0", " ").replace(" %", "-%")
     title = label(column) + f" ({label('confidence_interval').format(share=share)})"
     ax.set_title(title + (f"\n{_t('open_left_out', n=_count(n_open))}" if n_open else ""), fontsize=10)
     return ax
