@@ -4,6 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+
+import kamlab
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kamlab.errors import EmptyDataError, MissingColumnError, ParameterError
@@ -159,3 +161,17 @@ def test_reliability_chart_draws_diagonal_band_and_curve(validation):
     assert reliability_chart(curve, band=False, ax=ax2) is ax2
     assert not [c for c in ax2.collections if c.get_gid() == "band"]
     plt.close(fig)
+
+
+def test_reliability_chart_ticks_have_the_german_decimal_comma(validation):
+    # issue 17: probability ticks read "0.2" under set_language("de")
+    with kamlab.language("de"):
+        ax = reliability_chart(validation)
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "0,2" in ticks and not any("." in t for t in ticks)
+    plt.close(ax.figure)
+    ax = reliability_chart(validation)
+    ax.figure.canvas.draw()
+    assert "0.2" in [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(ax.figure)

@@ -85,3 +85,16 @@ def heatmap(numbers, *, texts=None, text_colors=None, cmap="Blues", vmin=None, v
                 ax.text(j + 0.5, i + 0.5, texts[i, j], ha="center", va="center", fontsize=fontsize,
                         color=colors[i, j] if colors is not None else "0.15", gid=text_gid)
     return ax, mesh, colorbar
+
+
+def decimal_formatter():
+    """A matplotlib tick formatter for plain numbers (0.2, 1.5) with the current language's decimal mark (0,2).
+
+    The language is that of the moment the chart is drawn (the formatter is made then).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from kamlab._util.format import decimal
+
+    german = decimal("0.5") == "0,5"
+    return FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",") if german else f"{v:g}")

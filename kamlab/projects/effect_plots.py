@@ -28,6 +28,7 @@ import pandas as pd
 
 from kamlab._util.format import percent as _percent
 from kamlab._util.format import translator
+from kamlab._util.plotting import decimal_formatter
 from kamlab._util.plotting import axes as _axes
 from kamlab._util.plotting import need as _need
 from kamlab.errors import ParameterError
@@ -120,6 +121,7 @@ def dose_response_chart(effect, *, truth=None, naive=True, offset=0.12, ax=None,
     ax.set_xlabel(t("followups") if effect.kind == "count" else t("treated"))
     ax.set_ylabel(t("win_probability"))
     ax.set_xticks(k)
+    ax.yaxis.set_major_formatter(decimal_formatter())
     ax.legend(fontsize=8, frameon=False)
     return ax
 
@@ -161,5 +163,7 @@ def reliability_chart(curve, *, band=True, ax=None, **kwargs):
     ax.set_aspect("equal")
     ax.set_xlabel(t("forecast"))
     ax.set_ylabel(t("observed"))
+    ax.xaxis.set_major_formatter(decimal_formatter())
+    ax.yaxis.set_major_formatter(decimal_formatter())
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     return ax
