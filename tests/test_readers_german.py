@@ -304,8 +304,8 @@ def test_ambiguous_thousands_in_english_is_as_before(tmp_path):
          "'31.02.2016' ist kein gültiges Datum: diesen Tag gibt es nicht.", "impossible_date.csv, line 3, column "
          "'Rechnungsdatum': '31.02.2016' is not a valid date: there is no such day."),
         (DataFormatError, "placeholder_date.csv", {}, "placeholder_date.csv, Zeile 2, Spalte 'Datum': '31.12.9999' "
-         "liegt außerhalb der Daten, die pandas darstellen kann (22.09.1677 bis 11.04.2262); ist es ein "
-         "Platzhalter?", "placeholder_date.csv, line 2, column 'Datum': '31.12.9999' is outside the dates pandas "
+         "liegt außerhalb des Datumsbereichs, den pandas darstellen kann (22.09.1677 bis 11.04.2262); ist es "
+         "ein Platzhalter?", "placeholder_date.csv, line 2, column 'Datum': '31.12.9999' is outside the dates pandas "
          "can hold (1677-09-22 to 2262-04-11); is it a placeholder?"),
         (ParameterError, "excel_title_row.xlsx", {"sheet_name": "Nope"}, "excel_title_row.xlsx hat kein "
          "Tabellenblatt 'Nope'. Die Tabellenblätter der Datei: 'Umsätze', 'Info'.", "excel_title_row.xlsx has no "

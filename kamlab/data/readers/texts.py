@@ -255,8 +255,8 @@ _t = translator({
     "month_first": ("month first", "mit dem Monat zuerst"),
     "far_date": (
         "{value!r} is outside the dates pandas can hold (1677-09-22 to 2262-04-11); is it a placeholder?",
-        "{value!r} liegt außerhalb der Daten, die pandas darstellen kann (22.09.1677 bis 11.04.2262); ist es ein "
-        "Platzhalter?",
+        "{value!r} liegt außerhalb des Datumsbereichs, den pandas darstellen kann (22.09.1677 bis 11.04.2262); ist "
+        "es ein Platzhalter?",
     ),
     "no_such_day": ("{value!r} is not a valid date: there is no such day",
                     "{value!r} ist kein gültiges Datum: diesen Tag gibt es nicht"),
