@@ -312,3 +312,18 @@ def test_customer_value_equals_customer_value_on_units_built_here(case, unit):
     values = account_plan(case, unit, sections=["relationship"])["relationship"]
     assert values["customer_value"] == pytest.approx(expected["customer_value"])
     assert values["customer_value_rank"] == expected["customer_value_rank"]
+
+
+def test_plan_html_in_german_names_its_tables_and_writes_german_days():
+    # issue 17: "Centres", "Open", "Loss reasons" and ISO days ("Betreut seit 2024-04-01") in the German plan
+    from kamlab.plans.html import fmt
+
+    with kamlab.language("de"):
+        assert fmt("managed_since", "2024-04-01") == "01.04.2024"
+        assert fmt("days_since_contact", 15.0) == "15"
+        from kamlab.plans.texts import register
+
+        register()
+        assert [kamlab.label(k) for k in ("centres", "open", "loss_reasons")] == [
+            "Buying Center", "Offene Angebote", "Verlustgründe"]
+    assert fmt("managed_since", "2024-04-01") == "2024-04-01"

@@ -165,7 +165,7 @@ def test_plot_draws_the_wallet_chart_of_the_group(accounts):
     top = explorer.result.sort_values("headroom", ascending=False).head(4)["name"].tolist()
     assert [n.split("  ")[1] for n in names] == top
     german = _explorer(accounts, plot=True, lang="de")
-    assert german.ax.get_ylabel() == "Kundenpotenzial (Wallet)"
+    assert german.ax.get_ylabel() == "Kundenpotenzial (Bedarfsvolumen)"
 
 
 def test_potential_explorer_errors(accounts):

@@ -104,7 +104,7 @@ _LABELS = {
     "rank": ("Rank", "Rang"),
     "abc": ("ABC class", "ABC-Klasse"),
     "segment": ("Segment", "Segment"),
-    "wallet": ("Wallet", "Kundenpotenzial (Wallet)"),
+    "wallet": ("Wallet", "Kundenpotenzial (Bedarfsvolumen)"),
     "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
     "headroom": ("Headroom", "Ausschöpfungsreserve"),
     "potential": ("Potential", "Potenzial"),

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from html import escape
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 MONEY = {"revenue", "contribution_margin", "db4", "wallet", "headroom", "target_revenue", "target_contribution_margin",
          "open_value", "expected_value", "amount", "quote_value", "potential", "gap"}
@@ -61,6 +64,10 @@ def fmt(key, value):
     value = plain(value)
     if value is None:
         return "–"
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a day: 01.04.2024 in German
+        from kamlab.config import get_language
+
+        return ".".join(reversed(value.split("-"))) if get_language() == "de" else value
     if key == "thresholds" and isinstance(value, list):
         return " / ".join(_number(v * 100, 0) + " %" for v in value)
     if isinstance(value, bool):
@@ -70,7 +77,7 @@ def fmt(key, value):
     if isinstance(value, int | float) and key in SHARES:
         return _number(value * 100, 1) + " %"
     if isinstance(value, float):
-        return _number(value, 2)
+        return _number(value, 0 if "days" in key else 2)  # days are whole
     if isinstance(value, int) and key not in ("year", "target_year"):
         return _number(value)
     if key in TRANSLATED_VALUES:

@@ -70,8 +70,8 @@ PLAN_LABELS = {
     "rating_date": ("Rated on", "Bewertet am"),
     "target_year": ("Plan of", "Plan für"),
     "target_growth": ("Planned growth", "Geplantes Wachstum"),
-    "key_account_status": ("Key account", "Key Account"),
-    "n_key_accounts": ("Key accounts (units)", "Key Accounts (Einheiten)"),
+    "key_account_status": ("Key account", "Schlüsselkunde"),
+    "n_key_accounts": ("Key accounts (units)", "Schlüsselkunden (Einheiten)"),
     "on_revenue": ("On the list by revenue", "Auf der Liste nach Umsatz"),
     "on_target_revenue": ("On the list by target revenue", "Auf der Liste nach Ziel-Umsatz"),
     "rank_revenue": ("Rank by revenue", "Rang nach Umsatz"),
@@ -89,6 +89,11 @@ PLAN_LABELS = {
     "no": ("no", "nein"),
     "abc_rule": ("ABC rule", "ABC-Regel"),
     "cumulative_share_abc": ("Cumulative share of revenue", "Kumulierter Umsatzanteil"),
+    # the plan's tables (their headings in the plan)
+    "centres": ("Buying centres", "Buying Center"),
+    "loss_reasons": ("Loss reasons", "Verlustgründe"),
+    "open": ("Open quotes", "Offene Angebote"),
+    "reasons": ("Loss reasons", "Verlustgründe"),
 }
 
 
