@@ -105,6 +105,12 @@ def test_german_edition_follows_its_english_notebook(english):
 
 def test_numbers_in_code_spans_links_and_dois_are_not_prose():
     text = ("Write amounts as `1.234,56` or `617,08-`; data [UCI](https://doi.org/10.24432/C5BW33) "
-            "doi 10.24432/C5BW33, licence CC BY 4.0, and 1,753 accounts.")
+            "doi 10.24432/C5BW33, licence CC BY 4.0, IFRS 8.34, and 1,753 accounts.")
     assert tool.quoted_numbers(text, "en") == tool.quoted_numbers("Beträge wie `1.234,56`; 1.753 Kunden.", "de")
     assert tool.quoted_numbers(text, "en") == {1753.0: 1}
+
+
+def test_every_notebook_has_its_german_edition():
+    missing = [tool.german_of(p).name for p in tool.english_notebooks() if not tool.german_of(p).exists()]
+    assert not missing, f"no German edition: {missing} (tools/german_edition.py skeleton NN_name)"
+    assert len(tool.english_notebooks()) == 8

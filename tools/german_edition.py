@@ -13,7 +13,7 @@ messages) and comments. What may not: the code itself, the order and kind of the
 student edition leaves out the cells tagged ``solution``), the ``# NBVAL_...`` markers, the numbers quoted in
 the text (the English ones are checked by tests/test_notebook_numbers.py; here each markdown cell must quote
 the same numbers, written the German way: 1,753 -> 1.753 and 55.3 -> 55,3; numbers in inline code, link
-targets, addresses, DOIs and licence names are not prose and not compared) and the glossary links.
+targets, addresses, DOIs, licence names and standards (IFRS 8.34) are not prose and not compared) and the glossary links.
 
 Usage::
 
@@ -40,7 +40,7 @@ _EN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![
 _DE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w])")
 _GLOSSARY_LINK = re.compile(r"glossary\.md#([\w-]+)")
 # not prose: inline code (`1.234,56` is a format example), link targets and bare addresses (DOIs, versions)
-_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|https?://\S+|\b10\.\d{4,}/\S+|\bCC BY(?:-\w+)* \d\.\d\b")
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|https?://\S+|\b10\.\d{4,}/\S+|\bCC BY(?:-\w+)* \d\.\d\b|\b(?:IFRS|IAS|DIN|ISO)\s?\d+(?:\.\d+)*\b")
 _MARKER = re.compile(r"#\s*NBVAL_\w+")
 
 
