@@ -301,3 +301,11 @@ def test_share_chart_one_value_german_and_negative_margin(profiles):
         segment_share_chart(profiles, value="employees")
     with pytest.raises(kamlab.ParameterError, match="segment_profiles"):
         segment_share_chart(pd.Series([1, 2]))
+
+
+def test_long_german_words_are_not_broken_in_labels():
+    # issue 17: "Gekaufte Ang|ebotsbereich|e" in the snake plot
+    from kamlab.segment.plots import _wrap
+
+    assert _wrap("Gekaufte Angebotsbereiche", 12) == "Gekaufte\nAngebotsbereiche"
+    assert _wrap("Gelegenheitskunden, abwandernd", 18) == "Gelegenheitskunden,\nabwandernd"

@@ -103,9 +103,14 @@ def _z_profile(profiles, features, what):
     return profiles[[f"z_{f}" for f in features]].set_axis(features, axis=1).astype(float)
 
 
+def _wrap(text, width):
+    """``text`` on lines of about ``width`` characters, never inside a word (German compounds stay whole)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
 def _names(profiles, wrap=None):
     names = [str(n) for n in profiles["name"]]
-    return ["\n".join(textwrap.wrap(n, wrap)) or n for n in names] if wrap else names
+    return [_wrap(n, wrap) for n in names] if wrap else names
 
 
 # ----------------------------------------------------------------------------- choosing k
@@ -310,7 +315,7 @@ def snake_plot(profiles, *, features=None, ax=None, **kwargs):
     for position, (segment, name) in enumerate(zip(profiles.index, profiles["name"])):
         ax.plot(x, z.loc[segment].to_numpy(dtype=float), color=_segment_color(segment, position),
                 gid=f"segment-{segment}", label=str(name), **kwargs)
-    ax.set_xticks(x, ["\n".join(textwrap.wrap(label(f), 12)) for f in z.columns], fontsize=8)
+    ax.set_xticks(x, [_wrap(label(f), 12) for f in z.columns], fontsize=8)
     ax.set_xlim(-0.3, len(x) - 0.7)
     ax.set_ylabel("\n".join(textwrap.wrap(label("z_score"), 34)))
     ax.legend(title=label("segment"), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
