@@ -753,3 +753,16 @@ def test_automatic_names_follow_kamlabs_language(two_segments):
     assert flat["name"].tolist() == ["durchschnittlich"]
     english = segment_profiles(accounts, labels, features=["revenue", "orders", "margin_rate"])
     assert english["name"].tolist() == ["large, frequent", "small, rare"]
+
+
+def test_select_k_gives_its_reason_in_german(money_blobs):
+    # issue 17: "k = 4: the highest silhouette (0.62); …" was English under set_language("de")
+    accounts, _ = money_blobs
+    with kamlab.language("de"):
+        table = select_k(accounts, random_state=0, progress=False)
+    silhouette = f"{table.at[4, 'silhouette']:.2f}".replace(".", ",")
+    reason = table.attrs["reason"]
+    assert reason.startswith(f"k = 4: die höchste Silhouette ({silhouette})")
+    assert "zeigen auf dasselbe k" in reason or "zeigt auf dasselbe k" in reason
+    for english in ("the ", " agree", "highest", " and "):
+        assert english not in reason, reason

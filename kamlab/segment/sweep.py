@@ -34,6 +34,29 @@ _CRITERION_WORDS = {
 }
 #: For each index, where its best k lies.
 _EXTREME = {"silhouette": "highest", "calinski_harabasz": "highest", "davies_bouldin": "lowest", "bic": "lowest"}
+# the reason in German (kamlab.set_language("de")): words, then the sentences' patterns
+_CRITERION_WORDS_DE = {
+    "elbow": "der Ellbogen der Inertia-Kurve",
+    "silhouette": "die Silhouette",
+    "calinski_harabasz": "Calinski–Harabasz",
+    "davies_bouldin": "Davies–Bouldin",
+    "bic": "das BIC",
+}
+_EXTREME_DE = {"highest": "höchste", "lowest": "niedrigste"}
+_AT_EXTREME_DE = {"highest": "am höchsten", "lowest": "am niedrigsten"}
+_INDEX_DE = {"calinski_harabasz": "Calinski–Harabasz-Index", "davies_bouldin": "Davies–Bouldin-Index", "bic": "BIC"}
+
+
+def _german():
+    from kamlab._util.labels import get_language
+
+    return get_language() == "de"
+
+
+def _num(value, spec):
+    """``value`` formatted with ``spec``, with the German decimal comma under set_language("de")."""
+    text = format(value, spec)
+    return text.replace(".", ",") if _german() else text
 
 
 def _parse_k_range(k_range):
@@ -239,67 +262,96 @@ def _recommend(table, criterion):
     }
     if "bic" in table:
         best["bic"] = _best(table, "bic", lowest=True)
-    chosen, main = _decide(table, criterion, best, elbow)
-    agree, differ = _other_indices(best, criterion, chosen, elbow_decided=main.startswith(f"k = {chosen}: the elbow"))
+    chosen, main, elbow_decided = _decide(table, criterion, best, elbow)
+    agree, differ = _other_indices(best, criterion, chosen, elbow_decided=elbow_decided)
     parts = [main]
     if agree:
-        parts.append(f"{_join(agree)} {'agrees' if len(agree) == 1 else 'agree'}")
+        if _german():
+            parts.append(f"{_join(agree)} {'zeigt' if len(agree) == 1 else 'zeigen'} auf dasselbe k")
+        else:
+            parts.append(f"{_join(agree)} {'agrees' if len(agree) == 1 else 'agree'}")
     if differ:
         parts.append(_join(differ))
     return int(chosen), "; ".join(parts) + "."
 
 
 def _decide(table, criterion, best, elbow):
-    """The k the criterion chooses (the elbow breaks silhouette ties; a fallback without the index) and why."""
+    """The k the criterion chooses (the elbow breaks silhouette ties; a fallback without the index), why,
+    and whether the elbow decided."""
+    german = _german()
     chosen = best.get(criterion)
+    elbow_decided = False
     if criterion == "silhouette" and chosen is not None:
         silhouette = table["silhouette"]
         near = silhouette.index[silhouette >= silhouette.max() - SILHOUETTE_TIE]
         if elbow is not None and elbow != chosen and elbow in near:
-            main = (f"k = {elbow}: the elbow of the inertia curve, with a silhouette ({silhouette[elbow]:.2f}) as good "
-                    f"as the highest ({silhouette.max():.2f} at k = {chosen}) within {SILHOUETTE_TIE}")
-            chosen = elbow
+            values = {"k": elbow, "s": _num(silhouette[elbow], ".2f"), "best": _num(silhouette.max(), ".2f"),
+                      "at": chosen, "tie": _num(SILHOUETTE_TIE, "g")}
+            main = ("k = {k}: der Ellbogen der Inertia-Kurve, mit einer Silhouette ({s}), die bis auf {tie} so gut "
+                    "ist wie die höchste ({best} bei k = {at})" if german else
+                    "k = {k}: the elbow of the inertia curve, with a silhouette ({s}) as good as the highest "
+                    "({best} at k = {at}) within {tie}").format(**values)
+            chosen, elbow_decided = elbow, True
         else:
-            main = f"k = {chosen}: the highest silhouette ({silhouette[chosen]:.2f})"
+            main = (f"k = {chosen}: die höchste Silhouette ({_num(silhouette[chosen], '.2f')})" if german else
+                    f"k = {chosen}: the highest silhouette ({_num(silhouette[chosen], '.2f')})")
     elif chosen is not None:
         if criterion == "elbow":
-            main = f"k = {chosen}: the elbow of the inertia curve"
+            main = f"k = {chosen}: der Ellbogen der Inertia-Kurve" if german else \
+                f"k = {chosen}: the elbow of the inertia curve"
+            elbow_decided = True
         else:
-            index = {"calinski_harabasz": "Calinski–Harabasz index", "davies_bouldin": "Davies–Bouldin index",
-                     "bic": "BIC"}[criterion]
-            main = f"k = {chosen}: the {_EXTREME[criterion]} {index} ({table.at[chosen, criterion]:.4g})"
+            value = _num(table.at[chosen, criterion], ".4g")
+            if german:
+                main = f"k = {chosen}: der {_EXTREME_DE[_EXTREME[criterion]]} {_INDEX_DE[criterion]} ({value})"
+            else:
+                index = {"calinski_harabasz": "Calinski–Harabasz index", "davies_bouldin": "Davies–Bouldin index",
+                         "bic": "BIC"}[criterion]
+                main = f"k = {chosen}: the {_EXTREME[criterion]} {index} ({value})"
     else:
         fallback = best["silhouette"] if best["silhouette"] is not None else int(table.index[0])
-        missing = "no elbow" if criterion == "elbow" else f"no usable {_CRITERION_WORDS[criterion]}"
-        main = f"k = {fallback}: the inertia curve has {missing}, so the highest silhouette decides"
-        if best["silhouette"] is None:
-            main = f"k = {fallback}: no index could be computed, so the smallest k is taken"
+        if german:
+            missing = "keinen Ellbogen" if criterion == "elbow" else f"keinen brauchbaren Wert für {_CRITERION_WORDS_DE[criterion]}"
+            main = f"k = {fallback}: die Inertia-Kurve hat {missing}, daher entscheidet die höchste Silhouette"
+            if best["silhouette"] is None:
+                main = f"k = {fallback}: kein Index ließ sich berechnen, daher gilt das kleinste k"
+        else:
+            missing = "no elbow" if criterion == "elbow" else f"no usable {_CRITERION_WORDS[criterion]}"
+            main = f"k = {fallback}: the inertia curve has {missing}, so the highest silhouette decides"
+            if best["silhouette"] is None:
+                main = f"k = {fallback}: no index could be computed, so the smallest k is taken"
         chosen = fallback
-    return chosen, main
+    return chosen, main, elbow_decided
 
 
 def _other_indices(best, criterion, chosen, *, elbow_decided):
     """What the other indices say: those that agree with the chosen k, and where the others point."""
+    german = _german()
+    words_of = _CRITERION_WORDS_DE if german else _CRITERION_WORDS
     agree, differ = [], []
     for name, k in best.items():
         if name == criterion or (name == "elbow" and elbow_decided):
             continue
         if k is None:
             if name == "elbow":
-                differ.append("the inertia curve has no clear elbow")
+                differ.append("die Inertia-Kurve hat keinen klaren Ellbogen" if german
+                              else "the inertia curve has no clear elbow")
             continue
-        words = _CRITERION_WORDS[name]
+        words = words_of[name]
         if k == chosen:
             agree.append(words)
         elif name == "elbow":
-            differ.append(f"the elbow of the inertia curve is at k = {k}")
+            differ.append(f"der Ellbogen der Inertia-Kurve liegt bei k = {k}" if german
+                          else f"the elbow of the inertia curve is at k = {k}")
+        elif german:
+            differ.append(f"{words} ist bei k = {k} {_AT_EXTREME_DE[_EXTREME[name]]}")
         else:
             differ.append(f"{words} is {_EXTREME[name]} at k = {k}")
     return agree, differ
 
 
 def _join(words):
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + (" und " if _german() else " and ") + words[-1]
 
 
 def _choose_k(Z, k_range, *, criterion, method, sample_size, n_init, covariance_type, minibatch, random_state,
