@@ -376,6 +376,10 @@ def test_stability_on_well_separated_segments(generated):
     assert stability.by_segment["size"].tolist() == sizes.tolist()
     assert len(stability.ari) == 8 and stability.ari["ari"].between(-1, 1).all()
     assert "k = 4: mean ARI" in repr(stability)
+    with kamlab.language("de"):  # issue 17
+        german = repr(stability)
+    mean = f"{stability.by_k.at[4, 'mean_ari']:.2f}".replace(".", ",")
+    assert f"k = 4: mittlerer ARI {mean} ±" in german and german.endswith(": verlässlich")
 
 
 def test_stability_on_uniform_noise_is_low():

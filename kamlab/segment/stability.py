@@ -79,12 +79,28 @@ class SegmentStability:
         return bool(self.by_k.at[k, "trustworthy"])
 
     def __repr__(self):
-        lines = [f"SegmentStability (trustworthy: mean ARI ≥ {self.threshold}; stable segment: mean Jaccard ≥ "
-                 f"{self.jaccard_threshold})"]
+        from kamlab._util.labels import get_language
+
+        german = get_language() == "de"
+
+        def num(value):
+            return f"{value:.2f}".replace(".", ",") if german else f"{value:.2f}"
+
+        if german:
+            lines = [f"SegmentStability (verlässlich: mittlerer ARI ≥ {num(self.threshold)}; stabiles Segment: "
+                     f"mittlerer Jaccard ≥ {num(self.jaccard_threshold)})"]
+        else:
+            lines = [f"SegmentStability (trustworthy: mean ARI ≥ {self.threshold}; stable segment: mean Jaccard ≥ "
+                     f"{self.jaccard_threshold})"]
         for k, row in self.by_k.iterrows():
-            verdict = "trustworthy" if row["trustworthy"] else "not trustworthy"
-            lines.append(f"  k = {k}: mean ARI {row['mean_ari']:.2f} ± {row['std_ari']:.2f}, least stable segment "
-                         f"Jaccard {row['min_jaccard']:.2f}: {verdict}")
+            if german:
+                verdict = "verlässlich" if row["trustworthy"] else "nicht verlässlich"
+                lines.append(f"  k = {k}: mittlerer ARI {num(row['mean_ari'])} ± {num(row['std_ari'])}, am wenigsten "
+                             f"stabiles Segment Jaccard {num(row['min_jaccard'])}: {verdict}")
+            else:
+                verdict = "trustworthy" if row["trustworthy"] else "not trustworthy"
+                lines.append(f"  k = {k}: mean ARI {row['mean_ari']:.2f} ± {row['std_ari']:.2f}, least stable segment "
+                             f"Jaccard {row['min_jaccard']:.2f}: {verdict}")
         return "\n".join(lines)
 
 
