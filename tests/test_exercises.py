@@ -178,3 +178,14 @@ def test_student_edition_withholds_the_solution(capsys, monkeypatch):
             student_edition("yes")
     finally:
         student_edition(None)
+
+
+def test_wrong_kind_feedback_is_all_german():
+    # issue 17: "erwartet wird a list of items, nicht int"
+    import kamlab
+    from kamlab.course.exercises import Exercise
+
+    with kamlab.language("de"):
+        message = str(Exercise("Liste", ["a", "b"]).check(3))
+    assert "erwartet wird eine Liste von Einträgen, nicht int" in message
+    assert "expected a list of items, got int" in str(Exercise("List", ["a", "b"]).check(3))

@@ -79,6 +79,10 @@ _TEXT = {
     "not_number": ("expected a number, got {kind}.", "erwartet wird eine Zahl, nicht {kind}."),
     "wrong_text": ("{answer!r} is not the answer.", "{answer!r} ist nicht die Antwort."),
     "wrong_kind": ("expected {expected}, got {kind}.", "erwartet wird {expected}, nicht {kind}."),
+    "kind_series": ("a pandas Series", "eine pandas-Series"),
+    "kind_text": ("a text (str)", "ein Text (str)"),
+    "kind_list": ("a list of items", "eine Liste von Einträgen"),
+    "kind_frame": ("a pandas DataFrame", "ein pandas-DataFrame"),
     "missing_items": ("{n} expected item(s) are missing.", "{n} erwartete Einträge fehlen."),
     "extra_items": ("{n} item(s) do not belong here, e.g. {example!r}.",
                     "{n} Einträge gehören nicht dazu, z. B. {example!r}."),
@@ -330,7 +334,7 @@ def _compare(answer, expected, exercise):
         if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
             answer = answer.iloc[:, 0]
         if not isinstance(answer, pd.Series):
-            return _t("wrong_kind", expected="a pandas Series", kind=_describe_kind(answer))
+            return _t("wrong_kind", expected=_t("kind_series"), kind=_describe_kind(answer))
         return _compare_frame(answer.to_frame("value"), expected.to_frame("value"), exercise)
     if _is_number(expected):
         if not _is_number(answer):
@@ -338,7 +342,7 @@ def _compare(answer, expected, exercise):
         return _compare_number(float(answer), float(expected), exercise)
     if isinstance(expected, str):
         if not isinstance(answer, str):
-            return _t("wrong_kind", expected="a text (str)", kind=_describe_kind(answer))
+            return _t("wrong_kind", expected=_t("kind_text"), kind=_describe_kind(answer))
         return None if answer.strip().casefold() == expected.strip().casefold() else _t("wrong_text", answer=answer)
     if isinstance(expected, set | frozenset | list | tuple):
         return _compare_collection(answer, expected, exercise)
@@ -386,7 +390,7 @@ def _compare_collection(answer, expected, exercise):
     if isinstance(answer, pd.Series | pd.Index | np.ndarray):
         answer = list(answer)
     if not isinstance(answer, set | frozenset | list | tuple):
-        return _t("wrong_kind", expected="a list of items", kind=_describe_kind(answer))
+        return _t("wrong_kind", expected=_t("kind_list"), kind=_describe_kind(answer))
     ordered = isinstance(expected, list | tuple) and not exercise.ignore_order
     want, got = list(expected), list(answer)
     missing = [item for item in want if item not in got]
@@ -408,7 +412,7 @@ def _compare_frame(answer, expected, exercise):
     import pandas as pd
 
     if not isinstance(answer, pd.DataFrame):
-        return _t("wrong_kind", expected="a pandas DataFrame", kind=_describe_kind(answer))
+        return _t("wrong_kind", expected=_t("kind_frame"), kind=_describe_kind(answer))
     missing = [c for c in expected.columns if c not in answer.columns]
     if missing:
         return _t("missing_columns", cols=", ".join(map(repr, missing)))
