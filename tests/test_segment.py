@@ -770,3 +770,16 @@ def test_select_k_gives_its_reason_in_german(money_blobs):
     assert "zeigen auf dasselbe k" in reason or "zeigt auf dasselbe k" in reason
     for english in ("the ", " agree", "highest", " and "):
         assert english not in reason, reason
+
+
+def test_rfm_preset_names_in_german():
+    # issue 17: "Key", "Win back", ... under set_language("de")
+    from kamlab.segment import rfm_segments
+
+    scores = pd.DataFrame({"r_score": [5, 1, 4], "f_score": [5, 4, 1], "m_score": [5, 5, 2]})
+    with kamlab.language("de"):
+        german = rfm_segments(scores, "b2b")["rfm_segment"]
+        own = rfm_segments(scores, {"Top": {"r": (4, 5), "f": (4, 5)}})["rfm_segment"]
+    assert german.tolist() == ["Schlüsselkunden", "Zurückgewinnen", "Entwickeln"]
+    assert own.tolist() == ["Top", "Other", "Other"]  # the user's own names stay as given
+    assert rfm_segments(scores, "b2b")["rfm_segment"].tolist() == ["Key", "Win back", "Develop"]

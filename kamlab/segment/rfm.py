@@ -174,6 +174,15 @@ RFM_PRESETS = {
 }
 
 _SCORE_COLUMNS = {"r": "r_score", "f": "f_score", "m": "m_score"}
+#: The presets' segment names in German (used under ``kamlab.set_language("de")``).
+RFM_NAMES_DE = {
+    "Champions": "Champions", "Loyal customers": "Treue Kunden", "Potential loyalists": "Künftig treue Kunden",
+    "New customers": "Neukunden", "Promising": "Vielversprechend", "Need attention": "Brauchen Aufmerksamkeit",
+    "About to sleep": "Drohen einzuschlafen", "Can't lose them": "Nicht verlieren", "At risk": "Gefährdet",
+    "Hibernating": "Eingeschlafen",
+    "Key": "Schlüsselkunden", "Retain": "Halten", "Win back": "Zurückgewinnen", "Develop": "Entwickeln",
+    "Maintain": "Pflegen", "Other": "Übrige",
+}
 
 
 def _rule_ranges(name, rule):
@@ -217,7 +226,9 @@ def rfm_segments(scores, preset="classic", *, default="Other", column="rfm_segme
           first entry that matches an account wins;
         - a function that takes the scores table and returns one name per row.
     default : str, default="Other"
-        The name of accounts that no entry matches (the presets cover every score).
+        The name of accounts that no entry matches (the presets cover every score). Under
+        ``kamlab.set_language("de")`` a preset's names are German (:data:`RFM_NAMES_DE`:
+        "Schlüsselkunden", "Zurückgewinnen", ...).
     column : str, default="rfm_segment"
         Name of the added column.
 
@@ -248,7 +259,12 @@ def rfm_segments(scores, preset="classic", *, default="Other", column="rfm_segme
         result[column] = pd.Categorical(names.astype(str))
         return result
     rules = _checked_rules(scores, preset)
-    result[column] = _first_match(scores, rules, default)
+    segments = _first_match(scores, rules, default)
+    from kamlab._util.labels import get_language
+
+    if isinstance(preset, str) and get_language() == "de":  # a preset's names in German ("Other" too)
+        segments = segments.rename_categories([RFM_NAMES_DE.get(c, c) for c in segments.categories])
+    result[column] = segments
     return result
 
 
