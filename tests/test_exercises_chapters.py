@@ -145,7 +145,7 @@ def _exercise_cells():
     from pathlib import Path
 
     found = {}
-    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb")):
+    for path in sorted(p for p in (Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb") if not p.name.endswith(".de.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         for before, cell in zip(cells, cells[1:]):
             match = re.match(r"\*\*Exercise (\d+)\b", "".join(before["source"]))

@@ -35,7 +35,7 @@ ENGLISH_LITERATURE = (
 
 
 def cells(number):
-    path = next(NOTEBOOKS.glob(f"{number}_*.ipynb"))
+    path = next(p for p in NOTEBOOKS.glob(f"{number}_*.ipynb") if not p.name.endswith(".de.ipynb"))
     return ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
             if c["cell_type"] == "markdown"]
 
