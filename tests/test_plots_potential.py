@@ -91,8 +91,8 @@ def test_wallet_chart_in_german(wallets):
         ax = wallet_chart(wallets.rename(columns={"revenue": "umsatz"}), revenue="umsatz", ax=_new_ax())
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert ax.get_ylabel() == "Kundenpotenzial (Bedarfsvolumen)" and ax.get_xlabel() == "Umsatz"
-    assert "Lieferanteil 100 %" in legend and "Ausschöpfungsreserve (die größten)" in legend
-    assert _texts(ax, "account-list-title") == ["Ausschöpfungsreserve"]
+    assert "Lieferanteil 100 %" in legend and "Ungenutztes Potenzial (die größten)" in legend
+    assert _texts(ax, "account-list-title") == ["Ungenutztes Potenzial"]
     assert _texts(ax, "not-shown") == ["1 Kunden mit Umsatz oder Kundenpotenzial (Bedarfsvolumen) ≤ 0 nicht gezeigt (log. Skala)"]
     assert kamlab.get_language() == "en"
 

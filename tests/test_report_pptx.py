@@ -409,7 +409,7 @@ def test_estimator_by_hand_and_not_narrower_than_the_font():
         bold = fonts.truetype("DejaVuSans-Bold.ttf", 1000)
     except OSError:
         pytest.skip("DejaVu Sans is not installed")
-    samples = NAMES + ["Kundennummer", "Ausschöpfungsreserve", "2.139.863 €", "Černý Foods s.r.o.", "Wallet (%)",
+    samples = NAMES + ["Kundennummer", "Ungenutztes Potenzial", "2.139.863 €", "Černý Foods s.r.o.", "Wallet (%)",
                        "Umsatz (Rang 1); Deckungsbeitrag (Rang 1); DB IV (Rang 5); Ziel-Umsatz (Rang 1)"]
     for words in samples:
         assert text_width(words, 10) >= regular.getlength(words) / 1000 * 10 / 72, words

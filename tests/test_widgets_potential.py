@@ -120,7 +120,7 @@ def test_top_table_lists_the_most_headroom_first(accounts):
     assert table["Headroom"].tolist() == expected["headroom"].round(-2).tolist()
     assert len(explorer.top_table(12)) == 12
     german = _explorer(accounts, lang="de").top_table(3)
-    assert german.columns[-2:].tolist() == ["Ausschöpfungsreserve", "Lieferanteil (Share of Wallet)"]
+    assert german.columns[-2:].tolist() == ["Ungenutztes Potenzial", "Lieferanteil (Share of Wallet)"]
 
 
 def test_summary_text_says_coverage_and_totals(accounts):

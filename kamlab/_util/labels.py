@@ -106,7 +106,7 @@ _LABELS = {
     "segment": ("Segment", "Segment"),
     "wallet": ("Wallet", "Kundenpotenzial (Bedarfsvolumen)"),
     "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
-    "headroom": ("Headroom", "Ausschöpfungsreserve"),
+    "headroom": ("Headroom", "Ungenutztes Potenzial"),
     "potential": ("Potential", "Potenzial"),
     "attractiveness": ("Customer attractiveness", "Kundenattraktivität"),
     "supplier_position": ("Supplier position", "Lieferantenposition"),
@@ -170,7 +170,7 @@ _LABELS = {
     "lost": ("lost", "verloren"),
     # potential, whitespace and customer value: charts and explorers (notebook 05)
     "full_share_of_wallet": ("Share of wallet 100 %", "Lieferanteil 100 %"),
-    "biggest_headroom": ("Headroom (the biggest)", "Ausschöpfungsreserve (die größten)"),
+    "biggest_headroom": ("Headroom (the biggest)", "Ungenutztes Potenzial (die größten)"),
     "gap": ("Gap (potential − revenue)", "Lücke (Potenzial − Umsatz)"),
     "expected_value": ("Expected value (propensity × gap)", "Erwartungswert (Kaufneigung × Lücke)"),
     "propensity": ("Propensity", "Kaufneigung"),

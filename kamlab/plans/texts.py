@@ -13,7 +13,7 @@ PLAN_LABELS = {
     "section_history": ("Revenue and contribution margin", "Umsatz und Deckungsbeitrag"),
     "section_abc": ("ABC class", "ABC-Klasse"),
     "section_portfolio": ("Portfolio position", "Portfolioposition"),
-    "section_wallet": ("Share of wallet and headroom", "Lieferanteil und Ausschöpfungsreserve"),
+    "section_wallet": ("Share of wallet and headroom", "Lieferanteil und ungenutztes Potenzial"),
     "section_whitespace": ("Whitespace: offerings not yet sold", "Weiße Flecken: noch nicht verkaufte Angebote"),
     "section_quotes": ("Open quotes and follow-up", "Offene Angebote und Nachfassen"),
     "section_competitors": ("Competitors", "Wettbewerber"),

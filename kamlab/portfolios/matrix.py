@@ -106,7 +106,7 @@ def vocabulary_table(language=None):
     rows = []
     for i in range(4):
         (mc_name, mc_strategy), (dpm_name, dpm_strategy), (de_name, de_strategy) = (
-            VOCABULARIES[key][i] for key in ("mcdonald", "dpm", "de"))
+            vocabulary_of(key, code)[i] for key in ("mcdonald", "dpm", "de"))
         rows.append({
             "quadrant": _QUADRANTS[i][german],
             "vocabulary_mcdonald": mc_name,

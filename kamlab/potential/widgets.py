@@ -46,10 +46,10 @@ _TEXT = {
                  "ihrem geschätzten Wallet (Ziel {quantile}); Pinball-Verlust {loss}"),
     "group": ("{group}: {n} accounts, revenue {revenue}, estimated wallet {wallet}, headroom {headroom}, "
               "share of wallet {share}; {covered} at or under their cross-fitted wallet.",
-              "{group}: {n} Kunden, Umsatz {revenue}, geschätztes Wallet {wallet}, Ausschöpfungsreserve {headroom}, "
-              "Lieferanteil {share}; {covered} bei oder unter ihrem kreuzvalidierten Wallet."),
+              "{group}: {n} Kunden, Umsatz {revenue}, geschätztes Kundenpotenzial {wallet}, ungenutztes Potenzial {headroom}, "
+              "Lieferanteil {share}; {covered} bei oder unter ihrem kreuzvalidierten Kundenpotenzial."),
     "empty": ("No account in this group.", "Kein Kunde in dieser Gruppe."),
-    "top": ("The {n} accounts with the most headroom:", "Die {n} Kunden mit der größten Ausschöpfungsreserve:"),
+    "top": ("The {n} accounts with the most headroom:", "Die {n} Kunden mit dem größten ungenutzten Potenzial:"),
     "fitting": ("Fitting {method} for quantile {quantile}… (cross-fitted on every account; the chart follows in "
                 "a moment)", "Schätze {method} für Quantil {quantile}… (kreuzvalidiert über alle Kunden; das Diagramm "
                 "folgt gleich)"),

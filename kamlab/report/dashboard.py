@@ -76,7 +76,7 @@ _TEXT = {
     "needs_firmographics": ("The potential (wallet and headroom) needs firmographics of every account (employees, "
                             "plants, industry, region), which an export of invoice lines does not have. Use "
                             "the command line with --accounts FILE, or Python.",
-                            "Das Potenzial (Bedarf und Ausschöpfungsreserve) braucht Firmendaten jedes Kunden "
+                            "Das Potenzial (Kundenpotenzial und ungenutztes Potenzial) braucht Firmendaten jedes Kunden "
                             "(Mitarbeiter, Werke, Branche, Region), die ein Export von Rechnungspositionen nicht "
                             "hat. Nutzen Sie die Kommandozeile mit --accounts DATEI oder Python."),
     "needs_projects": ("The follow-up needs the quotes (a CRM export). Use the command line with --projects FILE.",

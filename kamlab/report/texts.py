@@ -113,7 +113,7 @@ TEXTS = {
                    "Die Bewertungen haben keine Spalte {column!r}: kein Portfolio."),
     "pot_text": ("Estimated headroom (wallet minus revenue, 90 % quantile of comparable accounts): {headroom}; "
                  "expected value of offerings not yet sold: {whitespace}.",
-                 "Geschätzte Ausschöpfungsreserve (Bedarf minus Umsatz, 90-%-Quantil vergleichbarer Kunden): "
+                 "Geschätztes ungenutztes Potenzial (Kundenpotenzial minus Umsatz, 90-%-Quantil vergleichbarer Kunden): "
                  "{headroom}; Erwartungswert noch nicht verkaufter Angebote: {whitespace}."),
     "pot_skipped": ("No firmographics ({missing}) and offerings: no wallet or whitespace estimate.",
                     "Keine Firmendaten ({missing}) und Angebotsbereiche: keine Schätzung von Bedarf und weißen "
