@@ -94,7 +94,7 @@ _LABELS = {
     "unit_id": ("Account or group", "Kunde oder Konzern"),
     "unit_level": ("Level", "Ebene"),
     "target_revenue": ("Target revenue", "Ziel-Umsatz"),
-    "target_contribution_margin": ("Target DB I", "Ziel-DB I"),
+    "target_contribution_margin": ("Target CM I", "Ziel-DB I"),
     "share": ("Share", "Anteil"),
     "cumulative_share": ("Cumulative share", "Kumulierter Anteil"),
     "share_of_accounts": ("Share of accounts", "Anteil der Kunden"),
