@@ -626,3 +626,20 @@ def test_case_summary_in_german():
     assert " rows " not in german and "invoice lines" not in german and "lists every column" not in german
     english = repr(case)
     assert f"transactions   {len(case.transactions):,} rows  invoice lines 2023-2025" in english
+
+
+def test_case_values_are_labelled_in_german():
+    # issue 17: offering names stayed English in German charts and explorers ("Geared motors")
+    import matplotlib.pyplot as plt
+
+    from kamlab.data.case import GERMAN_NAMES
+    from kamlab.projects.plots import win_rate_chart
+
+    quotes = pd.DataFrame({"offering": ["Geared motors"] * 4 + ["Sensors"] * 4,
+                           "outcome": ["won", "lost", "won", "lost"] * 2})
+    with kamlab.language("de"):
+        ax = win_rate_chart(kamlab.win_rates(quotes, by="offering"), ax=plt.subplots()[1])
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+        assert ticks == [GERMAN_NAMES["Geared motors"], GERMAN_NAMES["Sensors"]] == ["Getriebemotoren", "Sensorik"]
+    assert kamlab.label("Geared motors") == "Geared motors"
+    plt.close("all")

@@ -324,6 +324,6 @@ def test_plan_html_in_german_names_its_tables_and_writes_german_days():
         from kamlab.plans.texts import register
 
         register()
-        assert [kamlab.label(k) for k in ("centres", "open", "loss_reasons")] == [
+        assert [kamlab.label(k) for k in ("table_centres", "table_open", "table_loss_reasons")] == [
             "Buying Center", "Offene Angebote", "Verlustgründe"]
     assert fmt("managed_since", "2024-04-01") == "2024-04-01"

@@ -30,6 +30,19 @@ from kamlab.errors import ChecksumError, DatasetError
 
 __all__ = ["Case", "load_case", "default_case_path", "COMPANY", "TABLES", "SCHEMA", "GERMAN_NAMES"]
 
+
+def _register_value_labels():
+    """The case company's category values (offerings, industries, roles, ...) as labels: charts and explorers that
+    label a value show it in German under ``kamlab.set_language("de")`` (keys that are labels already stay)."""
+    from kamlab._util.labels import has_label, label, register_labels
+
+    # English as label() wrote these values before (first letter capital, "_" as a space): English stays as it was
+    register_labels({value: (label(value, "en"), german) for value, german in GERMAN_NAMES.items()
+                     if not has_label(value)})
+
+
+_register_value_labels()
+
 COMPANY = "Kesselbach Antriebstechnik GmbH, Bielefeld"
 MANIFEST_NAME = "manifest.json"
 ENV_VAR = "KAMLAB_CASE"

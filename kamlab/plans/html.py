@@ -91,6 +91,12 @@ def _label(key):
     return escape(label(key))
 
 
+def _has_label(key):
+    from kamlab._util.labels import has_label
+
+    return has_label(key)
+
+
 def _values(values, keys=None):
     rows = []
     for key in keys or values:
@@ -151,7 +157,7 @@ def _section(name, section, brief):
         for key, frame in section.tables.items():
             rows = 10 if key in ("open", "centres") else None
             if len(section.tables) > 1 or key not in ("reasons",):
-                parts.append(f"<p><b>{_label(key)}</b></p>")
+                parts.append(f"<p><b>{_label('table_' + key if _has_label('table_' + key) else key)}</b></p>")
             parts.append(_table(frame, rows))
     elif name == "history" and "by_year" in section.tables:
         parts.append(_table(section.tables["by_year"]))

@@ -90,10 +90,10 @@ PLAN_LABELS = {
     "abc_rule": ("ABC rule", "ABC-Regel"),
     "cumulative_share_abc": ("Cumulative share of revenue", "Kumulierter Umsatzanteil"),
     # the plan's tables (their headings in the plan)
-    "centres": ("Buying centres", "Buying Center"),
-    "loss_reasons": ("Loss reasons", "Verlustgründe"),
-    "open": ("Open quotes", "Offene Angebote"),
-    "reasons": ("Loss reasons", "Verlustgründe"),
+    "table_centres": ("Buying centres", "Buying Center"),
+    "table_loss_reasons": ("Loss reasons", "Verlustgründe"),
+    "table_open": ("Open quotes", "Offene Angebote"),
+    "table_reasons": ("Loss reasons", "Verlustgründe"),
 }
 
 

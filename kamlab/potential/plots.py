@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kamlab.errors import ParameterError
-from kamlab._util.labels import label
+from kamlab._util.labels import has_label, label
 from kamlab._util.format import amount as _amount
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent as _percent
@@ -59,6 +59,13 @@ _t = translator(_TEXT)
 
 
 # ----------------------------------------------------------------------------- revenue against wallet
+def _value_in_language(value):
+    """A category value (an offering) as written: in German its German name where kamlab knows one."""
+    from kamlab._util.labels import get_language
+
+    return label(value) if get_language() == "de" and has_label(value) else str(value)
+
+
 def wallet_chart(data, *, revenue="revenue", wallet="wallet", label_top=10, label_col=None, id_col="account_id",
                  shares=(1.0, 0.5, 0.2), label_chars=30, ax=None, **kwargs):
     """Revenue against the (estimated) wallet: share of wallet and headroom at a glance.
@@ -283,7 +290,7 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
         colors = np.where((top_value > 0) & (numbers > 0.6 * top_value), "white", "0.15")
     lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
     frame = pd.DataFrame(numbers, index=[_short(lookup.get(a, a), name_chars) for a in matrix.index],
-                         columns=[str(c) for c in matrix.columns])
+                         columns=[_value_in_language(c) for c in matrix.columns])
     title = label(values) if long_form else ""
     if served_mask.any():
         title = f"{title}\n{label('served')}" if title else label("served")

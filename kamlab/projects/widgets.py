@@ -18,7 +18,7 @@ import pandas as pd
 
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent, translator
-from kamlab._util.labels import LANGUAGES, get_language, label, language
+from kamlab._util.labels import LANGUAGES, get_language, has_label, label, language
 from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, text_html
 from kamlab.errors import KamlabError, MissingColumnError, ParameterError
 from kamlab.projects.effect import METHODS, followup_effect
@@ -239,7 +239,8 @@ class PipelineExplorer:
         filters = []
         for column in FILTERS:
             present = column in self.data.columns
-            options = [(label("all"), ALL)] + ([(str(v), v) for v in _values(self.data[column])] if present else [])
+            options = [(label("all"), ALL)] + ([(label(v) if self.lang == "de" and has_label(v) else str(v), v)
+                                                for v in _values(self.data[column])] if present else [])
             filters.append(widgets.Dropdown(options=options, value=ALL, description=label(column), disabled=not present,
                                             style=style, layout=widgets.Layout(width="330px")))
         self.offering, self.abc, self.manager = filters
