@@ -309,3 +309,22 @@ def test_long_german_words_are_not_broken_in_labels():
 
     assert _wrap("Gekaufte Angebotsbereiche", 12) == "Gekaufte\nAngebotsbereiche"
     assert _wrap("Gelegenheitskunden, abwandernd", 18) == "Gelegenheitskunden,\nabwandernd"
+
+
+def test_heatmap_feature_names_do_not_overlap_in_a_narrow_panel():
+    # issue 15/16: in the segment explorer's small heatmap "Revenue Orders Margin rate ..." ran together
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from kamlab.segment.plots import profile_heatmap
+
+    features = ["revenue", "orders", "margin_rate", "recency_days", "n_offerings"]
+    profiles = pd.DataFrame({"name": ["a", "b"], **{f"z_{f}": [1.0, -1.0] for f in features}},
+                            index=pd.Index([0, 1], name="segment"))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    ax = profile_heatmap(profiles, ax=axes[0])
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(boxes) == 5
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    plt.close(fig)

@@ -276,7 +276,13 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
         colorbar.ax.yaxis.label.set_fontsize(_HEATMAP_FONT - 1)
     ax.tick_params(length=0, labelsize=_HEATMAP_FONT)
     ax.tick_params(axis="y", rotation=0)
-    ax.tick_params(axis="x", rotation=0)
+    # narrow cells (an explorer's small panel): the feature names upright, else they run into each other
+    column_inches = ax.get_position().width * ax.figure.get_figwidth() / max(numbers.shape[1], 1)
+    if column_inches < 0.8:
+        for tick in ax.get_xticklabels():
+            tick.set(rotation=90, ha="center")
+    else:
+        ax.tick_params(axis="x", rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
