@@ -170,7 +170,7 @@ q6 = Choice(
         "An account is attractive, but our supplier position with it is weak: McDonald's portfolio calls it a "
         "'Star'. What is it in the German Kundenportfolio, and what is its standard strategy?",
         "Ein Kunde ist attraktiv, aber unsere Lieferantenposition bei ihm ist schwach: McDonalds Portfolio nennt ihn "
-        "'Star'. Was ist er im deutschen Kundenportfolio, und was ist seine Normstrategie?",
+        "„Star“. Was ist er im deutschen Kundenportfolio, und was ist seine Normstrategie?",
     ),
     options={
         "a": (
@@ -178,12 +178,12 @@ q6 = Choice(
             ("Not yet — the false friend: the German Starkunde is attractive *and* strong, McDonald's 'Strategic'. "
              "McDonald's 'Star' is the one where our position is weak.",
              "Noch nicht — der falsche Freund: der deutsche Starkunde ist attraktiv *und* stark, McDonalds "
-             "'Strategic'. McDonalds 'Star' ist der, bei dem unsere Position schwach ist."),
+             "„Strategic“. McDonalds „Star“ ist der, bei dem unsere Position schwach ist."),
         ),
         "b": (
             ("A Fragezeichenkunde: invest selectively to improve our position — or withdraw ('Big Step or Out').",
              "Ein Fragezeichenkunde: selektiv investieren, um unsere Position zu verbessern — oder sich zurückziehen "
-             "('Big Step or Out')."),
+             "(„Big Step or Out“)."),
             ("Right: attractive, but we are weak there. Either a big step that wins a better position (a reason in "
              "the account plan, a budget, a date) or out — drifting along costs money without return.",
              "Richtig: attraktiv, aber wir sind dort schwach. Entweder ein großer Schritt, der eine bessere Position "
@@ -213,7 +213,7 @@ q7 = Explain(
     question=(
         "An A account sits close to the median split of supplier position and changes quadrant when one weight "
         "moves by 20 %. What do you do with it when you draw up the key-account list?",
-        "Ein A-Kunde liegt nahe am Median-Schnitt der Lieferantenposition und wechselt den Quadranten, wenn sich ein "
+        "Ein A-Kunde liegt nahe an der Median-Trennlinie der Lieferantenposition und wechselt den Quadranten, wenn sich ein "
         "Gewicht um 20 % ändert. Was machst du mit ihm, wenn du die Schlüsselkundenliste aufstellst?",
     ),
     model_answer=(

@@ -177,7 +177,7 @@ q6 = Explain(
         "The whitespace ranking puts an offering at the top that an account has never bought from us (mining), "
         "because similar accounts buy it. Why is that harder to win than more of what it already buys (farming), "
         "and what would you find out before you put it into the account plan?",
-        "Die Whitespace-Rangliste setzt ein Angebot nach oben, das ein Kunde noch nie bei uns gekauft hat (Mining), "
+        "Die Rangliste der weißen Flecken setzt ein Angebot nach oben, das ein Kunde noch nie bei uns gekauft hat (Mining), "
         "weil ähnliche Kunden es kaufen. Warum ist das schwerer zu gewinnen als mehr von dem, was er schon kauft "
         "(Farming), und was würdest du herausfinden, bevor du es in den Kundenplan schreibst?",
     ),
