@@ -304,7 +304,8 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     for i, j in zip(*np.nonzero(served_mask)):
         hatch = Rectangle((j, i), 1, 1, fill=False, hatch="//", edgecolor=(0.25, 0.25, 0.25, 0.45), linewidth=0,
                           gid="served")
-        hatch.set_hatch_linewidth(_HATCH_WIDTH)
+        if hasattr(hatch, "set_hatch_linewidth"):  # matplotlib >= 3.10; older ones draw their default width
+            hatch.set_hatch_linewidth(_HATCH_WIDTH)
         ax.add_patch(hatch)
         if cell_texts and np.isfinite(numbers[i, j]):
             face = mesh.cmap(mesh.norm(numbers[i, j]))
