@@ -20,3 +20,11 @@ def test_numbers_in_the_current_language(language, expected):
 def test_percent_decimals():
     assert kamlab.format_percent(0.738, 0) == "74 %"
     assert kamlab.format_percent(0.7384, 2) == "73.84 %"
+
+
+def test_days_in_the_current_language():
+    from kamlab._util.format import day
+
+    with kamlab.language("de"):
+        assert (day("2024-04-01"), day("not a day")) == ("01.04.2024", "not a day")
+    assert day("2024-04-01") == "2024-04-01"

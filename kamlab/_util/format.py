@@ -6,7 +6,11 @@ German 1,2 Mio., 312 Tsd.). Texts come in (English, German) pairs.
 
 from __future__ import annotations
 
+import re
+
 from kamlab._util.labels import get_language
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 MINUS = "\u2212"
 
@@ -16,6 +20,14 @@ def decimal(text):
     if get_language() != "de":
         return text
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def day(text):
+    """An ISO day ("2024-04-01") in the current language (German: 01.04.2024); other text unchanged."""
+    text = str(text)
+    if get_language() != "de" or not _ISO_DAY.fullmatch(text):
+        return text
+    return ".".join(reversed(text.split("-")))
 
 
 def amount(value):

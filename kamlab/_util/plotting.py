@@ -94,7 +94,7 @@ def decimal_formatter():
     """
     from matplotlib.ticker import FuncFormatter
 
-    from kamlab._util.format import decimal
+    from kamlab._util.labels import get_language
 
-    german = decimal("0.5") == "0,5"
+    german = get_language() == "de"
     return FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",") if german else f"{v:g}")

@@ -207,6 +207,7 @@ class Case:
         return table
 
     def __repr__(self):
+        from kamlab._util.format import count, day
         from kamlab._util.labels import get_language
 
         german = get_language() == "de"
@@ -214,13 +215,12 @@ class Case:
         head = f"{'Fallstudie' if german else 'Case company'}: {info.get('company', COMPANY)}"
         if info.get("start"):
             if german:
-                start, end = (".".join(reversed(str(info[k]).split("-"))) for k in ("start", "end"))
-                head += f", {start} bis {end} (Seed {info.get('seed')})"
+                head += f", {day(info['start'])} bis {day(info['end'])} (Seed {info.get('seed')})"
             else:
                 head += f", {info['start']} to {info['end']} (seed {info.get('seed')})"
         lines = [head]
         for name, frame in self.tables.items():
-            n = f"{len(frame):>9,}".replace(",", ".") if german else f"{len(frame):>9,}"
+            n = f"{count(len(frame)):>9}"
             what = _TABLES_DE.get(name, SCHEMA[name][0]) if german else SCHEMA[name][0]
             lines.append(f"  {name:<13}{n} {'Zeilen' if german else 'rows '} {what}")
         lines.append(

@@ -32,14 +32,12 @@ class TopShare:
 
         pct, share = f"{self.fraction * 100:g}", f"{self.share * 100:.1f}"
         if get_language() == "de":
-            def german(n):  # 1.897
-                return f"{n:,}".replace(",", ".")
+            from kamlab._util.format import count, decimal
 
-            text = (f"Die Top {pct.replace('.', ',')} % der Kunden ({german(self.n_top)} von "
-                    f"{german(self.n_accounts)}) haben einen Anteil von {share.replace('.', ',')} % am "
-                    f"{label(what, 'de')}.")
+            text = (f"Die Top {decimal(pct)} % der Kunden ({count(self.n_top)} von {count(self.n_accounts)}) "
+                    f"haben einen Anteil von {decimal(share)} % am {label(what, 'de')}.")
             if self.n_set_aside:
-                text += f" {german(self.n_set_aside)} Kunden mit negativem Wert sind nicht mitgezählt."
+                text += f" {count(self.n_set_aside)} Kunden mit negativem Wert sind nicht mitgezählt."
             return text
         text = (f"The top {pct} % of accounts ({self.n_top} of {self.n_accounts}) "
                 f"hold {share} % of {label(what, 'en').lower()}.")

@@ -65,9 +65,9 @@ def fmt(key, value):
     if value is None:
         return "–"
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a day: 01.04.2024 in German
-        from kamlab.config import get_language
+        from kamlab._util.format import day
 
-        return ".".join(reversed(value.split("-"))) if get_language() == "de" else value
+        return day(value)
     if key == "thresholds" and isinstance(value, list):
         return " / ".join(_number(v * 100, 0) + " %" for v in value)
     if isinstance(value, bool):

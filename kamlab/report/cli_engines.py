@@ -34,9 +34,9 @@ ENGINE_TEXT = {
                    "Spaltenname NAME_IN_DATEI=KANONISCH für --engine duckdb (mehrfach), z. B. Kunde=account_id."),
     "engine_only": ("{option} needs --engine duckdb.", "{option} braucht --engine duckdb."),
     "bad_pair": ("{value!r} is not KEY=VALUE.", "{value!r} ist nicht SCHLÜSSEL=WERT."),
-    "engine_read": ("DuckDB read {lines:,} lines from {files} file(s), revenue {revenue:,.2f}; {after:,} lines after "
+    "engine_read": ("DuckDB read {lines} lines from {files} file(s), revenue {revenue}; {after} lines after "
                     "the as-of day are not in the table.",
-                    "DuckDB hat {lines:,} Zeilen aus {files} Datei(en) gelesen, Umsatz {revenue:,.2f}; {after:,} "
+                    "DuckDB hat {lines} Zeilen aus {files} Datei(en) gelesen, Umsatz {revenue}; {after} "
                     "Zeilen nach dem Stichtag sind nicht in der Tabelle."),
 }
 _t = translator(ENGINE_TEXT)
@@ -80,6 +80,8 @@ def accounts_by_engine(paths, as_of, *, engine, memory_limit, no_progress, csv, 
     table = kamlab.accounts_from_transactions(paths, as_of=as_of, engine=engine, memory_limit=memory_limit,
                                               progress=not no_progress, csv=_pairs(csv), columns=_pairs(column))
     read = table.attrs["read_report"]
-    click.echo(_t("engine_read", lines=read["lines"], files=len(read["files"]), revenue=read["revenue"],
-                  after=read["lines_after_as_of"]))
+    from kamlab._util.format import count, decimal  # 1.234.567,89 in German, as the rest of the output
+
+    click.echo(_t("engine_read", lines=count(read["lines"]), files=len(read["files"]),
+                  revenue=decimal(f"{read['revenue']:,.2f}"), after=count(read["lines_after_as_of"])))
     return table

@@ -79,12 +79,13 @@ class SegmentStability:
         return bool(self.by_k.at[k, "trustworthy"])
 
     def __repr__(self):
+        from kamlab._util.format import decimal
         from kamlab._util.labels import get_language
 
         german = get_language() == "de"
 
         def num(value):
-            return f"{value:.2f}".replace(".", ",") if german else f"{value:.2f}"
+            return decimal(f"{value:.2f}")
 
         if german:
             lines = [f"SegmentStability (verlässlich: mittlerer ARI ≥ {num(self.threshold)}; stabiles Segment: "

@@ -55,8 +55,9 @@ def _german():
 
 def _num(value, spec):
     """``value`` formatted with ``spec``, with the German decimal comma under set_language("de")."""
-    text = format(value, spec)
-    return text.replace(".", ",") if _german() else text
+    from kamlab._util.format import decimal
+
+    return decimal(format(value, spec))
 
 
 def _parse_k_range(k_range):
