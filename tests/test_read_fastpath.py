@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import hypothesis
+from hypothesis import strategies as st
 
 import kamlab.data.readers.fast as fast
 from kamlab import read_transactions
@@ -572,3 +574,65 @@ def test_total_candidates_of_a_column_no_cell_of_which_starts_like_a_total_word(
     col = _big(["K1", "R2", "10,5", "-3", "Kunde Summe"])
     expected = col.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
     assert not expected.any() and not fast._total_candidates(col, _TOTAL_START).any()
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("decimal", "thousands"), [(",", "."), (".", ","), (",", ""), (".", ""), (",", "'")])
+def test_plain_decimals_rewritten_with_numpy_equal_arrow_replace(decimal, thousands, large):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(7)
+    marks = np.array(list("0123456789-" + decimal + thousands))
+    cells = ["".join(rng.choice(marks, size=rng.integers(0, 12))) for _ in range(3_000)]
+    arr = pa.array(["x", *cells, "y"], type=pa.large_string() if large else pa.string()).slice(1, len(cells))
+    expected = pc.replace_substring(arr, thousands, "") if thousands else arr
+    expected = pc.replace_substring(expected, decimal, ".") if decimal != "." else expected
+    got = cells_module._as_plain_decimals(arr, decimal, thousands)
+    assert got.to_pylist() == expected.to_pylist()
+    assert got.to_pylist()[:3] == [c.replace(thousands, "").replace(decimal, ".") if thousands else
+                                   c.replace(decimal, ".") for c in cells[:3]]
+
+
+UTF8_CASES = [b"", b"plain ascii", "Müller;Förderbänder €".encode(), b"\xc3\x28", b"\xa0\xa1", b"\xe2\x28\xa1",
+              b"\xe2\x82\x28", b"\xf0\x28\x8c\xbc", b"\xf0\x90\x28\xbc", b"\xf8\xa1\xa1\xa1\xa1", b"\xc0\xaf",
+              b"\xe0\x80\xaf", b"\xf0\x80\x80\xaf", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xf4\x90\x80\x80",
+              b"\xf4\x8f\xbf\xbf", b"\xef\xbf\xbf", b"\xc2\x80", b"\xdf\xbf", b"x\xc3", b"\xe2\x82", b"\xff",
+              "Müller".encode("cp1252"), "\U0001F600".encode(), b"\x00\x01", "Ünïcödé ✓".encode()]
+
+
+def _python_says_utf8(data):
+    try:
+        data.decode("utf-8", "strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("data", UTF8_CASES)
+def test_utf8_checked_by_arrow_as_python_decodes(data):
+    from kamlab.data.readers import fastcsv
+
+    assert fastcsv._is_utf8(data) is _python_says_utf8(data)
+    assert fastcsv._is_utf8(memoryview(b"abc" + data)[3:]) is _python_says_utf8(data)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.binary(max_size=40) | st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_utf8_check_equals_python_on_any_bytes(data):
+    from kamlab.data.readers import fastcsv
+
+    assert fastcsv._is_utf8(data) is _python_says_utf8(data)
+
+
+@pytest.mark.parametrize("cells", [
+    ["K100", "Summe", "K200", "Kunde 4"],  # one first byte that may start a total word
+    ["K100", "Summe", "Gesamt", "Total 2024", " Zwischensumme", "K1"],  # several
+    ["Summe", "Gesamt", "Total", "Endsumme", "Übertrag", "insgesamt", " summe", "\tTotal:", "Sum AG", "Zucker",
+     "Eis", "Uhr", "total 12", "", "K7"],  # more than four
+])
+def test_total_candidates_of_a_text_column_equal_str_contains(cells):
+    text = fast._string_text(_big(cells, 30_011))
+    expected = text.str.contains(_TOTAL_START, regex=True).fillna(False).to_numpy(dtype=bool)
+    assert expected.any()
+    np.testing.assert_array_equal(fast._total_candidates(text, _TOTAL_START), expected)

@@ -281,14 +281,19 @@ def _make_raw(path, header_cells, data, lines, structural, header_line, native=N
     _check_unique_names(names, path, header_line, where="row" if native else "line")
     text_frame = pd.DataFrame(text, index=data.index) if text else pd.DataFrame(index=data.index)
     positions = _filled_positions(names, text_frame, native_out, structural)
-    structural = [(int(np.searchsorted(positions, p)), *rest) for p, *rest in structural]
-    text_frame = text_frame.iloc[positions].reset_index(drop=True)
-    native_out = {h: s.iloc[positions].reset_index(drop=True) for h, s in native_out.items()}
+    lines = np.asarray(lines)
+    if positions is not None:  # blank lines: drop them (no copy of every column when there are none)
+        structural = [(int(np.searchsorted(positions, p)), *rest) for p, *rest in structural]
+        text_frame = text_frame.iloc[positions]
+        native_out = {h: s.iloc[positions] for h, s in native_out.items()}
+        lines = lines[positions]
+    text_frame = text_frame.reset_index(drop=True)
+    native_out = {h: s.reset_index(drop=True) for h, s in native_out.items()}
     return _Raw(
         names=names,
         text=text_frame,
         native=native_out,
-        lines=np.asarray(lines) if len(positions) == len(lines) else np.asarray(lines)[positions],
+        lines=lines,
         structural=structural,
         meta={"header_line": header_line, "sources": sources},
     )
@@ -314,7 +319,8 @@ def _check_unique_names(names, path, header_line, where):
 
 
 def _filled_positions(names, text_frame, native_out, structural):
-    """Positions of the rows that are not blank; a line with too many fields always counts."""
+    """Positions of the rows that are not blank (a line with too many fields always counts), or None when
+    no row is blank (no array of every position)."""
     from kamlab.data.readers.fast import _filled_cells
 
     blank = np.ones(len(text_frame), dtype=bool)  # fresh arrays: pandas' to_numpy() may be read-only
@@ -322,12 +328,13 @@ def _filled_positions(names, text_frame, native_out, structural):
         filled = _filled_cells(text_frame[header])
         if header in native_out:
             filled = filled | native_out[header].notna().to_numpy()
-        blank = blank & ~filled
+        blank &= ~filled
+        if not blank.any():
+            break  # every row has a filled cell already: the other columns cannot make one blank
     structural_positions = {s[0] for s in structural}
     if structural_positions:
         blank[list(structural_positions)] = False
-    keep = ~blank
-    return np.flatnonzero(keep)
+    return np.flatnonzero(~blank) if blank.any() else None
 
 
 def _read_excel(path, source, *, sheet_name, header_row):

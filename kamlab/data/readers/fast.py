@@ -126,29 +126,32 @@ def _arrow_edges(array):
 
     arr = pa.array(array)
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    firsts, lasts = [np.zeros(0, np.int16)], [np.zeros(0, np.int16)]
+    if not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    # filled in place, a chunk at a time: no concatenated copies, no int16 copies of each chunk
+    first, last = np.empty(len(arr), np.int16), np.empty(len(arr), np.int16)
+    at = 0
     for chunk in chunks:
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-            return None
+        n = len(chunk)
         _, offsets_buf, data_buf = chunk.buffers()
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + n + 1]
         data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
         if len(data) == 0:
-            firsts.append(np.full(len(chunk), -1, np.int16))
-            lasts.append(np.full(len(chunk), -1, np.int16))
+            first[at : at + n] = -1
+            last[at : at + n] = -1
+            at += n
             continue
         start, end = offsets[:-1], offsets[1:]
         empty = end <= start
         if chunk.null_count:
             empty |= ~chunk.is_valid().to_numpy(zero_copy_only=False)
-        first = data.take(start, mode="clip").astype(np.int16)
-        last = data.take(end - 1, mode="clip").astype(np.int16)
-        first[empty] = -1
-        last[empty] = -1
-        firsts.append(first)
-        lasts.append(last)
-    return np.concatenate(firsts), np.concatenate(lasts)
+        first[at : at + n] = data.take(start, mode="clip")
+        last[at : at + n] = data.take(end - 1, mode="clip")
+        first[at : at + n][empty] = -1
+        last[at : at + n][empty] = -1
+        at += n
+    return first, last
 
 
 def _filled_cells(col):
@@ -222,16 +225,33 @@ def _total_candidates(col, pattern, categories=None):
     edges = _edge_bytes(col) if len(col) > 10_000 else None
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-    first = edges[0].view(np.uint16)
-    if not np.bincount(first, minlength=1 << 16)[_TOTAL_OR_SPACE].any():  # no cell starts so: one pass
+    starting = np.flatnonzero((_byte_counts(edges[0]) > 0) & _TOTAL_OR_SPACE[:256])  # such first bytes present
+    if not len(starting):  # no cell starts so: one pass
         return np.zeros(len(col), dtype=bool)
-    maybe = _TOTAL_OR_SPACE[first]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
+    if len(starting) <= 4:  # a few bytes: compared directly (a table lookup copies the index array first)
+        maybe = edges[0] == starting[0]
+        for byte in starting[1:]:
+            maybe |= edges[0] == byte
+    else:
+        maybe = _TOTAL_OR_SPACE[edges[0].view(np.uint16)]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
     out = np.zeros(len(col), dtype=bool)
-    if maybe.any():
-        # each distinct text once (a column of product groups repeats a few words a million times)
-        codes, uniques = pd.factorize(col[maybe], use_na_sentinel=False)
-        out[maybe] = _total_matches(pd.Series(uniques, dtype=col.dtype), pattern)[codes]
+    # each distinct text once (a column of product groups repeats a few words a million times), a million
+    # rows at a time (the cells taken out and their hash table stay small)
+    for start in range(0, len(col), 1 << 20):
+        part = maybe[start : start + (1 << 20)]
+        if part.any():
+            codes, uniques = pd.factorize(col.iloc[start : start + (1 << 20)][part], use_na_sentinel=False)
+            out[start : start + len(part)][part] = _total_matches(pd.Series(uniques, dtype=col.dtype), pattern)[codes]
     return out
+
+
+def _byte_counts(edge):
+    """How many cells start (or end) with each byte 0..255 (an edge array of :func:`_edge_bytes`; -1 not
+    counted): ``np.bincount`` a million cells at a time, so its index copy stays small and is reused."""
+    counts = np.zeros(257, dtype=np.int64)
+    for start in range(0, len(edge), 1 << 20):
+        counts += np.bincount(edge[start : start + (1 << 20)] + 1, minlength=257)
+    return counts[1:]
 
 
 def _total_matches(texts, pattern):
@@ -385,7 +405,7 @@ def _parquet_raw(path, frame):
     positions = _filled_positions(names, text_frame, native, [])
     original = frame
     values = {h: decoded[j] for h, j in sources.items() if j in decoded}
-    if len(positions) < len(frame):  # blank rows: drop them
+    if positions is not None:  # blank rows: drop them
         values = {}
         text_frame = text_frame.iloc[positions].reset_index(drop=True)
         native = {h: s.iloc[positions].reset_index(drop=True) for h, s in native.items()}
@@ -395,7 +415,7 @@ def _parquet_raw(path, frame):
         names=names,
         text=text_frame,
         native=native,
-        lines=1 + (np.arange(len(frame), dtype=np.int64) if len(positions) == len(frame) else positions),
+        lines=np.arange(1, len(frame) + 1, dtype=np.int64) if positions is None else positions + 1,
         structural=[],
         meta={
             "header_line": None, "sources": sources, "format": "parquet",
@@ -415,6 +435,8 @@ def _typed_column(raw, source, kind, problems, report):
     nat = raw.native[source]
     is_date = pd.api.types.is_datetime64_any_dtype(nat.dtype)
     if kind == "number" and not is_date:
+        if nat.dtype == np.float64:  # NaN where missing already: the column itself, not a copy
+            return pd.Series(nat.to_numpy(), dtype="float64", copy=False)
         return pd.Series(nat.to_numpy(dtype=float, na_value=np.nan), dtype="float64")
     if kind == "date" and is_date:
         return _typed_dates(raw, source, problems, report)

@@ -114,16 +114,19 @@ def _is_total_text(value):
 
 
 def _total_words(raw):
-    """For each row the position in ``raw.names`` of the column whose cell marks a total line (-1: none).
+    """For each row the position in ``raw.names`` of the column whose cell marks a total line (-1: none);
+    None when no row is one.
 
     Positions, not names: no Python object per row (fast on millions of rows).
     """
-    found = np.full(len(raw.text), -1, dtype=np.int32)
+    found = None  # made at the first candidate: most files have none
     for k, name in enumerate(raw.names):
         col = raw.text[name]
         maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name))
         if not maybe.any():
             continue
+        if found is None:
+            found = np.full(len(raw.text), -1, dtype=np.int32)
         maybe = maybe & (found < 0)
         for i in np.flatnonzero(maybe):
             if _is_total_text(col.iat[i]):
@@ -175,7 +178,7 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
         empty_id = ~_filled_cells(raw.text[account])
         if raw.native.get(account) is not None:
             empty_id &= raw.native[account].isna().to_numpy()
-    is_word = words >= 0
+    is_word = words >= 0 if words is not None else np.zeros(len(raw.text), dtype=bool)
     if "account_id" in required:
         # an empty required account id is a problem already (convert.py asks "is this a total line?")
         is_word &= ~empty_id
@@ -193,7 +196,7 @@ def _find_total_lines(raw, mapping, out, required, problems, report):
             reasons[i] = _t("total_word", value=raw.text[raw.names[words[i]]].iat[i], also=f" ({also})" if also else "")
         else:
             reasons[i] = _t("total_sum", also=also)
-    for k in dict.fromkeys(words[is_word].tolist()):
+    for k in dict.fromkeys(words[is_word].tolist() if words is not None else []):
         problems.add(words == k, raw.names[k], reasons)
     if by_sum.any():
         problems.add(by_sum, account, reasons)
