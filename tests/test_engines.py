@@ -109,3 +109,29 @@ def test_memory_limit_progress_and_engine_choices(tmp_path):
     with pytest.raises(kamlab.MissingColumnError, match="columns="):
         lines.rename(columns={"account_id": "Kunde"}).to_parquet(tmp_path / "x.parquet")
         kamlab.accounts_from_transactions(tmp_path / "x.parquet")
+
+
+def test_a_frame_of_arrow_text_numbers_and_dates_is_handed_to_duckdb_as_arrow_with_the_same_results(case_lines):
+    import numpy as np
+    import pyarrow as pa
+
+    from kamlab.data.engines.duckdb import _arrow_view
+
+    lines = case_lines[["account_id", "date", "revenue"]].iloc[:50_000].copy()
+    lines["account_id"] = lines["account_id"].astype("str")
+    lines.loc[lines.index[:3], "revenue"] = [np.nan, -np.inf, 12.5]  # NaN is NULL for DuckDB both ways
+    as_object = lines.assign(account_id=lines["account_id"].astype(object))
+    as_category = lines.assign(account_id=lines["account_id"].astype("category"))
+    assert isinstance(_arrow_view(lines), pa.Table)
+    assert _arrow_view(as_object) is as_object and _arrow_view(as_category) is as_category
+    messages = []
+    for frame in (lines, as_object):  # the Arrow path and the frame path refuse the same lines
+        with pytest.raises(kamlab.DataFormatError) as info:
+            kamlab.rfm_summary(frame, "2025-06-30")
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and messages[0].startswith("2 of 50,000 lines have no readable 'revenue'")
+    clean = lines.iloc[3:]
+    got = kamlab.rfm_summary(clean, "2025-06-30")
+    pd.testing.assert_frame_equal(got.drop(columns="account_id"), kamlab.rfm_summary(
+        clean.assign(account_id=clean["account_id"].astype(object)), "2025-06-30").drop(columns="account_id"))
+    assert_same_table(got, oracle_summary(clean, "2025-06-30"))

@@ -11,6 +11,8 @@ and :func:`summary_lines`) and return Ibis expressions; nothing is executed here
 
 from __future__ import annotations
 
+import functools
+
 import datetime as _dt
 
 __all__ = [
@@ -230,7 +232,7 @@ def summary_checks(lines):
 def summary_table(lines, *, calibration_end, observation_end=None, freq="W", merge="day", with_value=True):
     """Per account of the summary ``lines`` (see :func:`summary_lines`): the BTYD summary and what it leaves out.
 
-    One row per account of the lines (also those that are not in the summary): ``account``,
+    One row per account of the lines (also those that are not in the summary), ordered by ``account``:
     ``purchases`` (calibration purchases; the summary's rows are those with purchases > 0),
     ``frequency``, ``recency``, ``T``, ``monetary_value``, ``frequency_holdout``,
     ``monetary_value_holdout``, ``duration_holdout`` and, for the counts of what is left out,
@@ -266,7 +268,7 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         last=units.unit.max(where=units.cal),
         purchases=units.cal.sum(),
         cal_value=units.net.sum(where=units.cal),
-        first_value=units.net.argmin(units.unit, where=units.cal),
+        first_value=_min_by()(units.net, units.unit.cast("int64"), where=units.cal),
         frequency_holdout=units.hold.sum(),
         holdout_value=units.net.sum(where=units.hold).fill_null(0.0),
         any_purchase=units.purchase.any(),
@@ -291,7 +293,23 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
             columns["monetary_value_holdout"] = ibis.ifelse(hold > 0, acc.holdout_value / hold, 0.0)
         columns["duration_holdout"] = ((end_unit - cal_unit) / scale).cast("float64")
     extras = ["any_purchase", "lines_after_end", "credit_periods", "credit_value"]
-    return acc.mutate(**columns).select("account", "purchases", *columns, *extras)
+    # in the order of the account ids (bytes of text, as pandas and pyarrow sort it): sorted by the engine
+    return acc.mutate(**columns).select("account", "purchases", *columns, *extras).order_by("account")
+
+
+@functools.cache
+def _min_by():
+    """The aggregate ``min_by(value, key)``: the value at the smallest key (DuckDB's ``arg_min``, Spark's
+    ``min_by``), as a builtin Ibis function. Ibis' own ``argmin`` becomes an ordered ``first(value ORDER BY
+    key)`` on DuckDB, which sorts each account's rows: 1.6 times the whole summary query on 10 million lines."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    @ibis.udf.agg.builtin(name="min_by", signature=((dt.float64, dt.int64), dt.float64))
+    def min_by(arg, key):
+        """The ``arg`` of the row with the smallest ``key``."""
+
+    return min_by
 
 
 def as_datetime(day):
