@@ -263,14 +263,16 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         purchase=purchase,
     )
     units = per_unit
+    # the holdout's two sums only with an observation end (each aggregate costs a pass over the units)
+    holdout = {"frequency_holdout": units.hold.sum(),
+               "holdout_value": units.net.sum(where=units.hold).fill_null(0.0)} if observation_end else {}
     acc = units.group_by("account").aggregate(
         first=units.unit.min(where=units.cal),
         last=units.unit.max(where=units.cal),
         purchases=units.cal.sum(),
         cal_value=units.net.sum(where=units.cal),
         first_value=_min_by()(units.net, units.unit.cast("int64"), where=units.cal),
-        frequency_holdout=units.hold.sum(),
-        holdout_value=units.net.sum(where=units.hold).fill_null(0.0),
+        **holdout,
         any_purchase=units.purchase.any(),
         lines_after_end=units.n.sum(where=units.unit > end_unit).fill_null(0),
         credit_periods=units.credit.sum(),
