@@ -16,13 +16,26 @@ from __future__ import annotations
 import html
 import threading
 
-__all__ = ["LiveFigure", "text_html", "table_html", "Debouncer", "BackgroundJobs", "show_widget", "ipympl_canvas"]
+from kamlab._util.fastdraw import TextSprites, fast_png_canvas, png_bytes
+
+__all__ = ["LiveFigure", "TextSprites", "png_bytes", "text_html", "table_html", "Debouncer", "BackgroundJobs",
+           "show_widget", "ipympl_canvas"]
 
 
 _PLACEHOLDER = (
     "[Interactive explorer: run this cell (or Run All) to see it.]",
     "[Interaktiver Explorer: Zelle ausführen (oder „Alle ausführen“), um ihn zu sehen.]",
 )
+
+
+_LAST_CHANGE = [0.0]  # time.monotonic() of the latest change any live figure showed
+
+
+def _changed():
+    """Note that a live figure changed now: background pictures wait until no explorer has moved for a while."""
+    import time
+
+    _LAST_CHANGE[0] = time.monotonic()
 
 
 def show_widget(widget):
@@ -41,6 +54,9 @@ def show_widget(widget):
     display(bundle, raw=True)
 
 
+_CANVAS = []
+
+
 def ipympl_canvas():
     """ipympl's canvas and figure manager, without changing matplotlib's backend.
 
@@ -57,7 +73,9 @@ def ipympl_canvas():
     if previous is not None and matplotlib.rcParams._get_backend_or_none() != previous:
         matplotlib.use(previous)
         _reconfigure_inline(previous)
-    return Canvas, FigureManager
+    if not _CANVAS:
+        _CANVAS.append(fast_png_canvas(Canvas))
+    return _CANVAS[0], FigureManager
 
 
 def _reconfigure_inline(backend):
@@ -111,6 +129,9 @@ class LiveFigure:
         self.draws = 0
         self._animated = []
         self._background = None
+        self._views, self._view = {}, None  # key -> [its Axes, (figure size, saved background) or None]
+        self._pictures, self._jobs, self._make_figure, self._wanted = {}, None, None, []  # rendered in the background
+        self._sprites = TextSprites(self.figure)
         try:
             Canvas, FigureManager = ipympl_canvas()
         except ImportError:  # pragma: no cover - ipympl is a dependency; a plain PNG still works
@@ -142,8 +163,10 @@ class LiveFigure:
     def redraw(self):
         """Render the whole figure now and send it to the page (ipympl sends only the changed pixels)."""
         self.draws += 1
+        _changed()
         if self.live:
             canvas = self.figure.canvas
+            canvas._picture = None
             if canvas.syncing_data_url:  # no page shows the canvas yet: it asks for a full draw when it does
                 canvas.draw_idle()
             else:
@@ -181,14 +204,18 @@ class LiveFigure:
             self.redraw()
             return
         self.draws += 1
+        _changed()
         canvas = self.figure.canvas
+        canvas._picture = None
         canvas.restore_region(self._background)
         self._draw_animated()
         canvas.blit(self.figure.bbox)
+        _changed()
 
     def _draw_animated(self):
+        renderer = self.figure.canvas.get_renderer()
         for artist in sorted(self._animated, key=lambda a: (self._axes_order(a), a.get_zorder())):
-            if artist.figure is not None:
+            if artist.figure is not None and not self._sprites.draw(artist, renderer):
                 self.figure.draw_artist(artist)
 
     def _axes_order(self, artist):
@@ -198,11 +225,126 @@ class LiveFigure:
     def _on_draw(self, event):
         # after every full draw (also one the page asks for): keep the background, add the animated artists
         self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        if self._view is not None:
+            self._views[self._view][1] = (self._size(), self._background)
         self._draw_animated()
+        _changed()
+
+    def _size(self):
+        return tuple(self.figure.bbox.size), self.figure.dpi  # as FastPngCanvas keeps it
+
+    def show_view(self, key, build, animated=()):
+        """Show the Axes of view ``key``: built by ``build()`` the first time, hidden and kept when another is shown.
+
+        For an explorer whose control switches between a few charts (a value, a period): the first time a
+        view is shown costs a full draw, later it is its saved background (rendered when it was last drawn)
+        with its ``animated`` artists drawn over it (:meth:`blit`). ``animated`` is a function of the view's
+        Axes that returns the artists that change within the view (or a list). Returns the view's Axes
+        (those ``build`` added to the figure).
+        """
+        _changed()
+        if self.live:
+            self.figure.canvas._picture = None
+        for other, (axes, _) in self._views.items():
+            for ax in axes:
+                ax.set_visible(other == key)
+        fresh = key not in self._views
+        if fresh:
+            before = set(self.figure.axes)
+            build()
+            self._views[key] = [[ax for ax in self.figure.axes if ax not in before], None]
+        axes, saved = self._views[key]
+        self._view = key
+        self.set_animated(animated(axes) if callable(animated) else animated)
+        if saved is not None and saved[0] == self._size() and self.live:
+            self._background = saved[1]
+            self.blit()
+            # the buffer now holds what a full draw would give (a view does not change, only its animated
+            # artists): a draw the page asks for (after a resize) sends it instead of rendering it again
+            self.figure.stale = False
+            self.figure.canvas._rendered = self._size()[0], self._size()[1]
+        else:
+            self.redraw()
+        return axes
+
+    def prepare(self, keys, make_figure):
+        """Render the figures of settings a student will likely ask for next, in a background thread.
+
+        ``make_figure(key)`` returns a new matplotlib Figure for setting ``key`` (drawn as the live figure
+        would be, same size and dpi). Its picture is kept (the :attr:`PICTURES` latest) for
+        :meth:`show_picture`. Only for a live figure (nothing is prepared without a page).
+        """
+        if not self.live:
+            return
+        self._make_figure, self._wanted = make_figure, list(keys)
+        if self.figure.canvas.syncing_data_url:  # no page yet (or never, as in a script): wait for one
+            self.figure.canvas.on_page = self._start_pictures
+            return
+        self._start_pictures()
+
+    def _start_pictures(self):
+        if self._jobs is None:
+            self._jobs = BackgroundJobs(self._render_picture, lambda key: key in self._pictures, lambda key: None,
+                                        name="kamlab-live-pictures")
+        self._jobs.add([k for k in self._wanted if k not in self._views], first=True)
+
+    #: the most pictures kept (the oldest dropped first)
+    PICTURES = 12
+
+    #: seconds without a change of any live figure before a picture is rendered (rendering competes with a
+    #: move for the CPU, also with another explorer's)
+    IDLE = 1.0
+
+    def _render_picture(self, key):
+        import time
+
+        import numpy as np
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        while time.monotonic() - _LAST_CHANGE[0] < self.IDLE:
+            time.sleep(self.IDLE / 4)
+        figure = self._make_figure(key)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels = np.array(canvas.buffer_rgba())
+        FigureCanvasAgg(figure)  # a new canvas without the renderer: the picture keeps the pixels
+        while len(self._pictures) >= self.PICTURES:
+            self._pictures.pop(next(iter(self._pictures)))
+        self._pictures[key] = (figure, pixels)
+
+    def show_picture(self, key):
+        """Show the picture :meth:`prepare` rendered for ``key``: returns its Figure, or None if there is none yet."""
+        import numpy as np
+
+        found = self._pictures.get(key) if self.live else None
+        if found is None:
+            return None
+        figure, pixels = found
+        if figure.dpi != self.figure.dpi:
+            return None
+        if tuple(figure.get_size_inches()) != tuple(self.figure.get_size_inches()):
+            self.figure.set_size_inches(figure.get_size_inches(), forward=True)
+        canvas = self.figure.canvas
+        buffer = np.asarray(canvas.get_renderer().buffer_rgba())
+        if buffer.shape != pixels.shape:
+            return None
+        self.set_animated([])
+        for axes, _ in self._views.values():
+            for ax in axes:
+                ax.set_visible(False)
+        self._view = None
+        buffer[...] = pixels
+        canvas._picture = pixels
+        self.draws += 1
+        _changed()
+        if not canvas.syncing_data_url:
+            canvas.blit()
+        return figure
 
     def clear(self):
-        """Remove every Axes (for a full redraw); the margins given at the start stay."""
+        """Remove every Axes (for a full redraw), and every view; the margins given at the start stay."""
         self.set_animated([])
+        self._views, self._view = {}, None
         self.figure.clear()
 
 
