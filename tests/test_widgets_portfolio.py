@@ -217,3 +217,11 @@ def test_a_weight_moves_the_bubbles_in_place(accounts):
     assert horizontal.get_ydata()[0] == pytest.approx(expected["attractiveness"].median())
     names = sorted(t.get_text() for t in ax.texts if t.get_gid() == "account-label")
     assert names == sorted(accounts.nlargest(3, "revenue")["name"])
+    # each bubble in its quadrant's colour (the kamlab colour of the quadrant portfolio() gave it)
+    from matplotlib.colors import to_rgba
+
+    from kamlab.portfolios.plots import QUADRANT_COLORS
+
+    quadrants = [name for name, _ in kamlab.portfolios.VOCABULARIES["mcdonald"]]
+    colours = [to_rgba(QUADRANT_COLORS[quadrants.index(q)], 0.7) for q in expected["quadrant"].astype(str)]
+    np.testing.assert_allclose(bubbles.get_facecolors(), np.array(colours)[order])

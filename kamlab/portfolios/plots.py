@@ -212,6 +212,8 @@ def move_accounts(ax, data, *, x=None, y=None, size=None, label_top=10, label_co
     positions, the names are placed again. Returns the artists that changed (for blitting), or
     ``None`` when a bubble would leave the axes' limits (then draw the matrix anew).
     """
+    from matplotlib.colors import to_rgba_array
+
     from kamlab.portfolios import VOCABULARIES
 
     attrs = data.attrs
@@ -227,7 +229,7 @@ def move_accounts(ax, data, *, x=None, y=None, size=None, label_top=10, label_co
     order = np.argsort(-areas, kind="stable")
     code = data["quadrant"].astype(str).map({name: i for i, name in enumerate(names)}).to_numpy(dtype=int)
     bubbles.set_offsets(np.column_stack([xs[order], ys[order]]))
-    bubbles.set_facecolors(np.asarray(QUADRANT_COLORS, dtype=object)[code][order].tolist())
+    bubbles.set_facecolors(to_rgba_array(QUADRANT_COLORS)[code][order])  # RGBA rows: no colour names to parse
     x_split, y_split = attrs["split"]
     vertical, horizontal = (line for line in ax.lines if line.get_gid() == "split")
     vertical.set_xdata([x_split, x_split])

@@ -9,6 +9,7 @@ without a browser: set a slider's ``value`` and look at ``result`` and ``moved``
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from kamlab._util.format import translator
@@ -194,9 +195,9 @@ class PortfolioExplorer:
     def _total(self, model, start):
         """``model.score(data)["total"]`` from the criterion scores kept at the start (same criteria)."""
         scores = self._scores[id(start)]
-        contributions = pd.DataFrame({name: weight * scores[name] for name, weight in model.weights.items()},
-                                     index=scores.index)
-        return contributions.sum(axis=1)
+        names = list(model.weights)
+        contributions = scores[names].to_numpy(dtype=float) * np.array([model.weights[n] for n in names], dtype=float)
+        return pd.Series(contributions.sum(axis=1), index=scores.index)
 
     @staticmethod
     def _codes(placed):
@@ -294,15 +295,6 @@ class PortfolioExplorer:
             return
         from kamlab.portfolios.plots import move_accounts, portfolio_matrix
 
-        notes = ([self.message] if self.message else []) + [_t("weights") + ":\n" + self.weights_text()]
-        self._notes.value = text_html("\n".join(notes))
-        n = len(self.moved)
-        if n == 0:
-            self._moved_view.value = text_html(_t("moved_none"))
-        else:
-            shown = min(n, 10)
-            self._moved_view.value = (text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
-                                      + table_html(self.moved_table(shown)))
         options = dict(size=self.size, label_top=self.label_top, label_col=self.label_col, id_col=self.id_col)
         drawn = (self.vocabulary.value, self.language.value)
         moved = None
@@ -318,6 +310,19 @@ class PortfolioExplorer:
         else:
             self.chart.set_animated(self._moving_artists(), keep_background=True)
             self.chart.blit()
+        # the texts after the chart: the page shows the chart first (its layout of the table waits)
+        self._draw_texts()
+
+    def _draw_texts(self):
+        notes = ([self.message] if self.message else []) + [_t("weights") + ":\n" + self.weights_text()]
+        self._notes.value = text_html("\n".join(notes))
+        n = len(self.moved)
+        if n == 0:
+            self._moved_view.value = text_html(_t("moved_none"))
+        else:
+            shown = min(n, 10)
+            self._moved_view.value = (text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
+                                      + table_html(self.moved_table(shown)))
 
     def _moving_artists(self):
         ax = self.ax
