@@ -172,6 +172,24 @@ def test_draws_the_pareto_chart_and_moves_its_classes_in_place(tables):
         tables[2024]["revenue"].tolist(), reverse=True)
 
 
+def test_a_value_seen_before_is_its_chart_again_with_the_current_classes(tables):
+    explorer = ABCExplorer(tables)
+    revenue_ax = explorer.ax
+    explorer.value.value = "db1"
+    assert explorer.ax is not revenue_ax and not revenue_ax.get_visible()
+    assert explorer.ax.get_title() == "CM I · 2025"
+    explorer.thresholds.value = (0.6, 0.9)
+    explorer.value.value = "revenue"  # seen before: its Axes again; its classes are those of the new thresholds
+    assert explorer.ax is revenue_ax and revenue_ax.get_visible()
+    expected = kamlab.identify.abc_analysis(tables[2025], "revenue", (0.6, 0.9), "cover")
+    pd.testing.assert_frame_equal(explorer.result, expected)
+    counts = expected["abc"].value_counts()
+    labels = [t.get_text() for t in revenue_ax.texts if t.get_gid() == "abc-class"]
+    assert labels == [f"{c} ({counts[c]})" for c in ("A", "B", "C") if counts[c]]
+    twin = next(a for a in revenue_ax.get_shared_x_axes().get_siblings(revenue_ax) if a is not revenue_ax)
+    assert [ln.get_ydata()[0] for ln in twin.lines if ln.get_gid() == "abc-threshold"] == [60, 90]
+
+
 def test_a_live_chart_leaves_matplotlib_s_backend_alone():
     """``import ipympl`` makes ipympl the backend; kamlab's live charts must not change the user's."""
     import subprocess

@@ -272,7 +272,7 @@ def redraw_classes(ax, result, *, max_accounts=None, annotate=True):
     :func:`pareto_chart` returned (its twin is found in the figure).
     """
     _check_abc_result(result)
-    twin = next(other for other in ax.figure.axes if other is not ax and other.bbox.bounds == ax.bbox.bounds)
+    twin = next(other for other in ax.get_shared_x_axes().get_siblings(ax) if other is not ax)  # ax.twinx()
     for axes_ in (ax, twin):
         for artist in [*axes_.patches, *axes_.texts, *axes_.lines]:
             if artist.get_gid() in CLASS_GIDS:

@@ -148,8 +148,9 @@ class ABCExplorer:
     result : pandas.DataFrame
         The latest :func:`~kamlab.identify.abc_analysis` table.
     chart : kamlab._util.live.LiveFigure or None
-        The live Pareto chart (``None`` with ``plot=False``): a new value or period draws it anew,
-        a moved threshold or rule redraws only the class spans, labels and threshold lines.
+        The live Pareto chart (``None`` with ``plot=False``): a new value or period draws it anew
+        (one seen before is shown from its kept picture, with its classes drawn again), a moved
+        threshold or rule redraws only the class spans, labels and threshold lines.
     ax : matplotlib.axes.Axes or None
         The values' Axes of the chart (the cumulative share is on its twin).
     summary : pandas.DataFrame
@@ -245,28 +246,34 @@ class ABCExplorer:
         """The class table, and the Pareto chart: drawn anew for a new value or period, else only its classes."""
         from kamlab.identify.plots import pareto_chart, redraw_classes
 
-        self._table.value = table_html(_summary_display(self.summary))
         if self.chart is None:
             self.chart = LiveFigure((6.5, 3.4), adjust={"left": 0.11, "right": 0.9, "bottom": 0.17, "top": 0.9})
             self.output.children = (self._table, self.chart.widget)
         drawn = (self.period.value, self.value.value)
         if drawn != self._drawn:
-            self.chart.clear()
-            self.ax = pareto_chart(self.result, ax=self.chart.figure.subplots())
-            self.ax.set_title(f"{label(self.value.value)} · {self.period.value}")
+            # one view per value and period, kept: the bars, the curve and the axes of one seen before are
+            # its saved picture, only its classes are drawn again
+            def build():
+                ax = pareto_chart(self.result, ax=self.chart.figure.add_subplot())
+                ax.set_title(f"{label(self.value.value)} · {self.period.value}")
+
+            def classes(axes):
+                redraw_classes(axes[0], self.result)
+                return self._class_artists(axes)
+
+            self.ax = self.chart.show_view(drawn, build, classes)[0]
             self._drawn = drawn
-            self.chart.set_animated(self._class_artists())
-            self.chart.redraw()
         else:  # a threshold or the rule moved: the values and the curve stay, only the classes are drawn
             redraw_classes(self.ax, self.result)
             self.chart.set_animated(self._class_artists(), keep_background=True)
             self.chart.blit()
+        self._table.value = table_html(_summary_display(self.summary))  # after the chart: the page shows it first
 
-    def _class_artists(self):
+    def _class_artists(self, axes=None):
         from kamlab.identify.plots import CLASS_GIDS
 
-        return [a for axes in self.chart.figure.axes for a in (*axes.patches, *axes.texts, *axes.lines)
-                if a.get_gid() in CLASS_GIDS]
+        axes = axes if axes is not None else [a for a in self.chart.figure.axes if a.get_visible()]
+        return [a for ax in axes for a in (*ax.patches, *ax.texts, *ax.lines) if a.get_gid() in CLASS_GIDS]
 
     def _ipython_display_(self):
         show_widget(self.widget)
