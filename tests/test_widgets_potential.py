@@ -225,6 +225,44 @@ def test_whitespace_explorer_draws_the_heatmap(result, accounts):
     assert german.ax.get_xlabel() == "Angebotsbereich" and german.values.description == "Zellen zeigen"
 
 
+def _show_on_a_page(chart):
+    """What ipympl's page tells the kernel when it shows the canvas (and a socket for the images it is sent)."""
+    class Page:
+        def send_binary(self, data):
+            pass
+
+        def send_json(self, content):
+            pass
+
+    canvas = chart.figure.canvas
+    sockets = canvas.manager.web_sockets
+    sockets.add(Page()) if hasattr(sockets, "add") else sockets.append(Page())
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+
+
+def test_whitespace_settings_seen_before_and_rendered_ahead_show_their_own_matrix(result, monkeypatch):
+    from kamlab._util.live import LiveFigure
+
+    monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
+    explorer = WhitespaceExplorer(result, top=10, plot=True)
+    _show_on_a_page(explorer.chart)
+    first = explorer.ax
+    explorer.top.value = 15  # a new setting: drawn now; the other numbers of accounts are rendered in the background
+    np.testing.assert_allclose(explorer.ax.collections[0].get_array(),
+                               kamlab.whitespace_matrix(result, "gap", top=15).to_numpy())
+    assert tuple(explorer.chart.figure.get_size_inches()) == pytest.approx((8.5, 1.8 + 0.28 * 15))
+    explorer.top.value = 10  # seen before: its own Axes again, not a new drawing
+    assert explorer.ax is first and first.get_visible()
+    explorer.chart._jobs.wait()
+    explorer.top.value = 30  # rendered ahead: the figure of that setting, the matrix of whitespace_matrix(top=30)
+    expected = kamlab.whitespace_matrix(result, "gap", top=30)
+    assert explorer.ax.figure is not explorer.chart.figure
+    np.testing.assert_allclose(explorer.ax.collections[0].get_array(), expected.to_numpy())
+    assert [t.get_text() for t in explorer.ax.get_yticklabels()] == [str(a) for a in expected.index]
+    assert tuple(explorer.chart.figure.get_size_inches()) == pytest.approx((8.5, 1.8 + 0.28 * 30))
+    assert explorer.matrix.equals(expected)
+
+
 def test_whitespace_explorer_errors(result):
     with pytest.raises(kamlab.ParameterError, match="values"):
         WhitespaceExplorer(result, values="revenue", plot=False)

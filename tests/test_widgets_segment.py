@@ -150,6 +150,31 @@ def test_charts_and_table_follow_the_controls(accounts):
     assert table["Share of accounts (%)"].sum() == pytest.approx(100, abs=0.2)
 
 
+def test_a_k_seen_before_shows_its_charts_again_and_the_next_ks_are_prepared(accounts, monkeypatch):
+    from kamlab._util.live import LiveFigure
+
+    monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
+    explorer = _explorer(accounts, plot=True, k=3)
+    canvas = explorer.chart.figure.canvas
+    canvas._handle_message(canvas, {"type": "initialized"}, [])  # a page shows the chart
+    heatmap, _ = explorer.axes
+    explorer.k.value = 4
+    assert explorer.axes[0] is not heatmap and explorer.axes[0].collections[0].get_array().shape == (4, 3)
+    explorer.k.value = 3  # seen before: the same Axes, visible again
+    assert explorer.axes[0] is heatmap and heatmap.get_visible()
+    explorer.chart._jobs.wait()
+    explorer.k.value = 5  # fitted and rendered in the background (k ± 1, 2, 3 of the last new setting)
+    segmenter = kamlab.AccountSegmenter(START, n_segments=5, random_state=0, progress=False).fit(accounts)
+    assert explorer.segmenter.n_segments_ == 5
+    np.testing.assert_array_equal(explorer.result.to_numpy(), segmenter.labels_)
+    heatmap5, segment_map5 = explorer.axes
+    assert heatmap5.figure is not explorer.chart.figure
+    np.testing.assert_allclose(heatmap5.collections[0].get_array(),
+                               explorer.profiles[[f"z_{f}" for f in START]].to_numpy())
+    drawn = sum(len(c.get_offsets()) for c in segment_map5.collections if str(c.get_gid()).startswith("segment-"))
+    assert drawn == len(explorer.result)
+
+
 def test_german_labels_without_changing_kamlabs_language(accounts):
     explorer = _explorer(accounts, plot=True, lang="de")
     assert explorer.features.description == "Merkmale"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 
@@ -34,8 +36,12 @@ def amount_formatter():
     return FuncFormatter(lambda v, _: "0" if v == 0 else small_amount(v))
 
 
+_HEATMAP_LOCK = threading.RLock()
+
+
 def heatmap(numbers, *, texts=None, text_colors=None, cmap="Blues", vmin=None, vmax=None, center=None, cbar=True,
-            cbar_label=None, cbar_format=None, gid=None, text_gid=None, fontsize=8, ax=None, **kwargs):
+            cbar_label=None, cbar_format=None, gid=None, text_gid=None, fontsize=8, check_overlap=True, ax=None,
+            **kwargs):
     """The one heatmap of kamlab's charts: :func:`seaborn.heatmap` with kamlab's cell texts and colour bar.
 
     Parameters
@@ -53,6 +59,10 @@ def heatmap(numbers, *, texts=None, text_colors=None, cmap="Blues", vmin=None, v
     cbar_format : matplotlib.ticker.Formatter, optional
     gid : str, optional
         The gid of the cells' QuadMesh, so tests and students can find it (``.get_array()`` is the matrix).
+    check_overlap : bool, default=True
+        seaborn draws the whole figure once to see whether the tick labels overlap (and turns them if
+        they do). ``False`` skips that draw, for callers that set the labels' rotation themselves (an
+        explorer's figure is then drawn once per change instead of twice).
     ax : matplotlib.axes.Axes, optional
     **kwargs
         Passed to :func:`seaborn.heatmap`.
@@ -69,8 +79,18 @@ def heatmap(numbers, *, texts=None, text_colors=None, cmap="Blues", vmin=None, v
     cbar_kws = {"fraction": 0.05, "pad": 0.02}
     if cbar_format is not None:
         cbar_kws["format"] = cbar_format
-    sns.heatmap(numbers, cmap=cmap, vmin=vmin, vmax=vmax, center=center, annot=False, cbar=cbar,
-                cbar_kws=cbar_kws if cbar else None, ax=ax, **kwargs)
+    import seaborn.matrix
+
+    # one heatmap at a time (explorers render some in a background thread): the switch below is seaborn's
+    with _HEATMAP_LOCK:
+        draw_figure = seaborn.matrix._draw_figure
+        if not check_overlap:
+            seaborn.matrix._draw_figure = lambda figure: None  # the draw before seaborn's overlap check
+        try:
+            sns.heatmap(numbers, cmap=cmap, vmin=vmin, vmax=vmax, center=center, annot=False, cbar=cbar,
+                        cbar_kws=cbar_kws if cbar else None, ax=ax, **kwargs)
+        finally:
+            seaborn.matrix._draw_figure = draw_figure
     mesh = ax.collections[before]
     if gid:
         mesh.set_gid(gid)

@@ -297,7 +297,7 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     kwargs.setdefault("vmin", 0.0)
     ax, mesh, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, cbar_label=title,
                            cbar_format=None if percent else _amount_formatter(), gid="cells", text_gid="cell-value",
-                           fontsize=8, ax=ax, **kwargs)
+                           fontsize=8, check_overlap=False, ax=ax, **kwargs)  # both label rotations set below
     # served cells: a light, sparse hatching, and the cell's value on a patch of the cell's own colour
     cell_texts = [t for t in ax.texts if t.get_gid() == "cell-value"]
     n_columns = numbers.shape[1]

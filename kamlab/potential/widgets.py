@@ -391,7 +391,9 @@ class WhitespaceExplorer:
     matrix : pandas.DataFrame
         The latest ``whitespace_matrix(result, values, top=top)``.
     ax : matplotlib.axes.Axes or None
-        The latest heatmap.
+        The latest heatmap: on ``chart``'s figure, or on the figure of a setting rendered ahead in the
+        background (while a page shows the chart, the other numbers of accounts are rendered when the
+        student pauses; a setting seen before is shown from its kept picture).
     """
 
     VALUES = ("gap", "expected_value", "propensity")
@@ -435,19 +437,45 @@ class WhitespaceExplorer:
     def _draw(self):
         if not self.plot:
             return
-        from kamlab.potential.plots import whitespace_heatmap
-
         if self.chart is None:
             self.chart = LiveFigure((8.5, 1.2 + 0.28 * 50))
             self.output.children = (self.chart.widget,)
-        with language(self.lang):
-            height = 1.8 + 0.28 * len(self.matrix)
-            self.chart.clear()
+        key = (self.values.value, self.top.value)
+        # the other numbers of accounts for these values are rendered in the background, nearest first;
+        # a setting seen before is its saved picture, a new one is drawn now
+        picture = self.chart.show_picture(key)
+        if picture is not None:
+            self.ax = picture.axes[0]
+        else:
+            height = self._height(len(self.matrix))
             self.chart.figure.set_size_inches(8.5, height, forward=True)
-            self.chart.figure.subplots_adjust(left=0.3, right=0.88, bottom=1.3 / height, top=1 - 0.35 / height)
-            self.ax = whitespace_heatmap(self.result, values=self.values.value, top=self.top.value, names=self.names,
-                                         ax=self.chart.figure.subplots())
-            self.chart.redraw()
+            self.ax = self.chart.show_view(key, lambda: self._heatmap(self.chart.figure, *key, height))[0]
+        tops = range(self.top.min, self.top.max + 1, self.top.step)
+        self.chart.prepare(sorted(((key[0], t) for t in tops if t != key[1]), key=lambda k: abs(k[1] - key[1])),
+                           self._picture)
+
+    @staticmethod
+    def _height(rows):
+        return 1.8 + 0.28 * rows
+
+    def _heatmap(self, figure, values, top, height):
+        """The heatmap on ``figure`` (``height`` inches): margins in inches, 1.3 below and 0.35 above."""
+        from kamlab.potential.plots import whitespace_heatmap
+
+        bottom, above = 1.3 / height, 1 - 0.35 / height
+        with language(self.lang):
+            return whitespace_heatmap(self.result, values=values, top=top, names=self.names,
+                                      ax=figure.add_axes((0.3, bottom, 0.88 - 0.3, above - bottom)))
+
+    def _picture(self, key):
+        """A new figure with the heatmap of setting ``key`` (rendered in the background)."""
+        from matplotlib.figure import Figure
+
+        values, top = key
+        rows = len(whitespace_matrix(self.result, values, top=top))
+        figure = Figure(figsize=(8.5, self._height(rows)), dpi=self.chart.figure.dpi)
+        self._heatmap(figure, values, top, self._height(rows))
+        return figure
 
     def _ipython_display_(self):
         show_widget(self.widget)

@@ -270,7 +270,8 @@ def profile_heatmap(profiles, *, features=None, annotate=True, vmax=None, cmap="
                          columns=["\n".join(textwrap.wrap(label(f), 10, break_long_words=False)) for f in z.columns])
     ax, _, colorbar = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, vmin=-limit, vmax=limit,
                                cbar_label="\n".join(textwrap.wrap(label("z_score"), 30)), gid="z-profile",
-                               text_gid="z-value", fontsize=_HEATMAP_FONT, ax=ax, **kwargs)
+                               text_gid="z-value", fontsize=_HEATMAP_FONT, check_overlap=False, ax=ax,
+                               **kwargs)  # both label rotations set below
     if colorbar is not None:
         colorbar.ax.tick_params(labelsize=_HEATMAP_FONT - 1)
         colorbar.ax.yaxis.label.set_fontsize(_HEATMAP_FONT - 1)

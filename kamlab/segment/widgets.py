@@ -102,9 +102,11 @@ class SegmentExplorer:
     message : str
         The latest note (accounts left out, too few features, the reason for k).
     chart : kamlab._util.live.LiveFigure or None
-        The live figure of the heatmap and the map (``None`` with ``plot=False``), redrawn in place.
+        The live figure of the heatmap and the map (``None`` with ``plot=False``), redrawn in place;
+        a setting seen before is shown from its kept picture, and while a page shows the chart the
+        next k (± 1, 2, 3) are fitted and rendered in the background when the student pauses.
     axes : tuple of matplotlib Axes or None
-        The latest heatmap and map drawn (on ``chart``).
+        The latest heatmap and map drawn (on ``chart``, or on the figure of a setting rendered ahead).
 
     Examples
     --------
@@ -259,25 +261,50 @@ class SegmentExplorer:
     def _draw(self):
         if not self.plot:
             return
-        from kamlab.segment.plots import profile_heatmap, segment_map
-
         self._message_view.value = text_html(self.message)
         if self.segmenter is None:
             return
         drawn = (self.segmenter, self.lang)
         if drawn == getattr(self, "_drawn", None):  # the same segmentation (e.g. too few features): keep it
             return
+        # one view per setting, kept (a setting seen before is its saved picture); the settings next to this
+        # one (k ± 1, 2, 3) are fitted and rendered in the background when the student pauses
+        key = self.settings()
+        picture = self.chart.show_picture(key)
+        if picture is not None:
+            self.axes = tuple(picture.axes[:2])
+        else:
+            self.axes = tuple(self.chart.show_view(key, lambda: self._charts(self.chart.figure, self.segmenter,
+                                                                               self.result, self.profiles))[:2])
         with language(self.lang):
-            self.chart.clear()
-            axes = self.chart.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
-            profile_heatmap(self.profiles, ax=axes[0])
-            segment_map(self.accounts.loc[self.result.index], segmenter=self.segmenter,
-                        names=self.profiles["name"], ax=axes[1])
-            self.axes = tuple(axes)
             self._table_view.value = table_html(self.profile_table())
-            self.chart.figure.tight_layout()  # a full redraw anyway: fit the colour bar, labels and legend
-            self.chart.redraw()
         self._drawn = drawn
+        features, method, k = key
+        if k != "auto":
+            near = sorted(range(K_RANGE[0], K_RANGE[1] + 1), key=lambda other: (abs(other - k), -other))[1:4]
+            self.chart.prepare([(features, method, other) for other in near], self._picture)
+
+    def _charts(self, figure, segmenter, result, profiles):
+        """The profile heatmap and the segment map on ``figure`` (for the live chart and its pictures)."""
+        from kamlab.segment.plots import profile_heatmap, segment_map
+
+        with language(self.lang):
+            axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
+            profile_heatmap(profiles, ax=axes[0])
+            segment_map(self.accounts.loc[result.index], segmenter=segmenter, names=profiles["name"], ax=axes[1])
+            figure.tight_layout()  # fit the colour bar, labels and legend
+        return axes
+
+    def _picture(self, key):
+        """A new figure with the charts of setting ``key`` (fitted and rendered in the background)."""
+        from matplotlib.figure import Figure
+
+        segmenter, result, profiles = self._fit(*key)
+        figure = Figure(figsize=tuple(self.chart.figure.get_size_inches()), dpi=self.chart.figure.dpi)
+        figure.subplots_adjust(**{name: getattr(self.chart.figure.subplotpars, name)
+                                  for name in ("left", "right", "bottom", "top", "wspace")})
+        self._charts(figure, segmenter, result, profiles)
+        return figure
 
     def _ipython_display_(self):
         show_widget(self.widget)
