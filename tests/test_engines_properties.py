@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle_engines import assert_same_table, oracle_accounts, oracle_summary
+from oracle_engines import assert_same_table, oracle_accounts, oracle_summary, oracle_summary_counts
 
 import kamlab
 from kamlab.data.accounts import AsOfWarning
@@ -105,6 +105,7 @@ def test_every_source_gives_the_oracles_rfm_summary(tmp_path_factory, draw_rows,
     cal_end = pd.Timestamp("2022-01-01") + pd.Timedelta(days=cal)
     obs_end = cal_end + pd.Timedelta(days=holdout) if holdout else None
     expected = oracle_summary(frame, cal_end, freq, observation_end=obs_end)
+    counts = oracle_summary_counts(frame, cal_end, observation_end=obs_end)
     for name, source in sources(frame, tmp_path_factory.mktemp("lines")):
         got = kamlab.rfm_summary(source, cal_end, freq, observation_end=obs_end)
         try:
@@ -112,6 +113,8 @@ def test_every_source_gives_the_oracles_rfm_summary(tmp_path_factory, draw_rows,
         except AssertionError as exc:
             raise AssertionError(f"source {name}: {exc}") from None
         assert got.attrs["lines"] == len(frame)
+        reported = {key: got.attrs[key] for key in counts}
+        assert reported == pytest.approx(counts, rel=1e-9, abs=1e-9), name
 
 
 @pytest.mark.parametrize("missing", ["raise", "group"])

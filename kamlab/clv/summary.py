@@ -202,7 +202,7 @@ def rfm_summary(
             "calibration_end": _timestamp(cal_day),
             "observation_end": _timestamp(obs_day) if obs_day is not None else None,
             "lines": n_lines,
-            "lines_after_end": int(per_account["lines_after_end"].sum()),
+            "lines_after_end": int(per_account["lines_after_end"].iloc[0]) if len(per_account) else 0,
             "accounts_first_purchase_after_calibration": int(len(per_account) - len(rows) - n_never),
             "accounts_without_purchase": n_never,
             "credit_periods": int(per_account["credit_periods"].sum()),
