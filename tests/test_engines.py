@@ -118,7 +118,8 @@ def test_a_frame_of_arrow_text_numbers_and_dates_is_handed_to_duckdb_as_arrow_wi
     from kamlab.data.engines.duckdb import _arrow_view
 
     lines = case_lines[["account_id", "date", "revenue"]].iloc[:50_000].copy()
-    lines["account_id"] = lines["account_id"].astype("str")
+    # pandas' Arrow-backed text: the default "str" of pandas 3, asked for by name in pandas 2
+    lines["account_id"] = lines["account_id"].astype("str" if pd.__version__ >= "3" else "string[pyarrow]")
     lines.loc[lines.index[:3], "revenue"] = [np.nan, -np.inf, 12.5]  # NaN is NULL for DuckDB both ways
     as_object = lines.assign(account_id=lines["account_id"].astype(object))
     as_category = lines.assign(account_id=lines["account_id"].astype("category"))
