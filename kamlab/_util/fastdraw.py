@@ -101,7 +101,8 @@ class TextSprites:
     matplotlib lays out and rasterises every glyph of a text on each draw (a few ms per short text, about
     10 ms for a three-line one on the case's 2-core machine). A blit of an explorer draws the same texts
     again and again, often at a new place (an account's name beside its moving bubble). A sprite is the
-    text with its box, rendered once on a transparent layer; copying it costs microseconds. The pixels
+    text with its box, rendered on a transparent layer the second time the same text is drawn (a text
+    seen once is drawn by matplotlib); copying it costs microseconds. The pixels
     are those of a drawn text to within one unit of colour (and at most half a pixel of place).
 
     Only plain, unrotated texts fully inside their Axes (or the figure) are drawn this way (an annotation's
@@ -115,6 +116,7 @@ class TextSprites:
     def __init__(self, figure):
         self.figure = figure
         self._cache = {}
+        self._seen = set()
 
     def draw(self, artist, renderer):
         """Draw ``artist`` as a sprite if it is a text that can be; returns whether it was drawn."""
@@ -141,6 +143,11 @@ class TextSprites:
         if not (frame.x0 <= x + left and x + right <= frame.x1 and frame.y0 <= y + bottom and y + top <= frame.y1):
             return False  # (partly) clipped: matplotlib draws it
         if key not in self._cache:  # rendered where it is not clipped, so the sprite is whole
+            if key not in self._seen:  # seen once: drawn by matplotlib (a text that changes every move, such as
+                if len(self._seen) >= 4 * self.LIMIT:  # a percentage, would cost a sprite each time)
+                    self._seen.clear()
+                self._seen.add(key)
+                return False
             if len(self._cache) >= self.LIMIT:
                 self._cache.clear()
             self._cache[key] = self._render(artist, x, y, bounds)

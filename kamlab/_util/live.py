@@ -293,7 +293,7 @@ class LiveFigure:
 
     #: seconds without a change of any live figure before a picture is rendered (rendering competes with a
     #: move for the CPU, also with another explorer's)
-    IDLE = 1.0
+    IDLE = 2.0
 
     def _render_picture(self, key):
         import time
