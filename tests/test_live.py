@@ -190,3 +190,38 @@ def test_background_pictures_wait_while_explorers_move(monkeypatch):
     chart.prepare(["next"], make)
     chart._jobs.wait()
     assert started[0] - moved >= 0.3
+
+
+def test_background_drawing_is_finished_not_killed_when_the_interpreter_exits():
+    # a script (or a kernel) ending while a background job draws: the job is stopped at its end, the queue
+    # dropped, and the process exits normally (a thread killed inside matplotlib's drawing can abort it)
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import matplotlib
+        matplotlib.use("agg")
+        import matplotlib.pyplot as plt
+        from kamlab._util.live import BackgroundJobs
+
+        done = []
+
+        def draw(key):
+            fig, ax = plt.subplots(figsize=(9, 6), dpi=150)
+            for k in range(60):
+                ax.scatter(range(2000), [(i * (k + 1)) % 97 for i in range(2000)], s=8)
+            fig.canvas.draw()
+            done.append(key)
+            print("drawn", key, flush=True)
+
+        jobs = BackgroundJobs(draw, lambda key: key in done, lambda key: None)
+        jobs.add(list(range(20)))
+        import time
+        time.sleep(0.3)  # the first drawing is under way when the script ends
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "terminate" not in run.stderr and "Fatal" not in run.stderr
+    drawn = run.stdout.split()
+    assert 1 <= drawn.count("drawn") < 20  # the one under way finished; the rest of the queue was dropped

@@ -169,7 +169,7 @@ class TextSprites:
                                           patch.get_edgecolor(), patch.get_linewidth(), patch.get_alpha())
         return (text.get_text(), hash(text.get_fontproperties()), str(text.get_color()), text.get_alpha(),
                 text.get_horizontalalignment(), text.get_verticalalignment(), text._multialignment,
-                text.get_linespacing(), text.get_usetex(), box, self.figure.dpi)
+                _linespacing(text), text.get_usetex(), box, self.figure.dpi)
 
     @staticmethod
     def _bounds(text, anchor, renderer):
@@ -208,3 +208,9 @@ class TextSprites:
 def _style_key(style):
     """A box style as a comparable value: its kind and parameters (the objects compare by identity)."""
     return type(style).__name__, tuple(sorted((k, repr(v)) for k, v in vars(style).items()))
+
+
+def _linespacing(text):
+    """A text's line spacing: ``Text.get_linespacing`` (matplotlib 3.10+) or the attribute it reads (3.9)."""
+    getter = getattr(text, "get_linespacing", None)
+    return getter() if getter is not None else text._linespacing

@@ -13,8 +13,10 @@ Texts and tables beside the chart are :class:`ipywidgets.HTML` widgets (:func:`t
 
 from __future__ import annotations
 
+import atexit
 import html
 import threading
+import weakref
 
 from kamlab._util.fastdraw import TextSprites, fast_png_canvas, png_bytes
 
@@ -29,6 +31,17 @@ _PLACEHOLDER = (
 
 
 _LAST_CHANGE = [0.0]  # time.monotonic() of the latest change any live figure showed
+_ALL_JOBS = weakref.WeakSet()  # every BackgroundJobs: stopped and joined when the interpreter exits
+_EXITING = threading.Event()
+
+
+@atexit.register
+def _stop_all_jobs():
+    """At exit (a script ends, a kernel shuts down): no new background work, the running one finished. A
+    thread killed inside matplotlib's C++ drawing at exit can abort the process."""
+    _EXITING.set()
+    for jobs in list(_ALL_JOBS):
+        jobs.stop(timeout=30)
 
 
 def _changed():
@@ -302,7 +315,8 @@ class LiveFigure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         while time.monotonic() - _LAST_CHANGE[0] < self.IDLE:
-            time.sleep(self.IDLE / 4)
+            if _EXITING.wait(self.IDLE / 4):
+                return  # the interpreter is exiting: no picture
         figure = self._make_figure(key)
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
@@ -429,6 +443,15 @@ class BackgroundJobs:
         self._queue = []
         self._worker = None
         self._lock = threading.Lock()
+        _ALL_JOBS.add(self)
+
+    def stop(self, timeout=None):
+        """Drop the queued settings and wait (up to ``timeout`` seconds) for the one being computed."""
+        with self._lock:
+            self._queue = []
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
 
     def add(self, keys, first=False):
         """Queue ``keys`` (not done, not queued, not failed), in front with ``first``; start the worker."""
@@ -442,7 +465,7 @@ class BackgroundJobs:
     def _work(self):
         while True:
             with self._lock:
-                if not self._queue:
+                if not self._queue or _EXITING.is_set():
                     self._worker = None
                     return
                 key = self._queue.pop(0)
