@@ -253,7 +253,6 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     scale = SUMMARY_UNIT_DAYS[freq] if merge == "day" else 1
     cal_unit = _unit(ibis.literal(calibration_end, type="date"), freq, merge)
     end_unit = _unit(ibis.literal(observation_end, type="date"), freq, merge) if observation_end else cal_unit
-    lines = lines.mutate(unit=_unit(lines.date, freq, merge))
 
     def purchase_of(units):
         # a unit netting to floating-point dust (within ZERO_DUST of 0) is a purchase worth (about) 0
@@ -263,7 +262,10 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     # end only matter for the accounts without a purchase up to it (did they buy later?) and as a
     # count: they are grouped only for those accounts (lifetimes drops them; grouping all of them
     # took half of the query's time).
-    before = lines.filter(lines.unit <= end_unit)
+    # each part filters and computes the unit from the lines itself: a unit column made once and used by
+    # three parts would be a table DuckDB materializes (all lines written once more: 0.7 s of 2 on 10 M lines)
+    before = lines.filter(_unit(lines.date, freq, merge) <= end_unit)
+    before = before.mutate(unit=_unit(before.date, freq, merge))
     per_unit = before.group_by(["account", "unit"]).aggregate(net=before.value.sum())
     purchase = purchase_of(per_unit)
     units = per_unit.mutate(
@@ -286,7 +288,8 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         credit_periods=units.credit.sum(),
         credit_value=units.net.sum(where=units.credit).fill_null(0.0),
     )
-    after = lines.filter(lines.unit > end_unit)
+    after = lines.filter(_unit(lines.date, freq, merge) > end_unit)
+    after = after.mutate(unit=_unit(after.date, freq, merge))
     rest = after.anti_join(acc.filter(acc.bought).select("account"), "account")
     later_units = rest.group_by(["account", "unit"]).aggregate(net=rest.value.sum())
     later_units = later_units.mutate(purchase=purchase_of(later_units))
@@ -299,7 +302,7 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
         **{c: both[c].fill_null(v) for c, v in filled.items()},
         **{c: both[c] for c in ("first", "last", "cal_value", "first_value")},
         any_purchase=both.bought.fill_null(False) | both.bought_later.fill_null(False),
-    ).cross_join(after.aggregate(lines_after_end=after.count()))
+    ).cross_join(lines.aggregate(lines_after_end=(_unit(lines.date, freq, merge) > end_unit).sum().fill_null(0)))
     # the repeat purchases' value: all calibration purchases but the first (one per account and unit)
     acc = acc.mutate(repeat_value=(acc.cal_value - acc.first_value).fill_null(0.0))
     frequency = acc.purchases - 1
