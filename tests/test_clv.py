@@ -849,3 +849,18 @@ def test_large_tables_sort_accounts_in_a_second_thread_with_the_same_result(monk
     single = rfm_summary(lines, "2024-08-01")
     pd.testing.assert_frame_equal(threaded, single)
     assert threaded["account_id"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "int64"])
+def test_account_order_check_says_increasing_only_for_strictly_increasing_ids(dtype):
+    from kamlab.clv.summary import _increasing
+
+    def ids(values):
+        return pd.Series(values).astype(dtype) if dtype != "int64" else pd.Series(values, dtype="int64")
+
+    ordered = ["10", "11", "12", "9"] if dtype != "int64" else [9, 10, 11, 12]  # text: byte order, "9" last
+    assert _increasing(ids(ordered))
+    assert not _increasing(ids(ordered[1:] + ordered[:1]))  # one out of place
+    assert not _increasing(ids(ordered[:2] + ordered[1:]))  # a repeated id
+    if dtype != "int64":
+        assert not _increasing(pd.Series(["1", None, "3"], dtype=dtype))  # a missing id

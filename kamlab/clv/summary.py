@@ -275,7 +275,7 @@ def _raise_unusable(checks, source, account, date, value):
 def _sorted(rows, column):
     """The rows in the order of their account ids (as text if the ids cannot be compared); the engine's
     order when it is that already (the summary query sorts them)."""
-    if rows[column].is_monotonic_increasing and not rows[column].hasnans:
+    if _increasing(rows[column]):
         return rows.reset_index(drop=True)
     try:
         return rows.sort_values(column, kind="stable", ignore_index=True)
@@ -283,8 +283,25 @@ def _sorted(rows, column):
         return rows.sort_values(column, kind="stable", key=lambda ids: ids.astype("str"), ignore_index=True)
 
 
+def _increasing(ids):
+    """True if ``ids`` increase strictly and none is missing; Arrow compares Arrow-backed text (bytewise, as the
+    engines sort it) without a Python object per id."""
+    if ids.hasnans:
+        return False
+    arr = getattr(ids.array, "_pa_array", None)
+    if arr is None or len(ids) < 2:
+        return bool(ids.is_monotonic_increasing and ids.is_unique)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return bool(pc.all(pc.less(arr.slice(0, len(arr) - 1), arr.slice(1))).as_py())
+
+
 def _account_values(ids, frame, column):
     """The account ids with the dtype of the frame's column (other sources: as the engine gives them, text as str)."""
+    if frame is not None and ids.dtype == frame[column].dtype:  # as they are: no conversion of each id
+        return ids.reset_index(drop=True)
     if frame is not None:
         return pd.Series(ids.to_numpy(), dtype=frame[column].dtype)
     if ids.dtype == object and all(isinstance(v, str) for v in ids):  # also an empty column of text
