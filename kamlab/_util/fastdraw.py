@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["png_bytes", "fast_png_canvas", "TextSprites", "PNG_COMPRESS_LEVEL"]
 
 # the PNG images a live canvas sends: rows unfiltered, zlib level 1. Pillow's default (adaptive row filters,
@@ -42,6 +44,7 @@ def png_bytes(rgba, level=PNG_COMPRESS_LEVEL):
             + chunk(b"IEND", b""))
 
 
+@functools.cache  # one subclass per canvas class: every live figure's canvas is of the same class
 def fast_png_canvas(Canvas):
     """ipympl's canvas with a faster PNG encoder for the images it sends (same pixels, see :func:`png_bytes`)."""
     import numpy as np

@@ -67,9 +67,6 @@ def show_widget(widget):
     display(bundle, raw=True)
 
 
-_CANVAS = []
-
-
 def ipympl_canvas():
     """ipympl's canvas and figure manager, without changing matplotlib's backend.
 
@@ -86,9 +83,7 @@ def ipympl_canvas():
     if previous is not None and matplotlib.rcParams._get_backend_or_none() != previous:
         matplotlib.use(previous)
         _reconfigure_inline(previous)
-    if not _CANVAS:
-        _CANVAS.append(fast_png_canvas(Canvas))
-    return _CANVAS[0], FigureManager
+    return fast_png_canvas(Canvas), FigureManager
 
 
 def _reconfigure_inline(backend):
@@ -275,7 +270,7 @@ class LiveFigure:
             # the buffer now holds what a full draw would give (a view does not change, only its animated
             # artists): a draw the page asks for (after a resize) sends it instead of rendering it again
             self.figure.stale = False
-            self.figure.canvas._rendered = self._size()[0], self._size()[1]
+            self.figure.canvas._rendered = self._size()
         else:
             self.redraw()
         return axes

@@ -121,6 +121,18 @@ def _forget_edges():
     _EDGES.clear()
 
 
+def _text_buffers(chunk):
+    """``(offsets, bytes)`` of an Arrow (large) string array as numpy views, no copy: cell ``i`` is
+    ``bytes[offsets[i]:offsets[i + 1]]`` (``bytes`` is empty when no cell holds any)."""
+    import pyarrow as pa
+
+    _, offsets_buf, data_buf = chunk.buffers()
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
 def _arrow_edges(array):
     import pyarrow as pa
 
@@ -133,10 +145,7 @@ def _arrow_edges(array):
     at = 0
     for chunk in chunks:
         n = len(chunk)
-        _, offsets_buf, data_buf = chunk.buffers()
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + n + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+        offsets, data = _text_buffers(chunk)
         if len(data) == 0:
             first[at : at + n] = -1
             last[at : at + n] = -1
@@ -263,11 +272,9 @@ def _as_plain_decimals(cells, decimal, thousands):
         if thousands:
             cells = pc.replace_substring(cells, thousands, "")
         return pc.replace_substring(cells, decimal, ".") if decimal != "." else cells
-    _, offsets_buf, data_buf = cells.buffers()
-    width = np.int64 if pa.types.is_large_string(cells.type) else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=width)[cells.offset : cells.offset + len(cells) + 1].astype(np.int64)
-    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]] if data_buf is not None else \
-        np.zeros(0, np.uint8)
+    offsets, data = _text_buffers(cells)
+    offsets = offsets.astype(np.int64)
+    data = data[offsets[0] : offsets[-1]]
     offsets = offsets - offsets[0]
     if thousands:
         gone = np.flatnonzero(data == ord(thousands))
@@ -509,10 +516,8 @@ def _bytes_before_last(text):
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     out = [np.zeros(0, np.int16)]
     for chunk in chunks:
-        _, offsets_buf, data_buf = chunk.buffers()
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+        offsets, data = _text_buffers(chunk)
+        data = data if len(data) else np.zeros(1, np.uint8)  # take(mode="clip") needs a byte to clip to
         byte = data.take(offsets[1:] - 2, mode="clip").astype(np.int16)
         byte[(offsets[1:] - offsets[:-1] < 2) | ~chunk.is_valid().to_numpy(zero_copy_only=False)] = -1
         out.append(byte)
