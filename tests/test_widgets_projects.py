@@ -57,24 +57,33 @@ def _explorer(quotes, accounts=None, **kwargs):
     kwargs.setdefault("plot", False)
     kwargs.setdefault("background", False)  # the tests below read each result right after a change
     kwargs.setdefault("effect_options", FAST)
-    return PipelineExplorer(quotes, accounts, ["fit", "competitors"], levels=(1, 3), method="ipw", **kwargs)
+    kwargs.setdefault("method", "ipw")
+    return PipelineExplorer(quotes, accounts, ["fit", "competitors"], levels=(1, 3), **kwargs)
 
 
 @pytest.fixture
 def spies(monkeypatch):
-    """Record the quotes and keyword arguments of every followup_effect and win_rates call of the explorer."""
-    calls = {"effect": [], "rates": []}
-    effect, rates = project_widgets.followup_effect, project_widgets.win_rates
+    """Record the explorer's fits (quotes, covariates, keyword arguments), the pairs it took from them, and its
+    win_rates calls."""
+    from kamlab.projects.effect import _LevelFit
+
+    calls = {"effect": [], "pairs": [], "rates": []}
+    fit, pair_effect, rates = project_widgets._level_fit, _LevelFit.effect, project_widgets.win_rates
 
     def spy_effect(projects, covariates, **kwargs):
         calls["effect"].append((projects.copy(), list(covariates), kwargs))
-        return effect(projects, covariates, **kwargs)
+        return fit(projects, covariates, **kwargs)
+
+    def spy_pair(self, contrast, **kwargs):
+        calls["pairs"].append(tuple(contrast))
+        return pair_effect(self, contrast, **kwargs)
 
     def spy_rates(projects, **kwargs):
         calls["rates"].append((projects.copy(), kwargs))
         return rates(projects, **kwargs)
 
-    monkeypatch.setattr(project_widgets, "followup_effect", spy_effect)
+    monkeypatch.setattr(project_widgets, "_level_fit", spy_effect)
+    monkeypatch.setattr(_LevelFit, "effect", spy_pair)
     monkeypatch.setattr(project_widgets, "win_rates", spy_rates)
     return calls
 
@@ -113,14 +122,17 @@ def test_wiring_every_control_reaches_the_analyses(quotes, accounts, spies):
     explorer.manager.value = ALL
     explorer.abc.value = ALL
 
+    # a pair of counts is taken from the fit of its filters and method (fitted once, the same for every pair)
+    n_fits = len(spies["effect"])
     explorer.k0.value = 0
-    assert spies["effect"][-1][2]["levels"] == (0, 3)
+    assert spies["pairs"][-1] == (0, 3) and explorer.effect.levels == (0, 3)
     explorer.k1.value = 4
-    assert spies["effect"][-1][2]["levels"] == (0, 4)
+    assert spies["pairs"][-1] == (0, 4) and explorer.effect.levels == (0, 4)
+    assert len(spies["effect"]) == n_fits
     rates_quotes, rates_kwargs = spies["rates"][-1]
     assert rates_kwargs["by"] == "followups" and set(rates_quotes["followups"]) == {0, 4}
     explorer.method.value = "aipw"
-    assert spies["effect"][-1][2]["method"] == "aipw"
+    assert spies["effect"][-1][2]["method"] == "aipw" and spies["effect"][-1][2]["levels"] == (0, 4)
     explorer.contrast.value = "threshold"
     explorer.threshold.value = 2
     kwargs = spies["effect"][-1][2]
@@ -234,21 +246,23 @@ def test_a_new_setting_is_estimated_in_the_background_and_then_drawn(quotes):
     # issue 15: an AIPW fit with its bootstrap takes seconds; the explorer says so at once and stays free
     explorer = _explorer(quotes, plot=True, background=True)
     assert explorer.background
-    explorer.k1.value = 4
-    assert "Estimating the effect (IPW" in explorer._summary_view.value  # before any result
+    explorer.method.value = "aipw"  # a new fit
+    assert "Estimating the effect (AIPW" in explorer._summary_view.value  # before any result
+    assert explorer.effect.method == "ipw"
     explorer.wait()
-    expected = kamlab.followup_effect(quotes, ["fit", "competitors"], levels=(1, 4), method="ipw",
+    expected = kamlab.followup_effect(quotes, ["fit", "competitors"], levels=(1, 3), method="aipw",
                                       random_state=0, **FAST)
-    assert explorer.effect.ate == pytest.approx(expected.ate) and explorer.effect.levels == (1, 4)
+    assert explorer.effect.ate == expected.ate and explorer.effect.levels == (1, 3)
     line = next(ln for ln in explorer.ax_effect.lines if ln.get_gid() == "dose-response")
-    assert list(line.get_ydata()) == pytest.approx(expected.dose_response["mu"].tolist())
-    assert explorer.ax_effect.get_title().startswith("1 → 4")
-    assert "Effect of 4 instead of 1 follow-ups" in explorer._summary_view.value
-    # the neighbours of the new setting were computed ahead: one step of k1 back is instant
-    assert (ALL, ALL, ALL, "levels", (1, 3), "ipw") in explorer._cache
-    assert (ALL, ALL, ALL, "levels", (2, 4), "ipw") in explorer._cache
-    explorer.k1.value = 3
-    assert explorer.effect.levels == (1, 3)  # no waiting: it was there
+    assert list(line.get_ydata()) == expected.dose_response["mu"].tolist()
+    assert explorer.ax_effect.get_title().startswith("1 → 3")
+    assert "Effect of 3 instead of 1 follow-ups (AIPW" in explorer._summary_view.value
+    # the neighbours of the new setting were computed ahead
+    assert (ALL, ALL, ALL, "levels", (1, 4), "aipw") in explorer._cache
+    assert (ALL, ALL, ALL, "levels", (2, 3), "aipw") in explorer._cache
+    # another pair of counts uses the kept fit: answered at once, never "estimating"
+    explorer.k1.value = 5
+    assert explorer.effect.levels == (1, 5) and "Estimating" not in explorer._summary_view.value
 
 
 def test_a_failed_background_estimate_shows_its_message(quotes, monkeypatch):
@@ -257,7 +271,46 @@ def test_a_failed_background_estimate_shows_its_message(quotes, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the estimator broke")
 
-    monkeypatch.setattr(project_widgets, "followup_effect", broken)
-    explorer.k1.value = 5
+    monkeypatch.setattr(project_widgets, "_level_fit", broken)
+    explorer.method.value = "naive"  # a new fit
     explorer.wait()
     assert "the estimator broke" in explorer._summary_view.value
+
+
+@pytest.mark.parametrize("method", ["aipw", "regression", "ipw", "naive"])
+def test_each_pair_of_counts_equals_the_analysis_of_that_pair(quotes, accounts, method):
+    """The effect taken from the kept fit is followup_effect's result for that pair, and the chart shows it."""
+    explorer = _explorer(quotes, accounts, plot=True, method=method)
+    explorer.offering.value = "Drives"
+    drives = quotes[quotes["offering"] == "Drives"]
+    for control, value in ((explorer.k1, 5), (explorer.k0, 0), (explorer.k1, 2), (explorer.k0, 4)):
+        control.value = value
+        pair = (explorer.k0.value, explorer.k1.value)
+        expected = kamlab.followup_effect(drives, ["fit", "competitors"], levels=pair, method=method,
+                                          random_state=0, **FAST)
+        effect = explorer.effect
+        assert effect.levels == pair
+        assert [effect.ate, *effect.ci, effect.naive] == [expected.ate, *expected.ci, expected.naive]
+        pd.testing.assert_frame_equal(effect.dose_response, expected.dose_response)
+        if method != "naive":
+            assert effect.overlap == expected.overlap
+        # the chart: the effect's title over the dose response, the two groups' rates beside it
+        assert explorer.ax_effect.get_title().startswith(f"{pair[0]} → {pair[1]}: ")
+        line = next(ln for ln in explorer.ax_effect.lines if ln.get_gid() == "dose-response")
+        assert list(line.get_ydata()) == expected.dose_response["mu"].tolist()
+        decided = drives[drives["outcome"] != "open"]
+        shares = [(decided.loc[decided["followups"] == k, "outcome"] == "won").mean() for k in sorted(pair)]
+        heights = [p.get_height() for p in explorer.ax_rates.patches if p.get_gid() == "win_rate_bars"]
+        assert heights == pytest.approx(shares)
+        assert [t.get_text() for t in explorer.ax_rates.get_xticklabels()] == [str(k) for k in sorted(pair)]
+
+
+def test_a_pair_from_a_kept_fit_keeps_the_overlap_note_of_its_own(quotes):
+    """An overlap warning belongs to a pair: taken from a kept fit it is noted for that pair only."""
+    explorer = _explorer(quotes, effect_options={**FAST, "overlap_share": 0.0, "overlap": (0.3, 0.7)})
+    assert "Poor overlap" in explorer.message and "1 and 3 follow-ups" in explorer.message
+    explorer.k1.value = 5
+    assert "1 and 5 follow-ups" in explorer.message and "1 and 3 follow-ups" not in explorer.message
+    strict = _explorer(quotes)
+    strict.k1.value = 2
+    assert "Poor overlap" not in strict.message

@@ -141,9 +141,7 @@ def _prepare(projects, covariates, treatment, outcome, at_least, levels):
         if len(levels) != 2:
             raise ParameterError(f"levels must be two counts (k0, k1), not {levels!r}.")
         contrast = (int(levels[0]), int(levels[1]))
-    for k in contrast:
-        if not (codes == k).any():
-            raise ParameterError(f"No decided quote has {treatment} = {k}: the contrast {contrast} needs both levels.")
+    _check_levels(codes, contrast, treatment)
     return data, codes, y[decided], int((~decided).sum()), kind, contrast
 
 
@@ -172,7 +170,7 @@ def _check_covariates(data, covariates, treatment, outcome, y, measured_at, date
             warnings.warn(f"Covariate {name!r} is usually measured over a period (a year's revenue, its ABC class) "
                           "that may include the quote's own order. Use its value from before the quote, and say "
                           f"when it was measured with measured_at={{{name!r}: date}}.", PostTreatmentWarning,
-                          stacklevel=3)
+                          stacklevel=4)
     bad = data[list(covariates)].isna().any()
     if bad.any():
         raise DataFormatError(f"Covariate {bad.index[bad][0]!r} has missing values; fill or drop them first.",
@@ -341,7 +339,7 @@ def _overlap_check(e, values, contrast, kind, bounds, share):
         warnings.warn(f"Poor overlap: for {outside:.0%} of the decided quotes the propensity of {what} lies outside "
                       f"[{bounds[0]}, {bounds[1]}]: the data hold (almost) no comparable quotes in the other group, "
                       "so the effect rests on extrapolation. Compare levels closer together, or restrict the quotes.",
-                      OverlapWarning, stacklevel=3)
+                      OverlapWarning, stacklevel=4)
     return pair, outside
 
 
@@ -532,41 +530,80 @@ def followup_effect(projects, covariates, treatment="followups", outcome="outcom
     >>> effect.summary().index.tolist()
     ['effect', 'naive', 'mu(1)', 'mu(2)']
     """
+    fit, contrast = _level_fit(projects, covariates, treatment, outcome, at_least, levels, method, random_state,
+                               outcome_model=outcome_model, propensity_model=propensity_model, cv=cv, trim=trim,
+                               measured_at=measured_at, date=date, n_bootstrap=n_bootstrap)
+    return fit.effect(contrast, overlap=overlap, overlap_share=overlap_share, alpha=alpha)
+
+
+def _level_fit(projects, covariates, treatment="followups", outcome="outcome", at_least=None, levels=None,
+               method="aipw", random_state=None, *, outcome_model="logistic", propensity_model="logistic", cv=5,
+               trim=0.01, measured_at=None, date="quote_date", n_bootstrap=100):
+    """The checks and fits of :func:`followup_effect` (arguments as there): a :class:`_LevelFit` and the contrast.
+
+    Everything :func:`followup_effect` fits is the same for every contrasted pair of counts (``levels``): the
+    nuisance models, the means μ(k) of every level and their covariance. ``fit.effect(other_levels)`` is then
+    what ``followup_effect(..., levels=other_levels)`` returns, without fitting again (an explorer's sliders).
+    """
     if method not in METHODS:
         raise ParameterError(f"method must be one of {', '.join(map(repr, METHODS))}, not {method!r}.")
     if not 0 <= trim < 0.5:
         raise ParameterError(f"trim must lie in [0, 0.5), not {trim!r}.")
     data, t, y, n_open, kind, contrast = _prepare(projects, covariates, treatment, outcome, at_least, levels)
     _check_covariates(data, list(covariates), treatment, outcome, y, measured_at, date)
-    X = data[list(covariates)]
-    values = sorted(int(v) for v in np.unique(t))
-    a, b = values.index(contrast[0]), values.index(contrast[1])
-    naive_mu, naive_if = _weighted_means(t, y, values, np.ones((len(t), len(values))))
-    naive_cov = naive_if.T @ naive_if / len(t) ** 2
-    models = (outcome_model, propensity_model)
-    m, e = (None, None) if method == "naive" else _nuisances(X, t, y, values, method, models, cv, random_state)
-    pair, outside = (None, float("nan")) if e is None else _overlap_check(e, values, contrast, kind, overlap,
-                                                                           overlap_share)
-    full_model = _fit_outcome(X, t, y, outcome_model, random_state)
-    if method == "naive":
-        mu, cov = naive_mu, naive_cov
-    elif method == "regression":
-        mu = _predict_levels(full_model, X, values).mean(axis=0)
-        cov = _bootstrap_cov(full_model, X, t, y, values, n_bootstrap, random_state)
-    else:
-        clipped = np.clip(e, trim, 1 - trim)
-        mu, influence = (_weighted_means(t, y, values, clipped) if method == "ipw"
-                         else _aipw_means(t, y, values, m, clipped))
-        cov = influence.T @ influence / len(t) ** 2
-    dose, (ate, se), (naive, naive_se) = _dose_table(t, values, (mu, cov), (naive_mu, naive_cov), (a, b), alpha)
-    z = _z(alpha)
-    return FollowupEffect(
-        ate=ate, ci=(ate - z * se, ate + z * se), se=se, naive=naive, naive_ci=(naive - z * naive_se,
-                                                                              naive + z * naive_se),
-        n=len(t), n_open=n_open, method=method, kind=kind, treatment=treatment, levels=contrast, at_least=at_least,
-        covariates=list(covariates), dose_response=dose, overlap=outside, propensity=pair, outcome_model=full_model,
-        alpha=alpha, level_cov=cov,
-    )
+    return _LevelFit(data, t, y, n_open, kind, list(covariates), treatment, at_least, method,
+                     (outcome_model, propensity_model), cv, trim, n_bootstrap, random_state), contrast
+
+
+class _LevelFit:
+    """The fitted part of an estimate, for every observed level at once (see :func:`_level_fit`)."""
+
+    def __init__(self, data, t, y, n_open, kind, covariates, treatment, at_least, method, models, cv, trim,
+                 n_bootstrap, random_state):
+        X = data[covariates]
+        values = sorted(int(v) for v in np.unique(t))
+        naive_mu, naive_if = _weighted_means(t, y, values, np.ones((len(t), len(values))))
+        naive_cov = naive_if.T @ naive_if / len(t) ** 2
+        m, e = (None, None) if method == "naive" else _nuisances(X, t, y, values, method, models, cv, random_state)
+        full_model = _fit_outcome(X, t, y, models[0], random_state)
+        if method == "naive":
+            mu, cov = naive_mu, naive_cov
+        elif method == "regression":
+            mu = _predict_levels(full_model, X, values).mean(axis=0)
+            cov = _bootstrap_cov(full_model, X, t, y, values, n_bootstrap, random_state)
+        else:
+            clipped = np.clip(e, trim, 1 - trim)
+            mu, influence = (_weighted_means(t, y, values, clipped) if method == "ipw"
+                             else _aipw_means(t, y, values, m, clipped))
+            cov = influence.T @ influence / len(t) ** 2
+        self.t, self.n_open, self.kind, self.covariates = t, n_open, kind, covariates
+        self.treatment, self.at_least, self.method, self.values, self.e = treatment, at_least, method, values, e
+        self.adjusted, self.raw, self.full_model = (mu, cov), (naive_mu, naive_cov), full_model
+
+    def effect(self, contrast, *, overlap=(0.01, 0.99), overlap_share=0.05, alpha=0.05):
+        """The :class:`FollowupEffect` of ``contrast`` (two observed levels), as :func:`followup_effect` gives it."""
+        contrast = (int(contrast[0]), int(contrast[1]))
+        _check_levels(self.t, contrast, self.treatment)
+        values = self.values
+        a, b = values.index(contrast[0]), values.index(contrast[1])
+        pair, outside = (None, float("nan")) if self.e is None else _overlap_check(self.e, values, contrast,
+                                                                                    self.kind, overlap, overlap_share)
+        t = self.t
+        dose, (ate, se), (naive, naive_se) = _dose_table(t, values, self.adjusted, self.raw, (a, b), alpha)
+        z = _z(alpha)
+        return FollowupEffect(
+            ate=ate, ci=(ate - z * se, ate + z * se), se=se, naive=naive,
+            naive_ci=(naive - z * naive_se, naive + z * naive_se), n=len(t), n_open=self.n_open, method=self.method,
+            kind=self.kind, treatment=self.treatment, levels=contrast, at_least=self.at_least,
+            covariates=list(self.covariates), dose_response=dose, overlap=outside, propensity=pair,
+            outcome_model=self.full_model, alpha=alpha, level_cov=self.adjusted[1],
+        )
+
+
+def _check_levels(codes, contrast, treatment):
+    for k in contrast:
+        if not (codes == k).any():
+            raise ParameterError(f"No decided quote has {treatment} = {k}: the contrast {contrast} needs both levels.")
 
 
 def _dose_table(t, values, adjusted, raw, pair, alpha):

@@ -70,6 +70,17 @@ def _truth_values(truth, levels):
     return values
 
 
+def effect_title(effect):
+    """The title of :func:`dose_response_chart`: the contrast, its effect with interval, and the naive one.
+
+    (An explorer that keeps the chart while only the contrast changes sets this title again.)
+    """
+    t = translator(_TEXT)
+    low, high = effect.ci
+    return t("effect", a=effect.levels[0], b=effect.levels[1], ate=_signed(effect.ate), low=_signed(low),
+             high=_signed(high), naive=_signed(effect.naive))
+
+
 def dose_response_chart(effect, *, truth=None, naive=True, offset=0.12, ax=None, **kwargs):
     """μ(k), the win probability had every decided quote received k follow-ups, with intervals.
 
@@ -115,9 +126,7 @@ def dose_response_chart(effect, *, truth=None, naive=True, offset=0.12, ax=None,
         (line,) = ax.plot(k, _truth_values(truth, table["level"].tolist()), color=_TRUTH_COLOR, ls="--", lw=1.2,
                           label=t("truth"))
         line.set_gid("truth")
-    low, high = effect.ci
-    ax.set_title(t("effect", a=effect.levels[0], b=effect.levels[1], ate=_signed(effect.ate), low=_signed(low),
-                   high=_signed(high), naive=_signed(effect.naive)), fontsize=9)
+    ax.set_title(effect_title(effect), fontsize=9)
     ax.set_xlabel(t("followups") if effect.kind == "count" else t("treated"))
     ax.set_ylabel(t("win_probability"))
     ax.set_xticks(k)

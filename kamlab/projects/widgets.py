@@ -5,6 +5,12 @@ A thin ipywidgets layer over :func:`kamlab.followup_effect`, :func:`kamlab.win_r
 Like the other explorers it keeps its controls as attributes and its latest results in attributes
 (``effect``, ``rates``, ``quotes``, ``true_effect``), and it caches the results per setting, so its logic
 is tested without a browser: set a control's ``value`` and look at what was computed.
+
+What :func:`kamlab.followup_effect` fits (the nuisance models, μ(k) of every count and their covariance)
+is the same for every pair of counts ``(k0, k1)``: the explorer fits once per filter and method and
+takes each pair's effect from that fit (the same numbers as a call with those levels), so the k0 and
+k1 sliders answer at once; the dose-response chart then stays and only its title and the win rates
+are redrawn.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, has_label, label, language
 from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, text_html
 from kamlab.errors import KamlabError, MissingColumnError, ParameterError
-from kamlab.projects.effect import METHODS, followup_effect
+from kamlab.projects.effect import METHODS, _level_fit
 from kamlab.projects.rates import win_rates
 
 __all__ = ["PipelineExplorer", "ALL", "FILTERS", "PRE_QUOTE_COVARIATES"]
@@ -32,6 +38,11 @@ ALL = "all"
 FILTERS = ("offering", "abc", "account_manager")
 #: What the CRM records before a quote goes out (the case company's ``projects``): the default covariates.
 PRE_QUOTE_COVARIATES = ("relationship_at_quote", "revenue_12m", "quote_value", "competitors", "offering")
+# options of followup_effect that shape only the result of a contrast, not the fit shared by every pair of counts
+_CONTRAST_OPTIONS = ("overlap", "overlap_share", "alpha")
+# warnings are recorded by changing global state (warnings.catch_warnings): one thread at a time (the worker's
+# fits and a contrast taken from a kept fit at once could otherwise record each other's warnings, or lose them)
+_RECORDING = threading.Lock()
 
 _METHOD_NAMES = {
     "naive": ("naive (raw win rates)", "naiv (rohe Quoten)"),
@@ -208,6 +219,8 @@ class PipelineExplorer:
         self.plot = plot
         self.ax_effect = self.ax_rates = None
         self._cache = {}
+        self._fits = {}  # fit key (see _fit_key) -> (the _LevelFit, the warnings of fitting it)
+        self._drawn = None  # what the dose-response chart on the figure shows (its fit key)
         # settings not computed yet are estimated in a worker thread (first the one asked for, then its neighbours)
         self.background = plot if background is None else bool(background)
         self._started = False  # the first setting is computed at once (the explorer appears with its charts)
@@ -296,7 +309,7 @@ class PipelineExplorer:
             if mode == "levels" and contrast[0] == contrast[1]:
                 result["notes"].append(_t("same_levels"))
             else:
-                self._estimate(quotes, mode, contrast, method, result)
+                self._estimate(quotes, setting, result)
             try:
                 result["rates"] = win_rates(self._groups(quotes, contrast), by=self.treatment,
                                             random_state=self.random_state)
@@ -307,19 +320,41 @@ class PipelineExplorer:
         self._cache[setting] = result
         return result
 
-    def _estimate(self, quotes, mode, contrast, method, result):
-        kwargs = {"treatment": self.treatment, "method": method, "random_state": self.random_state,
-                  **self.effect_options}
+    @staticmethod
+    def _fit_key(setting):
+        """What the fit of a setting depends on: filters, contrast kind and method (and the threshold: it makes
+        the treatment); the two counts of a ``levels`` contrast do not change it."""
+        offering, abc, manager, mode, contrast, method = setting
+        return offering, abc, manager, mode, contrast if mode == "threshold" else None, method
+
+    def has_fit(self, setting):
+        """Whether the fit of ``setting`` is done (its effect then takes milliseconds)."""
+        return self._fit_key(setting) in self._fits
+
+    def _estimate(self, quotes, setting, result):
+        """``followup_effect(quotes, covariates, levels=… or at_least=…, …)`` of the setting, from its kept fit."""
+        _, _, _, mode, contrast, method = setting
+        options = {"treatment": self.treatment, "method": method, "random_state": self.random_state,
+                   **self.effect_options}
+        contrast_options = {k: options.pop(k) for k in _CONTRAST_OPTIONS if k in options}
         if mode == "levels":
-            kwargs["levels"] = tuple(contrast)
+            options["levels"] = tuple(contrast)
         else:
-            kwargs["at_least"] = contrast[0]
-        with warnings.catch_warnings(record=True) as caught:
+            options["at_least"] = contrast[0]
+        key = self._fit_key(setting)
+        with _RECORDING, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                result["effect"] = followup_effect(quotes, self.covariates, **kwargs)
+                if key not in self._fits:  # the warnings of the fit itself (a covariate measured late): every pair's
+                    fit, _ = _level_fit(quotes, self.covariates, **options)
+                    self._fits[key] = (fit, [str(w.message) for w in caught])
+                    del caught[:]
+                fit, fit_notes = self._fits[key]
+                result["effect"] = fit.effect(options.get("levels", (0, 1)), **contrast_options)
             except KamlabError as error:
                 result["notes"].append(_t("no_effect", reason=error))
+            else:
+                result["notes"].extend(fit_notes)
         result["notes"].extend(str(w.message) for w in caught)
 
     def true_mu(self, quotes=None):
@@ -340,9 +375,10 @@ class PipelineExplorer:
     def update(self):
         """Compute (or take from the cache) the results of the controls' setting, and redraw.
 
-        With ``background`` a setting not computed yet shows "estimating…" at once and is computed
-        in a worker thread (an AIPW fit with its bootstrap takes seconds); its result appears when
-        ready (the controls stay free), then the neighbouring settings are computed ahead.
+        With ``background`` a setting whose fit is not done yet shows "estimating…" at once and is
+        computed in a worker thread (an AIPW fit with its bootstrap takes seconds); its result appears
+        when ready (the controls stay free), then the neighbouring settings are computed ahead. Another
+        pair of counts with the same filters and method takes its effect from the kept fit, at once.
         """
         mode = self.contrast.value
         self.k0.disabled = self.k1.disabled = mode != "levels"
@@ -351,7 +387,8 @@ class PipelineExplorer:
         if setting in self._jobs.errors:  # a background computation that raised: its message
             self._summary_view.value = text_html(str(self._jobs.errors[setting]))
             return
-        if self.background and self._started and setting not in self._cache:
+        if self.background and self._started and setting not in self._cache and not (
+                self.has_fit(setting) or setting[3] == "levels" and setting[4][0] == setting[4][1]):
             with language(self.lang):
                 self._summary_view.value = text_html(_t("computing", method=_METHOD_NAMES[setting[-1]][
                     self.lang == "de"]))
@@ -416,27 +453,45 @@ class PipelineExplorer:
     def _draw(self):
         if not self.plot:
             return
-        from kamlab.projects.effect_plots import dose_response_chart
+        from kamlab.projects.effect_plots import dose_response_chart, effect_title
         from kamlab.projects.plots import win_rate_chart
 
         with language(self.lang):
             self._summary_view.value = text_html(self.summary_text())
+            # the dose response is that of the fit: another pair of counts changes only its title and the rates
+            drawn = (self._fit_key(self.setting()), self.effect is not None)
+            if drawn == self._drawn:
+                left, right = self.chart.figure.axes
+                if self.effect is not None:
+                    left.title.set_text(effect_title(self.effect))
+                right.cla()
+                self._rates_chart(right, win_rate_chart)
+                self.chart.blit()
+                return
             self.chart.clear()
             left, right = self.chart.figure.subplots(1, 2)
-            self.ax_effect = self.ax_rates = None
+            self.ax_effect = None
             if self.effect is not None:
                 truth = self.true_mu() if self.effect.kind == "count" else None
                 dose_response_chart(self.effect, truth=truth, ax=left)
                 self.ax_effect = left
             else:
                 left.set_axis_off()
-            if self.rates is not None:
-                win_rate_chart(self.rates, ax=right)
-                self.ax_rates = right
-            else:
-                right.set_axis_off()
+            self._rates_chart(right, win_rate_chart)
             self.chart.figure.tight_layout()
+            # what changes with the pair of counts is drawn over the rest (kept as the background)
+            self.chart.set_animated([left.title, right])
             self.chart.redraw()
+            self._drawn = drawn
+
+    def _rates_chart(self, ax, win_rate_chart):
+        self.ax_rates = None
+        if self.rates is not None:
+            ax.set_axis_on()
+            win_rate_chart(self.rates, ax=ax)
+            self.ax_rates = ax
+        else:
+            ax.set_axis_off()
 
     def _ipython_display_(self):
         show_widget(self.widget)
