@@ -175,6 +175,32 @@ def test_a_k_seen_before_shows_its_charts_again_and_the_next_ks_are_prepared(acc
     assert drawn == len(explorer.result)
 
 
+def test_after_the_build_every_k_of_the_slider_is_prepared_without_waiting(accounts, monkeypatch):
+    """Issue 15: a new k drew its charts on the first visit (300-450 ms); right after the build (nobody moves yet)
+    the other k of the slider are fitted and rendered in the background without waiting for a pause."""
+    from kamlab._util.live import LiveFigure
+
+    monkeypatch.setattr(LiveFigure, "IDLE", 3600.0)  # a picture that waited for a pause would never come
+    explorer = _explorer(accounts, plot=True, k=4)
+    canvas = explorer.chart.figure.canvas
+    canvas._handle_message(canvas, {"type": "initialized"}, [])  # a page shows the chart
+    explorer.chart._jobs.wait(timeout=120)  # (a wait for a pause would end here, with no pictures)
+    assert sorted(key[2] for key in explorer.chart._pictures) == [k for k in range(K_RANGE[0], K_RANGE[1] + 1)
+                                                                  if k != 4]
+    for k in (8, 2, 5):
+        explorer.k.value = k
+        segmenter = kamlab.AccountSegmenter(START, n_segments=k, random_state=0, progress=False).fit(accounts)
+        np.testing.assert_array_equal(explorer.result.to_numpy(), segmenter.labels_)
+        heatmap, segment_map = explorer.axes
+        assert heatmap.figure is not explorer.chart.figure  # the picture rendered ahead, shown as it is
+        np.testing.assert_allclose(heatmap.collections[0].get_array(),
+                                   explorer.profiles[[f"z_{f}" for f in START]].to_numpy())
+        assert [t.get_text() for t in heatmap.get_yticklabels()] == explorer.profiles["name"].tolist()
+        drawn = sum(len(c.get_offsets()) for c in segment_map.collections
+                    if str(c.get_gid()).startswith("segment-"))
+        assert drawn == len(explorer.result)
+
+
 def test_german_labels_without_changing_kamlabs_language(accounts):
     explorer = _explorer(accounts, plot=True, lang="de")
     assert explorer.features.description == "Merkmale"

@@ -139,6 +139,7 @@ class LiveFigure:
         self._background = None
         self._views, self._view = {}, None  # key -> [its Axes, (figure size, saved background) or None]
         self._pictures, self._jobs, self._make_figure, self._wanted = {}, None, None, []  # rendered in the background
+        self._at_once = set()  # pictures rendered without waiting for the explorers to be idle
         self._sprites = TextSprites(self.figure)
         try:
             Canvas, FigureManager = ipympl_canvas()
@@ -275,16 +276,20 @@ class LiveFigure:
             self.redraw()
         return axes
 
-    def prepare(self, keys, make_figure):
+    def prepare(self, keys, make_figure, at_once=False):
         """Render the figures of settings a student will likely ask for next, in a background thread.
 
         ``make_figure(key)`` returns a new matplotlib Figure for setting ``key`` (drawn as the live figure
         would be, same size and dpi). Its picture is kept (the :attr:`PICTURES` latest) for
-        :meth:`show_picture`. Only for a live figure (nothing is prepared without a page).
+        :meth:`show_picture`. Only for a live figure (nothing is prepared without a page). The pictures
+        wait until no explorer has changed for :attr:`IDLE` seconds; ``at_once=True`` renders these without
+        waiting (for a few settings right after an explorer is built, before anyone moves it).
         """
         if not self.live:
             return
         self._make_figure, self._wanted = make_figure, list(keys)
+        if at_once:
+            self._at_once.update(self._wanted)
         if self.figure.canvas.syncing_data_url:  # no page yet (or never, as in a script): wait for one
             self.figure.canvas.on_page = self._start_pictures
             return
@@ -309,7 +314,7 @@ class LiveFigure:
         import numpy as np
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        while time.monotonic() - _LAST_CHANGE[0] < self.IDLE:
+        while key not in self._at_once and time.monotonic() - _LAST_CHANGE[0] < self.IDLE:
             if _EXITING.wait(self.IDLE / 4):
                 return  # the interpreter is exiting: no picture
         figure = self._make_figure(key)

@@ -104,7 +104,8 @@ class SegmentExplorer:
     chart : kamlab._util.live.LiveFigure or None
         The live figure of the heatmap and the map (``None`` with ``plot=False``), redrawn in place;
         a setting seen before is shown from its kept picture, and while a page shows the chart the
-        next k (± 1, 2, 3) are fitted and rendered in the background when the student pauses.
+        other k of the slider are fitted and rendered in the background: right after the explorer is
+        built at once, for later settings when the student pauses.
     axes : tuple of matplotlib Axes or None
         The latest heatmap and map drawn (on ``chart``, or on the figure of a setting rendered ahead).
 
@@ -163,6 +164,7 @@ class SegmentExplorer:
         self.segmenter = None
         self._cache = {}
         self._updating = False
+        self._prepared = False  # whether the pictures of the other k were asked for (the first time at once)
 
         with language(lang):
             self.features = widgets.SelectMultiple(
@@ -281,8 +283,12 @@ class SegmentExplorer:
         self._drawn = drawn
         features, method, k = key
         if k != "auto":
-            near = sorted(range(K_RANGE[0], K_RANGE[1] + 1), key=lambda other: (abs(other - k), -other))[1:4]
-            self.chart.prepare([(features, method, other) for other in near], self._picture)
+            # the other k of the slider, nearest first: right after the build at once (nobody moves yet; a few
+            # fits of a few thousand rows and their charts), later when the student pauses
+            near = sorted(range(K_RANGE[0], K_RANGE[1] + 1), key=lambda other: (abs(other - k), -other))[1:]
+            self.chart.prepare([(features, method, other) for other in near], self._picture,
+                               at_once=not self._prepared)
+            self._prepared = True
 
     def _charts(self, figure, segmenter, result, profiles):
         """The profile heatmap and the segment map on ``figure`` (for the live chart and its pictures)."""
