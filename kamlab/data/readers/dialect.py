@@ -133,9 +133,42 @@ class _Raw:
     names: list  # column names as in the file (unique)
     text: pd.DataFrame  # cells as stripped text, "" where empty; columns = names
     native: dict  # name -> Series of typed values (Excel, Parquet), NaN/None where text
-    lines: np.ndarray  # line (or row) number of each row
+    lines: np.ndarray  # line (or row) number of each row (or a _LineNumbers standing for it)
     structural: list  # [(position, line, value, reason)] for rows with too many fields
     meta: dict
+
+
+class _LineNumbers:
+    """The line numbers ``first, first + 1, ...`` of ``n`` rows, indexed like the array of them but without
+    it: a big file whose every line is a row needs no array of its line numbers (10 M rows: 80 MB of fresh
+    memory and 0.1-0.2 s less). An integer gives a number, a slice, mask or array of positions an array."""
+
+    __slots__ = ("first", "n")
+
+    def __init__(self, first, n):
+        self.first, self.n = int(first), int(n)
+
+    def __len__(self):
+        return self.n
+
+    def __array__(self, dtype=None, copy=None):
+        return np.arange(self.first, self.first + self.n, dtype=dtype or np.int64)
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)):
+            return np.int64(self.first + range(self.n)[key])  # range checks the bounds and counts from the end
+        if isinstance(key, slice):
+            part = range(self.first, self.first + self.n)[key]
+            return np.arange(part.start, part.stop, part.step, dtype=np.int64)
+        key = np.asarray(key)
+        if key.dtype == bool:
+            if key.shape != (self.n,):
+                raise IndexError(f"a mask of {key.shape} for {self.n} rows")
+            return np.flatnonzero(key).astype(np.int64) + self.first
+        positions = key.astype(np.int64)
+        if len(positions) and (positions.min() < -self.n or positions.max() >= self.n):
+            raise IndexError(f"a position out of {self.n} rows")
+        return np.where(positions < 0, positions + self.n, positions) + self.first
 
 
 _SAMPLE_LINES = 200
@@ -281,7 +314,7 @@ def _make_raw(path, header_cells, data, lines, structural, header_line, native=N
     _check_unique_names(names, path, header_line, where="row" if native else "line")
     text_frame = pd.DataFrame(text, index=data.index) if text else pd.DataFrame(index=data.index)
     positions = _filled_positions(names, text_frame, native_out, structural)
-    lines = np.asarray(lines)
+    lines = lines if isinstance(lines, _LineNumbers) else np.asarray(lines)
     if positions is not None:  # blank lines: drop them (no copy of every column when there are none)
         structural = [(int(np.searchsorted(positions, p)), *rest) for p, *rest in structural]
         text_frame = text_frame.iloc[positions]

@@ -248,7 +248,7 @@ def _read_text_fast(path, box, *, encoding, sep, header_row):
 
 def _raw_of(path, table, head, nonempty, enc, sep, notes):
     """The ``_Raw`` table as ``dialect._read_text`` makes it, from the parsed text."""
-    from kamlab.data.readers.dialect import _make_raw
+    from kamlab.data.readers.dialect import _LineNumbers, _make_raw
     from kamlab.data.readers.fast import _in_threads, _str_dtype, _string_text
 
     header_cells = [str(table.column(j)[0].as_py()).strip() for j in range(table.num_columns)]
@@ -258,7 +258,7 @@ def _raw_of(path, table, head, nonempty, enc, sep, notes):
                           range(table.num_columns))
     data = pd.DataFrame(dict(enumerate(columns)))
     if nonempty.all():  # every line a row: the header's line + 1, + 2, ...
-        lines = np.arange(head + 2, head + 1 + len(nonempty), dtype=np.int64)
+        lines = _LineNumbers(head + 2, len(nonempty) - 1)
     else:
         lines = head + 1 + np.flatnonzero(nonempty)[1:].astype(np.int64)
     raw = _make_raw(path, header_cells, data, lines, [], header_line=head + 1, prepared=True)
