@@ -1,5 +1,7 @@
 """Tests of the potential and whitespace explorers' logic: set the controls' values, compare with kamlab's functions."""
 
+from html.parser import HTMLParser
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -168,6 +170,112 @@ def test_plot_draws_the_wallet_chart_of_the_group(accounts):
     assert german.ax.get_ylabel() == "Kundenpotenzial (Bedarfsvolumen)"
 
 
+def _fresh_chart(result, top, lang="en"):
+    """The wallet chart of ``result`` drawn by the plot function on a new figure (what the explorer must show)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from kamlab.potential.plots import wallet_chart
+
+    figure = Figure(figsize=(9, 5.2))
+    FigureCanvasAgg(figure)
+    with kamlab.language(lang):
+        return wallet_chart(result, label_top=top, label_col="name", ax=figure.subplots())
+
+
+def _artists(ax):
+    """What a wallet chart shows: dots, headroom segments, texts (with gids), legend texts and limits."""
+    dots = [c for c in ax.collections if c.get_gid() == "accounts"][0]
+    segments = [c for c in ax.collections if c.get_gid() == "headroom"]
+    return {"dots": np.asarray(dots.get_offsets()).tolist(),
+            "segments": [np.asarray(s).tolist() for s in segments[0].get_segments()] if segments else [],
+            "texts": [(t.get_gid(), t.get_text()) for t in ax.texts],
+            "legend": [t.get_text() for t in ax.get_legend().get_texts()],
+            "lines": [line.get_gid() for line in ax.lines],
+            "limits": (ax.get_xlim(), ax.get_ylim())}
+
+
+def test_the_live_chart_after_moves_is_the_plot_functions_chart(accounts):
+    """The explorer keeps one Axes and replaces its artists: after moves it shows exactly a fresh chart's artists."""
+    explorer = _explorer(accounts, plot=True, top=4, background=False)
+    axes = explorer.ax
+    for quantile, group in ((0.7, ALL), (0.7, "A"), (0.8, "C"), (0.6, "B")):
+        explorer.quantile.value, explorer.group.value = quantile, group
+        expected = _fresh_chart(explorer.result, 4)
+        assert explorer.ax is axes and len(explorer.chart.figure.axes) == 1
+        assert _artists(explorer.ax) == _artists(expected)
+    # the result is the analysis function's for the last setting
+    wallets = estimate_wallets(WalletEstimator(0.6, "linear", random_state=0), accounts, FEATURES, cv=5,
+                               random_state=0)
+    pd.testing.assert_frame_equal(explorer.wallets, wallets)
+    german = _explorer(accounts, plot=True, top=3, lang="de", background=False)
+    german.quantile.value = 0.75
+    assert _artists(german.ax) == _artists(_fresh_chart(german.result, 3, "de"))
+
+
+def test_an_empty_group_hides_the_chart_and_the_next_shows_it_again(accounts):
+    lonely = accounts.assign(abc=accounts["abc"].cat.add_categories("D"))
+    explorer = PotentialExplorer(lonely, FEATURES, groups="abc", label_col="name", method="linear", top=3)
+    explorer.result = explorer.result.iloc[:0]
+    explorer._draw(explorer._key())
+    assert not explorer.ax.get_visible() and explorer._table_view.value == ""
+    explorer.group.value = "B"
+    assert explorer.ax.get_visible() and _artists(explorer.ax) == _artists(_fresh_chart(explorer.result, 3))
+
+
+def test_a_setting_seen_before_is_its_kept_picture_with_its_artists(accounts):
+    """Back to a setting: its picture as rendered then (no new render), and the Axes get that setting's artists."""
+    explorer = _explorer(accounts, plot=True, top=4, background=False)
+    _show_on_a_page(explorer.chart)
+    canvas = explorer.chart.figure.canvas
+    explorer.quantile.value = 0.7  # new: rendered, and its picture kept
+    first = np.array(canvas.get_renderer().buffer_rgba())
+    explorer.group.value = "A"
+    renders = explorer.chart.draws
+    explorer.group.value = ALL  # seen: the kept picture is shown
+    shown = np.array(canvas.get_renderer().buffer_rgba())
+    np.testing.assert_array_equal(shown, first)
+    assert explorer.chart.draws == renders + 1
+    expected = estimate_wallets(WalletEstimator(0.7, "linear", random_state=0), accounts, FEATURES, cv=5,
+                                random_state=0)
+    np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
+    assert _artists(explorer.ax) == _artists(_fresh_chart(explorer.result, 4))
+    # the kept picture is what rendering the setting's artists gives now
+    canvas._picture = None
+    explorer.chart.figure.stale = True
+    canvas.draw()
+    np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), first)
+
+
+def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them(accounts, monkeypatch):
+    from kamlab._util.live import LiveFigure
+
+    monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
+    explorer = _explorer(accounts, plot=True, top=4)
+    _show_on_a_page(explorer.chart)
+    explorer.quantile.value = 0.85
+    explorer.wait()  # 0.85 fitted and shown, then every other quantile fitted ahead, nearest first
+    assert sorted(q for q, _ in explorer._cache) == pytest.approx([0.5 + 0.05 * k for k in range(10)])
+    explorer.chart._jobs.wait()  # the neighbours' pictures (0.8 and 0.9)
+    assert {(0.8, "linear", ALL), (0.9, "linear", ALL)} <= set(explorer.chart._pictures)
+    figure, pixels = explorer.chart._pictures[(0.8, "linear", ALL)]
+    assert figure is not explorer.chart.figure
+    explorer.quantile.value = 0.8  # shown from the picture rendered ahead
+    canvas = explorer.chart.figure.canvas
+    np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
+    expected = estimate_wallets(WalletEstimator(0.8, "linear", random_state=0), accounts, FEATURES, cv=5,
+                                random_state=0)
+    np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
+    canvas._picture = None  # the live figure drawing the same setting gives the same picture
+    explorer.chart.figure.stale = True
+    canvas.draw()
+    np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
+
+
+def _dots(ax):
+    return np.asarray([c for c in ax.collections if c.get_gid() == "accounts"][0].get_offsets())
+
+
 def test_potential_explorer_errors(accounts):
     with pytest.raises(kamlab.MissingColumnError, match="'plants'"):
         PotentialExplorer(accounts, ["employees", "plants"], plot=False)
@@ -214,15 +322,105 @@ def test_wiring_whitespace_controls_reach_whitespace_matrix(result, monkeypatch)
     assert WhitespaceExplorer(result, values="propensity", top=5, plot=False).matrix.shape == (5, 4)
 
 
-def test_whitespace_explorer_draws_the_heatmap(result, accounts):
+class _Cells(HTMLParser):
+    """The heatmap table's row names, column names and cells (value, colour, served, text), read from its HTML."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.rows, self.columns, self.cells, self.title, self._in = [], [], [], None, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "td":
+            self.cells.append({"value": float(attrs["data-value"]), "color": attrs["data-color"],
+                               "served": attrs["data-served"] == "1", "text": ""})
+            self._in = "td"
+        elif tag == "th":
+            self._in = {"row": "row", "col": "column"}.get(attrs.get("scope"), "other")
+            if self._in != "other":
+                (self.rows if self._in == "row" else self.columns).append("")
+        elif tag == "div" and self.title is None and "font-weight: bold" in attrs.get("style", ""):
+            self._in = "title"
+            self.title = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") or (tag == "div" and self._in == "title"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "td":
+            self.cells[-1]["text"] += data
+        elif self._in == "row":
+            self.rows[-1] += data
+        elif self._in == "column" and self.columns:
+            self.columns[-1] += data
+        elif self._in == "title":
+            self.title += data
+
+
+def _seaborn_colours(result, values, top):
+    """The cell colours of the static chart (seaborn's QuadMesh of whitespace_heatmap), as #rrggbb."""
+    from matplotlib.colors import to_hex
+    from matplotlib.figure import Figure
+
+    from kamlab.potential.plots import whitespace_heatmap
+
+    ax = whitespace_heatmap(result, values=values, top=top, ax=Figure().subplots())
+    mesh = [c for c in ax.collections if c.get_gid() == "cells"][0]
+    return [to_hex(c) for c in mesh.to_rgba(mesh.get_array().ravel())]
+
+
+def test_whitespace_explorer_shows_the_matrix_as_a_coloured_table(result, accounts):
     names = accounts.set_index("account_id")["name"]
     explorer = WhitespaceExplorer(result, top=10, names=names, plot=True)
-    np.testing.assert_allclose(explorer.ax.collections[0].get_array(), explorer.matrix.to_numpy())
-    assert [t.get_text() for t in explorer.ax.get_yticklabels()] == names.loc[explorer.matrix.index].tolist()
-    explorer.top.value = 5
-    assert explorer.ax.collections[0].get_array().shape == (5, 4)
+    for values, top in (("gap", 10), ("gap", 5), ("propensity", 5), ("expected_value", 35)):
+        explorer.values.value, explorer.top.value = values, top
+        matrix = kamlab.whitespace_matrix(result, values, top=top)
+        assert explorer.matrix.equals(matrix)  # the analysis function's result for this setting
+        table = _Cells(explorer.heatmap.value)  # and the page's table shows it
+        assert table.rows == names.loc[matrix.index].tolist()
+        assert len(table.rows) == top and table.columns == list(matrix.columns)
+        numbers = [c["value"] for c in table.cells]
+        np.testing.assert_allclose(numbers, matrix.to_numpy().ravel())
+        assert [c["color"] for c in table.cells] == _seaborn_colours(result, values, top)
+        served = kamlab.whitespace_matrix(result, "revenue").loc[matrix.index, matrix.columns].to_numpy() > 0
+        assert [c["served"] for c in table.cells] == served.ravel().tolist()
+        texts = [c["text"] for c in table.cells]
+        if values == "propensity":
+            assert texts == [f"{v * 100:.0f} %" for v in matrix.to_numpy().ravel()]
+        else:
+            assert all(t == "0" or t.endswith((" k", " M")) or float(t) == round(v)
+                       for t, v in zip(texts, matrix.to_numpy().ravel()))
+        assert table.title == kamlab.label(values)
     german = WhitespaceExplorer(result, lang="de", plot=True)
-    assert german.ax.get_xlabel() == "Angebotsbereich" and german.values.description == "Zellen zeigen"
+    table = _Cells(german.heatmap.value)
+    assert "Angebotsbereich" in german.heatmap.value and "Schraffiert" in german.heatmap.value
+    assert table.title == "Lücke (Potenzial − Umsatz)" and german.values.description == "Zellen zeigen"
+    assert all(t == "0" or t.endswith((" Tsd.", " Mio.")) for t in (c["text"] for c in table.cells))
+
+
+def test_whitespace_table_escapes_names_and_offerings(result):
+    tricky = result.replace({"offering": {"motors": "<motors & drives>"}})
+    names = {a: f"<b>{a}</b> & Co" for a in result["account_id"].unique()}
+    long = "<i>A very long name of a firm that goes on</i>"
+    names[WhitespaceExplorer(tricky, top=1, plot=False).matrix.index[0]] = long
+    explorer = WhitespaceExplorer(tricky, top=5, names=names, plot=True)
+    page = explorer.heatmap.value
+    assert "<b>" not in page and "<i>" not in page and "&lt;b&gt;" in page and "&lt;motors &amp; drives&gt;" in page
+    table = _Cells(page)
+    assert "<motors & drives>" in table.columns
+    assert table.rows[0] == long[:27] + "…"  # 28 characters at most, as in the chart
+    assert table.rows[1:] == [names[a] for a in explorer.matrix.index[1:]]
+
+
+def test_whitespace_setting_seen_before_is_the_same_table(result):
+    explorer = WhitespaceExplorer(result, top=10, plot=True)
+    first = explorer.heatmap.value
+    explorer.top.value = 15
+    assert explorer.heatmap.value != first and len(_Cells(explorer.heatmap.value).rows) == 15
+    explorer.top.value = 10
+    assert explorer.heatmap.value == first and explorer.matrix.equals(kamlab.whitespace_matrix(result, "gap", top=10))
 
 
 def _show_on_a_page(chart):
@@ -238,29 +436,6 @@ def _show_on_a_page(chart):
     sockets = canvas.manager.web_sockets
     sockets.add(Page()) if hasattr(sockets, "add") else sockets.append(Page())
     canvas._handle_message(canvas, {"type": "initialized"}, [])
-
-
-def test_whitespace_settings_seen_before_and_rendered_ahead_show_their_own_matrix(result, monkeypatch):
-    from kamlab._util.live import LiveFigure
-
-    monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
-    explorer = WhitespaceExplorer(result, top=10, plot=True)
-    _show_on_a_page(explorer.chart)
-    first = explorer.ax
-    explorer.top.value = 15  # a new setting: drawn now; the other numbers of accounts are rendered in the background
-    np.testing.assert_allclose(explorer.ax.collections[0].get_array(),
-                               kamlab.whitespace_matrix(result, "gap", top=15).to_numpy())
-    assert tuple(explorer.chart.figure.get_size_inches()) == pytest.approx((8.5, 1.8 + 0.28 * 15))
-    explorer.top.value = 10  # seen before: its own Axes again, not a new drawing
-    assert explorer.ax is first and first.get_visible()
-    explorer.chart._jobs.wait()
-    explorer.top.value = 30  # rendered ahead: the figure of that setting, the matrix of whitespace_matrix(top=30)
-    expected = kamlab.whitespace_matrix(result, "gap", top=30)
-    assert explorer.ax.figure is not explorer.chart.figure
-    np.testing.assert_allclose(explorer.ax.collections[0].get_array(), expected.to_numpy())
-    assert [t.get_text() for t in explorer.ax.get_yticklabels()] == [str(a) for a in expected.index]
-    assert tuple(explorer.chart.figure.get_size_inches()) == pytest.approx((8.5, 1.8 + 0.28 * 30))
-    assert explorer.matrix.equals(expected)
 
 
 def test_whitespace_explorer_errors(result):

@@ -34,6 +34,7 @@ from kamlab._util.format import amount as _amount
 from kamlab._util.format import count as _count
 from kamlab._util.format import percent as _percent
 from kamlab._util.format import short as _short
+from kamlab._util.format import small_amount as _small_amount
 from kamlab._util.format import translator
 from kamlab._util.plotting import amount_formatter as _amount_formatter
 from kamlab._util.plotting import axes as _axes
@@ -261,41 +262,15 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     """
     from matplotlib.patches import Rectangle
 
-    if not isinstance(result, pd.DataFrame):
-        raise ParameterError(f"whitespace_heatmap needs a DataFrame, not {type(result).__name__}.")
-    if top is not None and int(top) < 1:
-        raise ParameterError(f"top must be 1 or more (or None for all accounts), not {top!r}.")
-    long_form = {account, offering}.issubset(result.columns)
-    if long_form:
-        from kamlab.potential import whitespace_matrix
-
-        _need(result, [account, offering, values, "revenue", "expected_value"], "whitespace_heatmap")
-        matrix = whitespace_matrix(result, values, account=account, offering=offering, top=top)
-        revenue = whitespace_matrix(result, "revenue", account=account, offering=offering)
-        served_mask = revenue.loc[matrix.index, matrix.columns].to_numpy(dtype=float) > 0
-    else:
-        matrix = result if top is None else result.head(int(top))
-        if served is not None:
-            aligned = served.reindex(index=matrix.index, columns=matrix.columns)
-            served_mask = aligned.fillna(0).to_numpy(dtype=float) > 0
-        else:
-            served_mask = np.zeros(matrix.shape, dtype=bool)
-    numbers = matrix.to_numpy(dtype=float)
-    shown = values if long_form else None
-    percent = shown == "propensity"
-    texts = colors = None
-    if annotate and numbers.size:
-        top_value = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
-        texts = [[_percent(v) if percent else ("0" if v == 0 else _amount(v)) for v in row] for row in numbers]
-        colors = np.where((top_value > 0) & (numbers > 0.6 * top_value), "white", "0.15")
-    lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
-    frame = pd.DataFrame(numbers, index=[_short(lookup.get(a, a), name_chars) for a in matrix.index],
-                         columns=[_value_in_language(c) for c in matrix.columns])
-    title = label(values) if long_form else ""
+    cells = _whitespace_cells(result, values=values, top=top, served=served, names=names, annotate=annotate,
+                              account=account, offering=offering, name_chars=name_chars)
+    numbers, served_mask, percent = cells.numbers, cells.served, cells.percent
+    frame = pd.DataFrame(numbers, index=cells.rows, columns=cells.columns)
+    title = cells.title
     if served_mask.any():
         title = f"{title}\n{label('served')}" if title else label("served")
     kwargs.setdefault("vmin", 0.0)
-    ax, mesh, _ = _heatmap(frame, texts=texts, text_colors=colors, cmap=cmap, cbar_label=title,
+    ax, mesh, _ = _heatmap(frame, texts=cells.texts, text_colors=cells.text_colors, cmap=cmap, cbar_label=title,
                            cbar_format=None if percent else _amount_formatter(), gid="cells", text_gid="cell-value",
                            fontsize=8, check_overlap=False, ax=ax, **kwargs)  # both label rotations set below
     # served cells: a light, sparse hatching, and the cell's value on a patch of the cell's own colour
@@ -319,3 +294,141 @@ def whitespace_heatmap(result, *, values="gap", top=20, served=None, names=None,
     ax.set_xlabel(label(offering))
     ax.set_ylabel(label("account"))
     return ax
+
+
+def _whitespace_cells(result, *, values="gap", top=20, served=None, names=None, annotate=True, account="account_id",
+                      offering="offering", name_chars=28):
+    """What the whitespace heatmap shows (its matplotlib form and its HTML form): the same cells, texts and labels.
+
+    Returns a namespace: ``matrix`` (the DataFrame shown), ``numbers`` (its values as floats), ``served`` (bool
+    per cell), ``texts`` and ``text_colors`` (per cell, None without ``annotate``; colours are matplotlib
+    colour strings), ``rows`` and ``columns`` (the labels), ``title`` (what the values are; "" for a pivoted
+    matrix) and ``percent`` (the cells are shares).
+    """
+    from types import SimpleNamespace
+
+    if not isinstance(result, pd.DataFrame):
+        raise ParameterError(f"whitespace_heatmap needs a DataFrame, not {type(result).__name__}.")
+    if top is not None and int(top) < 1:
+        raise ParameterError(f"top must be 1 or more (or None for all accounts), not {top!r}.")
+    long_form = {account, offering}.issubset(result.columns)
+    if long_form:
+        from kamlab.potential import whitespace_matrix
+
+        _need(result, [account, offering, values, "revenue", "expected_value"], "whitespace_heatmap")
+        matrix = whitespace_matrix(result, values, account=account, offering=offering, top=top)
+        revenue = whitespace_matrix(result, "revenue", account=account, offering=offering)
+        served_mask = revenue.loc[matrix.index, matrix.columns].to_numpy(dtype=float) > 0
+    else:
+        matrix = result if top is None else result.head(int(top))
+        if served is not None:
+            aligned = served.reindex(index=matrix.index, columns=matrix.columns)
+            served_mask = aligned.fillna(0).to_numpy(dtype=float) > 0
+        else:
+            served_mask = np.zeros(matrix.shape, dtype=bool)
+    numbers = matrix.to_numpy(dtype=float)
+    percent = long_form and values == "propensity"
+    texts = colors = None
+    if annotate and numbers.size:
+        top_value = np.nanmax(numbers) if np.isfinite(numbers).any() else 0.0
+        texts = [[_percent(v) if percent else ("0" if v == 0 else _amount(v)) for v in row] for row in numbers]
+        colors = np.where((top_value > 0) & (numbers > 0.6 * top_value), "white", "0.15")
+    lookup = names.to_dict() if isinstance(names, pd.Series) else (names or {})
+    return SimpleNamespace(matrix=matrix, numbers=numbers, served=served_mask, texts=texts, text_colors=colors,
+                           rows=[_short(lookup.get(a, a), name_chars) for a in matrix.index],
+                           columns=[_value_in_language(c) for c in matrix.columns],
+                           title=label(values) if long_form else "", percent=percent)
+
+
+# the served cells' hatching in the HTML table: thin dark lines rising to the right ("//"), as in the chart
+_HTML_HATCH = "repeating-linear-gradient(135deg, rgba(64, 64, 64, 0.45) 0 1px, transparent 1px 6px)"
+
+
+def _whitespace_html(result, *, values="gap", top=20, names=None, account="account_id", offering="offering",
+                     name_chars=28, cmap="YlGn"):
+    """The whitespace heatmap of :func:`whitespace_heatmap` as an HTML table, for the explorer's page.
+
+    The same cells, colours (``cmap`` from 0 to the largest value, as seaborn shades them), texts, hatching
+    of served cells and labels; the colour bar is a legend above the table (an SVG gradient with the
+    colour bar's ticks). A page shows a new table at once, where a chart is rendered, encoded and sent.
+
+    Returns
+    -------
+    str
+        The HTML: a ``<table class="kamlab-heatmap">`` with one row per account (its name in a ``<th>``)
+        and one ``<td>`` per offering carrying ``data-value`` (the number, ``repr`` of the float; ``nan``
+        for an empty cell), ``data-color`` (its colour, ``#rrggbb``) and ``data-served`` (``1`` for a
+        served cell, hatched); names and offerings are HTML-escaped.
+    """
+    import html
+
+    import matplotlib
+    from matplotlib.colors import Normalize, to_hex
+
+    cells = _whitespace_cells(result, values=values, top=top, names=names, account=account, offering=offering,
+                              name_chars=name_chars)
+    numbers, served, texts = cells.numbers, cells.served, cells.texts
+    finite = np.isfinite(numbers)
+    vmax = float(np.nanmax(numbers)) if finite.any() else 0.0
+    colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    norm = Normalize(0.0, vmax)
+    faces = [[to_hex(c) for c in row] for row in colormap(norm(numbers))] if numbers.size else []
+    escape = html.escape
+    cell = "padding: 3px 7px; text-align: center; min-width: 52px; border: 1px solid #fff"
+    head = [f'<th style="text-align: left; padding: 2px 8px 2px 0">{escape(label("account"))}</th>']
+    head += [f'<th scope="col" style="{cell}; font-weight: normal; vertical-align: bottom">{escape(c)}</th>'
+             for c in cells.columns]
+    rows = []
+    for i, name in enumerate(cells.rows):
+        row = [f'<th scope="row" style="text-align: left; font-weight: normal; padding: 0 8px 0 0; '
+               f'white-space: nowrap">{escape(name)}</th>']
+        for j in range(numbers.shape[1]):
+            value = float(numbers[i, j])
+            if not finite[i, j]:
+                row.append(f'<td data-value="nan" data-color="" data-served="{int(served[i, j])}" style="{cell}"></td>')
+                continue
+            face, text = faces[i][j], escape(texts[i][j])
+            ink = to_hex(cells.text_colors[i, j])
+            style = f"{cell}; background-color: {face}; color: {ink}"
+            if served[i, j]:
+                style += f"; background-image: {_HTML_HATCH}"
+                text = f'<span style="background-color: {face}; border-radius: 3px; padding: 0 3px">{text}</span>'
+            row.append(f'<td data-value="{value!r}" data-color="{face}" data-served="{int(served[i, j])}" '
+                       f'style="{style}">{text}</td>')
+        rows.append("<tr>" + "".join(row) + "</tr>")
+    legend = _html_colour_legend(colormap, vmax, cells.percent)
+    if served.any():
+        legend += (f'<span style="display: inline-flex; align-items: center; gap: 6px"><span style="display: '
+                   f'inline-block; width: 22px; height: 14px; border: 1px solid #bbb; background-image: '
+                   f'{_HTML_HATCH}"></span>{escape(label("served"))}</span>')
+    return ('<div class="kamlab-heatmap" style="font-family: var(--jp-ui-font-family, sans-serif); font-size: 12px; '
+            'color: #262626; line-height: 1.3">'
+            f'<div style="font-weight: bold; margin: 2px 0 4px">{escape(cells.title)}</div>'
+            f'<div style="display: flex; align-items: center; flex-wrap: wrap; gap: 18px; margin-bottom: 6px">'
+            f'{legend}</div>'
+            f'<table class="kamlab-heatmap" style="border-collapse: collapse">'
+            f'<thead><tr><th></th><th colspan="{numbers.shape[1]}" style="text-align: center; padding: 2px">'
+            f'{escape(label(offering))}</th></tr><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _html_colour_legend(colormap, vmax, percent, width=250):
+    """The colour bar as an inline SVG: the gradient from 0 to ``vmax`` with its ticks (amounts or percentages)."""
+    import html
+
+    from matplotlib.colors import to_hex
+    from matplotlib.ticker import MaxNLocator
+
+    stops = "".join(f'<stop offset="{k / 10:.1f}" stop-color="{to_hex(colormap(k / 10))}"/>' for k in range(11))
+    ticks = [t for t in MaxNLocator(nbins=5).tick_values(0.0, vmax) if 0 <= t <= vmax] if vmax > 0 else [0.0]
+    marks = []
+    for tick in ticks:
+        x = 18 + (width - 36) * (tick / vmax if vmax > 0 else 0)  # room for the end ticks' labels
+        text = _percent(tick) if percent else ("0" if tick == 0 else _small_amount(tick))
+        marks.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="14" y2="18" stroke="#444"/>'
+                     f'<text x="{x:.1f}" y="29" font-size="10" text-anchor="middle" fill="#262626">{html.escape(text)}</text>')
+    gradient = html.escape(f"kamlab-colour-legend-{colormap.name}")  # the same colours wherever the id is found
+    return (f'<svg class="kamlab-colour-legend" width="{width}" height="32" role="img">'
+            f'<defs><linearGradient id="{gradient}">{stops}</linearGradient></defs>'
+            f'<rect x="18" y="2" width="{width - 36}" height="12" fill="url(#{gradient})" stroke="#999" '
+            f'stroke-width="0.5"/>{"".join(marks)}</svg>')

@@ -114,7 +114,7 @@ class PotentialExplorer:
         and scripts).
     background : bool, optional
         Fit settings not seen yet in a worker thread: "fitting…" shows at once, the result when
-        ready, and the neighbouring quantiles are fitted ahead. Default: ``plot``. Scripts that
+        ready, and the other quantiles are fitted ahead, nearest first. Default: ``plot``. Scripts that
         read the results right after a change call :meth:`wait` first.
 
     Attributes
@@ -186,7 +186,7 @@ class PotentialExplorer:
         self.top = int(top)
         self.lang = _check_language(lang)
         self.plot = plot
-        self.ax = None
+        self._ax, self._unbuilt = None, None  # the chart's Axes; the rows it shows once built (see ax)
         self._cache = {}
         # fits of settings not seen yet run in a worker thread (first the one asked for, then its neighbours)
         self.background = plot if background is None else bool(background)
@@ -214,6 +214,8 @@ class PotentialExplorer:
         self._table_view = widgets.HTML()
         self.chart = LiveFigure((9, 5.2), adjust={"left": 0.1, "right": 0.74, "bottom": 0.1, "top": 0.95}) \
             if plot else None
+        if plot:
+            self.chart.PICTURES = 20  # settings seen or rendered ahead, kept (about 2 MB each)
         self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
         for control in (self.quantile, self.method, self.group):
@@ -242,15 +244,22 @@ class PotentialExplorer:
         return round(float(self.quantile.value), 4), self.method.value
 
     def _fitted(self, key):
-        """A background fit is done (or failed): show it if the controls still ask for it."""
+        """A background fit is done (or failed): show it if the controls still ask for it, else render it ahead."""
         if key == self._key():
             self.update()
+        elif self.plot and key in self._cache and key in self._neighbours(self._key()):
+            self.chart.prepare([(*key, self.group.value)], self._picture)
 
     def _neighbours(self, key):
         """The settings a student likely asks for next: one step up and down the slider."""
+        return self._ahead(key)[:2]
+
+    def _ahead(self, key):
+        """Every other quantile of the slider with the same method, nearest first (upper one first on a tie)."""
         quantile, method = key
-        steps = (round(quantile + 0.05, 4), round(quantile - 0.05, 4))
-        return [(q, method) for q in steps if 0.5 - 1e-9 <= q <= 0.95 + 1e-9]
+        steps = np.round(np.arange(0.5, 0.95 + 1e-9, 0.05), 4)
+        order = sorted((float(q) for q in steps if abs(q - quantile) > 1e-9), key=lambda q: (abs(q - quantile), -q))
+        return [(q, method) for q in order]
 
     def wait(self, timeout=None):
         """Block until the background fits are done (scripts and tests that read the results at once)."""
@@ -260,8 +269,9 @@ class PotentialExplorer:
         """Estimate (or take from the cache) for the controls' values, filter the group, redraw.
 
         With ``background`` a setting not fitted yet shows "fitting…" at once and is fitted in a worker
-        thread; its result appears when ready (the controls stay free), then the neighbouring
-        quantiles are fitted ahead.
+        thread; its result appears when ready (the controls stay free), then the other quantiles of the
+        method are fitted ahead, nearest first (the neighbours' charts are rendered when the student pauses).
+        A setting seen before is its kept picture.
         """
         key = self._key()
         if key in self._jobs.errors:  # a background fit that raised: its message, not "fitting…" forever
@@ -276,19 +286,23 @@ class PotentialExplorer:
         with self._draw_lock:
             self._show(key)
         if self.background and self._started:  # ahead only once someone moves a control: a notebook run
-            self._jobs.add(self._neighbours(key))  # top to bottom starts no thread that prints into later cells
+            ahead = self._ahead(key)  # top to bottom starts no thread that prints into later cells
+            self._jobs.add(ahead[:2], first=True)  # the neighbours before what was queued for an earlier setting
+            self._jobs.add(ahead[2:])
 
     def _show(self, key):
         self.wallets, self.evaluation = self.compute(*key)
-        result = self.wallets
-        extra = [c for c in dict.fromkeys([self.label_col, self.groups]) if c and c not in result.columns]
-        if extra:
-            result = result.join(self.accounts[extra])
-        if self.groups and self.group.value != ALL:
-            result = result[self.accounts[self.groups] == self.group.value]
-        self.result = result
-        self.group_summary = self._summary(result)
-        self._draw()
+        self.result = self._group_rows(self.wallets, self.group.value)
+        self.group_summary = self._summary(self.result)
+        self._draw(key)
+
+    def _group_rows(self, wallets, group):
+        """The rows of ``wallets`` of ``group``, with the names and groups joined."""
+        extra = [c for c in dict.fromkeys([self.label_col, self.groups]) if c and c not in wallets.columns]
+        result = wallets.join(self.accounts[extra]) if extra else wallets
+        if self.groups and group != ALL:
+            result = result[self.accounts[self.groups] == group]
+        return result
 
     def _summary(self, result):
         revenue, wallet, headroom = (float(result[c].sum()) for c in ("revenue", "wallet", "headroom"))
@@ -340,26 +354,99 @@ class PotentialExplorer:
     def _on_change(self, change):
         self.update()
 
-    def _draw(self):
+    def _draw(self, key):
         if not self.plot:
             return
+        view = (*key, self.group.value)
+        with language(self.lang):
+            # a setting seen before (or rendered ahead while the student paused) is its kept picture, sent at
+            # once; the live Axes get the setting's artists (what a redraw would show) when ``ax`` is read
+            picture = self.chart.show_picture(view)
+            self._unbuilt = self.result if picture is not None else None  # its artists built when asked for
+            if picture is None:
+                self._chart_artists(self.chart.figure, self.result)
+                self.chart.redraw()
+                _keep_picture(self.chart, view)
+            self._summary_view.value = text_html(self.summary_text())
+            self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
+                                      + table_html(self.top_table())) if len(self.result) else ""
+        if self.background and self._started:  # the neighbouring settings already fitted: rendered ahead
+            self.chart.prepare([(*k, view[2]) for k in self._neighbours(key) if k in self._cache], self._picture)
+
+    def _chart_artists(self, figure, result):
+        """The wallet chart of ``result`` on ``figure``'s one Axes: its artists replaced, its axes kept.
+
+        The Axes (with its log-scale ticks, the costly part of a new one) stays from setting to setting;
+        :func:`~kamlab.potential.plots.wallet_chart` draws the dots, lines, texts and legend again. The
+        margins are measured once (``tight_layout``) and kept while the list and legend beside the chart fit.
+        """
         from kamlab.potential.plots import wallet_chart
 
+        fresh = not figure.axes
+        ax = figure.subplots() if fresh else figure.axes[0]
+        for artist in [*ax.collections, *ax.lines, *ax.texts, *ax.patches]:
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.set_visible(bool(len(result)))
+        if len(result):
+            wallet_chart(result, label_top=self.top, label_col=self.label_col, id_col=self.id_col, ax=ax)
+            if fresh or not _fits_beside(ax):
+                figure.tight_layout()  # fit the list of the biggest headrooms beside the chart
+        if figure is self.chart.figure:
+            self._ax = ax
+        return ax
+
+    @property
+    def ax(self):
+        """The wallet chart's Axes (on ``chart``), with the artists of the setting shown (``None`` without a chart)."""
+        if self._unbuilt is not None:
+            result, self._unbuilt = self._unbuilt, None
+            with self._draw_lock, language(self.lang):
+                self._chart_artists(self.chart.figure, result)
+        return self._ax
+
+    def _picture(self, view):
+        """A new figure with the wallet chart of ``view`` (quantile, method, group), rendered in the background."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        live = self.chart.figure
+        figure = Figure(figsize=live.get_size_inches(), dpi=live.dpi)
+        FigureCanvasAgg(figure)  # the headroom numbers are placed by their drawn size
+        params = live.subplotpars
+        figure.subplots_adjust(left=params.left, right=params.right, bottom=params.bottom, top=params.top)
+        figure.subplots()  # the live figure's margins (measured again only if the texts beside do not fit)
+        wallets, _ = self._cache[view[:2]]
         with language(self.lang):
-            self._summary_view.value = text_html(self.summary_text())
-            self.chart.clear()
-            if len(self.result):
-                self.ax = wallet_chart(self.result, label_top=self.top, label_col=self.label_col, id_col=self.id_col,
-                                       ax=self.chart.figure.subplots())
-                self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
-                                          + table_html(self.top_table()))
-                self.chart.figure.tight_layout()  # fit the list of the biggest headrooms beside the chart
-            else:
-                self._table_view.value = ""
-            self.chart.redraw()
+            self._chart_artists(figure, self._group_rows(wallets, view[2]))
+        return figure
 
     def _ipython_display_(self):
         show_widget(self.widget)
+
+
+def _fits_beside(ax):
+    """Whether the texts and legend beside the Axes end inside the figure (else the margins are measured again)."""
+    renderer = ax.figure.canvas.get_renderer()
+    width = ax.figure.bbox.x1
+    beside = [t for t in ax.texts if t.get_gid() in ("account-label", "account-list-title")]
+    beside += [ax.legend_] if ax.legend_ is not None else []
+    return all(artist.get_window_extent(renderer).x1 <= width for artist in beside)
+
+
+def _keep_picture(chart, key):
+    """Keep the picture just rendered on ``chart`` as setting ``key``'s: ``chart.show_picture(key)`` sends it again.
+
+    Only a picture of the figure as it is now (a canvas without a page renders nothing: nothing kept).
+    """
+    figure = chart.figure
+    if not chart.live or figure.stale:
+        return
+    pictures = chart._pictures
+    while len(pictures) >= chart.PICTURES:
+        pictures.pop(next(iter(pictures)))
+    pictures[key] = (figure, np.array(figure.canvas.get_renderer().buffer_rgba()))
 
 
 class WhitespaceExplorer:
@@ -380,7 +467,7 @@ class WhitespaceExplorer:
     lang : {"en", "de"}, optional
         Language of the chart; default: kamlab's current language.
     plot : bool, default=True
-        Draw the heatmap in ``output``; ``False`` only computes ``matrix``.
+        Show the heatmap in ``output``; ``False`` only computes ``matrix``.
 
     Attributes
     ----------
@@ -390,10 +477,13 @@ class WhitespaceExplorer:
         Number of accounts shown.
     matrix : pandas.DataFrame
         The latest ``whitespace_matrix(result, values, top=top)``.
-    ax : matplotlib.axes.Axes or None
-        The latest heatmap: on ``chart``'s figure, or on the figure of a setting rendered ahead in the
-        background (while a page shows the chart, the other numbers of accounts are rendered when the
-        student pauses; a setting seen before is shown from its kept picture).
+    heatmap : ipywidgets.HTML or None
+        The heatmap on the page (``None`` with ``plot=False``): the cells of
+        :func:`kamlab.potential.plots.whitespace_heatmap` as a coloured HTML table (same colours, values,
+        hatching of served cells, labels; the colour bar as a legend above it). A page shows a new table
+        at once: every setting appears without a chart being rendered. Each cell carries its number
+        (``data-value``) and colour (``data-color``); the static chart stays
+        :func:`~kamlab.potential.plots.whitespace_heatmap`.
     """
 
     VALUES = ("gap", "expected_value", "propensity")
@@ -412,22 +502,22 @@ class WhitespaceExplorer:
         self.names = names
         self.lang = _check_language(lang)
         self.plot = plot
-        self.ax = None
+        self._tables = {}  # (values, top) -> the heatmap's HTML
         with language(self.lang):
             self.values = widgets.Dropdown(options=[(label(v), v) for v in self.VALUES], value=values,
                                            description=label("cell_values"), style={"description_width": "110px"},
                                            layout=widgets.Layout(width="420px"))
             self.top = widgets.IntSlider(value=int(top), min=5, max=50, step=5, continuous_update=False,
                                          description=label("top_accounts"), style={"description_width": "110px"})
-        self.chart = None
-        self.output = widgets.VBox()
+        self.heatmap = widgets.HTML() if plot else None
+        self.output = widgets.VBox([self.heatmap] if plot else [])
         self.widget = widgets.VBox([widgets.HBox([self.values, self.top]), self.output])
         for control in (self.values, self.top):
             control.observe(self._on_change, names="value")
         self.update()
 
     def update(self):
-        """Pivot the cells for the controls' values and redraw the heatmap."""
+        """Pivot the cells for the controls' values and show the heatmap."""
         self.matrix = whitespace_matrix(self.result, self.values.value, top=self.top.value)
         self._draw()
 
@@ -437,45 +527,13 @@ class WhitespaceExplorer:
     def _draw(self):
         if not self.plot:
             return
-        if self.chart is None:
-            self.chart = LiveFigure((8.5, 1.2 + 0.28 * 50))
-            self.output.children = (self.chart.widget,)
+        from kamlab.potential.plots import _whitespace_html
+
         key = (self.values.value, self.top.value)
-        # the other numbers of accounts for these values are rendered in the background, nearest first;
-        # a setting seen before is its saved picture, a new one is drawn now
-        picture = self.chart.show_picture(key)
-        if picture is not None:
-            self.ax = picture.axes[0]
-        else:
-            height = self._height(len(self.matrix))
-            self.chart.figure.set_size_inches(8.5, height, forward=True)
-            self.ax = self.chart.show_view(key, lambda: self._heatmap(self.chart.figure, *key, height))[0]
-        tops = range(self.top.min, self.top.max + 1, self.top.step)
-        self.chart.prepare(sorted(((key[0], t) for t in tops if t != key[1]), key=lambda k: abs(k[1] - key[1])),
-                           self._picture)
-
-    @staticmethod
-    def _height(rows):
-        return 1.8 + 0.28 * rows
-
-    def _heatmap(self, figure, values, top, height):
-        """The heatmap on ``figure`` (``height`` inches): margins in inches, 1.3 below and 0.35 above."""
-        from kamlab.potential.plots import whitespace_heatmap
-
-        bottom, above = 1.3 / height, 1 - 0.35 / height
-        with language(self.lang):
-            return whitespace_heatmap(self.result, values=values, top=top, names=self.names,
-                                      ax=figure.add_axes((0.3, bottom, 0.88 - 0.3, above - bottom)))
-
-    def _picture(self, key):
-        """A new figure with the heatmap of setting ``key`` (rendered in the background)."""
-        from matplotlib.figure import Figure
-
-        values, top = key
-        rows = len(whitespace_matrix(self.result, values, top=top))
-        figure = Figure(figsize=(8.5, self._height(rows)), dpi=self.chart.figure.dpi)
-        self._heatmap(figure, values, top, self._height(rows))
-        return figure
+        if key not in self._tables:
+            with language(self.lang):
+                self._tables[key] = _whitespace_html(self.result, values=key[0], top=key[1], names=self.names)
+        self.heatmap.value = self._tables[key]
 
     def _ipython_display_(self):
         show_widget(self.widget)
