@@ -552,11 +552,9 @@ def test_work_started_in_threads_raises_and_warns_where_the_loop_asks_for_it(tmp
 
 
 @pytest.mark.parametrize("n_threads", [1, None])
-def test_accounts_are_counted_among_the_rows_kept(tmp_path, monkeypatch, n_threads):
+def test_accounts_are_counted_among_the_rows_kept(tmp_path, n_threads):
     import kamlab
-    import kamlab.data.readers.read as read_module
 
-    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 0)  # counted in a thread of its own (two threads)
     rows = ["Kunde;Datum;Umsatz"] + [f"K{i % 7};01.02.2024;{i},50" for i in range(100)]
     rows[51] = "K99;31.02.2024;1,00"  # the only line of K99, and no date
     path = tmp_path / "lines.csv"
@@ -568,6 +566,25 @@ def test_accounts_are_counted_among_the_rows_kept(tmp_path, monkeypatch, n_threa
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with kamlab.threads(n_threads):
         assert read_transactions(path, report=True).report.n_accounts == 8
+
+
+def test_a_big_files_accounts_are_counted_when_asked_for_and_as_read(tmp_path, monkeypatch):
+    import kamlab.data.readers.fastcsv as fastcsv
+
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)  # the fast path (Arrow text) on a small file
+    ids = [f"K{i * 7 % 1_013}" for i in range(20_000)] + [""]  # an empty id: a problem row, set aside
+    path = tmp_path / "lines.csv"
+    path.write_text("Kunde;Datum;Umsatz\n" + "".join(f"{k};01.02.2024;1,50\n" for k in ids[:-1]), encoding="utf-8")
+    df, report = read_transactions(path, report=True)
+    assert report.__dict__["_n_accounts"] is not None and not isinstance(report.__dict__["_n_accounts"], int)
+    df.loc[0, "account_id"] = "changed"  # the frame changed before the count: the report counts the ids as read
+    assert report.n_accounts == len(set(ids[:-1])) == 1_013
+    assert report.__dict__["_n_accounts"] == 1_013  # counted once
+    assert f"{1_013:,} accounts" in str(report)
+    path.write_text(path.read_text(encoding="utf-8") + ";01.02.2024;2,00\n", encoding="utf-8")
+    with pytest.warns(UserWarning):
+        dropped = read_transactions(path, report=True, errors="drop")
+    assert dropped.report.n_accounts == 1_013 and dropped.report.rows_set_aside == 1
 
 
 def test_total_candidates_of_a_column_no_cell_of_which_starts_like_a_total_word():

@@ -31,6 +31,7 @@ from kamlab.data.readers.report import (
     RowsSetAsideWarning,
     _display,
     _list_lines,
+    _Job,
     _Problems,
     _row_error,
 )
@@ -207,9 +208,11 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
         currency=currency, kinds=kinds,
     )
     _compute_missing(out, mapping, required, problems, report)
-    n_accounts = _count_later(out.get("account_id"))  # while the checks below run
+    n_accounts = _count_later(out.get("account_id"))
     _find_total_lines(raw, mapping, out, required, problems, report)
-    report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date"}))
+    # typed (Parquet, Excel) dates have no text to hold an offset: their time zone is noted where they are converted
+    lazy = raw.meta.get("lazy", ())
+    report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date" and s not in lazy}))
     if accounts and "account_id" in out:
         _check_duplicate_ids(raw, out, mapping, problems)
     if vocabulary is not None and vocabulary.unique in out:
@@ -263,25 +266,23 @@ def _new_report(path, raw, mapping, notes):
     )
 
 
-_COUNT_LATER_MIN = 1_000_000  # account ids counted in a thread of their own from this many rows (tests lower it)
-
-
 def _count_later(ids):
-    """``job()`` giving ``ids.nunique()``, counted in a thread of its own for a big column (Arrow hashes
-    without the GIL) unless ``kamlab.get_threads()`` is 1; None without ids."""
+    """``job()`` giving ``ids.nunique()``, or None without ids: a :class:`_Job` the report runs when its
+    ``n_accounts`` is first read if the ids are an Arrow array (which nothing can change in the meantime)."""
     if ids is None:
         return None
-    from kamlab.config import get_threads
-
-    if len(ids) < _COUNT_LATER_MIN or get_threads() == 1:
+    dtype = ids.dtype
+    if not (isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")):
         return ids.nunique
-    import contextvars
-    from concurrent.futures import ThreadPoolExecutor
+    import pyarrow.compute as pc
 
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(contextvars.copy_context().run, ids.nunique)
-    pool.shutdown(wait=False)  # the thread ends with its one job
-    return future.result
+    arrow = ids.array.__arrow_array__()
+
+    def count():
+        unique = pc.unique(arrow)
+        return len(unique) - unique.null_count
+
+    return _Job(count)
 
 
 def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=None):
@@ -298,8 +299,10 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=Non
     if "date" in frame and frame["date"].notna().any():
         report.date_min, report.date_max = frame["date"].min(), frame["date"].max()
     if "account_id" in frame:
-        all_kept = n_accounts is not None and not bad_rows.any()
-        report.n_accounts = int(n_accounts() if all_kept else frame["account_id"].nunique())
+        if n_accounts is not None and not bad_rows.any():  # all rows kept: counted now or when asked for
+            report.n_accounts = n_accounts if isinstance(n_accounts, _Job) else int(n_accounts())
+        else:
+            report.n_accounts = int(frame["account_id"].nunique())
     if "revenue" in frame:
         report.total_revenue = float(frame["revenue"].sum())
 

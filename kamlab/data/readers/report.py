@@ -41,6 +41,38 @@ def _list_lines(lines, limit=8):
     return shown + (", ..." if len(lines) > limit else "")
 
 
+class _Job:
+    """Work for a report field, done when the field is first read (see :class:`_OnDemand`)."""
+
+    __slots__ = ("work",)
+
+    def __init__(self, work):
+        self.work = work
+
+    def __call__(self):
+        return self.work()
+
+
+class _OnDemand:
+    """A report field that may be set to a :class:`_Job`: the job runs when the field is first read, and its
+    result replaces it. The account count of a big file is one: a report whose count nobody looks at does not
+    cost the hashing of every id (10 million: about 0.3 s)."""
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None  # the field's default
+        value = obj.__dict__.get(self.slot)
+        if isinstance(value, _Job):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(eq=False)
 class ReadReport:
     """What a loader read, how, and which rows it could not use.
@@ -95,7 +127,7 @@ class ReadReport:
     date_min, date_max : pandas.Timestamp or None
         The date range of the rows kept.
     n_accounts : int or None
-        Distinct account ids among the rows kept.
+        Distinct account ids among the rows kept (for a big file counted when first asked for).
     total_revenue : float or None
         Sum of ``revenue`` over the rows kept.
     currency : str or None
@@ -125,7 +157,7 @@ class ReadReport:
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
     date_min: pd.Timestamp | None = None
     date_max: pd.Timestamp | None = None
-    n_accounts: int | None = None
+    n_accounts: int | None = _OnDemand()
     total_revenue: float | None = None
     currency: str | None = None
     notes: list = field(default_factory=list)
