@@ -272,6 +272,21 @@ def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
 
 
+def test_a_page_showing_the_explorer_starts_fitting_the_two_neighbours(accounts):
+    explorer = _explorer(accounts, plot=True, quantile=0.6)
+    assert sorted(explorer._cache) == [(0.6, "linear")]  # run top to bottom without a page: nothing ahead
+    _show_on_a_page(explorer.chart)
+    explorer.wait()
+    assert sorted(explorer._cache) == [(0.55, "linear"), (0.6, "linear"), (0.65, "linear")]
+    explorer.quantile.value = 0.65  # fitted ahead: shown at once, no "fitting…"
+    assert "Quantile 0.65" in explorer._summary_view.value
+    expected = estimate_wallets(WalletEstimator(0.65, "linear", random_state=0), accounts, FEATURES, cv=5,
+                                random_state=0)
+    pd.testing.assert_frame_equal(explorer.wallets, expected)
+    np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
+    explorer.wait()
+
+
 def _dots(ax):
     return np.asarray([c for c in ax.collections if c.get_gid() == "accounts"][0].get_offsets())
 
@@ -435,7 +450,7 @@ def _show_on_a_page(chart):
     canvas = chart.figure.canvas
     sockets = canvas.manager.web_sockets
     sockets.add(Page()) if hasattr(sockets, "add") else sockets.append(Page())
-    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    canvas._handle_custom_msg({"type": "initialized"}, [])  # as a message from the page arrives
 
 
 def test_whitespace_explorer_errors(result):

@@ -216,6 +216,8 @@ class PotentialExplorer:
             if plot else None
         if plot:
             self.chart.PICTURES = 20  # settings seen or rendered ahead, kept (about 2 MB each)
+            if self.chart.live and self.background:  # a page shows the explorer: its neighbours fitted ahead
+                self.chart.widget.on_msg(self._on_page_message)
         self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
         for control in (self.quantile, self.method, self.group):
@@ -249,6 +251,12 @@ class PotentialExplorer:
             self.update()
         elif self.plot and key in self._cache and key in self._neighbours(self._key()):
             self.chart.prepare([(*key, self.group.value)], self._picture)
+
+    def _on_page_message(self, widget, content, buffers):
+        """The page shows the chart: fit the two neighbouring quantiles ahead, the likely first move (not more:
+        the notebook's later cells may still be running)."""
+        if content.get("type") == "initialized":
+            self._jobs.add(self._neighbours(self._key()))
 
     def _neighbours(self, key):
         """The settings a student likely asks for next: one step up and down the slider."""
@@ -502,7 +510,7 @@ class WhitespaceExplorer:
         self.names = names
         self.lang = _check_language(lang)
         self.plot = plot
-        self._tables = {}  # (values, top) -> the heatmap's HTML
+        self._matrices, self._tables = {}, {}  # (values, top) -> its matrix, the heatmap's HTML
         with language(self.lang):
             self.values = widgets.Dropdown(options=[(label(v), v) for v in self.VALUES], value=values,
                                            description=label("cell_values"), style={"description_width": "110px"},
@@ -517,8 +525,11 @@ class WhitespaceExplorer:
         self.update()
 
     def update(self):
-        """Pivot the cells for the controls' values and show the heatmap."""
-        self.matrix = whitespace_matrix(self.result, self.values.value, top=self.top.value)
+        """Pivot the cells for the controls' values (once per setting) and show the heatmap."""
+        key = (self.values.value, self.top.value)
+        if key not in self._matrices:
+            self._matrices[key] = whitespace_matrix(self.result, key[0], top=key[1])
+        self.matrix = self._matrices[key]
         self._draw()
 
     def _on_change(self, change):
