@@ -314,3 +314,42 @@ def test_a_pair_from_a_kept_fit_keeps_the_overlap_note_of_its_own(quotes):
     strict = _explorer(quotes)
     strict.k1.value = 2
     assert "Poor overlap" not in strict.message
+
+
+def _chart_of_rates(ax):
+    """What a win-rate chart shows: bars, whiskers, caps, n labels, tick labels, title."""
+    from matplotlib.container import ErrorbarContainer
+
+    whiskers = next(c for c in ax.containers if isinstance(c, ErrorbarContainer))
+    return {"bars": [p.get_height() for p in ax.patches if p.get_gid() == "win_rate_bars"],
+            "whiskers": [np.asarray(s).tolist() for s in whiskers.lines[2][0].get_segments()],
+            "caps": [np.asarray(c.get_ydata()).tolist() for c in whiskers.lines[1]],
+            "n": [(t.get_text(), tuple(t.get_position())) for t in ax.texts if t.get_gid() == "win_rate_n"],
+            "ticks": [t.get_text() for t in ax.get_xticklabels()], "title": ax.get_title()}
+
+
+def test_a_move_changes_the_rates_in_place_as_a_new_chart_would_draw_them(quotes):
+    """A k1 move puts the new rates into the kept chart: what it shows is what win_rate_chart draws anew, and the
+    picture sent is the one a full draw gives."""
+    from matplotlib.figure import Figure
+
+    from kamlab.projects.plots import win_rate_chart
+    from test_live import _Page, _pixels
+
+    explorer = _explorer(quotes, plot=True)
+    _Page(explorer.chart.figure.canvas)
+    explorer.chart.redraw()
+    ax = explorer.ax_rates
+    draws = []
+    explorer.chart.figure.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    for k1 in (4, 6, 2):
+        explorer.k1.value = k1
+        assert explorer.ax_rates is ax and not draws  # the same Axes, blitted, no full draw
+        fresh = win_rate_chart(explorer.rates, ax=Figure().subplots())
+        assert _chart_of_rates(ax) == _chart_of_rates(fresh)
+        assert _chart_of_rates(ax)["ticks"] == ["1", str(k1)]
+    blitted = _pixels(explorer.chart.figure).copy()
+    explorer.chart.set_animated([])
+    explorer.chart.figure.canvas._rendered = None
+    explorer.chart.figure.canvas.draw()  # everything rendered by matplotlib
+    assert np.array_equal(blitted, _pixels(explorer.chart.figure))

@@ -105,13 +105,52 @@ def win_rate_chart(rates, *, value=False, n_labels=True, color=None, ax=None, **
     ax.yaxis.set_major_formatter(_percent_formatter())
     ax.set_ylabel(label(column))
     ax.set_xlabel(" / ".join(label(b) for b in by))
+    ax.set_title(_title(rates, column), fontsize=10)
+    return ax
+
+
+def set_win_rates(ax, rates, *, value=False):
+    """Put other rates with as many bars into a :func:`win_rate_chart`, in place (an explorer's move).
+
+    The bars' heights, the whiskers, the "n = …" labels, the tick labels and the title change as
+    ``win_rate_chart(rates, ax=ax, value=value)`` would draw them on an empty Axes; nothing is drawn
+    anew. Returns False, changing nothing, when the chart is not one of ``len(rates)`` bars with
+    their n labels, or a rate is missing (then draw the chart anew).
+    """
+    column = "value_win_rate" if value else "win_rate"
+    _need(rates, [column, f"{column}_low", f"{column}_high", "n_decided"], "set_win_rates")
+    bars = [patch for patch in ax.patches if patch.get_gid() == "win_rate_bars"]
+    labels = [text for text in ax.texts if text.get_gid() == "win_rate_n"]
+    whiskers = [c for c in ax.containers if getattr(c, "has_yerr", False)]
+    heights = rates[column].to_numpy(dtype=float)
+    low, high = rates[f"{column}_low"].to_numpy(dtype=float), rates[f"{column}_high"].to_numpy(dtype=float)
+    if (len(bars) != len(rates) or len(labels) != len(rates) or len(whiskers) != 1
+            or np.isnan(np.concatenate([heights, low, high])).any()):
+        return False
+    _, caps, (lines,) = whiskers[0].lines
+    x = np.arange(len(rates))
+    for bar, height in zip(bars, heights):
+        bar.set_height(height)
+    lines.set_segments([[(xi, lo), (xi, hi)] for xi, lo, hi in zip(x, low, high)])
+    for cap, ends in zip(caps, (low, high)):
+        cap.set_data(x, ends)
+    for text, xi, top, n in zip(labels, x, high, rates["n_decided"].to_numpy()):
+        text.set_position((xi, top + 0.02))
+        text.set_text(_t("n", n=_count(n)))
+    by = list(rates.attrs.get("by", [c for c in rates.columns if c not in _RESULT_COLUMNS]))
+    ax.set_xticks(x, _group_names(rates, by), rotation=30 if len(rates) > 4 else 0,
+                  ha="right" if len(rates) > 4 else "center")
+    ax.set_title(_title(rates, column), fontsize=10)
+    return True
+
+
+def _title(rates, column):
     n_open = rates.attrs.get("n_open", int(rates["n_open"].sum()) if "n_open" in rates else 0)
     share = _percent(rates.attrs.get("confidence", 0.95))
     if get_language() == "de":  # a compound: 95-%-Konfidenzintervall
         share = share.replace("\u00a0", " ").replace(" %", "-%")
     title = label(column) + f" ({label('confidence_interval').format(share=share)})"
-    ax.set_title(title + (f"\n{_t('open_left_out', n=_count(n_open))}" if n_open else ""), fontsize=10)
-    return ax
+    return title + (f"\n{_t('open_left_out', n=_count(n_open))}" if n_open else "")
 
 
 _RESULT_COLUMNS = {"n_quotes", "n_open", "n_decided", "n_won", "n_lost", "win_rate", "win_rate_low",

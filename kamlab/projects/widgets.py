@@ -219,6 +219,7 @@ class PipelineExplorer:
         self.plot = plot
         self.ax_effect = self.ax_rates = None
         self._cache = {}
+        self._true_mu = {}  # filters -> the true μ(k) of their decided quotes
         self._fits = {}  # fit key (see _fit_key) -> (the _LevelFit, the warnings of fitting it)
         self._drawn = None  # what the dose-response chart on the figure shows (its fit key)
         # settings not computed yet are estimated in a worker thread (first the one asked for, then its neighbours)
@@ -316,7 +317,7 @@ class PipelineExplorer:
             except KamlabError as error:
                 result["notes"].append(_t("no_rates", reason=error))
         if mode == "levels" and self.truth is not None:
-            result["true_effect"] = self._true_effect(quotes, contrast)
+            result["true_effect"] = self._true_effect(setting[:3], quotes, contrast)
         self._cache[setting] = result
         return result
 
@@ -366,8 +367,14 @@ class PipelineExplorer:
         rows = self.truth[self.truth["project_id"].isin(decided)]
         return rows.groupby("followups_k")["p_win"].mean()
 
-    def _true_effect(self, quotes, contrast):
-        mu = self.true_mu(quotes)
+    def _true_mu_of(self, filters, quotes):
+        """:meth:`true_mu` of the filtered quotes, kept per filter (the same for every contrast)."""
+        if filters not in self._true_mu:
+            self._true_mu[filters] = self.true_mu(quotes)
+        return self._true_mu[filters]
+
+    def _true_effect(self, filters, quotes, contrast):
+        mu = self._true_mu_of(filters, quotes)
         if mu is None or not set(contrast) <= set(mu.index):
             return np.nan
         return float(mu[contrast[1]] - mu[contrast[0]])
@@ -454,7 +461,7 @@ class PipelineExplorer:
         if not self.plot:
             return
         from kamlab.projects.effect_plots import dose_response_chart, effect_title
-        from kamlab.projects.plots import win_rate_chart
+        from kamlab.projects.plots import set_win_rates, win_rate_chart
 
         with language(self.lang):
             self._summary_view.value = text_html(self.summary_text())
@@ -464,15 +471,17 @@ class PipelineExplorer:
                 left, right = self.chart.figure.axes
                 if self.effect is not None:
                     left.title.set_text(effect_title(self.effect))
-                right.cla()
-                self._rates_chart(right, win_rate_chart)
+                # the same two bars with other rates: changed in place; otherwise the rates' chart anew
+                if not (self.rates is not None and self.ax_rates is right and set_win_rates(right, self.rates)):
+                    right.cla()
+                    self._rates_chart(right, win_rate_chart)
                 self.chart.blit()
                 return
             self.chart.clear()
             left, right = self.chart.figure.subplots(1, 2)
             self.ax_effect = None
             if self.effect is not None:
-                truth = self.true_mu() if self.effect.kind == "count" else None
+                truth = self._true_mu_of(self.setting()[:3], self.quotes) if self.effect.kind == "count" else None
                 dose_response_chart(self.effect, truth=truth, ax=left)
                 self.ax_effect = left
             else:
