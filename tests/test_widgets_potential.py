@@ -453,6 +453,22 @@ def _show_on_a_page(chart):
     canvas._handle_custom_msg({"type": "initialized"}, [])  # as a message from the page arrives
 
 
+def test_whitespace_tables_made_ahead_are_the_tables_of_their_setting(result):
+    from kamlab.potential.plots import _whitespace_html
+
+    explorer = WhitespaceExplorer(result, top=10, plot=True)
+    assert set(explorer._tables) == {("gap", 10)}  # nothing ahead before a move
+    explorer.values.value = "propensity"
+    explorer._ahead.wait()
+    assert set(explorer._tables) >= {("propensity", t) for t in (5, 15, 20, 25)}
+    explorer.top.value = 20  # made ahead: the table of whitespace_heatmap's cells for 20 accounts
+    assert explorer.heatmap.value == _whitespace_html(result, values="propensity", top=20)
+    assert explorer.matrix.equals(kamlab.whitespace_matrix(result, "propensity", top=20))
+    np.testing.assert_allclose([c["value"] for c in _Cells(explorer.heatmap.value).cells],
+                               explorer.matrix.to_numpy().ravel())
+    explorer._ahead.wait()
+
+
 def test_whitespace_explorer_errors(result):
     with pytest.raises(kamlab.ParameterError, match="values"):
         WhitespaceExplorer(result, values="revenue", plot=False)

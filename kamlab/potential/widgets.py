@@ -489,7 +489,8 @@ class WhitespaceExplorer:
         The heatmap on the page (``None`` with ``plot=False``): the cells of
         :func:`kamlab.potential.plots.whitespace_heatmap` as a coloured HTML table (same colours, values,
         hatching of served cells, labels; the colour bar as a legend above it). A page shows a new table
-        at once: every setting appears without a chart being rendered. Each cell carries its number
+        at once: every setting appears without a chart being rendered (after a move, the tables of the
+        four nearest numbers of accounts are made in a worker thread; a setting seen before is its table). Each cell carries its number
         (``data-value``) and colour (``data-color``); the static chart stays
         :func:`~kamlab.potential.plots.whitespace_heatmap`.
     """
@@ -511,6 +512,8 @@ class WhitespaceExplorer:
         self.lang = _check_language(lang)
         self.plot = plot
         self._matrices, self._tables = {}, {}  # (values, top) -> its matrix, the heatmap's HTML
+        self._ahead = BackgroundJobs(self._table, lambda key: key in self._tables, lambda key: None,
+                                     name="kamlab-whitespace-tables")
         with language(self.lang):
             self.values = widgets.Dropdown(options=[(label(v), v) for v in self.VALUES], value=values,
                                            description=label("cell_values"), style={"description_width": "110px"},
@@ -534,17 +537,23 @@ class WhitespaceExplorer:
 
     def _on_change(self, change):
         self.update()
+        if self.plot:  # after a move: the tables of the nearby numbers of accounts, made while the student looks
+            tops = range(self.top.min, self.top.max + 1, self.top.step)
+            near = sorted((t for t in tops if t != self.top.value), key=lambda t: abs(t - self.top.value))[:4]
+            self._ahead.add([(self.values.value, t) for t in near])
 
-    def _draw(self):
-        if not self.plot:
-            return
+    def _table(self, key):
+        """The heatmap's HTML of setting ``key`` (values, top), made once."""
         from kamlab.potential.plots import _whitespace_html
 
-        key = (self.values.value, self.top.value)
         if key not in self._tables:
             with language(self.lang):
                 self._tables[key] = _whitespace_html(self.result, values=key[0], top=key[1], names=self.names)
-        self.heatmap.value = self._tables[key]
+        return self._tables[key]
+
+    def _draw(self):
+        if self.plot:
+            self.heatmap.value = self._table((self.values.value, self.top.value))
 
     def _ipython_display_(self):
         show_widget(self.widget)
