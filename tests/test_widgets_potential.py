@@ -143,7 +143,9 @@ def test_new_quantile_is_fitted_in_the_background_and_then_drawn(accounts):
     assert explorer.background  # with a chart, new settings are fitted in a worker thread
     explorer.quantile.value = 0.75
     assert "Fitting linear quantile regression for quantile 0.75" in explorer._summary_view.value
+    assert "kamlab-stale" in explorer.chart.widget._dom_classes  # the chart of 0.9 faded meanwhile
     explorer.wait()
+    assert "kamlab-stale" not in explorer.chart.widget._dom_classes
     # the result is the analysis function's for the new setting
     expected = estimate_wallets(WalletEstimator(0.75, "linear", random_state=0), accounts, FEATURES, cv=5,
                                 random_state=0)

@@ -58,6 +58,9 @@ _TEXT = {
 
 _t = translator(_TEXT)
 
+# while a new setting is fitted, the chart of the one before is faded (its widget has this class)
+_STALE_STYLE = "<style>.kamlab-stale { opacity: 0.35; transition: opacity 0.15s; }</style>"
+
 
 def _percent(share):
     return percent(share, decimals=1)
@@ -142,7 +145,9 @@ class PotentialExplorer:
     chart : kamlab._util.live.LiveFigure or None
         The live wallet chart (``None`` with ``plot=False``), redrawn in place.
     ax : matplotlib.axes.Axes or None
-        The latest wallet chart's Axes (on ``chart``).
+        The wallet chart's Axes (on ``chart``): one Axes whose artists are replaced for each setting; a
+        setting seen before (or rendered ahead) is shown from its kept picture and its artists are
+        drawn on the Axes when ``ax`` is read.
 
     Examples
     --------
@@ -287,8 +292,10 @@ class PotentialExplorer:
             return
         if self.background and self._started and key not in self._cache:
             with language(self.lang):
-                self._summary_view.value = text_html(_t(
+                self._summary_view.value = _STALE_STYLE + text_html(_t(
                     "fitting", method=_METHOD_NAMES[key[1]][self.lang == "de"], quantile=_decimal(f"{key[0]:.2f}")))
+            if self.plot:  # the chart of the earlier setting, faded until the new one is there
+                self.chart.widget.add_class("kamlab-stale")
             self._jobs.add([key], first=True)
             return
         with self._draw_lock:
@@ -366,6 +373,7 @@ class PotentialExplorer:
         if not self.plot:
             return
         view = (*key, self.group.value)
+        self.chart.widget.remove_class("kamlab-stale")
         with language(self.lang):
             # a setting seen before (or rendered ahead while the student paused) is its kept picture, sent at
             # once; the live Axes get the setting's artists (what a redraw would show) when ``ax`` is read
@@ -490,9 +498,9 @@ class WhitespaceExplorer:
         :func:`kamlab.potential.plots.whitespace_heatmap` as a coloured HTML table (same colours, values,
         hatching of served cells, labels; the colour bar as a legend above it). A page shows a new table
         at once: every setting appears without a chart being rendered (after a move, the tables of the
-        four nearest numbers of accounts are made in a worker thread; a setting seen before is its table). Each cell carries its number
-        (``data-value``) and colour (``data-color``); the static chart stays
-        :func:`~kamlab.potential.plots.whitespace_heatmap`.
+        four nearest numbers of accounts are made in a worker thread; a setting seen before is its
+        table). Each cell carries its number (``data-value``) and colour (``data-color``); the static
+        chart stays :func:`~kamlab.potential.plots.whitespace_heatmap`.
     """
 
     VALUES = ("gap", "expected_value", "propensity")
