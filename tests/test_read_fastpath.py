@@ -291,7 +291,7 @@ def test_dates_parsed_once_per_text_equal_every_cell_parsed(date_format):
     col = _big(DATES)[lambda s: s != ""].reset_index(drop=True)
     quick = cells_module._parse_unique_dates(col, date_format, None, True)
     slow = cells_module._parse_text_dates(col, date_format, None, True)
-    pd.testing.assert_series_equal(quick[0], slow[0])
+    pd.testing.assert_series_equal(quick[0], slow[0])  # 31.12.9999 does not fit ns: the unit parsed in
     assert quick[1:] == slow[1:]
 
 
@@ -299,7 +299,9 @@ def test_dates_with_offsets_parsed_once_per_text_equal_every_cell_parsed():
     col = _big(["2024-03-31T23:30:00-05:00", "2024-03-31T23:30:00Z", "2024-04-01 10:00:00+02:00", "2024-04-02"])
     quick = cells_module._parse_unique_dates(col, None, None, True)
     slow = cells_module._parse_text_dates(col, None, None, True)
-    pd.testing.assert_series_equal(quick[0], slow[0])
+    # every date fits datetime64[ns]: the result is ns already (the column's unit; no copy made to convert it)
+    assert quick[0].dtype == "datetime64[ns]"
+    pd.testing.assert_series_equal(quick[0], slow[0].astype("datetime64[ns]"))
     assert quick[1:] == slow[1:]
 
 
@@ -653,3 +655,28 @@ def test_total_candidates_of_a_text_column_equal_str_contains(cells):
     expected = text.str.contains(_TOTAL_START, regex=True).fillna(False).to_numpy(dtype=bool)
     assert expected.any()
     np.testing.assert_array_equal(fast._total_candidates(text, _TOTAL_START), expected)
+
+
+@pytest.mark.parametrize("chunks", [1, 3, 40])
+def test_factorized_by_arrow_equals_pandas_factorize(chunks):
+    import pyarrow as pa
+
+    rng = np.random.default_rng(chunks)
+    texts = [f"{d:02d}.{m:02d}.2024" for d in range(1, 29) for m in (1, 2)] + ["", "Ä x"]
+    cells = rng.choice(texts, size=30_000)
+    arr = pa.chunked_array([pa.array(part, type=pa.large_string()) for part in np.array_split(cells, chunks)])
+    col = pd.Series(pd.array(arr, dtype=fast._str_dtype()))
+    codes, uniques = fast._factorized(col)
+    expected_codes, expected_uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    assert codes.dtype == np.int32
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert uniques.tolist() == list(expected_uniques)  # in the order they first appear, over all chunks
+    assert uniques.dtype == col.dtype
+    assert fast._factorized(pd.Series(["a", None] * 10, dtype=fast._str_dtype())) is None  # missing: pandas'
+
+
+def test_take_in_slices_equals_numpy_take():
+    rng = np.random.default_rng(3)
+    values = np.array(["2024-01-01", "NaT", "2023-05-06"], dtype="datetime64[ns]")
+    codes = rng.integers(0, 3, size=(1 << 20) * 2 + 17).astype(np.int32)
+    np.testing.assert_array_equal(fast._take(values, codes), values.take(codes))

@@ -437,11 +437,11 @@ def _all_dates(index, far, values):
     fits = _in_range(values)
     far |= ~fits
     stamps = values.to_numpy()
-    if fits.all():
-        return pd.Series(stamps.astype("datetime64[ns]"), index=index)
+    if fits.all():  # the dates are a new array (a take): no copies of it (pandas 3 would copy twice)
+        return pd.Series(stamps.astype("datetime64[ns]", copy=False), index=index, copy=False)
     kept = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
     kept[fits] = stamps[fits].astype("datetime64[ns]")
-    return pd.Series(kept, index=index)
+    return pd.Series(kept, index=index, copy=False)
 
 
 def _put_dates(out, far, mask, values):
@@ -512,14 +512,22 @@ def _parse_unique_dates(values, date_format, dayfirst, day_default):
     """:func:`_parse_text_dates` of a big column with repeated dates: each distinct text parsed once.
 
     Parsing is per cell, the family is chosen from the distinct texts in the order they
-    first appear and a format counts as used when it reads some text: the same result.
+    first appear and a format counts as used when it reads some text: the same result (in
+    ``datetime64[ns]`` when every date fits it, the unit the column gets anyway).
     """
     if len(values) > 10_000:
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        from kamlab.data.readers.fast import _factorized, _take  # fast.py imports this module
+
+        found = _factorized(values)
+        codes, uniques = found if found is not None else pd.factorize(values, use_na_sentinel=False)
         if len(uniques) <= len(values) // 2:
             parsed, used, ambiguous = _parse_text_dates(pd.Series(uniques, dtype=values.dtype), date_format,
                                                         dayfirst, day_default)
-            return pd.Series(parsed.array.take(codes), index=values.index), used, ambiguous
+            if parsed.dtype.kind != "M":
+                return pd.Series(parsed.array.take(codes), index=values.index), used, ambiguous
+            if _in_range(parsed).all():  # made ns here, not in the unit returned: no copy of the column
+                parsed = parsed.astype("datetime64[ns]")
+            return pd.Series(_take(parsed.to_numpy(), codes), index=values.index, copy=False), used, ambiguous
     return _parse_text_dates(values, date_format, dayfirst, day_default)
 
 

@@ -204,7 +204,7 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
         shown = _say("thousands", thousands=thousands) if thousands else _say("no_thousands")
         reasons = [_say("bad_number", value=v, decimal=decimal, shown=shown) for v in text[bad].to_numpy()]
         problems.add(bad, source, _spread(reasons, bad))
-    return pd.Series(values, dtype="float64"), currency
+    return pd.Series(values, dtype="float64", copy=False), currency  # a new array: not copied again (pandas 3)
 
 
 def _big_columns(raw, mapping, kinds):

@@ -254,6 +254,33 @@ def _total_candidates(col, pattern, categories=None):
     return out
 
 
+def _factorized(text):
+    """``pd.factorize(text, use_na_sentinel=False)`` of a pyarrow-backed text column without missing cells,
+    by Arrow: int32 codes (half the memory of pandas' int64 ones, no int64 copy made of them) and the distinct
+    texts in the order they first appear, as a Series of ``text``'s dtype; None for other columns."""
+    dtype = text.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow" or text.hasnans:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.array(text.array))
+    chunks = encoded.unify_dictionaries().chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return None
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+    return codes, pd.Series(pd.array(chunks[0].dictionary, dtype=dtype))
+
+
+def _take(values, codes):
+    """``values.take(codes)`` a slice of ``codes`` at a time: numpy makes intp copies of int32 codes, of a slice
+    only (3 M codes: 24 MB less at once)."""
+    out = np.empty(len(codes), dtype=values.dtype)
+    for start in range(0, len(codes), 1 << 20):
+        np.take(values, codes[start : start + (1 << 20)], out=out[start : start + (1 << 20)])
+    return out
+
+
 def _as_plain_decimals(cells, decimal, thousands):
     """Arrow text cells with ``thousands`` taken out and ``decimal`` written as ".": what
     ``pc.replace_substring`` twice gives, made from the cells' bytes with numpy (a third of its time).
