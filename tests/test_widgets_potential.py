@@ -215,6 +215,22 @@ def test_the_live_chart_after_moves_is_the_plot_functions_chart(accounts):
     assert _artists(german.ax) == _artists(_fresh_chart(german.result, 3, "de"))
 
 
+def test_longer_names_beside_the_chart_narrow_it_to_fit(accounts):
+    named = accounts.assign(name=np.where(accounts["abc"] == "C", "Maschinenbau Aktiengesellschaft " +
+                                          accounts["account_id"], accounts["account_id"]))
+    explorer = PotentialExplorer(named, FEATURES, groups="abc", label_col="name", method="linear", top=5,
+                                 plot=True, background=False)
+    explorer.group.value = "A"  # short names: the margins measured for them
+    right = explorer.chart.figure.subplotpars.right
+    explorer.group.value = "C"  # long names: the Axes narrowed so that the list ends inside the figure
+    figure = explorer.chart.figure
+    renderer = figure.canvas.get_renderer()
+    listed = [t for t in explorer.ax.texts if t.get_gid() == "account-label"]
+    assert any("Maschinenbau" in t.get_text() for t in listed)
+    assert figure.subplotpars.right < right
+    assert max(t.get_window_extent(renderer).x1 for t in listed) <= figure.bbox.x1
+
+
 def test_an_empty_group_hides_the_chart_and_the_next_shows_it_again(accounts):
     lonely = accounts.assign(abc=accounts["abc"].cat.add_categories("D"))
     explorer = PotentialExplorer(lonely, FEATURES, groups="abc", label_col="name", method="linear", top=3)

@@ -394,7 +394,8 @@ class PotentialExplorer:
 
         The Axes (with its log-scale ticks, the costly part of a new one) stays from setting to setting;
         :func:`~kamlab.potential.plots.wallet_chart` draws the dots, lines, texts and legend again. The
-        margins are measured once (``tight_layout``) and kept while the list and legend beside the chart fit.
+        margins are measured once (``tight_layout``); the Axes is narrowed if a later list or legend beside
+        it would not fit.
         """
         from kamlab.potential.plots import wallet_chart
 
@@ -407,8 +408,10 @@ class PotentialExplorer:
         ax.set_visible(bool(len(result)))
         if len(result):
             wallet_chart(result, label_top=self.top, label_col=self.label_col, id_col=self.id_col, ax=ax)
-            if fresh or not _fits_beside(ax):
+            if fresh:
                 figure.tight_layout()  # fit the list of the biggest headrooms beside the chart
+            else:
+                _fit_beside(ax)
         if figure is self.chart.figure:
             self._ax = ax
         return ax
@@ -432,7 +435,7 @@ class PotentialExplorer:
         FigureCanvasAgg(figure)  # the headroom numbers are placed by their drawn size
         params = live.subplotpars
         figure.subplots_adjust(left=params.left, right=params.right, bottom=params.bottom, top=params.top)
-        figure.subplots()  # the live figure's margins (measured again only if the texts beside do not fit)
+        figure.subplots()  # the live figure's margins (narrowed only if the texts beside do not fit)
         wallets, _ = self._cache[view[:2]]
         with language(self.lang):
             self._chart_artists(figure, self._group_rows(wallets, view[2]))
@@ -442,13 +445,15 @@ class PotentialExplorer:
         show_widget(self.widget)
 
 
-def _fits_beside(ax):
-    """Whether the texts and legend beside the Axes end inside the figure (else the margins are measured again)."""
+def _fit_beside(ax):
+    """Narrow the Axes if the texts and legend beside it reach past the figure's right edge (a cheap tight_layout:
+    only the list and legend are measured, and the chart never widens again, so it does not jump)."""
     renderer = ax.figure.canvas.get_renderer()
-    width = ax.figure.bbox.x1
     beside = [t for t in ax.texts if t.get_gid() in ("account-label", "account-list-title")]
     beside += [ax.legend_] if ax.legend_ is not None else []
-    return all(artist.get_window_extent(renderer).x1 <= width for artist in beside)
+    overflow = max((artist.get_window_extent(renderer).x1 for artist in beside), default=0) - ax.figure.bbox.x1
+    if overflow > 0:
+        ax.figure.subplots_adjust(right=ax.figure.subplotpars.right - (overflow + 6) / ax.figure.bbox.width)
 
 
 def _keep_picture(chart, key):
