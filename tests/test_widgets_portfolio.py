@@ -106,6 +106,7 @@ def test_reset_restores_the_start_in_one_update(accounts):
     calls = []
     original = explorer._place
     explorer._place = lambda *args: calls.append(args) or original(*args)
+    explorer._settings.clear()  # the start is placed again, not taken from the settings kept
     explorer.reset.click()
     assert len(calls) == 1
     assert {c: s.value for c, s in explorer.attractiveness_weights.items()} == ATTRACTIVENESS
@@ -225,3 +226,58 @@ def test_a_weight_moves_the_bubbles_in_place(accounts):
     quadrants = [name for name, _ in kamlab.portfolios.VOCABULARIES["mcdonald"]]
     colours = [to_rgba(QUADRANT_COLORS[quadrants.index(q)], 0.7) for q in expected["quadrant"].astype(str)]
     np.testing.assert_allclose(bubbles.get_facecolors(), np.array(colours)[order])
+
+
+def test_names_are_placed_as_when_every_place_is_measured_anew(accounts):
+    """The boxes a name takes beside its bubble are measured once per Axes and kept: a move places the names where
+    measuring every place again puts them."""
+
+    def names(explorer):
+        return [(t.get_text(), t.xy, t.xyann, t.get_ha(), t.get_va(), t.arrow_patch is not None)
+                for t in explorer.ax.texts if t.get_gid() == "account-label"]
+
+    kept, fresh = _explorer(accounts, plot=True), _explorer(accounts, plot=True)
+    assert names(kept) and names(kept) == names(fresh)
+    for value in (0.9, 0.1, 0.55, 0.0):
+        for explorer in (kept, fresh):
+            explorer.ax._kamlab_label_boxes = None if explorer is fresh else explorer.ax._kamlab_label_boxes
+            explorer.attractiveness_weights["c2"].value = value
+        assert len(kept.ax._kamlab_label_boxes[2]) > 0
+        assert names(kept) == names(fresh)
+        # each name beside its account's bubble at the account's new scores
+        where = kept.result.set_index(kept.label_col)[["supplier_position", "attractiveness"]]
+        for text, xy, *_ in names(kept):
+            assert xy == pytest.approx(tuple(where.loc[text]))
+
+
+def test_the_weights_one_step_away_are_computed_ahead_as_the_analysis_gives_them(accounts):
+    """Issue 15: after a move the settings one step of the moved slider either side are placed in the background;
+    moving there shows them (no placement in the move), and they are kamlab.portfolio's result."""
+    explorer = PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), label_col="name",
+                                 split="median")
+    explorer.AHEAD_AFTER = 0.0
+    slider = explorer.attractiveness_weights["c2"]
+    slider.value = 0.5
+    explorer._jobs.wait()
+    up, down = ({"c1": 0.5, "c2": c2, "c3": 0.2} for c2 in (0.51, 0.49))
+    assert {explorer._key((up, POSITION)), explorer._key((down, POSITION))} <= set(explorer._settings)
+    placements = []
+    original = explorer._place
+    explorer._place = lambda *args: placements.append(args) or original(*args)
+    slider.value = 0.51
+    assert placements == []  # computed ahead
+    table = accounts.copy()
+    table["attractiveness"] = (0.5 * accounts["c1"] + 0.51 * accounts["c2"] + 0.2 * accounts["c3"]) / 1.21
+    table["supplier_position"] = 0.6 * accounts["p1"] + 0.4 * accounts["p2"]
+    expected = kamlab.portfolio(table, x="supplier_position", y="attractiveness", size="revenue", split="median")
+    np.testing.assert_allclose(explorer.result["attractiveness"], expected["attractiveness"], atol=1e-12)
+    assert explorer.result["quadrant"].astype(str).tolist() == expected["quadrant"].astype(str).tolist()
+    assert explorer.models[0].weights == pytest.approx({"c1": 0.5 / 1.21, "c2": 0.51 / 1.21, "c3": 0.2 / 1.21})
+    # the chart and the texts show it
+    bubbles = next(c for c in explorer.ax.collections if c.get_gid() == "accounts")
+    order = np.argsort(-accounts["revenue"].to_numpy(), kind="stable")
+    np.testing.assert_allclose(bubbles.get_offsets(), expected[["supplier_position", "attractiveness"]].to_numpy()[order])
+    assert "C1 41 % · C2 42 % · C3 17 %" in explorer._notes.value
+    # a language switch is another setting: the texts are not those kept for English
+    explorer.language.value = "de"
+    assert "Verwendete Gewichte" in explorer._notes.value

@@ -275,35 +275,55 @@ def _label_accounts(ax, names, points, max_chars):
     The places next to the bubble are tried first, then places farther away (with a thin
     leader line to the bubble). A name that finds no free place inside the axes is left out:
     overlapping names cannot be read, and the table of accounts names every account.
+
+    The box a name takes at each place, relative to its point, is measured once and kept on the Axes
+    (with the quadrant texts' boxes) while the Axes keep their place: :func:`move_accounts` then only
+    compares boxes, and writes the names where they fit.
     """
     from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
     ax.get_xlim(), ax.get_ylim()  # settle the autoscaled limits: transData must be final to measure places
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    # the quadrant names and strategies are obstacles too
-    placed = [t.get_window_extent(renderer).expanded(1.02, 1.1) for t in ax.texts
-              if t.get_gid() in ("quadrant-name", "quadrant-strategy") and t.get_visible()]
+    quadrant_texts = [t for t in ax.texts if t.get_gid() in ("quadrant-name", "quadrant-strategy") and t.get_visible()]
+    key = (tuple(frame.bounds), ax.figure.dpi, tuple((t.get_text(), t.get_position()) for t in quadrant_texts))
+    kept = getattr(ax, "_kamlab_label_boxes", None)
+    if kept is None or kept[0] != key:
+        # the quadrant names and strategies are obstacles too
+        kept = (key, [t.get_window_extent(renderer).expanded(1.02, 1.1) for t in quadrant_texts], {})
+        ax._kamlab_label_boxes = kept
+    placed, boxes = list(kept[1]), kept[2]
     for name, point in zip(names, points):
         if max_chars and len(name) > max_chars:
             name = name[: max_chars - 1].rstrip() + "…"
         # right of the middle, try the places left of the point first
-        right_half = ax.transData.transform(point)[0] > frame.x0 + frame.width / 2
+        px, py = ax.transData.transform(point)
+        right_half = px > frame.x0 + frame.width / 2
         near = sorted(_LABEL_PLACES, key=lambda place: (place[0][0] > 0) == right_half)
         far = sorted(_FAR_PLACES, key=lambda place: (abs(place[0][0]) + abs(place[0][1]),
                                                      (place[0][0] > 0) == right_half))
         for k, (offset, ha, va) in enumerate(near + far):
             leader = {"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2} \
                 if k >= len(near) else None
-            text = ax.annotate(name, point, xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=7,
-                               color="0.1", zorder=6, gid="account-label", bbox=_LABEL_BOX, arrowprops=leader)
-            text.update_positions(renderer)
-            box = Text.get_window_extent(text, renderer).expanded(1.02, 1.1)  # the name, not its leader line
+            style = {"xytext": offset, "textcoords": "offset points", "ha": ha, "va": va, "fontsize": 7,
+                     "color": "0.1", "zorder": 6, "gid": "account-label", "bbox": _LABEL_BOX, "arrowprops": leader}
+            relative = boxes.get((name, offset, ha, va))
+            text = None
+            if relative is None:
+                text = ax.annotate(name, point, **style)
+                text.update_positions(renderer)
+                box = Text.get_window_extent(text, renderer).expanded(1.02, 1.1)  # the name, not its leader line
+                relative = boxes[(name, offset, ha, va)] = (box.x0 - px, box.y0 - py, box.x1 - px, box.y1 - py)
+            box = Bbox.from_extents(px + relative[0], py + relative[1], px + relative[2], py + relative[3])
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(other) for other in placed):
                 placed.append(box)
+                if text is None:
+                    ax.annotate(name, point, **style)
                 break
-            text.remove()
+            if text is not None:
+                text.remove()
 
 
 # ----------------------------------------------------------------------------- criterion contributions

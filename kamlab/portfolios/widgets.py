@@ -14,7 +14,7 @@ import pandas as pd
 
 from kamlab._util.format import translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import LiveFigure, show_widget, table_html, text_html
+from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, table_html, text_html
 from kamlab.errors import ParameterError
 from kamlab.portfolios import VOCABULARIES, ScoringModel, portfolio
 
@@ -140,6 +140,13 @@ class PortfolioExplorer:
         self.ax = None
         self.message = ""
         self._updating = False
+        # the placement, moved accounts and texts of a setting, kept (the latest SETTINGS); the weights one step
+        # either side of the slider just moved are computed ahead in a worker thread
+        self._settings = {}
+        self._moving = None  # the slider moved last
+        self._jobs = BackgroundJobs(self._ahead, lambda key: key in self._settings, lambda key: None,
+                                    name="kamlab-portfolio-settings")
+        self._moved_at = 0.0  # time.monotonic() at the end of the latest update
         # the starting placement: which side of each split every account was on
         start = self._place(attractiveness, position, labels)
         self._start_codes = self._codes(start)
@@ -221,22 +228,84 @@ class PortfolioExplorer:
             models.append(model.with_weights(values))
         return tuple(models)
 
+    #: the most settings kept (each holds a placed copy of the table)
+    SETTINGS = 24
+
+    def _key(self, weights=None):
+        """The setting: vocabulary, language and the sliders' weights (or ``weights``, two dicts)."""
+        attractiveness, position = self.current_weights() if weights is None else weights
+        return (self.vocabulary.value, self.language.value, tuple(attractiveness.values()), tuple(position.values()))
+
+    def _compute(self, key):
+        """Models, placement, moved accounts and the texts of setting ``key`` (None when a model has no weight)."""
+        if key in self._settings:
+            return self._settings[key]
+        vocabulary, lang, attractiveness, position = key
+        models = []
+        for model, values in zip(self.start_models, (attractiveness, position)):
+            if sum(values) <= 0:
+                return None
+            models.append(model.with_weights(dict(zip(model.weights, values))))
+        with language(lang):
+            result = self._place(*models, vocabulary)
+            moved = self._moved(result, vocabulary)
+            texts = self._texts("", models, moved, lang)
+        while len(self._settings) >= self.SETTINGS:
+            self._settings.pop(next(iter(self._settings)), None)
+        self._settings[key] = found = (tuple(models), result, moved, texts)
+        return found
+
+    #: seconds after a move before the settings next to it are computed (the move's picture and texts are sent first:
+    #: the kernel sends them from another thread, which a computation would hold up)
+    AHEAD_AFTER = 0.05
+
+    def _ahead(self, key):
+        import time
+
+        while (wait := self._moved_at + self.AHEAD_AFTER - time.monotonic()) > 0:
+            time.sleep(wait)
+        self._compute(key)
+
+    def _neighbours(self):
+        """The settings one step either side of the slider moved last (its value ± a step, to 10 decimals: the
+        number the page sends)."""
+        slider = self._moving
+        if slider is None:
+            return []
+        weights = self.current_weights()
+        group, name = next((values, criterion) for values, sliders in zip(weights, (self.attractiveness_weights,
+                                                                                   self.position_weights))
+                           for criterion, other in sliders.items() if other is slider)
+        keys = []
+        for sign in (1, -1):
+            value = round(slider.value + sign * slider.step, 10)
+            if slider.min <= value <= slider.max:
+                group[name] = value
+                keys.append(self._key(weights))
+        return keys
+
     def update(self):
         """Rescore with the sliders' weights, place the accounts, redraw the matrix and the table."""
         if self._updating:
             return
         with language(self.language.value):
             self.message = ""
-            models = self._models()
-            if models is not None:
-                self.models = models
-                self.result = self._place(*models, self.vocabulary.value)
-                self.moved = self._moved(self.result)
+            found = self._compute(self._key())
+            texts = None
+            if found is None:
+                self._models()  # says which model has no weight; the last valid result stays
+            else:
+                self.models, self.result, self.moved, texts = found
             self._relabel()
-            self._draw()
+            self._draw(texts)
+        if self.plot:
+            import time
 
-    def _moved(self, placed):
-        names = [name for name, _ in VOCABULARIES[self.vocabulary.value]]
+            self._moved_at = time.monotonic()
+            self._jobs.add(self._neighbours())
+
+    def _moved(self, placed, vocabulary=None):
+        names = [name for name, _ in VOCABULARIES[vocabulary or self.vocabulary.value]]
         codes = self._codes(placed)
         changed = codes != self._start_codes
         columns = [c for c in dict.fromkeys([self.id_col, self.label_col, self.size]) if c and c in placed.columns]
@@ -249,6 +318,7 @@ class PortfolioExplorer:
 
     # ------------------------------------------------------------------ controls
     def _on_change(self, change):
+        self._moving = change["owner"] if isinstance(change["owner"], widgets.FloatSlider) else None
         self.update()
 
     def _on_reset(self, button=None):
@@ -273,24 +343,24 @@ class PortfolioExplorer:
         self.reset.description = label("reset_weights")
 
     # ------------------------------------------------------------------ output
-    def moved_table(self, n=10):
+    def moved_table(self, n=10, moved=None, lang=None):
         """The first ``n`` moved accounts for people: columns in the explorer's language."""
-        table = self.moved.head(n).copy()
+        table = (self.moved if moved is None else moved).head(n).copy()
         if self.size in table.columns:
             table[self.size] = table[self.size].round(0)
-        with language(self.language.value):
+        with language(lang or self.language.value):
             return table.rename(columns={c: label(c) for c in table.columns}).reset_index(drop=True)
 
-    def weights_text(self):
+    def weights_text(self, models=None, lang=None):
         """The weights in use, renormalised, in percent: one line per model, in the explorer's language."""
         lines = []
-        with language(self.language.value):
-            for key, model in zip(("attractiveness", "supplier_position"), self.models):
+        with language(lang or self.language.value):
+            for key, model in zip(("attractiveness", "supplier_position"), models or self.models):
                 parts = " · ".join(f"{label(c)} {w * 100:.0f} %" for c, w in model.weights.items())
                 lines.append(f"{label(key)}: {parts}")
         return "\n".join(lines)
 
-    def _draw(self):
+    def _draw(self, texts=None):
         if not self.plot:
             return
         from kamlab.portfolios.plots import move_accounts, portfolio_matrix
@@ -311,18 +381,19 @@ class PortfolioExplorer:
             self.chart.set_animated(self._moving_artists(), keep_background=True)
             self.chart.blit()
         # the texts after the chart: the page shows the chart first (its layout of the table waits)
-        self._draw_texts()
+        self._notes.value, self._moved_view.value = texts or self._texts(self.message, self.models, self.moved,
+                                                                         self.language.value)
 
-    def _draw_texts(self):
-        notes = ([self.message] if self.message else []) + [_t("weights") + ":\n" + self.weights_text()]
-        self._notes.value = text_html("\n".join(notes))
-        n = len(self.moved)
+    def _texts(self, message, models, moved, lang):
+        """The HTML of the notes (message and weights) and of the moved accounts, in language ``lang``."""
+        notes = ([message] if message else []) + [_t("weights") + ":\n" + self.weights_text(models, lang)]
+        n = len(moved)
         if n == 0:
-            self._moved_view.value = text_html(_t("moved_none"))
-        else:
-            shown = min(n, 10)
-            self._moved_view.value = (text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
-                                      + table_html(self.moved_table(shown)))
+            return text_html("\n".join(notes)), text_html(_t("moved_none"))
+        shown = min(n, 10)
+        return text_html("\n".join(notes)), (
+            text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
+            + table_html(self.moved_table(shown, moved, lang)))
 
     def _moving_artists(self):
         ax = self.ax
