@@ -195,18 +195,25 @@ def test_explorer_errors(accounts):
         PortfolioExplorer(accounts.drop(columns="p2"), ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION))
 
 
+def _placed_by_hand(explorer, accounts, c2):
+    """kamlab.portfolio of the accounts scored by hand with c2's weight changed (renormalised); the explorer's
+    result must be it."""
+    table = accounts.copy()
+    table["attractiveness"] = (0.5 * accounts["c1"] + c2 * accounts["c2"] + 0.2 * accounts["c3"]) / (0.7 + c2)
+    table["supplier_position"] = 0.6 * accounts["p1"] + 0.4 * accounts["p2"]
+    expected = kamlab.portfolio(table, x="supplier_position", y="attractiveness", size="revenue", split="median")
+    np.testing.assert_allclose(explorer.result["attractiveness"], expected["attractiveness"], atol=1e-12)
+    assert explorer.result["quadrant"].astype(str).tolist() == expected["quadrant"].astype(str).tolist()
+    return expected
+
+
 def test_a_weight_moves_the_bubbles_in_place(accounts):
     explorer = PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), label_col="name",
                                  label_top=3, split="median")
     ax, draws = explorer.ax, explorer.chart.draws
     explorer.attractiveness_weights["c2"].value = 0.7
     # the result is the analysis function's: scored by hand (weights renormalised), placed by kamlab.portfolio
-    table = accounts.copy()
-    table["attractiveness"] = (0.5 * accounts["c1"] + 0.7 * accounts["c2"] + 0.2 * accounts["c3"]) / 1.4
-    table["supplier_position"] = 0.6 * accounts["p1"] + 0.4 * accounts["p2"]
-    expected = kamlab.portfolio(table, x="supplier_position", y="attractiveness", size="revenue", split="median")
-    np.testing.assert_allclose(explorer.result["attractiveness"], expected["attractiveness"], atol=1e-12)
-    assert explorer.result["quadrant"].astype(str).tolist() == expected["quadrant"].astype(str).tolist()
+    expected = _placed_by_hand(explorer, accounts, c2=0.7)
     # the chart shows it: the same Axes, drawn once more, bubbles at the new scores (biggest first), splits moved
     assert explorer.ax is ax and explorer.chart.draws == draws + 1
     bubbles = next(c for c in ax.collections if c.get_gid() == "accounts")
@@ -266,12 +273,7 @@ def test_the_weights_one_step_away_are_computed_ahead_as_the_analysis_gives_them
     explorer._place = lambda *args: placements.append(args) or original(*args)
     slider.value = 0.51
     assert placements == []  # computed ahead
-    table = accounts.copy()
-    table["attractiveness"] = (0.5 * accounts["c1"] + 0.51 * accounts["c2"] + 0.2 * accounts["c3"]) / 1.21
-    table["supplier_position"] = 0.6 * accounts["p1"] + 0.4 * accounts["p2"]
-    expected = kamlab.portfolio(table, x="supplier_position", y="attractiveness", size="revenue", split="median")
-    np.testing.assert_allclose(explorer.result["attractiveness"], expected["attractiveness"], atol=1e-12)
-    assert explorer.result["quadrant"].astype(str).tolist() == expected["quadrant"].astype(str).tolist()
+    expected = _placed_by_hand(explorer, accounts, c2=0.51)
     assert explorer.models[0].weights == pytest.approx({"c1": 0.5 / 1.21, "c2": 0.51 / 1.21, "c3": 0.2 / 1.21})
     # the chart and the texts show it
     bubbles = next(c for c in explorer.ax.collections if c.get_gid() == "accounts")
