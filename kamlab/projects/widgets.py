@@ -406,7 +406,7 @@ class PipelineExplorer:
             self.quotes, self.effect, self.rates = result["quotes"], result["effect"], result["rates"]
             self.true_effect = result["true_effect"]
             self.message = "\n".join(result["notes"])
-            self._draw()
+            self._draw(setting)
         if self.background and self._started:  # ahead only once someone moves a control
             self._jobs.add(self._neighbours(setting))
 
@@ -457,7 +457,7 @@ class PipelineExplorer:
     def _on_change(self, change):
         self.update()
 
-    def _draw(self):
+    def _draw(self, setting):
         if not self.plot:
             return
         from kamlab.projects.effect_plots import dose_response_chart, effect_title
@@ -466,7 +466,7 @@ class PipelineExplorer:
         with language(self.lang):
             self._summary_view.value = text_html(self.summary_text())
             # the dose response is that of the fit: another pair of counts changes only its title and the rates
-            drawn = (self._fit_key(self.setting()), self.effect is not None)
+            drawn = (self._fit_key(setting), self.effect is not None)
             if drawn == self._drawn:
                 left, right = self.chart.figure.axes
                 if self.effect is not None:
@@ -481,7 +481,7 @@ class PipelineExplorer:
             left, right = self.chart.figure.subplots(1, 2)
             self.ax_effect = None
             if self.effect is not None:
-                truth = self._true_mu_of(self.setting()[:3], self.quotes) if self.effect.kind == "count" else None
+                truth = self._true_mu_of(setting[:3], self.quotes) if self.effect.kind == "count" else None
                 dose_response_chart(self.effect, truth=truth, ax=left)
                 self.ax_effect = left
             else:
