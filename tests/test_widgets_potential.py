@@ -290,13 +290,19 @@ def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
 
 
-def test_a_page_showing_the_explorer_starts_fitting_the_two_neighbours(accounts):
+def test_a_page_showing_the_explorer_starts_fitting_the_quantiles_ahead(accounts, monkeypatch):
+    fitted = []
+    original = widgets_potential.estimate_wallets
+    monkeypatch.setattr(widgets_potential, "estimate_wallets",
+                        lambda *a, **k: fitted.append(a[0].quantile) or original(*a, **k))
     explorer = _explorer(accounts, plot=True, quantile=0.6)
     assert sorted(explorer._cache) == [(0.6, "linear")]  # run top to bottom without a page: nothing ahead
     _show_on_a_page(explorer.chart)
     explorer.wait()
-    assert sorted(explorer._cache) == [(0.55, "linear"), (0.6, "linear"), (0.65, "linear")]
+    # every quantile of the method, the neighbours first, then by distance
+    assert fitted == [0.6, 0.65, 0.55, 0.7, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95]
     explorer.quantile.value = 0.65  # fitted ahead: shown at once, no "fitting…"
+    assert "kamlab-stale" not in explorer.chart.widget._dom_classes
     assert "Quantile 0.65" in explorer._summary_view.value
     expected = estimate_wallets(WalletEstimator(0.65, "linear", random_state=0), accounts, FEATURES, cv=5,
                                 random_state=0)

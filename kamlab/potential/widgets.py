@@ -117,7 +117,8 @@ class PotentialExplorer:
         and scripts).
     background : bool, optional
         Fit settings not seen yet in a worker thread: "fitting…" shows at once, the result when
-        ready, and the other quantiles are fitted ahead, nearest first. Default: ``plot``. Scripts that
+        ready, and (once a page shows the explorer) the other quantiles are fitted ahead, nearest
+        first. Default: ``plot``. Scripts that
         read the results right after a change call :meth:`wait` first.
 
     Attributes
@@ -221,7 +222,7 @@ class PotentialExplorer:
             if plot else None
         if plot:
             self.chart.PICTURES = 20  # settings seen or rendered ahead, kept (about 2 MB each)
-            if self.chart.live and self.background:  # a page shows the explorer: its neighbours fitted ahead
+            if self.chart.live and self.background:  # a page shows the explorer: the other quantiles fitted ahead
                 self.chart.widget.on_msg(self._on_page_message)
         self.output = widgets.VBox([self._summary_view, *([self.chart.widget] if plot else []), self._table_view])
         self.widget = widgets.VBox([widgets.HBox([self.quantile, self.method]), self.group, self.output])
@@ -258,10 +259,17 @@ class PotentialExplorer:
             self.chart.prepare([(*key, self.group.value)], self._picture)
 
     def _on_page_message(self, widget, content, buffers):
-        """The page shows the chart: fit the two neighbouring quantiles ahead, the likely first move (not more:
-        the notebook's later cells may still be running)."""
+        """The page shows the chart: every other quantile of the method is fitted ahead, the neighbours first.
+
+        The kernel handles the page's message after the cells already queued (a "Run All" is not slowed).
+        """
         if content.get("type") == "initialized":
-            self._jobs.add(self._neighbours(self._key()))
+            self._queue_ahead(self._key())
+
+    def _queue_ahead(self, key):
+        ahead = self._ahead(key)
+        self._jobs.add(ahead[:2], first=True)  # the neighbours before what was queued for an earlier setting
+        self._jobs.add(ahead[2:])
 
     def _neighbours(self, key):
         """The settings a student likely asks for next: one step up and down the slider."""
@@ -271,7 +279,8 @@ class PotentialExplorer:
         """Every other quantile of the slider with the same method, nearest first (upper one first on a tie)."""
         quantile, method = key
         steps = np.round(np.arange(0.5, 0.95 + 1e-9, 0.05), 4)
-        order = sorted((float(q) for q in steps if abs(q - quantile) > 1e-9), key=lambda q: (abs(q - quantile), -q))
+        order = sorted((float(q) for q in steps if abs(q - quantile) > 1e-9),
+                       key=lambda q: (round(abs(q - quantile), 4), -q))
         return [(q, method) for q in order]
 
     def wait(self, timeout=None):
@@ -300,10 +309,8 @@ class PotentialExplorer:
             return
         with self._draw_lock:
             self._show(key)
-        if self.background and self._started:  # ahead only once someone moves a control: a notebook run
-            ahead = self._ahead(key)  # top to bottom starts no thread that prints into later cells
-            self._jobs.add(ahead[:2], first=True)  # the neighbours before what was queued for an earlier setting
-            self._jobs.add(ahead[2:])
+        if self.background and self._started:  # ahead once a page shows it or a control moves: a notebook run
+            self._queue_ahead(key)  # top to bottom without a page starts no thread
 
     def _show(self, key):
         self.wallets, self.evaluation = self.compute(*key)
