@@ -680,3 +680,16 @@ def test_take_in_slices_equals_numpy_take():
     values = np.array(["2024-01-01", "NaT", "2023-05-06"], dtype="datetime64[ns]")
     codes = rng.integers(0, 3, size=(1 << 20) * 2 + 17).astype(np.int32)
     np.testing.assert_array_equal(fast._take(values, codes), values.take(codes))
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(data=st.binary(max_size=64).map(lambda b: bytes(x % 4 + 10 for x in b)),
+                  block=st.integers(1, 9), start=st.integers(0, 70))
+def test_line_breaks_counted_by_blocks_as_bytes_count(data, block, start):
+    import kamlab.data.readers.fastcsv as fastcsv
+
+    # bytes 10..13 only (line feed, carriage return and two others), blocks of a few bytes: every boundary case
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fastcsv, "_BLOCK", block)
+        assert fastcsv._count_byte(data, 10, start) == data.count(b"\n", start)
+        assert fastcsv._lone_cr(data) == (data.count(b"\r") != data.count(b"\r\n"))
