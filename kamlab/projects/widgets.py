@@ -469,14 +469,12 @@ class PipelineExplorer:
             drawn = (self._fit_key(setting), self.effect is not None)
             if drawn == self._drawn:
                 left, right = self.chart.figure.axes
-                if self.effect is not None:
-                    left.title.set_text(effect_title(self.effect))
-                # the same two bars with other rates: changed in place; otherwise the rates' chart anew
-                if not (self.rates is not None and self.ax_rates is right and set_win_rates(right, self.rates)):
-                    right.cla()
-                    self._rates_chart(right, win_rate_chart)
-                self.chart.blit()
-                return
+                # the same two bars with other rates: changed in place and drawn over the rest; otherwise anew
+                if self.rates is not None and self.ax_rates is right and set_win_rates(right, self.rates):
+                    if self.effect is not None:
+                        left.title.set_text(effect_title(self.effect))
+                    self.chart.blit()
+                    return
             self.chart.clear()
             left, right = self.chart.figure.subplots(1, 2)
             self.ax_effect = None
@@ -489,9 +487,21 @@ class PipelineExplorer:
             self._rates_chart(right, win_rate_chart)
             self.chart.figure.tight_layout()
             # what changes with the pair of counts is drawn over the rest (kept as the background)
-            self.chart.set_animated([left.title, right])
+            self.chart.set_animated([left.title, *self._moving(right)])
             self.chart.redraw()
             self._drawn = drawn
+
+    def _moving(self, ax):
+        """The artists of the rates' chart a new pair of counts changes, in the order the Axes draws them (the
+        spines too: drawn over the bars). Its y axis and labels stay in the background."""
+        if self.ax_rates is not ax:
+            return []
+        moving = {*(p for p in ax.patches if p.get_gid() == "win_rate_bars"),
+                  *(t for t in ax.texts if t.get_gid() == "win_rate_n"), *ax.spines.values(), ax.xaxis, ax.title}
+        for container in ax.containers:
+            if getattr(container, "has_yerr", False):
+                moving.update(a for a in (*container.lines[1], *container.lines[2]) if a is not None)
+        return [a for a in ax.get_children() if a in moving]
 
     def _rates_chart(self, ax, win_rate_chart):
         self.ax_rates = None
