@@ -9,8 +9,9 @@
 
 Each reader runs in its own process (so that peak memory, ru_maxrss, is its own; the files are
 written by another one, since a Linux child inherits its parent's ru_maxrss); times are the
-best of ``--repeat`` runs inside that process, all measured in the same run of this script, and
-the peak memory is the process's after its first read (one read in a fresh process). The files
+best of ``--repeat`` runs inside that process and of ``--rounds`` such processes, the readers taking
+turns, all in the same run of this script; the peak memory is a process's after its first read (one read
+in a fresh process), the highest of the rounds. The files
 are generated in a temporary folder and deleted at the end.
 
 Usage::
@@ -138,11 +139,25 @@ def measure(reader, path, repeat):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def measure_rounds(readers, path, repeat, rounds):
+    """``{reader: result}`` over ``rounds`` rounds, each reader once per round in a fresh process, in turn: the
+    best time and the highest first-read peak of each. Taking turns spreads the machine's drift (here mostly
+    how fast the kernel hands out fresh memory) over all readers instead of letting it fall on one."""
+    results = {}
+    for _ in range(rounds):
+        for reader in readers:
+            got = measure(reader, path, repeat)
+            best = results.setdefault(reader, got)
+            best["seconds"], best["peak"] = min(best["seconds"], got["seconds"]), max(best["peak"], got["peak"])
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parquet", type=float, default=1e7, help="Parquet lines (0: skip)")
     parser.add_argument("--csv", type=float, default=3e6, help="German CSV lines (0: skip)")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2, help="reads timed in each process")
+    parser.add_argument("--rounds", type=int, default=3, help="fresh processes per reader, taking turns")
     parser.add_argument("--child", nargs=2, metavar=("READER", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--make", nargs=3, metavar=("KIND", "PATH", "LINES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -155,15 +170,16 @@ def main():
         if args.parquet:
             path = Path(folder) / "lines.parquet"
             make("parquet", path, int(args.parquet))
-            base, ours = measure("pyarrow-parquet", path, args.repeat), measure("kamlab", path, args.repeat)
+            got = measure_rounds(["pyarrow-parquet", "kamlab"], path, args.repeat, args.rounds)
+            base, ours = got["pyarrow-parquet"], got["kamlab"]
             assert base["rows"] == ours["rows"] == int(args.parquet)
             print(f"Parquet, {int(args.parquet):,} lines: pyarrow + dates {base['seconds']:.2f} s, kamlab "
                   f"{ours['seconds']:.2f} s, ratio {ours['seconds'] / base['seconds']:.2f}x (target <= 2x)")
         if args.csv:
             path = Path(folder) / "umsatz.csv"
             make("csv", path, int(args.csv))
-            base, ours = measure("pyarrow-csv", path, args.repeat), measure("kamlab", path, args.repeat)
-            peer = measure("pandas-csv", path, args.repeat)
+            got = measure_rounds(["pyarrow-csv", "kamlab", "pandas-csv"], path, args.repeat, args.rounds)
+            base, ours, peer = got["pyarrow-csv"], got["kamlab"], got["pandas-csv"]
             assert base["rows"] == ours["rows"] == peer["rows"] == int(args.csv)
             print(f"German CSV, {int(args.csv):,} lines: pyarrow.csv {base['seconds']:.2f} s, pandas "
                   f"{peer['seconds']:.2f} s, kamlab {ours['seconds']:.2f} s, ratio "
