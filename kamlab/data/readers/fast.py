@@ -203,57 +203,6 @@ def _string_text(col):
     return text.astype("str")
 
 
-# first letters of a total word ("Summe", "Gesamt", "Übertrag", ...) as bytes, both cases
-_TOTAL_FIRST = np.array(sorted({ord(c) for c in "gszeiutGSZEIUT"}), dtype=np.int16)
-# by first byte (an edge byte seen as uint16, -1 as 65535): such a letter, or _maybe_space
-_TOTAL_OR_SPACE = np.zeros(1 << 16, dtype=bool)
-_TOTAL_OR_SPACE[_TOTAL_FIRST] = True
-_TOTAL_OR_SPACE[: 0x21] = True
-_TOTAL_OR_SPACE[0x7F : 0x100] = True
-
-
-def _total_candidates(col, pattern, categories=None):
-    """``col.str.contains(pattern)`` for the total-line words, looked at only where it can match.
-
-    ``pattern`` starts with optional spaces and one of the total words: a cell can match
-    only if its first byte is such a letter, a space or control character, or not ASCII.
-    ``categories``: the Parquet category column ``col`` was decoded from (and stripped as
-    :func:`_string_text` strips): then each category is looked at once.
-    """
-    if categories is not None and len(col) > 10_000 and _str_dtype() is not None:
-        names = pd.Series(np.asarray(categories.cat.categories, dtype=object), dtype=_str_dtype())
-        stripped = _string_text(names)
-        if stripped is not None:
-            hit = np.append(_total_matches(stripped, pattern), False)  # code -1 (missing): "", no total
-            return hit[categories.cat.codes.to_numpy()]
-    if len(col) > 10_000 and isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.dtype == object:
-        # a typed column's lazy text: each category once, as col.str.contains does (missing: False)
-        names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object)
-        hit = np.append(names.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool), False)
-        return hit[col.cat.codes.to_numpy()] if hit.any() else np.zeros(len(col), dtype=bool)
-    edges = _edge_bytes(col) if len(col) > 10_000 else None
-    if edges is None:
-        return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-    starting = np.flatnonzero((_byte_counts(edges[0]) > 0) & _TOTAL_OR_SPACE[:256])  # such first bytes present
-    if not len(starting):  # no cell starts so: one pass
-        return np.zeros(len(col), dtype=bool)
-    if len(starting) <= 4:  # a few bytes: compared directly (a table lookup copies the index array first)
-        maybe = edges[0] == starting[0]
-        for byte in starting[1:]:
-            maybe |= edges[0] == byte
-    else:
-        maybe = _TOTAL_OR_SPACE[edges[0].view(np.uint16)]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
-    out = np.zeros(len(col), dtype=bool)
-    # each distinct text once (a column of product groups repeats a few words a million times), a million
-    # rows at a time (the cells taken out and their hash table stay small)
-    for start in range(0, len(col), 1 << 20):
-        part = maybe[start : start + (1 << 20)]
-        if part.any():
-            codes, uniques = pd.factorize(col.iloc[start : start + (1 << 20)][part], use_na_sentinel=False)
-            out[start : start + len(part)][part] = _total_matches(pd.Series(uniques, dtype=col.dtype), pattern)[codes]
-    return out
-
-
 def _factorized(text):
     """``pd.factorize(text, use_na_sentinel=False)`` of a pyarrow-backed text column without missing cells,
     by Arrow: int32 codes (half the memory of pandas' int64 ones, no int64 copy made of them) and the distinct
@@ -313,26 +262,7 @@ def _as_plain_decimals(cells, decimal, thousands):
     return pa.LargeStringArray.from_buffers(len(cells), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data)))
 
 
-def _byte_counts(edge):
-    """How many cells start (or end) with each byte 0..255 (an edge array of :func:`_edge_bytes`; -1 not
-    counted): ``np.bincount`` a million cells at a time, so its index copy stays small and is reused."""
-    counts = np.zeros(257, dtype=np.int64)
-    for start in range(0, len(edge), 1 << 20):
-        counts += np.bincount(edge[start : start + (1 << 20)] + 1, minlength=257)
-    return counts[1:]
 
-
-def _total_matches(texts, pattern):
-    """``texts.str.contains(pattern)`` as booleans: RE2 (pyarrow) with a looser pattern first, then the
-    exact one on what is left."""
-    maybe = texts.str.contains(_TOTAL_LOOSE, regex=True).fillna(False).to_numpy(dtype=bool).copy()
-    if maybe.any():
-        maybe[maybe] = texts[maybe].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-    return maybe
-
-
-# matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant)
-_TOTAL_LOOSE = r"(?i)^[^\pL\pN]*(?:ges|[sſ]um|zwi|end|[iıİ]ns|übe|ueb|gra|[sſ]ub|tot)"
 
 
 def _str_dtype():

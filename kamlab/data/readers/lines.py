@@ -28,7 +28,8 @@ from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _in_language
 from kamlab._util.format import translator
 from kamlab._util.labels import get_language
-from kamlab.data.readers.fast import _filled_cells, _total_candidates
+from kamlab.data.readers.fast import _filled_cells
+from kamlab.data.readers.totals import _total_candidates
 
 _t = translator({
     "line": ("line", "Zeile"),
