@@ -290,7 +290,7 @@ def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
 
 
-def test_a_page_showing_the_explorer_starts_fitting_the_quantiles_ahead(accounts, monkeypatch):
+def test_a_page_showing_the_explorer_fits_its_neighbours_ahead_and_a_move_the_rest(accounts, monkeypatch):
     fitted = []
     original = widgets_potential.estimate_wallets
     monkeypatch.setattr(widgets_potential, "estimate_wallets",
@@ -299,8 +299,7 @@ def test_a_page_showing_the_explorer_starts_fitting_the_quantiles_ahead(accounts
     assert sorted(explorer._cache) == [(0.6, "linear")]  # run top to bottom without a page: nothing ahead
     _show_on_a_page(explorer.chart)
     explorer.wait()
-    # every quantile of the method, the neighbours first, then by distance
-    assert fitted == [0.6, 0.65, 0.55, 0.7, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95]
+    assert fitted == [0.6, 0.65, 0.55]  # the page shows it: the neighbours only (other explorers keep the kernel)
     explorer.quantile.value = 0.65  # fitted ahead: shown at once, no "fitting…"
     assert "kamlab-stale" not in explorer.chart.widget._dom_classes
     assert "Quantile 0.65" in explorer._summary_view.value
@@ -309,6 +308,9 @@ def test_a_page_showing_the_explorer_starts_fitting_the_quantiles_ahead(accounts
     pd.testing.assert_frame_equal(explorer.wallets, expected)
     np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
     explorer.wait()
+    # after the move to 0.65 every other quantile of the method by distance from 0.65 (the upper one first on a
+    # tie; 0.6 and 0.55 are fitted): 0.7 (0.05), 0.75 (0.1), 0.8 and 0.5 (0.15), 0.85, 0.9, 0.95
+    assert fitted == [0.6, 0.65, 0.55, 0.7, 0.75, 0.8, 0.5, 0.85, 0.9, 0.95]
 
 
 def _dots(ax):

@@ -117,8 +117,8 @@ class PotentialExplorer:
         and scripts).
     background : bool, optional
         Fit settings not seen yet in a worker thread: "fitting…" shows at once, the result when
-        ready, and (once a page shows the explorer) the other quantiles are fitted ahead, nearest
-        first. Default: ``plot``. Scripts that
+        ready; once a page shows the explorer its two neighbouring quantiles are fitted ahead, and
+        after a move every other quantile of the method, nearest first. Default: ``plot``. Scripts that
         read the results right after a change call :meth:`wait` first.
 
     Attributes
@@ -259,12 +259,15 @@ class PotentialExplorer:
             self.chart.prepare([(*key, self.group.value)], self._picture)
 
     def _on_page_message(self, widget, content, buffers):
-        """The page shows the chart: every other quantile of the method is fitted ahead, the neighbours first.
+        """The page shows the chart: the two neighbouring quantiles are fitted ahead (the likely first move).
 
-        The kernel handles the page's message after the cells already queued (a "Run All" is not slowed).
+        The other quantiles follow once a control moves: fitting all of them (some ten seconds of work) as
+        soon as the page shows would slow the notebook's other explorers in the same kernel while nobody uses
+        this one. The kernel handles the page's message after the cells already queued (a "Run All" is not
+        slowed).
         """
         if content.get("type") == "initialized":
-            self._queue_ahead(self._key())
+            self._jobs.add(self._neighbours(self._key()), first=True)
 
     def _queue_ahead(self, key):
         ahead = self._ahead(key)
