@@ -10,7 +10,9 @@ the chart has changed: a MutationObserver on the cell's output area sees a new o
 ``canvas`` or ``svg``, and a wrapper of ``CanvasRenderingContext2D.drawImage``/``putImageData`` sees a
 canvas inside the cell being painted (ipympl paints its canvas without changing the DOM). The next move
 starts only after that (and after the kernel has answered a no-op request, so a move never queues behind
-the last one's leftovers); any debounce counts. Each slider goes towards its maximum and turns at the
+the last one's leftovers); any debounce counts. Each explorer is driven once the kernel is idle (its CPU time
+stops growing): the explorers fit and draw likely settings in worker threads when the page shows them and
+after moves, and one explorer's work ahead would otherwise land on the next explorer's moves. Each slider goes towards its maximum and turns at the
 end of its range, so a short range revisits settings (cached ones are then cheap: the table says how many
 settings were new).
 
@@ -324,8 +326,11 @@ def drive(page, name, moves, timeout_s, screenshots):
             raise RuntimeError(
                 f"{name}: move {move + 1} ({setting}) changed no chart within {timeout_s} s ({state})"
             ) from error
-        if setting is None:
-            setting = round(float(control.get_attribute("aria-valuenow")), 6)
+        if setting is None:  # the slider's readout as it shows the value (aria-valuenow may be rounded)
+            setting = control.evaluate("(el) => { const w = el.closest('.widget-slider'); "
+                                       "const r = w && w.querySelector('.widget-readout'); "
+                                       "return r ? r.textContent.trim() : null; }") \
+                or round(float(control.get_attribute("aria-valuenow")), 6)
         stamp = page.evaluate("() => { const B = window.__bench; B.disarm(); "
                               "return {t0: B.t0, feedback: B.feedback, chart: B.chart}; }")
         records.append({"setting": setting, "new": setting not in seen,
@@ -340,6 +345,36 @@ def drive(page, name, moves, timeout_s, screenshots):
         screenshots.mkdir(parents=True, exist_ok=True)
         cell.screenshot(path=str(screenshots / f"{name}.png"))
     return records
+
+
+def settle(workdir, window=1.0, busy=0.05, limit=90):
+    """Wait until the notebook's kernel has done the work it started in the background (explorers fit and
+    draw likely next settings in worker threads once the page shows them, and after moves): until its CPU
+    time grows by less than ``busy`` of a second in ``window`` seconds. The seconds waited, or None after
+    ``limit``. Each explorer is driven after that, as a student moves one explorer at a time."""
+    def cpu_seconds():
+        total = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    command = fh.read()
+                if b"ipykernel" not in command or str(workdir).encode() not in command:
+                    continue
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # user and system time, in clock ticks
+            except OSError:
+                continue
+        return total / os.sysconf("SC_CLK_TCK")
+
+    start, last = time.monotonic(), cpu_seconds()
+    while time.monotonic() - start < limit:
+        time.sleep(window)
+        now = cpu_seconds()
+        if now - last < busy * window:
+            return time.monotonic() - start
+        last = now
+    return None
 
 
 def main(argv=None):
@@ -387,6 +422,9 @@ def main(argv=None):
             page.evaluate(INSTALL_JS)
             time.sleep(2)
             for name in names:
+                waited = settle(workdir)
+                print(f"  {name}: kernel idle after {waited:.1f} s" if waited is not None else
+                      f"  {name}: kernel still busy after 90 s", flush=True)
                 try:
                     results[name] = drive(page, name, args.moves, args.timeout, args.screenshots)
                 except RuntimeError as error:
