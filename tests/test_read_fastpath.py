@@ -532,7 +532,7 @@ def test_kept_edges_go_with_their_column_and_at_the_end_of_a_read(tmp_path, monk
 
 
 @pytest.mark.parametrize("n_threads", [1, None])
-def test_work_on_big_columns_raises_and_warns_where_the_loop_asks_for_it(tmp_path, n_threads):
+def test_work_started_in_threads_raises_and_warns_where_the_loop_asks_for_it(tmp_path, n_threads):
     import warnings
 
     import kamlab

@@ -9,6 +9,7 @@ computed revenue/cost and duplicate account ids. Every unusable cell goes to the
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import warnings
@@ -39,7 +40,7 @@ from kamlab.data.readers.cells import (
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
-from kamlab.data.readers.fast import _filled_cells, _typed_column
+from kamlab.data.readers.fast import _filled_cells, _thread_pool, _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
 from kamlab.data.readers.texts import _t as _say
 from kamlab.data.readers.texts import column_noun, count, id_noun, listed_and
@@ -187,7 +188,7 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
     """The column's numbers and the currency written in each cell ("12,50 €"; None where none; None for
     all when no cell names one).
 
-    ``parsed``: ``_parse_amounts`` of the column's text, if done already (:func:`_start_big_columns`).
+    ``parsed``: ``_parse_amounts`` of the column's text, if done already (:func:`_parse_big_amounts`).
     """
     text, nat = raw.text[source], raw.native.get(source)
     parsed, bad, currency = _parse_amounts(text, decimal, thousands) if parsed is None else parsed
@@ -212,15 +213,17 @@ def _big_columns(raw, mapping, kinds):
             and raw.native.get(s) is None and len(raw.text[s]) > 10_000]
 
 
-def _start_big_columns(raw, big, decimal, thousands, date_format, dayfirst):
-    """``{source: job}``: the work on each big column that needs nothing else (parsing its cells); ``job()``
-    does it where the loop asks for it."""
+def _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst):
+    """``{source: job}``: the work on each big column that needs nothing else (parsing its cells), started in
+    ``pool``'s threads; ``job()`` gives its result (or raises its error) where the loop asks for it. Without a
+    pool the work is done then."""
     jobs = {}
     for source, kind in big:
         if kind == "number":
-            jobs[source] = functools.partial(_amounts_of, raw.text[source], decimal, thousands)
+            job = functools.partial(_amounts_of, raw.text[source], decimal, thousands)
         else:
-            jobs[source] = functools.partial(_to_dates, raw.text[source], None, date_format, dayfirst, decimal == ",")
+            job = functools.partial(_to_dates, raw.text[source], None, date_format, dayfirst, decimal == ",")
+        jobs[source] = job if pool is None else pool.submit(contextvars.copy_context().run, job).result
     return jobs
 
 
@@ -282,11 +285,11 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
     kinds = _KINDS if kinds is None else kinds
     rates = _check_rates(currency)
     decimal, thousands = _choose_decimal(raw, mapping, decimal, thousands, report, kinds)
-    # one column at a time: converting two at once in threads was faster by a little but raised the peak of
-    # memory by 50-100 MB on a 3 M-line file (the threads' allocations overlap and stay in their own arenas)
-    jobs = _start_big_columns(raw, _big_columns(raw, mapping, kinds), decimal, thousands, date_format, dayfirst)
-    out, cell_currency = _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, thousands,
-                                          dayfirst, date_format, report)
+    big = _big_columns(raw, mapping, kinds)
+    with _thread_pool(len(big)) as pool:
+        jobs = _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst)
+        out, cell_currency = _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, thousands,
+                                              dayfirst, date_format, report)
     _check_margin_is_an_amount(raw, mapping, out, report)
     _apply_currency(raw, mapping, out, cell_currency, problems, rates, report)
     return out, decimal, thousands

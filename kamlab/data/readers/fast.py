@@ -328,6 +328,20 @@ def _parquet_columns(frame):
     return text, native, typed, zones, values
 
 
+def _thread_pool(jobs):
+    """Two worker threads (a ``with`` block giving the pool) for ``jobs`` pieces of work on big columns, or a
+    block giving None: no jobs, or ``kamlab.get_threads()`` is 1."""
+    import contextlib
+
+    from kamlab.config import get_threads
+
+    if not jobs or get_threads() == 1:
+        return contextlib.nullcontext()
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(2)
+
+
 def _in_threads(function, items):
     """``[function(item) for item in items]``, two at a time in threads (Arrow and numpy release the GIL),
     each in the caller's context (its language); one at a time when ``kamlab.get_threads()`` is 1."""
