@@ -571,21 +571,36 @@ def test_accounts_are_counted_among_the_rows_kept(tmp_path, n_threads):
         assert read_transactions(path, report=True).report.n_accounts == 8
 
 
-def test_a_big_files_accounts_are_counted_when_asked_for_and_as_read(tmp_path, monkeypatch):
+def test_a_big_files_accounts_are_counted_in_a_thread_the_read_does_not_wait_for(tmp_path, monkeypatch):
+    import pickle
+
+    import kamlab
     import kamlab.data.readers.fastcsv as fastcsv
+    import kamlab.data.readers.read as read_module
+    from kamlab.data.readers.report import _Job
 
     monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)  # the fast path (Arrow text) on a small file
+    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 0)  # counted in a thread as for a big file
     ids = [f"K{i * 7 % 1_013}" for i in range(20_000)] + [""]  # an empty id: a problem row, set aside
     path = tmp_path / "lines.csv"
     path.write_text("Kunde;Datum;Umsatz\n" + "".join(f"{k};01.02.2024;1,50\n" for k in ids[:-1]), encoding="utf-8")
-    df, report = read_transactions(path, report=True)
-    assert report.__dict__["_n_accounts"] is not None and not isinstance(report.__dict__["_n_accounts"], int)
-    df.loc[0, "account_id"] = "changed"  # the frame changed before the count: the report counts the ids as read
+    with kamlab.threads(2):
+        df, report = read_transactions(path, report=True)
+    pending = report.__dict__["_n_accounts"]
+    assert isinstance(pending, _Job)  # the read did not wait for the count
+    df.loc[0, "account_id"] = "changed"  # the frame changed meanwhile: the ids as read are counted
     assert report.n_accounts == len(set(ids[:-1])) == 1_013
-    assert report.__dict__["_n_accounts"] == 1_013  # counted once
+    assert report.__dict__["_n_accounts"] == 1_013 and pending.work is None  # kept; the ids let go
     assert f"{1_013:,} accounts" in str(report)
+    with kamlab.threads(2):
+        again = read_transactions(path)
+    # a frame whose count was not read yet pickles (its report carries the count, not the work)
+    assert pickle.loads(pickle.dumps(again)).attrs["kamlab_report"].n_accounts == 1_013
+    with kamlab.threads(1):  # one thread: counted at the read's end
+        single = read_transactions(path, report=True).report
+    assert single.__dict__["_n_accounts"] == 1_013
     path.write_text(path.read_text(encoding="utf-8") + ";01.02.2024;2,00\n", encoding="utf-8")
-    with pytest.warns(UserWarning):
+    with kamlab.threads(2), pytest.warns(UserWarning):
         dropped = read_transactions(path, report=True, errors="drop")
     assert dropped.report.n_accounts == 1_013 and dropped.report.rows_set_aside == 1
 
@@ -654,7 +669,8 @@ def test_utf8_check_equals_python_on_any_bytes(data):
     # the words themselves in any case, and second letters written with a non-ASCII byte
     ["Stellantriebe für Förderbänder", "Service", "SUMME", "sUmme", "Gras", "GRAND TOTAL", "Gerät", "Ende",
      "Eimer", "Insel", "Ion", "Uebertrag", "UEBERTRAG", "Uhr", "Zwischensumme", "Zwerg", "Zahl", "Tor", "TOTAL",
-     "Tee", "S", "g", "Süd", "ſumme", "S\u017fumme", "Gr\u00fcn", "K1"],
+     "Tee", "S", "g", "Süd", "ſumme", "S\u017fumme", "Gr\u00fcn", "zw\u0131schensumme", "ZW\u0130SCHENSUMME",
+     "geſamt", "K1"],
     ["Stellantriebe", "Service", "Gerät", "Tee", "Zahl", "K1"],  # letters only, none a total word
 ])
 def test_total_candidates_of_a_text_column_equal_str_contains(cells):

@@ -266,23 +266,36 @@ def _new_report(path, raw, mapping, notes):
     )
 
 
+_COUNT_LATER_MIN = 1_000_000  # account ids counted in a thread of their own from this many rows (tests lower it)
+
+
 def _count_later(ids):
-    """``job()`` giving ``ids.nunique()``, or None without ids: a :class:`_Job` the report runs when its
-    ``n_accounts`` is first read if the ids are an Arrow array (which nothing can change in the meantime)."""
+    """``job()`` giving ``ids.nunique()``, or None without ids. For a big column of Arrow ids (which nothing can
+    change meanwhile) the count starts in a thread of its own and the read does not wait for it: the job the
+    report gets waits only if its ``n_accounts`` is read before the count is done. One thread
+    (``kamlab.get_threads() == 1``) or other ids: the count when the report asks for it, at the read's end."""
     if ids is None:
         return None
+    from kamlab.config import get_threads
+
     dtype = ids.dtype
-    if not (isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")):
+    arrow = isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
+    if not arrow or len(ids) < _COUNT_LATER_MIN or get_threads() == 1:
         return ids.nunique
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="kamlab-count")
+    future = pool.submit(_count_distinct, ids.array.__arrow_array__())
+    pool.shutdown(wait=False)  # the thread ends with its one job
+    return _Job(future.result)
+
+
+def _count_distinct(arrow):
+    """The distinct values of an Arrow array, missing ones not counted (``Series.nunique``)."""
     import pyarrow.compute as pc
 
-    arrow = ids.array.__arrow_array__()
-
-    def count():
-        unique = pc.unique(arrow)
-        return len(unique) - unique.null_count
-
-    return _Job(count)
+    unique = pc.unique(arrow)
+    return len(unique) - unique.null_count
 
 
 def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=None):
@@ -299,7 +312,7 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=Non
     if "date" in frame and frame["date"].notna().any():
         report.date_min, report.date_max = frame["date"].min(), frame["date"].max()
     if "account_id" in frame:
-        if n_accounts is not None and not bad_rows.any():  # all rows kept: counted now or when asked for
+        if n_accounts is not None and not bad_rows.any():  # all rows kept: counted now or in its thread
             report.n_accounts = n_accounts if isinstance(n_accounts, _Job) else int(n_accounts())
         else:
             report.n_accounts = int(frame["account_id"].nunique())

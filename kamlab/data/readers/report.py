@@ -42,21 +42,32 @@ def _list_lines(lines, limit=8):
 
 
 class _Job:
-    """Work for a report field, done when the field is first read (see :class:`_OnDemand`)."""
+    """Work for a report field whose result is asked for later (see :class:`_OnDemand`): done once, its
+    result kept; a report copied or pickled carries the result, not the work."""
 
-    __slots__ = ("work",)
+    __slots__ = ("work", "value")
 
     def __init__(self, work):
-        self.work = work
+        self.work, self.value = work, None
 
     def __call__(self):
-        return self.work()
+        if self.work is not None:
+            self.value, self.work = self.work(), None  # the work (and what it holds) let go once done
+        return self.value
+
+    def __reduce__(self):
+        return _value, (self(),)
+
+
+def _value(value):
+    """What a pickled :class:`_Job` becomes: its result."""
+    return value
 
 
 class _OnDemand:
-    """A report field that may be set to a :class:`_Job`: the job runs when the field is first read, and its
-    result replaces it. The account count of a big file is one: a report whose count nobody looks at does not
-    cost the hashing of every id (10 million: about 0.3 s)."""
+    """A report field that may be set to a :class:`_Job`: its result is taken when the field is first read
+    and replaces it. The account count of a big file is one: it is counted in a thread of its own while the
+    caller goes on (10 million ids: about 0.3 s), and read when someone asks for it."""
 
     def __set_name__(self, owner, name):
         self.slot = "_" + name
@@ -127,7 +138,8 @@ class ReadReport:
     date_min, date_max : pandas.Timestamp or None
         The date range of the rows kept.
     n_accounts : int or None
-        Distinct account ids among the rows kept (for a big file counted when first asked for).
+        Distinct account ids among the rows kept (for a big file counted in a thread of its own after the
+        read returns; reading it waits for that count if it is not done yet).
     total_revenue : float or None
         Sum of ``revenue`` over the rows kept.
     currency : str or None
