@@ -103,8 +103,9 @@ def _total_matches(texts, pattern):
     return maybe
 
 
-# matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant)
-_TOTAL_LOOSE = r"(?i)^[^\pL\pN]*(?:ges|[sſ]um|zwi|end|[iıİ]ns|übe|ueb|gra|[sſ]ub|tot)"
+# matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant, also the
+# letters Python's re folds and RE2 does not: ı and İ for i, ſ for s)
+_TOTAL_LOOSE = r"(?i)^[^\pL\pN]*(?:ge[sſ]|[sſ]um|zw[iıİ]|end|[iıİ]ns|übe|ueb|gra|[sſ]ub|tot)"
 
 
 def _byte_counts(edge):
