@@ -275,7 +275,8 @@ class PotentialExplorer:
         self._jobs.add(ahead[2:])
 
     def _neighbours(self, key):
-        """The settings a student likely asks for next: one step up and down the slider."""
+        """The settings a student likely asks for next: the two nearest quantiles (one step up and down, or two
+        steps one way at an end of the slider)."""
         return self._ahead(key)[:2]
 
     def _ahead(self, key):
