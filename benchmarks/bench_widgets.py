@@ -353,7 +353,7 @@ def settle(workdir, window=1.0, busy=0.05, limit=90):
     time grows by less than ``busy`` of a second in ``window`` seconds. The seconds waited, or None after
     ``limit``. Each explorer is driven after that, as a student moves one explorer at a time."""
     def cpu_seconds():
-        total = 0
+        total, found = 0, False
         for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
                 with open(f"/proc/{pid}/cmdline", "rb") as fh:
@@ -363,8 +363,11 @@ def settle(workdir, window=1.0, busy=0.05, limit=90):
                 with open(f"/proc/{pid}/stat") as fh:
                     fields = fh.read().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])  # user and system time, in clock ticks
+                found = True
             except OSError:
                 continue
+        if not found:
+            raise RuntimeError(f"no kernel process of this run (its command line naming {workdir}) found")
         return total / os.sysconf("SC_CLK_TCK")
 
     start, last = time.monotonic(), cpu_seconds()
