@@ -23,8 +23,6 @@ from kamlab.errors import DataFormatError, MissingColumnError, ParameterError
 __all__ = ["rfm_summary"]
 
 _UNIT_NAMES = {"D": "days", "W": "weeks (7 days)", "M": "calendar months"}
-# no longer used (the engine sorts the accounts); kept because tests/test_clv.py sets it
-_THREAD_MIN_ACCOUNTS = 20_000
 
 
 def rfm_summary(

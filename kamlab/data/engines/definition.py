@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 
-import datetime as _dt
 
 __all__ = [
     "UNKNOWN_ACCOUNT",
@@ -336,8 +335,3 @@ def _min_by():
         """The ``arg`` of the row with the smallest ``key``."""
 
     return min_by
-
-
-def as_datetime(day):
-    """A date-like as a :class:`datetime.datetime` (for Ibis literals)."""
-    return _dt.datetime(day.year, day.month, day.day)
