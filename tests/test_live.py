@@ -225,3 +225,102 @@ def test_background_drawing_is_finished_not_killed_when_the_interpreter_exits():
     assert "terminate" not in run.stderr and "Fatal" not in run.stderr
     drawn = run.stdout.split()
     assert 1 <= drawn.count("drawn") < 20  # the one under way finished; the rest of the queue was dropped
+
+
+def test_worker_process_runs_a_function_in_another_process_at_lower_priority_with_the_callers_thread_limit():
+    import os
+
+    import kamlab
+
+    worker = live.WorkerProcess()
+    try:
+        pid = worker.run(os.getpid)
+        assert pid != os.getpid()  # another process
+        assert worker.run(os.getppid) == os.getpid()  # started by this one (no fork of a fork)
+        assert worker.run(os.nice, 0) == min(19, os.nice(0) + live.WorkerProcess.NICE)  # the OS prefers the kernel
+        with kamlab.threads(3):
+            assert worker.run(kamlab.get_threads) == 3  # the fits use the thread limit of the caller
+        assert worker.run(kamlab.get_threads) == kamlab.get_threads()
+        assert worker.run(divmod, 17, 5) == (3, 2)
+        with pytest.raises(ZeroDivisionError, match="by zero"):  # the worker's exception, raised here
+            worker.run(divmod, 1, 0)
+        assert worker.run(os.getpid) == pid  # one process, kept between calls (also after an exception)
+    finally:
+        worker.close()
+
+
+def test_without_a_worker_process_run_in_worker_computes_in_this_thread(monkeypatch):
+    import os
+
+    starts = []
+
+    class Broken(live.WorkerProcess):
+        def _start(self):
+            starts.append(1)
+            raise OSError("no processes here")  # as in a browser-only Python
+
+    monkeypatch.setattr(live, "_WORKER", Broken())
+    assert live.run_in_worker(os.getpid) == os.getpid()
+    assert live.run_in_worker(divmod, 17, 5) == (3, 2)
+    assert live.run_in_worker(divmod, 9, 2) == (4, 1)
+    assert len(starts) == live.WorkerProcess.RETRIES  # then not tried again
+    with pytest.raises(live.WorkerUnavailable):
+        live._WORKER.run(os.getpid)
+
+
+def test_a_worker_process_that_dies_is_replaced_and_a_call_it_cannot_answer_computed_here(monkeypatch):
+    import os
+    import sys
+
+    worker = live.WorkerProcess()
+    monkeypatch.setattr(live, "_WORKER", worker)
+    try:
+        first = live.run_in_worker(os.getpid)
+        worker._process.kill()  # died between two calls: the next call starts a new one
+        worker._process.wait()
+        assert live.run_in_worker(os.getpid) not in (first, os.getpid())
+        assert worker.failures == 0
+        # a worker that ends without answering (here: it exits at once): the call is computed in this thread
+        quits = live.WorkerProcess([sys.executable, "-c", "pass"])
+        monkeypatch.setattr(live, "_WORKER", quits)
+        assert live.run_in_worker(os.getpid) == os.getpid()
+    finally:
+        worker.close()
+
+
+def test_the_worker_process_ends_when_the_kernel_that_started_it_dies():
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    script = textwrap.dedent("""
+        import os
+        from kamlab._util.live import WorkerProcess
+
+        worker = WorkerProcess()
+        print(worker.run(os.getpid), flush=True)
+        os.kill(os.getpid(), 9)  # the kernel dies: no atexit, no closing of the pipes
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    pid = int(run.stdout.split()[0])
+    for _ in range(300):  # it notices within about a second; wait up to 30 s on a loaded machine
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        _reap(pid)
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the worker process outlived the process that started it")
+
+
+def _reap(pid):
+    import os
+
+    try:  # a worker re-parented to this process (a subreaper) is a zombie until reaped
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
