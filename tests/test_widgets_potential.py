@@ -290,27 +290,74 @@ def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
 
 
-def test_a_page_showing_the_explorer_fits_its_neighbours_ahead_and_a_move_the_rest(accounts, monkeypatch):
-    fitted = []
-    original = widgets_potential.estimate_wallets
-    monkeypatch.setattr(widgets_potential, "estimate_wallets",
-                        lambda *a, **k: fitted.append(a[0].quantile) or original(*a, **k))
+def test_a_page_showing_the_explorer_fits_every_quantile_ahead_nearest_first_in_the_worker_process(accounts,
+                                                                                                   monkeypatch):
+    import os
+
+    from kamlab.potential import evaluate_wallet
+
+    fitted = []  # the quantile of each fit in the worker process
+    original = widgets_potential.run_in_worker
+    monkeypatch.setattr(widgets_potential, "run_in_worker",
+                        lambda function, *a: fitted.append(a[2]) or original(function, *a))
     explorer = _explorer(accounts, plot=True, quantile=0.6)
+    assert explorer.process  # with a chart: the fits ahead run in the worker process
     assert sorted(explorer._cache) == [(0.6, "linear")]  # run top to bottom without a page: nothing ahead
+    assert fitted == []  # the first setting is fitted in the kernel (the explorer appears with its chart)
     _show_on_a_page(explorer.chart)
     explorer.wait()
-    assert fitted == [0.6, 0.65, 0.55]  # the page shows it: the neighbours only (other explorers keep the kernel)
-    explorer.quantile.value = 0.65  # fitted ahead: shown at once, no "fitting…"
-    assert "kamlab-stale" not in explorer.chart.widget._dom_classes
-    assert "Quantile 0.65" in explorer._summary_view.value
-    expected = estimate_wallets(WalletEstimator(0.65, "linear", random_state=0), accounts, FEATURES, cv=5,
-                                random_state=0)
-    pd.testing.assert_frame_equal(explorer.wallets, expected)
-    np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
+    # every other quantile of the slider by distance from 0.6, the upper one first on a tie
+    assert fitted == [0.65, 0.55, 0.7, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95]
+    assert kamlab._util.live._WORKER.run(os.getpid) != os.getpid()  # they ran in another process
+    for quantile in [0.5 + 0.05 * k for k in range(10)]:  # each the analysis functions' result
+        key = (round(quantile, 4), "linear")
+        wallets, evaluation = explorer._cache[key]
+        pd.testing.assert_frame_equal(wallets, estimate_wallets(WalletEstimator(key[0], "linear", random_state=0),
+                                                                accounts, FEATURES, cv=5, random_state=0))
+        pd.testing.assert_series_equal(evaluation, evaluate_wallet(WalletEstimator(key[0], "linear", random_state=0),
+                                                                   accounts[FEATURES], accounts["revenue"],
+                                                                   test_size=0.3, random_state=0))
+    for quantile in (0.65, 0.7, 0.75):  # a student walking the slider: each shown at once, no "fitting…"
+        explorer.quantile.value = quantile
+        assert "kamlab-stale" not in explorer.chart.widget._dom_classes
+        assert f"Quantile {quantile}" in explorer._summary_view.value
+        expected = explorer._cache[(quantile, "linear")][0]
+        pd.testing.assert_frame_equal(explorer.wallets, expected)
+        np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
     explorer.wait()
-    # after the move to 0.65 every other quantile of the method by distance from 0.65 (the upper one first on a
-    # tie; 0.6 and 0.55 are fitted): 0.7 (0.05), 0.75 (0.1), 0.8 and 0.5 (0.15), 0.85, 0.9, 0.95
-    assert fitted == [0.6, 0.65, 0.55, 0.7, 0.75, 0.8, 0.5, 0.85, 0.9, 0.95]
+    assert len(fitted) == 9  # nothing fitted twice
+    explorer.method.value = "knn"  # another method: fitted in the background, then its quantiles ahead
+    explorer.wait()
+    assert fitted[9:] == [0.75, 0.8, 0.7, 0.85, 0.65, 0.9, 0.6, 0.95, 0.55, 0.5]
+
+
+def test_the_worker_process_gives_the_numbers_of_the_kernel_and_without_it_the_thread_fits(accounts, monkeypatch):
+    from kamlab._util import live
+
+    settings = [(0.85, "gbm"), (0.7, "knn")]
+    in_kernel = _explorer(accounts, plot=False)
+    in_process = _explorer(accounts, plot=True, background=True)
+    assert in_process.process and not in_kernel.process
+    for quantile, method in settings:
+        in_process.method.value = method
+        in_process.quantile.value = quantile
+        in_process.wait()
+        wallets, evaluation = in_kernel.compute(quantile, method)
+        pd.testing.assert_frame_equal(in_process.wallets, wallets)  # exactly: same code, same thread limit
+        pd.testing.assert_series_equal(in_process.evaluation, evaluation)
+
+    class NoProcesses(live.WorkerProcess):
+        def _start(self):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(live, "_WORKER", NoProcesses())
+    fallback = _explorer(accounts, plot=True)
+    fallback.quantile.value = 0.85
+    assert "Fitting linear quantile regression for quantile 0.85" in fallback._summary_view.value
+    fallback.wait()  # fitted in the explorer's thread instead
+    pd.testing.assert_frame_equal(fallback.wallets, in_kernel.compute(0.85, "linear")[0])
+    assert "Quantile 0.85" in fallback._summary_view.value
+    assert not live._WORKER.available
 
 
 def _dots(ax):

@@ -19,7 +19,7 @@ from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, table_html, text_html
+from kamlab._util.live import BackgroundJobs, LiveFigure, run_in_worker, show_widget, table_html, text_html
 from kamlab.errors import MissingColumnError, ParameterError
 from kamlab.potential import (
     WalletEstimator,
@@ -116,10 +116,15 @@ class PotentialExplorer:
         Show the texts, chart and table in ``output``. ``False`` only computes (for tests
         and scripts).
     background : bool, optional
-        Fit settings not seen yet in a worker thread: "fitting…" shows at once, the result when
-        ready; once a page shows the explorer its two neighbouring quantiles are fitted ahead, and
-        after a move every other quantile of the method, nearest first. Default: ``plot``. Scripts that
+        Fit settings not seen yet in the background: "fitting…" shows at once, the result when
+        ready; once a page shows the explorer every other quantile of the method is fitted ahead,
+        nearest first (again after a move, from the new quantile). Default: ``plot``. Scripts that
         read the results right after a change call :meth:`wait` first.
+    process : bool, optional
+        Run the background fits in a low-priority worker process of the kernel
+        (:class:`kamlab._util.live.WorkerProcess`) instead of a thread of the kernel, so that they do
+        not slow the notebook's other explorers; where no process can start they run in the thread.
+        Same numbers either way. Default: ``background``.
 
     Attributes
     ----------
@@ -168,7 +173,7 @@ class PotentialExplorer:
 
     def __init__(self, accounts, features, *, quantile=0.9, method="gbm", groups=None, revenue="revenue",
                  id_col="account_id", label_col=None, cv=5, test_size=0.3, random_state=0, top=10, lang=None,
-                 plot=True, background=None):
+                 plot=True, background=None, process=None):
         if not isinstance(accounts, pd.DataFrame):
             raise ParameterError(f"PotentialExplorer needs a pandas DataFrame, not {type(accounts).__name__}.")
         features = list(features)
@@ -194,11 +199,12 @@ class PotentialExplorer:
         self.plot = plot
         self._ax, self._unbuilt = None, None  # the chart's Axes; the rows it shows once built (see ax)
         self._cache = {}
-        # fits of settings not seen yet run in a worker thread (first the one asked for, then its neighbours)
+        # fits of settings not seen yet run in the background (first the one asked for, then the nearest quantiles)
         self.background = plot if background is None else bool(background)
+        self.process = self.background if process is None else bool(process)
         self._started = False  # the first setting is fitted at once (the explorer appears with its chart)
-        self._jobs = BackgroundJobs(lambda key: self.compute(*key), lambda key: key in self._cache,
-                                    self._fitted, name="kamlab-potential-fits")
+        self._jobs = BackgroundJobs(self._fit_ahead, lambda key: key in self._cache, self._fitted,
+                                    name="kamlab-potential-fits")
         self._draw_lock = threading.RLock()
         with language(self.lang):
             self.quantile = widgets.FloatSlider(value=quantile, min=0.5, max=0.95, step=0.05, readout_format=".2f",
@@ -232,21 +238,27 @@ class PotentialExplorer:
         self._started = True
 
     # ------------------------------------------------------------------ logic
-    def _estimator(self, quantile, method):
-        return WalletEstimator(quantile, method, random_state=self.random_state)
-
     def compute(self, quantile, method):
         """The cross-fitted wallets and the held-out evaluation for a setting (cached)."""
         key = (round(float(quantile), 4), method)
         if key not in self._cache:
-            wallets = estimate_wallets(self._estimator(key[0], method), self.accounts, self.features,
-                                       revenue=self.revenue, id_col=self.id_col, cv=self.cv,
-                                       random_state=self.random_state)
-            evaluation = evaluate_wallet(self._estimator(key[0], method), self.accounts[self.features],
-                                         self.accounts[self.revenue], test_size=self.test_size,
-                                         random_state=self.random_state)
-            self._cache[key] = (wallets, evaluation)
+            self._cache[key] = _fit_setting(*self._fit_arguments(key))
         return self._cache[key]
+
+    def _fit_arguments(self, key):
+        return (self.accounts, self.features, key[0], key[1], self.revenue, self.id_col, self.cv, self.test_size,
+                self.random_state)
+
+    def _fit_ahead(self, key):
+        """A background fit: in the worker process (with ``process``) or in this thread, then cached."""
+        if key in self._cache:
+            return
+        if not self.process:
+            self.compute(*key)
+            return
+        columns = list(dict.fromkeys([self.id_col, self.revenue, *self.features]))  # what the fit reads
+        accounts, *rest = self._fit_arguments(key)
+        self._cache[key] = run_in_worker(_fit_setting, accounts[columns], *rest)
 
     def _key(self):
         return round(float(self.quantile.value), 4), self.method.value
@@ -259,15 +271,14 @@ class PotentialExplorer:
             self.chart.prepare([(*key, self.group.value)], self._picture)
 
     def _on_page_message(self, widget, content, buffers):
-        """The page shows the chart: the two neighbouring quantiles are fitted ahead (the likely first move).
+        """The page shows the chart: every other quantile of the method is fitted ahead, nearest first.
 
-        The other quantiles follow once a control moves: fitting all of them (some ten seconds of work) as
-        soon as the page shows would slow the notebook's other explorers in the same kernel while nobody uses
-        this one. The kernel handles the page's message after the cells already queued (a "Run All" is not
-        slowed).
+        Some ten seconds of work for gradient boosting; with ``process`` it runs in the low-priority worker
+        process, so the notebook's other explorers in the same kernel stay as fast meanwhile. The kernel
+        handles the page's message after the cells already queued (a "Run All" is not slowed).
         """
         if content.get("type") == "initialized":
-            self._jobs.add(self._neighbours(self._key()), first=True)
+            self._jobs.add(self._ahead(self._key()), first=True)
 
     def _queue_ahead(self, key):
         ahead = self._ahead(key)
@@ -294,8 +305,8 @@ class PotentialExplorer:
     def update(self):
         """Estimate (or take from the cache) for the controls' values, filter the group, redraw.
 
-        With ``background`` a setting not fitted yet shows "fitting…" at once and is fitted in a worker
-        thread; its result appears when ready (the controls stay free), then the other quantiles of the
+        With ``background`` a setting not fitted yet shows "fitting…" at once and is fitted in the background
+        (the worker process with ``process``); its result appears when ready (the controls stay free), then the other quantiles of the
         method are fitted ahead, nearest first (the neighbours' charts are rendered when the student pauses).
         A setting seen before is its kept picture.
         """
@@ -454,6 +465,16 @@ class PotentialExplorer:
 
     def _ipython_display_(self):
         show_widget(self.widget)
+
+
+def _fit_setting(accounts, features, quantile, method, revenue, id_col, cv, test_size, random_state):
+    """:func:`kamlab.estimate_wallets` and :func:`kamlab.evaluate_wallet` of one setting (also in the worker
+    process: a module's function of picklable arguments)."""
+    wallets = estimate_wallets(WalletEstimator(quantile, method, random_state=random_state), accounts, features,
+                               revenue=revenue, id_col=id_col, cv=cv, random_state=random_state)
+    evaluation = evaluate_wallet(WalletEstimator(quantile, method, random_state=random_state), accounts[features],
+                                 accounts[revenue], test_size=test_size, random_state=random_state)
+    return wallets, evaluation
 
 
 def _fit_beside(ax):
