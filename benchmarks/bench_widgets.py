@@ -351,23 +351,24 @@ def settle(workdir, window=1.0, busy=0.05, limit=90):
     """Wait until the notebook's kernel has done the work it started in the background (explorers fit and
     draw likely next settings in worker threads once the page shows them, and after moves): until its CPU
     time grows by less than ``busy`` of a second in ``window`` seconds. The seconds waited, or None after
-    ``limit``. Each explorer is driven after that, as a student moves one explorer at a time."""
+    ``limit``. Each explorer is driven after that, as a student moves one explorer at a time. The kernel's
+    child processes count with it (the potential explorer fits ahead in a worker process of the kernel)."""
     def cpu_seconds():
-        total, found = 0, False
+        stats, kernels = {}, set()
         for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    stats[pid] = fh.read().rsplit(")", 1)[1].split()
                 with open(f"/proc/{pid}/cmdline", "rb") as fh:
                     command = fh.read()
-                if b"ipykernel" not in command or str(workdir).encode() not in command:
-                    continue
-                with open(f"/proc/{pid}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # user and system time, in clock ticks
-                found = True
             except OSError:
                 continue
-        if not found:
+            if b"ipykernel" in command and str(workdir).encode() in command:
+                kernels.add(pid)
+        if not kernels:
             raise RuntimeError(f"no kernel process of this run (its command line naming {workdir}) found")
+        # the kernels and their children: user and system time, in clock ticks
+        total = sum(int(f[11]) + int(f[12]) for pid, f in stats.items() if pid in kernels or f[1] in kernels)
         return total / os.sysconf("SC_CLK_TCK")
 
     start, last = time.monotonic(), cpu_seconds()
