@@ -265,7 +265,7 @@ def test_a_setting_seen_before_is_its_kept_picture_with_its_artists(accounts):
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), first)
 
 
-def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them(accounts, monkeypatch):
+def test_quantiles_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them(accounts, monkeypatch):
     from kamlab._util.live import LiveFigure
 
     monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
@@ -274,14 +274,16 @@ def test_neighbours_fitted_ahead_are_rendered_ahead_as_the_live_chart_draws_them
     explorer.quantile.value = 0.85
     explorer.wait()  # 0.85 fitted and shown, then every other quantile fitted ahead, nearest first
     assert sorted(q for q, _ in explorer._cache) == pytest.approx([0.5 + 0.05 * k for k in range(10)])
-    explorer.chart._jobs.wait()  # the neighbours' pictures (0.8 and 0.9)
-    assert {(0.8, "linear", ALL), (0.9, "linear", ALL)} <= set(explorer.chart._pictures)
-    figure, pixels = explorer.chart._pictures[(0.8, "linear", ALL)]
+    explorer.chart._jobs.wait()  # the pictures of every quantile fitted ahead (the student pauses)
+    others = {(round(0.5 + 0.05 * k, 4), "linear", ALL) for k in range(10)} - {(0.85, "linear", ALL)}
+    assert others <= set(explorer.chart._pictures)
+    figure, pixels = explorer.chart._pictures[(0.6, "linear", ALL)]
     assert figure is not explorer.chart.figure
-    explorer.quantile.value = 0.8  # shown from the picture rendered ahead
+    explorer.quantile.value = 0.6  # five steps away, shown from the picture rendered ahead
     canvas = explorer.chart.figure.canvas
+    assert canvas._picture is pixels and "kamlab-stale" not in explorer.chart.widget._dom_classes
     np.testing.assert_array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), pixels)
-    expected = estimate_wallets(WalletEstimator(0.8, "linear", random_state=0), accounts, FEATURES, cv=5,
+    expected = estimate_wallets(WalletEstimator(0.6, "linear", random_state=0), accounts, FEATURES, cv=5,
                                 random_state=0)
     np.testing.assert_allclose(_dots(explorer.ax), expected[["revenue", "wallet"]].to_numpy())
     canvas._picture = None  # the live figure drawing the same setting gives the same picture
@@ -294,8 +296,10 @@ def test_a_page_showing_the_explorer_fits_every_quantile_ahead_nearest_first_in_
                                                                                                    monkeypatch):
     import os
 
+    from kamlab._util.live import LiveFigure
     from kamlab.potential import evaluate_wallet
 
+    monkeypatch.setattr(LiveFigure, "IDLE", 0.0)
     fitted = []  # the quantile of each fit in the worker process
     original = widgets_potential.run_in_worker
     monkeypatch.setattr(widgets_potential, "run_in_worker",
@@ -308,6 +312,8 @@ def test_a_page_showing_the_explorer_fits_every_quantile_ahead_nearest_first_in_
     explorer.wait()
     # every other quantile of the slider by distance from 0.6, the upper one first on a tie
     assert fitted == [0.65, 0.55, 0.7, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95]
+    explorer.chart._jobs.wait()  # and their charts rendered ahead; also the first one's, drawn before the page
+    assert {(round(0.5 + 0.05 * k, 4), "linear", ALL) for k in range(10)} <= set(explorer.chart._pictures)
     assert kamlab._util.live._WORKER.run(os.getpid) != os.getpid()  # they ran in another process
     for quantile in [0.5 + 0.05 * k for k in range(10)]:  # each the analysis functions' result
         key = (round(quantile, 4), "linear")

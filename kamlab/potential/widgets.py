@@ -267,8 +267,14 @@ class PotentialExplorer:
         """A background fit is done (or failed): show it if the controls still ask for it, else render it ahead."""
         if key == self._key():
             self.update()
-        elif self.plot and key in self._cache and key in self._neighbours(self._key()):
-            self.chart.prepare([(*key, self.group.value)], self._picture)
+        elif self.plot and key in self._cache and key[1] == self.method.value:
+            self._render_ahead(self._key(), self.group.value)
+
+    def _render_ahead(self, key, group):
+        """The charts of the quantiles of the method fitted so far, nearest first, rendered while the student pauses
+        (:meth:`LiveFigure.prepare <kamlab._util.live.LiveFigure.prepare>`: not while any explorer moves); last the
+        one shown, if it was drawn before a page showed it (no picture kept): for the way back to it."""
+        self.chart.prepare([(*k, group) for k in [*self._ahead(key), key] if k in self._cache], self._picture)
 
     def _on_page_message(self, widget, content, buffers):
         """The page shows the chart: every other quantile of the method is fitted ahead, nearest first.
@@ -284,11 +290,6 @@ class PotentialExplorer:
         ahead = self._ahead(key)
         self._jobs.add(ahead[:2], first=True)  # the neighbours before what was queued for an earlier setting
         self._jobs.add(ahead[2:])
-
-    def _neighbours(self, key):
-        """The settings a student likely asks for next: the two nearest quantiles (one step up and down, or two
-        steps one way at an end of the slider)."""
-        return self._ahead(key)[:2]
 
     def _ahead(self, key):
         """Every other quantile of the slider with the same method, nearest first (upper one first on a tie)."""
@@ -307,7 +308,7 @@ class PotentialExplorer:
 
         With ``background`` a setting not fitted yet shows "fitting…" at once and is fitted in the background
         (the worker process with ``process``); its result appears when ready (the controls stay free), then the other quantiles of the
-        method are fitted ahead, nearest first (the neighbours' charts are rendered when the student pauses).
+        method are fitted ahead, nearest first (their charts are rendered when the student pauses).
         A setting seen before is its kept picture.
         """
         key = self._key()
@@ -408,8 +409,8 @@ class PotentialExplorer:
             self._summary_view.value = text_html(self.summary_text())
             self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
                                       + table_html(self.top_table())) if len(self.result) else ""
-        if self.background and self._started:  # the neighbouring settings already fitted: rendered ahead
-            self.chart.prepare([(*k, view[2]) for k in self._neighbours(key) if k in self._cache], self._picture)
+        if self.background and self._started:  # the quantiles already fitted: rendered ahead
+            self._render_ahead(key, view[2])
 
     def _chart_artists(self, figure, result):
         """The wallet chart of ``result`` on ``figure``'s one Axes: its artists replaced, its axes kept.
