@@ -283,3 +283,121 @@ def test_the_weights_one_step_away_are_computed_ahead_as_the_analysis_gives_them
     # a language switch is another setting: the texts are not those kept for English
     explorer.language.value = "de"
     assert "Verwendete Gewichte" in explorer._notes.value
+
+
+class _Page:
+    """What ipympl's page does with the chart's canvas, as far as the kernel sees it: it shows it, receives images."""
+
+    def __init__(self, canvas):
+        self.images = []
+        canvas.manager.web_sockets.add(self) if hasattr(canvas.manager.web_sockets, "add") \
+            else canvas.manager.web_sockets.append(self)
+        canvas._handle_message(canvas, {"type": "initialized"}, [])
+
+    def send_binary(self, data):
+        self.images.append(data)
+
+    def send_json(self, content):
+        pass
+
+
+def _full_draw(explorer):
+    """The live chart as matplotlib draws the whole figure (nothing animated, no kept picture or sprite)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    explorer.chart.set_animated([])
+    FigureCanvasAgg.draw(explorer.chart.figure.canvas)
+    return np.asarray(explorer.chart.figure.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_step_computed_ahead_shows_the_picture_rendered_ahead_which_is_matplotlibs_full_draw(accounts, lang):
+    """Issue 15: the picture of a setting one step away is rendered in the worker on a copy of the chart; the move
+    sends it (nothing drawn in the move), and it is the picture a full matplotlib draw of the moved chart gives."""
+    import io
+
+    from PIL import Image
+
+    explorer = PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), label_col="name",
+                                 label_top=3, split="median", lang=lang)
+    explorer.AHEAD_AFTER = 0.0
+    canvas = explorer.chart.figure.canvas
+    page = _Page(canvas)
+    canvas.draw()  # the page asks for the first picture
+    slider = explorer.attractiveness_weights["c2"]
+    slider.value = 0.5  # the first move: drawn here (nothing was computed ahead)
+    explorer._jobs.wait()
+    up = explorer._key(({"c1": 0.5, "c2": 0.51, "c3": 0.2}, POSITION))
+    down = explorer._key(({"c1": 0.5, "c2": 0.49, "c3": 0.2}, POSITION))
+    assert explorer._frames.get(up) is not None and explorer._frames.get(down) is not None
+    drawn, draws, sent = [], explorer.chart.draws, len(page.images)
+    original = explorer.chart._draw_animated
+    explorer.chart._draw_animated = lambda: drawn.append(1) or original()
+    slider.value = 0.51
+    assert drawn == [] and explorer.chart.draws == draws + 1 and len(page.images) == sent + 1
+    shown = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+    # the chart's artists show the setting (the analysis function's placement) ...
+    expected = _placed_by_hand(explorer, accounts, c2=0.51)
+    bubbles = next(c for c in explorer.ax.collections if c.get_gid() == "accounts")
+    order = np.argsort(-accounts["revenue"].to_numpy(), kind="stable")
+    np.testing.assert_allclose(bubbles.get_offsets(), expected[["supplier_position", "attractiveness"]].to_numpy()[order])
+    # ... the page got the pixels that changed, and the picture is matplotlib's full draw of them, pixel for pixel
+    diff = np.asarray(Image.open(io.BytesIO(page.images[-1])).convert("RGBA"))
+    changed = diff[..., 3] > 0
+    assert changed.sum() > 100 and np.array_equal(diff[changed], shown[changed])
+    assert np.array_equal(shown, _full_draw(explorer))
+
+
+def test_pictures_rendered_ahead_are_not_shown_after_the_chart_was_drawn_anew(accounts):
+    explorer = PortfolioExplorer(accounts, ScoringModel(ATTRACTIVENESS), ScoringModel(POSITION), label_col="name",
+                                 label_top=3, split="median")
+    explorer.AHEAD_AFTER = 0.0
+    _Page(explorer.chart.figure.canvas)
+    slider = explorer.attractiveness_weights["c2"]
+    slider.value = 0.5
+    explorer._jobs.wait()
+    up = explorer._key(({"c1": 0.5, "c2": 0.51, "c3": 0.2}, POSITION))
+    assert explorer._frames.get(up) is not None
+    explorer.vocabulary.value = "de"  # drawn anew (other quadrant names): the English picture is not this chart's
+    explorer.vocabulary.value = "mcdonald"  # again a new layout
+    explorer._jobs.wait()
+    assert explorer._frames.get(up) is None
+    slider.value = 0.51  # drawn in the move, as matplotlib draws it
+    shown = np.asarray(explorer.chart.figure.canvas.get_renderer().buffer_rgba()).copy()
+    assert [t.get_text() for t in explorer.ax.texts if t.get_gid() == "quadrant-name"][0] == "Strategic"
+    full = _full_draw(explorer)
+    assert np.abs(shown.astype(int) - full).mean() < 0.5  # the names as text sprites (tests/test_live.py)
+
+
+def test_texts_drawn_again_at_the_same_place_are_matplotlibs_pixels():
+    """The copy's renderer draws a text seen before at the same place from the glyph images kept: the same pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def build(figure):
+        ax = figure.subplots()
+        ax.scatter([0.2, 0.8], [0.8, 0.2], s=900, c=["C0", "C1"], alpha=0.7)
+        ax.annotate("Strategic", (0.985, 0.985), xycoords="axes fraction", ha="right", va="top", fontsize=10,
+                    fontweight="bold", color="#009E73", bbox={"boxstyle": "round,pad=0.25", "facecolor": "white",
+                                                              "alpha": 0.8, "edgecolor": "none"})
+        ax.text(0.1, 0.1, "Kundenattraktivität\nzwei Zeilen", fontsize=7)
+        ax.text(0.5, 0.5, r"$x^2$")  # mathtext: drawn by matplotlib each time
+        return figure
+
+    def render(replay):
+        figure = build(Figure(figsize=(4, 3), dpi=100))
+        canvas = FigureCanvasAgg(figure)
+        kept = portfolio_widgets._TextReplay(canvas.get_renderer()) if replay else None
+        canvas.draw()
+        return figure, canvas, kept
+
+    plain = np.asarray(render(False)[1].buffer_rgba()).copy()
+    figure, canvas, replay = render(True)
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), plain)
+    assert len(replay._kept) > 0 and not any("$" in key[0] for key in replay._kept)
+    calls = []
+    original = replay._draw_text
+    replay._draw_text = lambda *args, **kwargs: calls.append(args[3]) or original(*args, **kwargs)
+    canvas.draw()  # the same texts at the same places: from the images kept (only the mathtext drawn again)
+    assert calls == [r"$x^2$"]
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), plain)

@@ -86,7 +86,10 @@ class PortfolioExplorer:
     chart : kamlab._util.live.LiveFigure or None
         The live matrix (``None`` with ``plot=False``): a weight moves its bubbles, split lines and
         names in place (:func:`kamlab.portfolios.plots.move_accounts`); a new vocabulary or
-        language, or a bubble leaving the axes, draws it anew.
+        language, or a bubble leaving the axes, draws it anew. While a page shows it, the pictures
+        of the weights one step either side of the slider moved last are rendered ahead in a
+        worker thread (on a copy of the chart): a move there sends that picture (matplotlib's
+        full draw of the moved chart) without drawing.
     result : pandas.DataFrame
         The latest :func:`kamlab.portfolio` table: ``data`` with the columns
         ``attractiveness`` and ``supplier_position`` (the totals of the renormalised
@@ -144,9 +147,10 @@ class PortfolioExplorer:
         # either side of the slider just moved are computed ahead in a worker thread
         self._settings = {}
         self._moving = None  # the slider moved last
-        self._jobs = BackgroundJobs(self._ahead, lambda key: key in self._settings, lambda key: None,
-                                    name="kamlab-portfolio-settings")
-        self._moved_at = 0.0  # time.monotonic() at the end of the latest update
+        self._direction = 1  # the way the slider moved last (+1 up, -1 down): that neighbour first
+        self._frames = None  # pictures of the matrix at the settings computed ahead (_Frames, with a page)
+        self._jobs = BackgroundJobs(self._ahead, self._ahead_done, lambda key: None, name="kamlab-portfolio-settings")
+        self._moved_at = 0.0  # time.monotonic() at the end of the latest update (later while one is under way)
         # the starting placement: which side of each split every account was on
         start = self._place(attractiveness, position, labels)
         self._start_codes = self._codes(start)
@@ -263,8 +267,23 @@ class PortfolioExplorer:
         import time
 
         while (wait := self._moved_at + self.AHEAD_AFTER - time.monotonic()) > 0:
-            time.sleep(wait)
-        self._compute(key)
+            time.sleep(min(wait, 0.01))
+        if key == _COPY:
+            self._frames.build()
+            return
+        found = self._compute(key)
+        if found is not None and self._frames is not None:
+            self._frames.render(key, found[1])
+
+    def _ahead_done(self, key):
+        """Whether setting ``key`` is computed (and, while a page shows the chart, its picture rendered)."""
+        if key == _COPY:
+            return self._frames is None or self._frames.built()
+        return key in self._settings and (self._frames is None or self._frames.done(key))
+
+    def _on_page(self):
+        """A page shows the chart: the copy the pictures of settings ahead are rendered on is built now."""
+        self._jobs.add([_COPY])
 
     def _neighbours(self):
         """The settings one step either side of the slider moved last (its value ± a step, to 10 decimals: the
@@ -277,7 +296,7 @@ class PortfolioExplorer:
                                                                                    self.position_weights))
                            for criterion, other in sliders.items() if other is slider)
         keys = []
-        for sign in (1, -1):
+        for sign in (self._direction, -self._direction):  # on in the direction it moved first
             value = round(slider.value + sign * slider.step, 10)
             if slider.min <= value <= slider.max:
                 group[name] = value
@@ -286,22 +305,25 @@ class PortfolioExplorer:
 
     def update(self):
         """Rescore with the sliders' weights, place the accounts, redraw the matrix and the table."""
+        import time
+
         if self._updating:
             return
-        with language(self.language.value):
-            self.message = ""
-            found = self._compute(self._key())
-            texts = None
-            if found is None:
-                self._models()  # says which model has no weight; the last valid result stays
-            else:
-                self.models, self.result, self.moved, texts = found
-            self._relabel()
-            self._draw(texts)
-        if self.plot:
-            import time
-
+        self._moved_at = time.monotonic() + 60  # a move under way: the work ahead waits for its end
+        try:
+            with language(self.language.value):
+                self.message = ""
+                found = self._compute(self._key())
+                texts = None
+                if found is None:
+                    self._models()  # says which model has no weight; the last valid result stays
+                else:
+                    self.models, self.result, self.moved, texts = found
+                self._relabel()
+                self._draw(texts)
+        finally:
             self._moved_at = time.monotonic()
+        if self.plot:
             self._jobs.add(self._neighbours())
 
     def _moved(self, placed, vocabulary=None):
@@ -319,6 +341,8 @@ class PortfolioExplorer:
     # ------------------------------------------------------------------ controls
     def _on_change(self, change):
         self._moving = change["owner"] if isinstance(change["owner"], widgets.FloatSlider) else None
+        if self._moving is not None and change["new"] != change["old"]:
+            self._direction = 1 if change["new"] > change["old"] else -1
         self.update()
 
     def _on_reset(self, button=None):
@@ -375,11 +399,20 @@ class PortfolioExplorer:
             self.ax = portfolio_matrix(self.result, ax=self.chart.figure.subplots(), **options)
             self._drawn = drawn
             self.chart.figure.tight_layout()  # a full redraw: fit the size legend (moves keep this layout)
-            self.chart.set_animated(self._moving_artists())
+            self.chart.set_animated(self._moving_artists(self.ax))
             self.chart.redraw()
+            if self.chart.live:  # the pictures of settings ahead are rendered on a copy of this layout
+                self._frames = self._frames or _Frames(self.chart, options, self._moving_artists)
+                self._frames.layout(self.ax, self.result, drawn)
+                if self.chart.figure.canvas.syncing_data_url:  # built once a page shows the chart
+                    self.chart.figure.canvas.on_page = self._on_page
+                else:
+                    self._jobs.add([_COPY])
         else:
-            self.chart.set_animated(self._moving_artists(), keep_background=True)
-            self.chart.blit()
+            self.chart.set_animated(self._moving_artists(self.ax), keep_background=True)
+            frame = self._frames.get(self._key()) if self._frames is not None else None
+            if frame is None or not self._frames.show(frame):
+                self.chart.blit()
         # the texts after the chart: the page shows the chart first (its layout of the table waits)
         self._notes.value, self._moved_view.value = texts or self._texts(self.message, self.models, self.moved,
                                                                          self.language.value)
@@ -395,12 +428,202 @@ class PortfolioExplorer:
             text_html(_t("moved_some", n=n, more=_t("more", k=shown) if n > shown else ""))
             + table_html(self.moved_table(shown, moved, lang)))
 
-    def _moving_artists(self):
-        ax = self.ax
-        # the quadrant names and strategies too: they are drawn over the bubbles
+    @staticmethod
+    def _moving_artists(ax):
+        # the quadrant names and strategies too: they are drawn over the bubbles; and the axes' frame (spines), which
+        # the split lines (and a bubble at the edge) reach: drawn over them, as a full draw does
         return [*(c for c in ax.collections if c.get_gid() == "accounts"),
                 *(line for line in ax.lines if line.get_gid() == "split"),
+                *ax.spines.values(),
                 *(t for t in ax.texts if t.get_gid() in ("account-label", "quadrant-name", "quadrant-strategy"))]
 
     def _ipython_display_(self):
         show_widget(self.widget)
+
+
+_COPY = "copy of the chart"  # the job that builds _Frames' copy of the live chart
+
+
+class _Frames:
+    """Pictures of the matrix at settings computed ahead, rendered in the explorer's worker thread.
+
+    A move one step of a slider shows a setting computed ahead (:meth:`PortfolioExplorer._ahead`). Its
+    picture is rendered there too, on a copy of the live chart: a second figure built as the live one
+    was at its latest full draw (the same table, size, dpi, margins and limits), its moving artists
+    (bubbles, splits, names, quadrant texts) animated. The copy's background is rendered once per
+    layout; a setting's picture is that background with the moving artists moved
+    (:func:`~kamlab.portfolios.plots.move_accounts`) and drawn over it by matplotlib: what a full draw of
+    the live chart at that setting gives. The move then only moves the live artists and sends the
+    picture (no rendering in the move).
+    """
+
+    #: the most pictures kept (each the whole figure, some 2 MB)
+    LIMIT = 6
+
+    def __init__(self, chart, options, moving):
+        self._chart, self._options, self._moving = chart, options, moving
+        self._layout = None  # (vocabulary, language, table, dpi, size, axes position, limits) of the live chart
+        self._copy = None  # (layout, Axes, background, canvas) of the copy
+        self._pictures = {}  # setting -> (layout, pixels)
+
+    def layout(self, ax, result, drawn):
+        """Note the live chart's layout after a full draw (pictures of an older layout are not shown)."""
+        figure = self._chart.figure
+        self._layout = (*drawn, result, figure.dpi, tuple(figure.get_size_inches()),
+                        tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim())
+
+    def get(self, key):
+        """The picture of setting ``key`` for the live chart's layout, or None."""
+        found = self._pictures.get(key)
+        return found if found is not None and found[0] is self._layout and found[1] is not None else None
+
+    def done(self, key):
+        """Whether nothing is left to render for ``key``: no page shows the chart (no picture is wanted), or its
+        picture for the current layout was rendered (or cannot be: its bubbles leave the axes)."""
+        found = self._pictures.get(key)
+        return self._chart.figure.canvas.syncing_data_url or (found is not None and found[0] is self._layout)
+
+    def show(self, frame):
+        """Put ``frame``'s pixels in the live chart and send them; False (nothing done) if they do not fit it."""
+        import numpy as np
+
+        from kamlab._util import live
+
+        chart = self._chart
+        layout, pixels = frame
+        canvas = chart.figure.canvas
+        if not chart.live or canvas.syncing_data_url or chart._background is None or chart.figure.dpi != layout[3]:
+            return False
+        buffer = np.asarray(canvas.get_renderer().buffer_rgba())
+        if buffer.shape != pixels.shape:
+            return False
+        chart.draws += 1
+        live._changed()
+        canvas._picture = None
+        buffer[...] = pixels
+        canvas.blit(chart.figure.bbox)
+        live._changed()
+        return True
+
+    def built(self):
+        """Whether the copy of the live chart's current layout is built (or none is wanted: no page)."""
+        return self._layout is None or self._chart.figure.canvas.syncing_data_url or (
+            self._copy is not None and self._copy[0] is self._layout)
+
+    def build(self):
+        """Build the copy of the live chart's current layout (if a page shows the chart)."""
+        layout = self._layout
+        if not self.built():
+            with language(layout[1]):
+                self._build(layout)
+
+    def render(self, key, result):
+        """Render the picture of setting ``key`` (placed as ``result``) for the live chart's current layout."""
+        import numpy as np
+
+        from kamlab.portfolios.plots import move_accounts
+
+        layout = self._layout
+        if layout is None or tuple(key[:2]) != layout[:2] or self.done(key):
+            return
+        with language(layout[1]):
+            copy = self._copy if self._copy is not None and self._copy[0] is layout else self._build(layout)
+            _, ax, background, canvas = copy
+            if move_accounts(ax, result, **self._options) is None:  # leaves the axes: the move draws anew
+                self._keep(key, layout, None)
+                return
+            canvas.restore_region(background)
+            artists = self._moving(ax)
+            for artist in sorted(artists, key=lambda a: a.get_zorder()):  # stable: the live chart's order
+                ax.figure.draw_artist(artist)
+        self._keep(key, layout, np.array(canvas.buffer_rgba()))
+
+    def _keep(self, key, layout, pixels):
+        while len(self._pictures) >= self.LIMIT:
+            self._pictures.pop(next(iter(self._pictures)), None)
+        self._pictures[key] = (layout, pixels)
+
+    def _build(self, layout):
+        """The copy of the live chart at ``layout``, its background rendered."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from kamlab.portfolios.plots import portfolio_matrix
+
+        _, _, result, dpi, size, position, xlim, ylim = layout
+        figure = Figure(figsize=size, dpi=dpi)
+        canvas = FigureCanvasAgg(figure)
+        ax = portfolio_matrix(result, ax=figure.subplots(), **self._options)
+        ax.set_position(position)
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+        for artist in self._moving(ax):
+            artist.set_animated(True)
+        canvas.draw()
+        _TextReplay(canvas.get_renderer())  # the quadrant texts, drawn at the same place in every picture
+        self._copy = (layout, ax, canvas.copy_from_bbox(figure.bbox), canvas)
+        return self._copy
+
+
+class _TextReplay:
+    """A text drawn again exactly where it was drawn before: matplotlib's glyph images of the first drawing, drawn again.
+
+    Installed on an Agg renderer (its ``draw_text``). The first drawing of a text at a place is matplotlib's; the
+    glyph images it passes to the renderer (``draw_text_image``) are kept with the text, its font, place, angle
+    and antialiasing, and a later drawing of the same text at the same place passes them again with the new
+    graphics context (colour, clip): the same calls with the same images, so the same pixels, without laying
+    out and rasterising the glyphs again. Texts drawn otherwise (mathtext, a matplotlib whose ``draw_text``
+    passes no images) are drawn by matplotlib each time.
+    """
+
+    #: the most texts kept (all dropped at once when full)
+    LIMIT = 200
+
+    def __init__(self, renderer):
+        self._renderer, self._draw_text, self._kept = renderer, renderer.draw_text, {}
+        renderer.draw_text = self.draw_text
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        import matplotlib
+
+        if ismath:
+            return self._draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        look = (getattr(mtext, "get_fontfeatures", lambda: None)(), getattr(mtext, "get_language", lambda: None)())
+        key = (s, prop, x, y, angle, gc.get_antialiased(), matplotlib.rcParams["text.hinting"],
+               str(look), self._renderer.dpi, self._renderer.height)
+        calls = self._kept.get(key)
+        if calls is not None:
+            for image, ix, iy, iangle in calls:
+                self._renderer._renderer.draw_text_image(image, ix, iy, iangle, gc)
+            return None
+        agg, recorder = self._renderer._renderer, _Recorder(self._renderer._renderer)
+        self._renderer._renderer = recorder
+        try:
+            self._draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        finally:
+            self._renderer._renderer = agg
+        if recorder.calls is not None:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            self._kept[key] = recorder.calls
+        return None
+
+
+class _Recorder:
+    """An Agg renderer's C++ part that notes the glyph images drawn (``calls``: None if anything else was drawn)."""
+
+    def __init__(self, agg):
+        self._agg, self.calls = agg, []
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        import numpy as np
+
+        if self.calls is not None and isinstance(image, np.ndarray):
+            self.calls.append((image.copy(), x, y, angle))
+        else:
+            self.calls = None
+        return self._agg.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name):
+        self.calls = None  # drawn another way (boxes of mathtext): not kept
+        return getattr(self._agg, name)
