@@ -229,6 +229,7 @@ def test_background_drawing_is_finished_not_killed_when_the_interpreter_exits():
 
 def test_worker_process_runs_a_function_in_another_process_at_lower_priority_with_the_callers_thread_limit():
     import os
+    import signal
 
     import kamlab
 
@@ -245,6 +246,11 @@ def test_worker_process_runs_a_function_in_another_process_at_lower_priority_wit
         with pytest.raises(ZeroDivisionError, match="by zero"):  # the worker's exception, raised here
             worker.run(divmod, 1, 0)
         assert worker.run(os.getpid) == pid  # one process, kept between calls (also after an exception)
+        os.kill(pid, signal.SIGINT)  # interrupting the kernel (Jupyter signals its process group)
+        assert worker.run(os.getpid) == pid  # does not end the worker
+        with pytest.raises(live.WorkerUnavailable):  # a lambda cannot go to another process ...
+            worker.run(lambda: 1)
+        assert worker.failures == 0 and worker.run(os.getpid) == pid  # ... which stays
     finally:
         worker.close()
 
@@ -263,6 +269,7 @@ def test_without_a_worker_process_run_in_worker_computes_in_this_thread(monkeypa
     assert live.run_in_worker(os.getpid) == os.getpid()
     assert live.run_in_worker(divmod, 17, 5) == (3, 2)
     assert live.run_in_worker(divmod, 9, 2) == (4, 1)
+    assert live.run_in_worker(lambda x: x + 1, 1) == 2  # not picklable: computed here as well
     assert len(starts) == live.WorkerProcess.RETRIES  # then not tried again
     with pytest.raises(live.WorkerUnavailable):
         live._WORKER.run(os.getpid)

@@ -547,23 +547,27 @@ class WorkerProcess:
         """``function(*args, **kwargs)`` in the worker process; its result, or the exception it raised.
 
         ``function`` and the arguments must be picklable (a function of a module, data). Raises
-        :class:`WorkerUnavailable` if the process cannot start or dies.
+        :class:`WorkerUnavailable` if they are not, or if the process cannot start, dies or answers
+        something that cannot be read here.
         """
         import pickle
 
         from kamlab.config import get_threads
 
+        try:
+            request = pickle.dumps((function, args, kwargs, get_threads()), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # noqa: BLE001 -- a lambda, an open file, ...: not for another process
+            raise WorkerUnavailable(f"cannot be sent to the worker process: {error!r}") from error
         with self._lock:
             if not self.available:
                 raise WorkerUnavailable("no worker process")
             try:
                 if self._process is None or self._process.poll() is not None:
                     self._process = self._start()
-                pickle.dump((function, args, kwargs, get_threads()), self._process.stdin,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                self._process.stdin.write(request)
                 self._process.stdin.flush()
                 status, value = pickle.load(self._process.stdout)
-            except (OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+            except Exception as error:  # noqa: BLE001 -- died, or an answer half read: a new worker next time
                 self.failures += 1
                 self._stop()
                 raise WorkerUnavailable(f"the worker process failed: {error!r}") from error
@@ -614,11 +618,16 @@ def _worker_main():
     """The worker process: read (function, args, kwargs, threads), answer ("ok", result) or ("error", exception)."""
     import os
     import pickle
+    import signal
     import sys
     import time
 
     from kamlab.config import threads
 
+    try:  # interrupting the kernel (Jupyter signals its process group) interrupts the kernel, not its fits ahead
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (AttributeError, ValueError):  # pragma: no cover
+        pass
     if len(sys.argv) > 1:
         try:
             os.nice(int(sys.argv[1]))
