@@ -319,8 +319,8 @@ class PortfolioExplorer:
                     self._models()  # says which model has no weight; the last valid result stays
                 else:
                     self.models, self.result, self.moved, texts = found
-                self._relabel()
                 self._draw(texts)
+                self._relabel()  # after the chart: the page gets the picture first
         finally:
             self._moved_at = time.monotonic()
         if self.plot:
@@ -391,8 +391,11 @@ class PortfolioExplorer:
 
         options = dict(size=self.size, label_top=self.label_top, label_col=self.label_col, id_col=self.id_col)
         drawn = (self.vocabulary.value, self.language.value)
-        moved = None
+        moved, shown = None, False
         if drawn == self._drawn:  # only the weights changed: move the bubbles, splits and names in place
+            # a picture rendered ahead is sent first (the page gets it at once), then the chart's artists follow it
+            frame = self._frames.get(self._key()) if self._frames is not None else None
+            shown = frame is not None and self._frames.show(frame)
             moved = move_accounts(self.ax, self.result, **options)
         if moved is None:
             self.chart.clear()
@@ -410,8 +413,7 @@ class PortfolioExplorer:
                     self._jobs.add([_COPY])
         else:
             self.chart.set_animated(self._moving_artists(self.ax), keep_background=True)
-            frame = self._frames.get(self._key()) if self._frames is not None else None
-            if frame is None or not self._frames.show(frame):
+            if not shown:
                 self.chart.blit()
         # the texts after the chart: the page shows the chart first (its layout of the table waits)
         self._notes.value, self._moved_view.value = texts or self._texts(self.message, self.models, self.moved,
