@@ -334,3 +334,22 @@ def test_summary_share_of_ranked_accounts_matches_by_count_thresholds():
     assert summary.loc["A", "share_of_ranked"] == pytest.approx(0.2)
     assert summary.loc["A", "share_of_accounts"] == pytest.approx(2 / 12)
     assert math.isnan(summary.loc[NO_SHARE, "share_of_ranked"])
+
+
+def test_summary_every_column_by_hand():
+    # 100, 50, 30, 20 and a credit of -10; positive total 200, cumulative 50, 75, 90, 100 %; under "cover" with
+    # (0.6, 0.9): A = 100, 50 (75 % covers 60 %), B = 30 (90 % covers 90 %), C = 20, and the credit in NO_SHARE
+    result = abc_analysis(table([100.0, 50.0, 30.0, 20.0, -10.0]), thresholds=(0.6, 0.9))
+    summary = abc_summary(result)
+    assert summary.index.tolist() == ["A", "B", "C", NO_SHARE] and summary.index.name == "abc"
+    assert summary.columns.tolist() == ["accounts", "share_of_accounts", "share_of_ranked", "value",
+                                        "share_of_value", "smallest"]
+    expected = {"A": [2, 2 / 5, 2 / 4, 150.0, 0.75, 50.0], "B": [1, 1 / 5, 1 / 4, 30.0, 0.15, 30.0],
+                "C": [1, 1 / 5, 1 / 4, 20.0, 0.10, 20.0], NO_SHARE: [1, 1 / 5, np.nan, -10.0, np.nan, -10.0]}
+    for cls, row in expected.items():
+        assert summary.loc[cls].tolist() == pytest.approx(row, nan_ok=True)
+    # the same from the columns alone (attrs lost in a merge: the value named), and no NO_SHARE row without one
+    bare = result.copy()
+    bare.attrs = {}
+    pd.testing.assert_frame_equal(abc_summary(bare, "revenue"), summary)
+    assert NO_SHARE not in abc_summary(abc_analysis(table([100.0, 50.0]), thresholds=(0.6,))).index

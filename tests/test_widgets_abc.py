@@ -93,29 +93,49 @@ def test_value_switch_and_no_share_group(tables):
     assert _counts(explorer) == {"A": 2, "B": 1, "C": 0, "none (≤ 0)": 1}
 
 
-def test_wiring_every_control_reaches_abc_analysis(tables, monkeypatch):
-    calls = []
-    original = kamlab.identify.abc_analysis
+def test_wiring_every_control_gives_abc_analysis_result(tables, monkeypatch):
+    """After each change the explorer holds what abc_analysis returns for the controls' values; the ranking of a
+    period and value is computed once (a threshold or the rule only assigns the classes again)."""
+    from kamlab.identify import abc as abc_module
 
-    def spy(table, value, thresholds, rule, **kwargs):
-        calls.append((table, value, tuple(thresholds), rule, kwargs.get("labels")))
-        return original(table, value, thresholds, rule, **kwargs)
+    ranked, checking = [], []
+    original = abc_module._ranked
 
-    monkeypatch.setattr(kamlab.identify, "abc_analysis", spy)
+    def spy(table, value, *args, **kwargs):
+        if not checking:  # the explorer's calls, not abc_analysis' below
+            ranked.append((table, value))
+        return original(table, value, *args, **kwargs)
+
+    monkeypatch.setattr(abc_module, "_ranked", spy)
+
+    def expect(period, value, thresholds, rule, labels=None):
+        checking.append(True)
+        want = kamlab.abc_analysis(tables[period], value, thresholds, rule, labels=labels)
+        checking.clear()
+        pd.testing.assert_frame_equal(explorer.result, want)
+        assert explorer.result.attrs == want.attrs
+        pd.testing.assert_frame_equal(explorer.summary, kamlab.abc_summary(want))
+
     explorer = ABCExplorer(tables, plot=False)
-    assert calls[-1][0] is tables[2025] and calls[-1][1:] == ("revenue", (0.8, 0.95), "cover", None)
+    expect(2025, "revenue", (0.8, 0.95), "cover")
     explorer.period.value = 2024
-    assert calls[-1][0] is tables[2024]
+    expect(2024, "revenue", (0.8, 0.95), "cover")
     explorer.value.value = "db1"
-    assert calls[-1][1] == "db1"
+    expect(2024, "db1", (0.8, 0.95), "cover")
     explorer.rule.value = "within"
-    assert calls[-1][3] == "within"
+    expect(2024, "db1", (0.8, 0.95), "within")
     explorer.thresholds.value = (0.55, 0.85)
-    assert calls[-1][0] is tables[2024] and calls[-1][1:] == ("db1", (0.55, 0.85), "within", None)
+    expect(2024, "db1", (0.55, 0.85), "within")
     explorer.thresholds.value = (0.7, 0.7)  # the handles meet: one boundary, classes A and C
-    assert calls[-1][2:] == ((0.7,), "within", ("A", "C"))
-    assert len(calls) == 6  # one computation per change
+    expect(2024, "db1", (0.7,), "within", labels=("A", "C"))
+    explorer.period.value = 2025
+    explorer.value.value = "revenue"
+    expect(2025, "revenue", (0.7,), "within", labels=("A", "C"))
+    # the spy saw each (period, value) ranked once: the threshold and rule moves and the way back ranked nothing
+    assert [(id(t), v) for t, v in ranked] == [(id(tables[2025]), "revenue"), (id(tables[2024]), "revenue"),
+                                               (id(tables[2024]), "db1"), (id(tables[2025]), "db1")]
     # db1 10, 8 of 30 (33, 60 %) stay within 70 %: A = K1, K2, C = the rest
+    explorer.period.value, explorer.value.value = 2024, "db1"
     assert _counts(explorer) == {"A": 2, "C": 3}
 
 

@@ -162,7 +162,21 @@ def abc_analysis(
     if by not in ("value", "count"):
         raise ParameterError(f"by must be 'value' or 'count', not {by!r}.")
     class_labels = _class_labels(len(thresholds) + 1, labels)
+    return _classify(_ranked(accounts, value, by, id_col, values), thresholds, rule, class_labels, copy=False)
 
+
+def _ranked(accounts, value, by, id_col, values=None):
+    """The part of :func:`abc_analysis` that does not depend on thresholds, rule and labels: the accounts
+    sorted, with ``share``, ``cumulative_share`` and ``rank``, and the measure the thresholds are cut on.
+
+    The ABC explorer keeps it per value and period, so a moved threshold only assigns the classes again.
+    Returns ``(table, positive, measure)`` (the rows with a share, and their cumulative share of the value or
+    of the accounts); ``table.attrs`` holds ``value``, ``by``, ``n_no_share`` and ``total`` besides the
+    accounts' own. ``values``: the value column as numbers, when the caller has it already.
+    """
+    values = numeric(column(accounts, value), value) if values is None else values
+    if by not in ("value", "count"):
+        raise ParameterError(f"by must be 'value' or 'count', not {by!r}.")
     table = accounts.copy()
     table[value] = values
     table = _sort_accounts(table, value, id_col)
@@ -173,37 +187,43 @@ def abc_analysis(
 
     share = np.full(len(table), np.nan)
     cumulative = np.full(len(table), np.nan)
-    classes = np.full(len(table), NO_SHARE, dtype=object)
     rank = pd.array([pd.NA] * len(table), dtype="Int64")
+    measure = np.empty(0)
     if n:
         share[positive] = sorted_values / total
         running = np.cumsum(sorted_values) / total
         running[-1] = 1.0
         cumulative[positive] = running
         measure = running if by == "value" else np.arange(1, n + 1) / n
+        rank[np.flatnonzero(positive)] = np.arange(1, n + 1)
+    table["share"] = share
+    table["cumulative_share"] = cumulative
+    table["rank"] = rank
+    table.attrs.update({"value": value, "by": by, "n_no_share": int(len(table) - n), "total": float(total)})
+    return table, positive, measure
+
+
+def _classify(ranked, thresholds, rule, class_labels, copy=True):
+    """:func:`abc_analysis`'s result from :func:`_ranked`'s: the classes for ``thresholds`` (checked) under
+    ``rule``, labelled ``class_labels``. ``copy=False``: the ranked table becomes the result (for a ranked
+    table nobody keeps; a kept one stays as it is with the default)."""
+    ranked_table, positive, measure = ranked
+    classes = np.full(len(ranked_table), NO_SHARE, dtype=object)
+    if len(measure):
         before = np.concatenate([[0.0], measure[:-1]])
-        index = np.zeros(n, dtype=int)
+        index = np.zeros(len(measure), dtype=int)
         for t in thresholds:
             if rule == "cover":
                 index += before >= t - _EPS
             else:
                 index += measure > t + _EPS
         classes[positive] = np.asarray(class_labels, dtype=object)[index]
-        rank[np.flatnonzero(positive)] = np.arange(1, n + 1)
-    table["share"] = share
-    table["cumulative_share"] = cumulative
-    table["rank"] = rank
+    table = ranked_table.copy() if copy else ranked_table
     table["abc"] = pd.Categorical(classes, categories=[*class_labels, NO_SHARE], ordered=True)
-    table.attrs.update(
-        {
-            "value": value,
-            "thresholds": thresholds,
-            "rule": rule,
-            "by": by,
-            "n_no_share": int(len(table) - n),
-            "total": float(total),
-        }
-    )
+    mine = ("value", "thresholds", "rule", "by", "n_no_share", "total")
+    attrs = {k: v for k, v in ranked_table.attrs.items() if k not in mine}  # the accounts' own attrs first
+    ours = {**ranked_table.attrs, "thresholds": thresholds, "rule": rule}
+    table.attrs = {**attrs, **{k: ours[k] for k in mine}}
     return table
 
 
@@ -239,30 +259,35 @@ def abc_summary(result, value=None):
             "e.g. by a merge): pass it, e.g. abc_summary(table, value='revenue')."
         )
     column(result, value, "value column")
-    grouped = result.groupby("abc", observed=False)[value]
-    summary = pd.DataFrame(
-        {
-            "accounts": grouped.size(),
-            "value": grouped.sum(),
-            "smallest": grouped.min(),
-        }
-    )
-    summary["share_of_accounts"] = summary["accounts"] / max(len(result), 1)
-    ranked = result["abc"].astype(object) != NO_SHARE
+    # the two columns alone (no attrs: pandas would copy the result's attrs at every step), grouped once
+    data = pd.DataFrame({"abc": result["abc"].array, "value": result[value].array}, copy=False)
+    grouped = data.groupby("abc", observed=False)["value"]
+    accounts, sums, smallest = grouped.size(), grouped.sum(), grouped.min()
+    classes = accounts.index.astype(str)
+    n = accounts.to_numpy()
+    ranked = data["abc"].to_numpy(dtype=object) != NO_SHARE
     n_ranked = int(ranked.sum())
-    summary["share_of_ranked"] = summary["accounts"] / n_ranked if n_ranked else np.nan
     # the positive total the shares refer to: recorded by abc_analysis, else added up from the ranked rows
     total = result.attrs.get("total") if result.attrs.get("value") == value else None
     if total is None:
-        total = float(pd.to_numeric(result.loc[ranked, value]).sum())
-    summary["share_of_value"] = summary["value"] / total if total else np.nan
-    if NO_SHARE in summary.index:
-        summary.loc[NO_SHARE, ["share_of_value", "share_of_ranked"]] = np.nan
-        if summary.loc[NO_SHARE, "accounts"] == 0:
-            summary = summary.drop(index=NO_SHARE)
-    summary.index = summary.index.astype(str)
-    summary.index.name = "abc"
-    return summary[["accounts", "share_of_accounts", "share_of_ranked", "value", "share_of_value", "smallest"]]
+        total = float(pd.to_numeric(data["value"][ranked]).sum())
+    no_share = np.asarray(classes == NO_SHARE)
+    share_of_ranked = n / n_ranked if n_ranked else np.full(len(n), np.nan)
+    share_of_value = sums.to_numpy(dtype=float) / total if total else np.full(len(n), np.nan)
+    share_of_ranked[no_share] = share_of_value[no_share] = np.nan
+    keep = ~(no_share & (n == 0))  # the no-share group only when it has accounts
+    summary = pd.DataFrame(
+        {
+            "accounts": n[keep],
+            "share_of_accounts": n[keep] / max(len(result), 1),
+            "share_of_ranked": share_of_ranked[keep],
+            "value": sums.to_numpy()[keep],
+            "share_of_value": share_of_value[keep],
+            "smallest": smallest.to_numpy()[keep],
+        },
+        index=pd.Index(classes[keep], name="abc"),
+    )
+    return summary
 
 
 def key_account_candidates(accounts, share=0.6, value="revenue", *, id_col="account_id"):

@@ -191,6 +191,7 @@ class ABCExplorer:
         self.plot = plot
         self.chart = self.ax = None
         self._drawn = None
+        self._ranked = {}  # (period, value) -> the accounts ranked by it (kamlab.identify.abc._ranked)
 
         style = {"description_width": "initial"}
         self.thresholds = widgets.FloatRangeSlider(
@@ -232,12 +233,18 @@ class ABCExplorer:
 
     def update(self):
         """Recompute the classes for the controls' values and redraw the output."""
-        from kamlab.identify import abc_analysis, abc_summary
+        from kamlab.identify import abc_summary
+        from kamlab.identify.abc import _check_thresholds, _class_labels, _classify, _ranked
 
         thresholds, labels = self._parameters()
-        table = self.tables[self.period.value]
-        self.result = abc_analysis(table, self.value.value, thresholds, self.rule.value, id_col=self.id_col,
-                                   labels=labels)
+        # abc_analysis in two steps: the ranking of a value and period is kept (a moved threshold or rule only
+        # assigns the classes again: the same table abc_analysis returns, tested)
+        key = (self.period.value, self.value.value)
+        if key not in self._ranked:
+            self._ranked[key] = _ranked(self.tables[key[0]], key[1], "value", self.id_col)
+        thresholds = _check_thresholds(thresholds)
+        self.result = _classify(self._ranked[key], thresholds, self.rule.value,
+                                _class_labels(len(thresholds) + 1, labels))
         self.summary = abc_summary(self.result)
         if self.plot:
             self._draw()
