@@ -331,3 +331,41 @@ def _reap(pid):
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         pass
+
+
+def test_an_image_encoded_ahead_is_sent_only_onto_the_picture_it_was_encoded_against():
+    """fastdraw.diff_png: the diff image encoded in a worker is the one the canvas encodes itself, and the canvas
+    sends it only if the page shows the picture it was encoded against and the canvas holds its pixels."""
+    from kamlab._util.fastdraw import diff_png
+
+    chart = LiveFigure((4, 3))
+    page = _Page(chart.figure.canvas)
+    canvas = chart.figure.canvas
+    line, = chart.figure.subplots().plot([0, 1, 2], [0, 1, 0])
+    chart.redraw()
+    before = _pixels(chart.figure).astype(np.uint8)
+    line.set_ydata([1, 0, 1])
+    FigureCanvasAgg.draw(canvas)
+    after = _pixels(chart.figure).astype(np.uint8)
+    prepared = diff_png(before, after)
+    canvas._png_is_old = True
+    own = canvas.get_diff_image()  # the canvas's own diff image of the same step
+    assert prepared[2] == own
+    canvas._last_buff = before.view(np.uint32).squeeze(2).copy()  # the page shows the first picture again
+    canvas.prepared, canvas._png_is_old = prepared, True
+    assert canvas.get_diff_image() is prepared[2] and canvas.prepared is None  # used once
+    # encoded against another picture (the page shows `after` now): not sent, the canvas encodes the step itself
+    line.set_ydata([0, 0, 1])
+    FigureCanvasAgg.draw(canvas)
+    third = _pixels(chart.figure).astype(np.uint8)
+    stale = diff_png(before, third)
+    canvas.prepared, canvas._png_is_old = stale, True
+    image = canvas.get_diff_image()
+    assert image != stale[2]
+    decoded = _decode(image)
+    changed = np.any(third != after, axis=-1)
+    assert changed.any() and np.array_equal(decoded[changed], third[changed]) and (decoded[~changed] == 0).all()
+    # nor when the canvas holds other pixels than those it was encoded for
+    canvas.prepared, canvas._png_is_old = diff_png(third, after), True
+    assert _decode(canvas.get_diff_image())[..., 3].max() == 0  # nothing changed since: an empty diff
+    assert len(page.images) >= 1

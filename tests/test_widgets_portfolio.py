@@ -346,6 +346,17 @@ def test_a_step_computed_ahead_shows_the_picture_rendered_ahead_which_is_matplot
     changed = diff[..., 3] > 0
     assert changed.sum() > 100 and np.array_equal(diff[changed], shown[changed])
     assert np.array_equal(shown, _full_draw(explorer))
+    # the next step's image was encoded ahead too, against this picture: the move sends those bytes, which are
+    # the diff image the canvas encodes itself
+    explorer._jobs.wait()
+    further = explorer._frames.get(explorer._key(({"c1": 0.5, "c2": 0.52, "c3": 0.2}, POSITION)))
+    assert further is not None and further[3] is not None
+    slider.value = 0.52
+    assert page.images[-1] is further[3][2]
+    canvas._last_buff = further[3][0]  # the page's picture before the step: the canvas encodes the step itself
+    canvas._png_is_old = True
+    assert canvas.get_diff_image() == page.images[-1]
+    assert np.array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), _full_draw(explorer))
 
 
 def test_pictures_rendered_ahead_are_not_shown_after_the_chart_was_drawn_anew(accounts):

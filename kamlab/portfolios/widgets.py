@@ -415,6 +415,8 @@ class PortfolioExplorer:
             self.chart.set_animated(self._moving_artists(self.ax), keep_background=True)
             if not shown:
                 self.chart.blit()
+        if not shown and self._frames is not None:
+            self._frames.shown = None  # drawn here: not a picture rendered ahead
         # the texts after the chart: the page shows the chart first (its layout of the table waits)
         self._notes.value, self._moved_view.value = texts or self._texts(self.message, self.models, self.moved,
                                                                          self.language.value)
@@ -455,8 +457,9 @@ class _Frames:
     (bubbles, splits, names, quadrant texts) animated. The copy's background is rendered once per
     layout; a setting's picture is that background with the moving artists moved
     (:func:`~kamlab.portfolios.plots.move_accounts`) and drawn over it by matplotlib: what a full draw of
-    the live chart at that setting gives. The move then only moves the live artists and sends the
-    picture (no rendering in the move).
+    the live chart at that setting gives. Its diff image against the picture shown now (when that is one
+    of these) is encoded there too (:func:`kamlab._util.fastdraw.diff_png`). The move then sends the
+    picture (no rendering, and no encoding when the page shows that picture) and moves the live artists.
     """
 
     #: the most pictures kept (each the whole figure, some 2 MB)
@@ -466,7 +469,8 @@ class _Frames:
         self._chart, self._options, self._moving = chart, options, moving
         self._layout = None  # (vocabulary, language, table, dpi, size, axes position, limits) of the live chart
         self._copy = None  # (layout, Axes, background, canvas) of the copy
-        self._pictures = {}  # setting -> (layout, pixels)
+        self._pictures = {}  # setting -> (layout, pixels, base, image): image is the diff PNG against picture base
+        self.shown = None  # the picture (pixels) the live chart shows if it is one of these, else None
 
     def layout(self, ax, result, drawn):
         """Note the live chart's layout after a full draw (pictures of an older layout are not shown)."""
@@ -481,9 +485,12 @@ class _Frames:
 
     def done(self, key):
         """Whether nothing is left to render for ``key``: no page shows the chart (no picture is wanted), or its
-        picture for the current layout was rendered (or cannot be: its bubbles leave the axes)."""
+        picture for the current layout was rendered (or cannot be: its bubbles leave the axes), with its diff
+        image against the picture shown now (if that is one of these)."""
         found = self._pictures.get(key)
-        return self._chart.figure.canvas.syncing_data_url or (found is not None and found[0] is self._layout)
+        return self._chart.figure.canvas.syncing_data_url or (
+            found is not None and found[0] is self._layout
+            and (found[1] is None or self.shown is None or self.shown is found[1] or self.shown is found[2]))
 
     def show(self, frame):
         """Put ``frame``'s pixels in the live chart and send them; False (nothing done) if they do not fit it."""
@@ -492,7 +499,7 @@ class _Frames:
         from kamlab._util import live
 
         chart = self._chart
-        layout, pixels = frame
+        layout, pixels, _, image = frame
         canvas = chart.figure.canvas
         if not chart.live or canvas.syncing_data_url or chart._background is None or chart.figure.dpi != layout[3]:
             return False
@@ -503,7 +510,10 @@ class _Frames:
         live._changed()
         canvas._picture = None
         buffer[...] = pixels
+        canvas.prepared = image  # sent as encoded ahead if the page shows its base (the canvas checks)
         canvas.blit(chart.figure.bbox)
+        canvas.prepared = None
+        self.shown = pixels
         live._changed()
         return True
 
@@ -525,25 +535,37 @@ class _Frames:
 
         from kamlab.portfolios.plots import move_accounts
 
-        layout = self._layout
+        layout, base = self._layout, self.shown
         if layout is None or tuple(key[:2]) != layout[:2] or self.done(key):
+            return
+        found = self.get(key)
+        if found is not None:  # rendered: only its diff image against the picture shown now
+            self._keep(key, layout, found[1], base)
             return
         with language(layout[1]):
             copy = self._copy if self._copy is not None and self._copy[0] is layout else self._build(layout)
             _, ax, background, canvas = copy
             if move_accounts(ax, result, **self._options) is None:  # leaves the axes: the move draws anew
-                self._keep(key, layout, None)
+                self._keep(key, layout, None, None)
                 return
             canvas.restore_region(background)
             artists = self._moving(ax)
             for artist in sorted(artists, key=lambda a: a.get_zorder()):  # stable: the live chart's order
                 ax.figure.draw_artist(artist)
-        self._keep(key, layout, np.array(canvas.buffer_rgba()))
+        self._keep(key, layout, np.array(canvas.buffer_rgba()), base)
 
-    def _keep(self, key, layout, pixels):
-        while len(self._pictures) >= self.LIMIT:
-            self._pictures.pop(next(iter(self._pictures)), None)
-        self._pictures[key] = (layout, pixels)
+    def _keep(self, key, layout, pixels, base):
+        """Keep the picture of ``key`` (None: none possible) with its diff image against picture ``base``."""
+        from kamlab._util.fastdraw import diff_png
+
+        image = diff_png(base, pixels) if base is not None and pixels is not None else None
+        while key not in self._pictures and len(self._pictures) >= self.LIMIT:
+            oldest = next(iter(self._pictures))
+            if self._pictures[oldest][1] is self.shown:  # the picture shown stays: the base of the next images
+                self._pictures[oldest] = self._pictures.pop(oldest)
+                oldest = next(iter(self._pictures))
+            self._pictures.pop(oldest, None)
+        self._pictures[key] = (layout, pixels, base, image)
 
     def _build(self, layout):
         """The copy of the live chart at ``layout``, its background rendered."""
