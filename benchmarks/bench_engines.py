@@ -73,28 +73,24 @@ FROM acc JOIN offerings USING (account_id) ORDER BY account_id
 """
 # The BTYD summary of kamlab.data.engines.definition.summary_table hand-written as one DuckDB query, with everything
 # kamlab's result and its report need (calibration purchases, credit days, lines after the end, accounts without a
-# purchase; the lines after the end grouped only for the accounts without a purchase before it, as kamlab does):
-# the floor for part 3. SUMMARY_CORE is only the summary's four columns (less than kamlab must report).
+# purchase up to the end; the lines after the end are counted only, as kamlab does): the floor for part 3.
+# SUMMARY_CORE is only the summary's four columns (less than kamlab must report).
 SUMMARY_FLOOR = """
 WITH l AS (SELECT account_id, CAST(date AS DATE) AS d, revenue AS v FROM lines),
 u AS (SELECT account_id, d, sum(v) AS net FROM l WHERE d <= DATE '{end}' GROUP BY 1, 2),
 a AS (SELECT account_id,
              min(d) FILTER (WHERE net >= -1e-6) AS first, max(d) FILTER (WHERE net >= -1e-6) AS last,
              count(*) FILTER (WHERE net >= -1e-6) AS purchases, sum(net) FILTER (WHERE net >= -1e-6) AS cal_value,
-             arg_min(net, d) FILTER (WHERE net >= -1e-6) AS first_value, bool_or(net >= -1e-6) AS bought,
+             arg_min(net, d) FILTER (WHERE net >= -1e-6) AS first_value, bool_or(net >= -1e-6) AS any_purchase,
              count(*) FILTER (WHERE net < -1e-6) AS credit_periods,
              coalesce(sum(net) FILTER (WHERE net < -1e-6), 0) AS credit_value
       FROM u GROUP BY 1),
-r AS (SELECT l.* FROM l ANTI JOIN (SELECT account_id FROM a WHERE bought) k USING (account_id) WHERE d > DATE '{end}'),
-later AS (SELECT account_id, bool_or(net >= -1e-6) AS bought_later
-          FROM (SELECT account_id, d, sum(v) AS net FROM r GROUP BY 1, 2) GROUP BY 1),
 after AS (SELECT count(*) AS lines_after_end FROM l WHERE d > DATE '{end}')
-SELECT coalesce(a.account_id, later.account_id) AS account_id, coalesce(purchases, 0) - 1 AS frequency,
+SELECT account_id, purchases - 1 AS frequency,
        date_diff('day', first, last) / 7 AS recency, date_diff('day', first, DATE '{end}') / 7 AS T,
        CASE WHEN purchases > 1 THEN (cal_value - first_value) / (purchases - 1) ELSE 0 END AS monetary_value,
-       coalesce(bought, false) OR coalesce(bought_later, false) AS any_purchase, lines_after_end,
-       coalesce(credit_periods, 0) AS credit_periods, coalesce(credit_value, 0) AS credit_value
-FROM a FULL OUTER JOIN later ON a.account_id = later.account_id CROSS JOIN after ORDER BY 1
+       any_purchase, lines_after_end, credit_periods, credit_value
+FROM a CROSS JOIN after ORDER BY 1
 """
 SUMMARY_CORE = """
 WITH u AS (SELECT account_id, CAST(date AS DATE) AS d, sum(revenue) AS net FROM lines GROUP BY 1, 2),

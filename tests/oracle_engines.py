@@ -117,16 +117,17 @@ def assert_same_table(got, expected, rtol=1e-9, atol=1e-9):
 
 def oracle_summary_counts(lines, calibration_end, *, observation_end=None):
     """The counts ``rfm_summary`` reports beside the summary (merge="day"), by their documented meaning, in plain
-    pandas: lines after the end, accounts whose first purchase is after the calibration, accounts without any
-    purchase, and the credit days (days netting below 0) up to the end with their value."""
+    pandas: lines after the end (counted, not read further), and among the lines up to the end the accounts whose
+    first purchase is after the calibration, the accounts without any purchase, and the credit days (days netting
+    below 0) with their value."""
     df = lines.assign(day=lines["date"].dt.normalize())
     cal = pd.Timestamp(calibration_end)
     end = pd.Timestamp(observation_end) if observation_end else cal
-    days = df.groupby(["account_id", "day"], as_index=False)["revenue"].sum()
+    days = df[df["day"] <= end].groupby(["account_id", "day"], as_index=False)["revenue"].sum()
     bought = days["revenue"] >= -DUST
     buyers = set(days.loc[bought, "account_id"])
     calibration_buyers = set(days.loc[bought & (days["day"] <= cal), "account_id"])
-    credit = days[~bought & (days["day"] <= end)]
+    credit = days[~bought]
     return {
         "lines_after_end": int((df["day"] > end).sum()),
         "accounts_first_purchase_after_calibration": len(buyers - calibration_buyers),

@@ -114,11 +114,15 @@ def rfm_summary(
           ``observation_end``;
         - ``lines``: lines read; ``lines_after_end``: lines dated after
           ``observation_end`` (or ``calibration_end`` without a holdout period; with
-          ``merge="period"`` after the period that contains it), not used;
+          ``merge="period"`` after the period that contains it), not used, as ``lifetimes``
+          leaves them out: they are counted, not read further (an account whose lines all
+          come after the end is in this count only; give the last day as ``observation_end``
+          to have the accounts that start buying after the calibration counted);
         - ``accounts_first_purchase_after_calibration``: accounts whose first purchase is
-          after ``calibration_end`` (new later: not in the table);
-        - ``accounts_without_purchase``: accounts with lines but never a purchase (only
-          credit notes);
+          in the holdout period, after ``calibration_end`` (new later: not in the table; 0
+          without ``observation_end``);
+        - ``accounts_without_purchase``: accounts with lines up to the end but no purchase
+          in them (only credit notes);
         - ``credit_periods``, ``credit_value``: days (periods) with a net credit up to
           the end of the data used, and the sum of their values.
 
@@ -148,7 +152,7 @@ def rfm_summary(
     Examples
     --------
     Account A buys on 1 January, twice on 8 January and on 22 January; B buys first on 1
-    February, after the end of calibration:
+    February, after the end of calibration, so it is not in the summary:
 
     >>> import pandas as pd
     >>> lines = pd.DataFrame({
@@ -160,8 +164,15 @@ def rfm_summary(
     >>> summary
       account_id  frequency  recency    T  monetary_value
     0          A          2      3.0  4.0            20.0
-    >>> summary.attrs["accounts_first_purchase_after_calibration"]
+    >>> summary.attrs["lines_after_end"]
     1
+
+    With a holdout period up to the end of February, B is counted as an account that buys first after the
+    calibration, and A's and B's purchases in the holdout period are counted:
+
+    >>> held = rfm_summary(lines, calibration_end="2024-01-29", observation_end="2024-02-29")
+    >>> held.attrs["accounts_first_purchase_after_calibration"], held.attrs["lines_after_end"]
+    (1, 0)
     """
     _check_options(freq, merge)
     cal_day = _day_number(calibration_end, "calibration_end") if calibration_end is not None else None
@@ -175,7 +186,9 @@ def rfm_summary(
                      memory_limit=memory_limit, progress=progress) as source:
         _check_columns(source.table.columns, account, date, value)
         lines = definition.summary_lines(source.table, account=account, date=date, value=value)
-        checks = source.execute(definition.summary_checks(lines)).iloc[0]
+        end_day = obs_day if obs_day is not None else cal_day  # None: the last line's day, no line after it
+        checks = source.execute(definition.summary_checks(
+            lines, end=_date(end_day) if end_day is not None else None, freq=freq, merge=merge)).iloc[0]
         _raise_unusable(checks, source, account, date, value)
         n_lines = int(checks["lines"])
         last_day = _day_number(checks["last_day"], "last day") if n_lines else 0
@@ -200,7 +213,7 @@ def rfm_summary(
             "calibration_end": _timestamp(cal_day),
             "observation_end": _timestamp(obs_day) if obs_day is not None else None,
             "lines": n_lines,
-            "lines_after_end": int(per_account["lines_after_end"].iloc[0]) if len(per_account) else 0,
+            "lines_after_end": int(checks["lines_after_end"]) if end_day is not None else 0,
             "accounts_first_purchase_after_calibration": int(len(per_account) - len(rows) - n_never),
             "accounts_without_purchase": n_never,
             "credit_periods": int(per_account["credit_periods"].sum()),
