@@ -188,7 +188,8 @@ def rfm_summary(
         lines = definition.summary_lines(source.table, account=account, date=date, value=value)
         end_day = obs_day if obs_day is not None else cal_day  # None: the last line's day, no line after it
         checks = source.execute(definition.summary_checks(
-            lines, end=_date(end_day) if end_day is not None else None, freq=freq, merge=merge)).iloc[0]
+            lines, end=_date(end_day) if end_day is not None else None, freq=freq, merge=merge,
+            accounts_complete=source.kind == "frame" and _none_missing(transactions[account]))).iloc[0]
         _raise_unusable(checks, source, account, date, value)
         n_lines = int(checks["lines"])
         last_day = _day_number(checks["last_day"], "last day") if n_lines else 0
@@ -265,6 +266,13 @@ def _frame_to_scan(transactions, account, date, value):
             values = pd.Series(_values(values, value), index=values.index)
         columns[value] = values
     return pd.DataFrame(columns, copy=False)
+
+
+def _none_missing(ids):
+    """True when Arrow says ``ids`` (an Arrow-backed column) has no missing value, without looking at the ids;
+    False when it has or cannot tell so cheaply (then the engine counts them)."""
+    arr = getattr(ids.array, "_pa_array", None)
+    return arr is not None and arr.null_count == 0
 
 
 def _raise_unusable(checks, source, account, date, value):

@@ -216,11 +216,13 @@ def summary_lines(table, *, account, date, value):
     return table.select(**columns)
 
 
-def summary_checks(lines, *, end=None, freq="W", merge="day"):
+def summary_checks(lines, *, end=None, freq="W", merge="day", accounts_complete=False):
     """One row: the number of lines, those without account, date or usable value, the last day and, with the
     ``end`` of the summary (``observation_end``, else ``calibration_end``), ``lines_after_end``: the lines
     after its unit (day, or with ``merge="period"`` its calendar week or month), which the summary leaves out.
-    Without ``end`` the summary ends with the last day: no line is after it."""
+    Without ``end`` the summary ends with the last day: no line is after it. ``accounts_complete=True``: the
+    caller knows that no account id is missing (``no_account`` is 0 without reading the ids: for a frame,
+    Arrow keeps the count of missing values; reading 10 million ids took half of this query)."""
     import ibis
 
     value = lines.value
@@ -230,7 +232,7 @@ def summary_checks(lines, *, end=None, freq="W", merge="day"):
         after = {"lines_after_end": (_unit(lines.date, freq, merge) > end_unit).sum().fill_null(0)}
     return lines.aggregate(
         lines=lines.count(),
-        no_account=lines.account.isnull().sum().fill_null(0),
+        no_account=ibis.literal(0) if accounts_complete else lines.account.isnull().sum().fill_null(0),
         no_date=lines.date.isnull().sum().fill_null(0),
         bad_value=(value.isnull() | value.isnan() | value.isinf()).sum().fill_null(0),
         last_day=lines.date.max(),
