@@ -153,6 +153,11 @@ EXPLORERS = {
                  "EX['pipeline'] = CLOCK.watch(PipelineExplorer(quotes, account_info, covariates, "
                  "truth=case.quote_truth))",
                  "slider", ".widget-slider .noUi-handle", 1, "follow-up: k1"),
+    # the dashboard (kamlab.report.dashboard, also served by Voila): its first tab's explorer, driven inside it
+    "dashboard": ("from kamlab.report.dashboard import Dashboard\n"
+                  "EX['dashboard'] = Dashboard(case=case)\n"
+                  "CLOCK.watch(EX['dashboard'].explorers['key_accounts'])",
+                  "slider", ".widget-slider .noUi-handle", 0, "dashboard: ABC threshold"),
 }
 CELL_OF = {"abc_value": "abc"}
 
