@@ -314,7 +314,7 @@ def test_a_page_showing_the_explorer_fits_every_quantile_ahead_nearest_first_in_
     assert fitted == [0.65, 0.55, 0.7, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95]
     explorer.chart._jobs.wait()  # and their charts rendered ahead; also the first one's, drawn before the page
     assert {(round(0.5 + 0.05 * k, 4), "linear", ALL) for k in range(10)} <= set(explorer.chart._pictures)
-    assert kamlab._util.live._WORKER.run(os.getpid) != os.getpid()  # they ran in another process
+    assert kamlab._util.worker._WORKER.run(os.getpid) != os.getpid()  # they ran in another process
     for quantile in [0.5 + 0.05 * k for k in range(10)]:  # each the analysis functions' result
         key = (round(quantile, 4), "linear")
         wallets, evaluation = explorer._cache[key]
@@ -338,8 +338,12 @@ def test_a_page_showing_the_explorer_fits_every_quantile_ahead_nearest_first_in_
 
 
 def test_the_worker_process_gives_the_numbers_of_the_kernel_and_without_it_the_thread_fits(accounts, monkeypatch):
-    from kamlab._util import live
+    import os
 
+    from kamlab._util import worker
+
+    fresh = worker.WorkerProcess()  # a worker of this test's own: it must be the one that fitted
+    monkeypatch.setattr(worker, "_WORKER", fresh)
     settings = [(0.85, "gbm"), (0.7, "knn")]
     in_kernel = _explorer(accounts, plot=False)
     in_process = _explorer(accounts, plot=True, background=True)
@@ -351,19 +355,22 @@ def test_the_worker_process_gives_the_numbers_of_the_kernel_and_without_it_the_t
         wallets, evaluation = in_kernel.compute(quantile, method)
         pd.testing.assert_frame_equal(in_process.wallets, wallets)  # exactly: same code, same thread limit
         pd.testing.assert_series_equal(in_process.evaluation, evaluation)
+    assert fresh._process is not None and fresh.failures == 0  # the fits ran in the worker, none fell back
+    assert fresh.run(os.getpid) != os.getpid()
+    fresh.close()
 
-    class NoProcesses(live.WorkerProcess):
+    class NoProcesses(worker.WorkerProcess):
         def _start(self):
             raise OSError("no processes here")
 
-    monkeypatch.setattr(live, "_WORKER", NoProcesses())
+    monkeypatch.setattr(worker, "_WORKER", NoProcesses())
     fallback = _explorer(accounts, plot=True)
     fallback.quantile.value = 0.85
     assert "Fitting linear quantile regression for quantile 0.85" in fallback._summary_view.value
     fallback.wait()  # fitted in the explorer's thread instead
     pd.testing.assert_frame_equal(fallback.wallets, in_kernel.compute(0.85, "linear")[0])
     assert "Quantile 0.85" in fallback._summary_view.value
-    assert not live._WORKER.available
+    assert not worker._WORKER.available
 
 
 def _dots(ax):

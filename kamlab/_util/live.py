@@ -18,7 +18,10 @@ import html
 import threading
 import weakref
 
+from kamlab._util import worker
 from kamlab._util.fastdraw import TextSprites, fast_png_canvas, png_bytes
+from kamlab._util.worker import EXITING as _EXITING
+from kamlab._util.worker import WorkerProcess, run_in_worker
 
 __all__ = ["LiveFigure", "TextSprites", "png_bytes", "text_html", "table_html", "Debouncer", "BackgroundJobs",
            "WorkerProcess", "run_in_worker", "show_widget", "ipympl_canvas"]
@@ -32,15 +35,13 @@ _PLACEHOLDER = (
 
 _LAST_CHANGE = [0.0]  # time.monotonic() of the latest change any live figure showed
 _ALL_JOBS = weakref.WeakSet()  # every BackgroundJobs: stopped and joined when the interpreter exits
-_EXITING = threading.Event()
-
 
 @atexit.register
 def _stop_all_jobs():
     """At exit (a script ends, a kernel shuts down): no new background work, the running one finished. A
     thread killed inside matplotlib's C++ drawing at exit can abort the process."""
     _EXITING.set()
-    _WORKER.close()  # a job waiting for the worker process returns at once
+    worker._WORKER.close()  # a job waiting for the worker process returns at once, computing nothing
     for jobs in list(_ALL_JOBS):
         jobs.stop(timeout=30)
 
@@ -327,6 +328,20 @@ class LiveFigure:
             self._pictures.pop(next(iter(self._pictures)))
         self._pictures[key] = (figure, pixels)
 
+    def keep_picture(self, key):
+        """Keep the picture just rendered as setting ``key``'s: :meth:`show_picture` sends it again.
+
+        Only a picture of the figure as it is now (a canvas without a page renders nothing: nothing kept).
+        """
+        import numpy as np
+
+        figure = self.figure
+        if not self.live or figure.stale:
+            return
+        while len(self._pictures) >= self.PICTURES:
+            self._pictures.pop(next(iter(self._pictures)))
+        self._pictures[key] = (figure, np.array(figure.canvas.get_renderer().buffer_rgba()))
+
     def show_picture(self, key):
         """Show the picture :meth:`prepare` rendered for ``key``: returns its Figure, or None if there is none yet."""
         import numpy as np
@@ -487,180 +502,3 @@ class BackgroundJobs:
             worker.join(timeout)
             if timeout is not None:
                 return
-
-
-class WorkerUnavailable(RuntimeError):
-    """The worker process could not be started or died (the caller computes in its own thread instead)."""
-
-
-class WorkerProcess:
-    """A low-priority Python process that runs the explorers' heavy background work, one call at a time.
-
-    Fits ahead (settings a student will likely ask for next) in a thread of the kernel hold the
-    interpreter lock for much of their time (scikit-learn's Python between its compiled loops) and
-    share the CPU with the kernel at the same priority: another explorer moved meanwhile answers
-    slower. In this process they hold neither: it is started with :mod:`subprocess` (a new
-    interpreter, never a fork of the kernel and its threads), lowers its own priority by
-    :attr:`NICE`, runs ``function(*args, **kwargs)`` with kamlab's thread limit of the caller, and
-    sends the result back (pickled over its standard input and output). It ends when the kernel
-    ends (its input closes, or its parent process changes) and at the kernel's exit.
-
-    :meth:`run` raises :class:`WorkerUnavailable` when the process cannot start (no subprocesses, as in
-    a browser-only Python) or dies; after :attr:`RETRIES` such failures it is not started again.
-    """
-
-    #: added to the worker's niceness (POSIX): the system prefers the kernel and the browser
-    NICE = 10
-    #: failures (could not start, died) after which no worker is started again in this kernel
-    RETRIES = 2
-
-    def __init__(self, command=None):
-        self.command = command
-        self.failures = 0
-        self._process = None
-        self._lock = threading.Lock()
-
-    def _start(self):
-        import os
-        import subprocess
-        import sys
-        from pathlib import Path
-
-        import kamlab
-
-        env = dict(os.environ)
-        here = str(Path(kamlab.__file__).resolve().parents[1])  # this kamlab, not another one on the path
-        env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
-        command = self.command or [sys.executable, "-c", "from kamlab._util.live import _worker_main; _worker_main()",
-                                   str(self.NICE)]
-        if not command[0]:
-            raise OSError("no Python executable to start")
-        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                env=env, close_fds=True)
-
-    @property
-    def available(self):
-        """False after :attr:`RETRIES` failures or at exit: :meth:`run` raises at once."""
-        return self.failures < self.RETRIES and not _EXITING.is_set()
-
-    def run(self, function, *args, **kwargs):
-        """``function(*args, **kwargs)`` in the worker process; its result, or the exception it raised.
-
-        ``function`` and the arguments must be picklable (a function of a module, data). Raises
-        :class:`WorkerUnavailable` if they are not, or if the process cannot start, dies or answers
-        something that cannot be read here.
-        """
-        import pickle
-
-        from kamlab.config import get_threads
-
-        try:
-            request = pickle.dumps((function, args, kwargs, get_threads()), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:  # noqa: BLE001 -- a lambda, an open file, ...: not for another process
-            raise WorkerUnavailable(f"cannot be sent to the worker process: {error!r}") from error
-        with self._lock:
-            if not self.available:
-                raise WorkerUnavailable("no worker process")
-            try:
-                if self._process is None or self._process.poll() is not None:
-                    self._process = self._start()
-                self._process.stdin.write(request)
-                self._process.stdin.flush()
-                status, value = pickle.load(self._process.stdout)
-            except Exception as error:  # noqa: BLE001 -- died, or an answer half read: a new worker next time
-                self.failures += 1
-                self._stop()
-                raise WorkerUnavailable(f"the worker process failed: {error!r}") from error
-        if status == "error":
-            raise value
-        return value
-
-    def _stop(self):
-        process, self._process = self._process, None
-        if process is None:
-            return
-        for stream in (process.stdin, process.stdout):
-            try:
-                stream.close()
-            except OSError:  # pragma: no cover - a pipe already broken
-                pass
-        try:
-            process.kill()
-            process.wait(5)
-        except Exception:  # noqa: BLE001  # pragma: no cover - already gone
-            pass
-
-    def close(self):
-        """End the worker process (at exit; a later :meth:`run` starts a new one unless exiting)."""
-        process = self._process
-        if process is not None:  # without the lock: a run waiting for the worker gets EOF and returns
-            try:
-                process.kill()
-            except OSError:  # pragma: no cover
-                pass
-        with self._lock:
-            self._stop()
-
-
-_WORKER = WorkerProcess()
-
-
-def run_in_worker(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` in the kernel's low-priority worker process (:class:`WorkerProcess`), or in
-    this thread where no worker process can run. The same result either way (same code, same thread limit)."""
-    try:
-        return _WORKER.run(function, *args, **kwargs)
-    except WorkerUnavailable:
-        return function(*args, **kwargs)
-
-
-def _worker_main():
-    """The worker process: read (function, args, kwargs, threads), answer ("ok", result) or ("error", exception)."""
-    import os
-    import pickle
-    import signal
-    import sys
-    import time
-
-    from kamlab.config import threads
-
-    try:  # interrupting the kernel (Jupyter signals its process group) interrupts the kernel, not its fits ahead
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except (AttributeError, ValueError):  # pragma: no cover
-        pass
-    if len(sys.argv) > 1:
-        try:
-            os.nice(int(sys.argv[1]))
-        except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX, or not allowed
-            pass
-    inp = sys.stdin.buffer
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to standard error, never into the answers
-    sys.stdout = sys.stderr
-    parent = os.getppid()
-
-    def watch():  # the kernel died in the middle of a fit: end now, not after it
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    while True:
-        try:
-            function, args, kwargs, limit = pickle.load(inp)
-        except (EOFError, OSError):
-            return  # the kernel closed the pipe: it ended
-        try:
-            with threads(limit):
-                answer = ("ok", function(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 -- sent to the kernel, raised there
-            answer = ("error", error)
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:  # noqa: BLE001 -- a result or exception that does not pickle
-            data = pickle.dumps(("error", RuntimeError(f"{type(error).__name__}: {error}")))
-        try:
-            out.write(data)
-            out.flush()
-        except OSError:
-            return
