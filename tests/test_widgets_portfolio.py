@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import kamlab
+from kamlab._util import fastdraw
 from kamlab.portfolios import ScoringModel
 from kamlab.portfolios import widgets as portfolio_widgets
 from kamlab.portfolios.widgets import PortfolioExplorer
@@ -398,7 +399,7 @@ def test_texts_drawn_again_at_the_same_place_are_matplotlibs_pixels():
     def render(replay):
         figure = build(Figure(figsize=(4, 3), dpi=100))
         canvas = FigureCanvasAgg(figure)
-        kept = portfolio_widgets._TextReplay(canvas.get_renderer()) if replay else None
+        kept = fastdraw.TextReplay(canvas.get_renderer()) if replay else None
         canvas.draw()
         return figure, canvas, kept
 

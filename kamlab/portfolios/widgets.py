@@ -572,6 +572,7 @@ class _Frames:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        from kamlab._util.fastdraw import TextReplay
         from kamlab.portfolios.plots import portfolio_matrix
 
         _, _, result, dpi, size, position, xlim, ylim = layout
@@ -584,70 +585,6 @@ class _Frames:
         for artist in self._moving(ax):
             artist.set_animated(True)
         canvas.draw()
-        _TextReplay(canvas.get_renderer())  # the quadrant texts, drawn at the same place in every picture
+        TextReplay(canvas.get_renderer())  # the quadrant texts, drawn at the same place in every picture
         self._copy = (layout, ax, canvas.copy_from_bbox(figure.bbox), canvas)
         return self._copy
-
-
-class _TextReplay:
-    """A text drawn again exactly where it was drawn before: matplotlib's glyph images of the first drawing, drawn again.
-
-    Installed on an Agg renderer (its ``draw_text``). The first drawing of a text at a place is matplotlib's; the
-    glyph images it passes to the renderer (``draw_text_image``) are kept with the text, its font, place, angle
-    and antialiasing, and a later drawing of the same text at the same place passes them again with the new
-    graphics context (colour, clip): the same calls with the same images, so the same pixels, without laying
-    out and rasterising the glyphs again. Texts drawn otherwise (mathtext, a matplotlib whose ``draw_text``
-    passes no images) are drawn by matplotlib each time.
-    """
-
-    #: the most texts kept (all dropped at once when full)
-    LIMIT = 200
-
-    def __init__(self, renderer):
-        self._renderer, self._draw_text, self._kept = renderer, renderer.draw_text, {}
-        renderer.draw_text = self.draw_text
-
-    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        import matplotlib
-
-        if ismath:
-            return self._draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-        look = (getattr(mtext, "get_fontfeatures", lambda: None)(), getattr(mtext, "get_language", lambda: None)())
-        key = (s, prop, x, y, angle, gc.get_antialiased(), matplotlib.rcParams["text.hinting"],
-               str(look), self._renderer.dpi, self._renderer.height)
-        calls = self._kept.get(key)
-        if calls is not None:
-            for image, ix, iy, iangle in calls:
-                self._renderer._renderer.draw_text_image(image, ix, iy, iangle, gc)
-            return None
-        agg, recorder = self._renderer._renderer, _Recorder(self._renderer._renderer)
-        self._renderer._renderer = recorder
-        try:
-            self._draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-        finally:
-            self._renderer._renderer = agg
-        if recorder.calls is not None:
-            if len(self._kept) >= self.LIMIT:
-                self._kept.clear()
-            self._kept[key] = recorder.calls
-        return None
-
-
-class _Recorder:
-    """An Agg renderer's C++ part that notes the glyph images drawn (``calls``: None if anything else was drawn)."""
-
-    def __init__(self, agg):
-        self._agg, self.calls = agg, []
-
-    def draw_text_image(self, image, x, y, angle, gc):
-        import numpy as np
-
-        if self.calls is not None and isinstance(image, np.ndarray):
-            self.calls.append((image.copy(), x, y, angle))
-        else:
-            self.calls = None
-        return self._agg.draw_text_image(image, x, y, angle, gc)
-
-    def __getattr__(self, name):
-        self.calls = None  # drawn another way (boxes of mathtext): not kept
-        return getattr(self._agg, name)

@@ -405,7 +405,7 @@ class PotentialExplorer:
             if picture is None:
                 self._chart_artists(self.chart.figure, self.result)
                 self.chart.redraw()
-                _keep_picture(self.chart, view)
+                self.chart.keep_picture(view)
             self._summary_view.value = text_html(self.summary_text())
             self._table_view.value = (text_html(_t("top", n=min(self.top, len(self.result))))
                                       + table_html(self.top_table())) if len(self.result) else ""
@@ -487,20 +487,6 @@ def _fit_beside(ax):
     overflow = max((artist.get_window_extent(renderer).x1 for artist in beside), default=0) - ax.figure.bbox.x1
     if overflow > 0:
         ax.figure.subplots_adjust(right=ax.figure.subplotpars.right - (overflow + 6) / ax.figure.bbox.width)
-
-
-def _keep_picture(chart, key):
-    """Keep the picture just rendered on ``chart`` as setting ``key``'s: ``chart.show_picture(key)`` sends it again.
-
-    Only a picture of the figure as it is now (a canvas without a page renders nothing: nothing kept).
-    """
-    figure = chart.figure
-    if not chart.live or figure.stale:
-        return
-    pictures = chart._pictures
-    while len(pictures) >= chart.PICTURES:
-        pictures.pop(next(iter(pictures)))
-    pictures[key] = (figure, np.array(figure.canvas.get_renderer().buffer_rgba()))
 
 
 class WhitespaceExplorer:
