@@ -759,6 +759,15 @@ def test_rfm_summary_errors(lines):
     assert bad["account_id"].array._pa_array.null_count == 1
     with pytest.raises(DataFormatError, match="1 of 12 lines have no account id"):
         rfm_summary(bad, "2024-01-28")
+    # a dictionary-encoded column can hide a missing id in its dictionary (Arrow counts no null): the engine counts
+    import pyarrow as pa
+
+    codes = pa.array([0] * 7 + [1] + [2] * 4, type=pa.int32())
+    dictionary = pa.DictionaryArray.from_arrays(codes, pa.array(["A", None, "B"]))
+    assert dictionary.null_count == 0
+    bad = lines.assign(account_id=pd.Series(pd.arrays.ArrowExtensionArray(dictionary)))
+    with pytest.raises(DataFormatError, match="1 of 12 lines have no account id"):
+        rfm_summary(bad, "2024-01-28")
     bad = lines.astype({"date": "str"})
     bad.loc[1, "date"] = "yesterday"
     with pytest.raises(DataFormatError, match="not dates"):

@@ -168,7 +168,7 @@ def rfm_summary(
     1
 
     With a holdout period up to the end of February, B is counted as an account that buys first after the
-    calibration, and A's and B's purchases in the holdout period are counted:
+    calibration (in the holdout period), and no line is left after the end:
 
     >>> held = rfm_summary(lines, calibration_end="2024-01-29", observation_end="2024-02-29")
     >>> held.attrs["accounts_first_purchase_after_calibration"], held.attrs["lines_after_end"]
@@ -269,10 +269,14 @@ def _frame_to_scan(transactions, account, date, value):
 
 
 def _none_missing(ids):
-    """True when Arrow says ``ids`` (an Arrow-backed column) has no missing value, without looking at the ids;
-    False when it has or cannot tell so cheaply (then the engine counts them)."""
+    """True when Arrow says ``ids`` (Arrow-backed text) has no missing value, without looking at the ids; False
+    when it has or cannot tell so cheaply (then the engine counts them). Text only: a dictionary-encoded column
+    can hide a missing id in its dictionary (null_count 0), a float column a NaN."""
+    import pyarrow as pa
+
     arr = getattr(ids.array, "_pa_array", None)
-    return arr is not None and arr.null_count == 0
+    return (arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type))
+            and arr.null_count == 0)
 
 
 def _raise_unusable(checks, source, account, date, value):

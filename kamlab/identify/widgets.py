@@ -117,7 +117,8 @@ class ABCExplorer:
     tables : dict or pandas.DataFrame
         Account tables by period, e.g. ``{2024: case.account_table(2024), 2025:
         case.account_table(2025)}``, or one account table (its period is
-        ``table.attrs["year"]`` when set, else ``"all"``).
+        ``table.attrs["year"]`` when set, else ``"all"``). Each is read once (its ranking and
+        chart are kept): for changed tables make a new explorer.
     values : sequence of str, default=("revenue", "db1", "db4")
         The columns to choose from; those missing from any table are not offered.
     thresholds : (float, float), default=(0.8, 0.95)
@@ -238,7 +239,8 @@ class ABCExplorer:
 
         thresholds, labels = self._parameters()
         # abc_analysis in two steps: the ranking of a value and period is kept (a moved threshold or rule only
-        # assigns the classes again: the same table abc_analysis returns, tested)
+        # assigns the classes again: the same table abc_analysis returns, tested). The tables are read once, like
+        # the kept pictures: a changed table needs a new explorer
         key = (self.period.value, self.value.value)
         if key not in self._ranked:
             self._ranked[key] = _ranked(self.tables[key[0]], key[1], "value", self.id_col)
