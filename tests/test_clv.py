@@ -754,7 +754,7 @@ def test_rfm_summary_errors(lines):
     with pytest.raises(DataFormatError, match="no account id"):
         rfm_summary(bad)
     # pandas' Arrow-backed text: Arrow's count of missing ids decides whether the engine counts them
-    bad = lines.astype({"account_id": "str"})
+    bad = lines.astype({"account_id": "string[pyarrow]"})
     bad.loc[4, "account_id"] = None
     assert bad["account_id"].array._pa_array.null_count == 1
     with pytest.raises(DataFormatError, match="1 of 12 lines have no account id"):

@@ -403,9 +403,17 @@ def test_texts_drawn_again_at_the_same_place_are_matplotlibs_pixels():
         canvas.draw()
         return figure, canvas, kept
 
+    import matplotlib
+
     plain = np.asarray(render(False)[1].buffer_rgba()).copy()
     figure, canvas, replay = render(True)
     assert np.array_equal(np.asarray(canvas.buffer_rgba()), plain)
+    if tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) < (3, 11):
+        # matplotlib 3.9/3.10 hand the renderer a font, not glyph images: nothing is kept, matplotlib draws each time
+        assert replay._kept == {}
+        canvas.draw()
+        assert np.array_equal(np.asarray(canvas.buffer_rgba()), plain)
+        return
     assert len(replay._kept) > 0 and not any("$" in key[0] for key in replay._kept)
     calls = []
     original = replay._draw_text
