@@ -21,10 +21,9 @@ import weakref
 from kamlab._util import worker
 from kamlab._util.fastdraw import TextSprites, fast_png_canvas, png_bytes
 from kamlab._util.worker import EXITING as _EXITING
-from kamlab._util.worker import WorkerProcess, run_in_worker
 
 __all__ = ["LiveFigure", "TextSprites", "png_bytes", "text_html", "table_html", "Debouncer", "BackgroundJobs",
-           "WorkerProcess", "run_in_worker", "show_widget", "ipympl_canvas"]
+           "show_widget", "ipympl_canvas"]
 
 
 _PLACEHOLDER = (
@@ -327,6 +326,29 @@ class LiveFigure:
         while len(self._pictures) >= self.PICTURES:
             self._pictures.pop(next(iter(self._pictures)))
         self._pictures[key] = (figure, pixels)
+
+    def put_pixels(self, pixels, prepared=None):
+        """Put ``pixels`` (this figure rendered elsewhere, its animated artists drawn in) on the canvas and send
+        them; the saved background stays. ``prepared``: their diff PNG encoded ahead, sent instead of encoding
+        if the page shows the picture it was encoded against (the canvas checks). Returns False, having done
+        nothing, when no page shows the canvas, nothing was drawn yet or the pixels do not fit it."""
+        import numpy as np
+
+        canvas = self.figure.canvas
+        if not self.live or canvas.syncing_data_url or self._background is None:
+            return False
+        buffer = np.asarray(canvas.get_renderer().buffer_rgba())
+        if buffer.shape != pixels.shape:
+            return False
+        self.draws += 1
+        _changed()
+        canvas._picture = None
+        buffer[...] = pixels
+        canvas.prepared = prepared
+        canvas.blit(self.figure.bbox)
+        canvas.prepared = None
+        _changed()
+        return True
 
     def keep_picture(self, key):
         """Keep the picture just rendered as setting ``key``'s: :meth:`show_picture` sends it again.

@@ -494,27 +494,10 @@ class _Frames:
 
     def show(self, frame):
         """Put ``frame``'s pixels in the live chart and send them; False (nothing done) if they do not fit it."""
-        import numpy as np
-
-        from kamlab._util import live
-
-        chart = self._chart
         layout, pixels, _, image = frame
-        canvas = chart.figure.canvas
-        if not chart.live or canvas.syncing_data_url or chart._background is None or chart.figure.dpi != layout[3]:
+        if self._chart.figure.dpi != layout[3] or not self._chart.put_pixels(pixels, prepared=image):
             return False
-        buffer = np.asarray(canvas.get_renderer().buffer_rgba())
-        if buffer.shape != pixels.shape:
-            return False
-        chart.draws += 1
-        live._changed()
-        canvas._picture = None
-        buffer[...] = pixels
-        canvas.prepared = image  # sent as encoded ahead if the page shows its base (the canvas checks)
-        canvas.blit(chart.figure.bbox)
-        canvas.prepared = None
         self.shown = pixels
-        live._changed()
         return True
 
     def built(self):

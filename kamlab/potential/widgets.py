@@ -19,7 +19,8 @@ from kamlab._util.format import count as _count
 from kamlab._util.format import decimal as _decimal
 from kamlab._util.format import percent, translator
 from kamlab._util.labels import LANGUAGES, get_language, label, language
-from kamlab._util.live import BackgroundJobs, LiveFigure, run_in_worker, show_widget, table_html, text_html
+from kamlab._util.live import BackgroundJobs, LiveFigure, show_widget, table_html, text_html
+from kamlab._util.worker import run_in_worker
 from kamlab.errors import MissingColumnError, ParameterError
 from kamlab.potential import (
     WalletEstimator,
@@ -122,7 +123,7 @@ class PotentialExplorer:
         read the results right after a change call :meth:`wait` first.
     process : bool, optional
         Run the background fits in a low-priority worker process of the kernel
-        (:class:`kamlab._util.live.WorkerProcess`) instead of a thread of the kernel, so that they do
+        (:class:`kamlab._util.worker.WorkerProcess`) instead of a thread of the kernel, so that they do
         not slow the notebook's other explorers; where no process can start they run in the thread.
         Same numbers either way. Default: ``background``.
 
