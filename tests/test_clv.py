@@ -217,6 +217,31 @@ def test_calendar_months_count_the_whole_month_of_the_calibration_end(lines):
     assert summary.attrs["time_unit"] == "calendar months"
 
 
+@pytest.mark.parametrize(("freq", "merge", "period"), [("W", "day", None), ("D", "period", None),
+                                                     ("W", "period", "W-SUN"), ("M", "period", "M")])
+def test_lines_after_the_end_unit_counted_alike_from_a_frame_and_by_the_engine(freq, merge, period):
+    # dates (some with a time of day) around the ends of weeks and months: a line is after the end when its day
+    # is after the end's unit (day, or with merge="period" the Monday-to-Sunday week or the month): pandas'
+    # periods count it independently; the frame's count (from its arrays) and the engine's (an Ibis table
+    # of the same lines, counted by DuckDB) must both be that
+    import ibis
+
+    days = pd.date_range("2024-01-20", "2024-03-10", freq="D")
+    stamps = days.append(days + pd.Timedelta(hours=23, minutes=59))
+    lines = pd.DataFrame({"account_id": [f"K{i % 7}" for i in range(len(stamps))], "date": stamps,
+                          "revenue": np.linspace(1.0, 50.0, len(stamps))})
+    for end in ("2024-01-28", "2024-01-31", "2024-02-03", "2024-02-29"):
+        if period is None:
+            expected = int((lines["date"].dt.normalize() > pd.Timestamp(end)).sum())
+        else:
+            expected = int((lines["date"].dt.to_period(period) > pd.Period(end, period)).sum())
+        assert 0 < expected < len(lines)
+        frame = rfm_summary(lines, end, freq, merge=merge)
+        engine = rfm_summary(ibis.memtable(lines), end, freq, merge=merge)
+        assert frame.attrs["lines_after_end"] == engine.attrs["lines_after_end"] == expected, end
+        pd.testing.assert_frame_equal(frame, engine)
+
+
 def test_calibration_end_defaults_to_the_last_day(lines):
     summary = rfm_summary(lines, freq="D")
     assert summary.attrs["calibration_end"] == pd.Timestamp("2024-02-20")

@@ -207,6 +207,25 @@ def _unit(date, freq, merge):
     return (date.year() - 1970) * 12 + date.month() - 1
 
 
+def _unit_end(day, freq, merge):
+    """The last day of the unit (day, or with ``merge="period"`` calendar week or month) containing ``day`` (a
+    ``datetime.date``): the lines up to a unit are those dated up to this day, a comparison of dates per line
+    instead of a unit computed per line.
+
+    >>> import datetime
+    >>> _unit_end(datetime.date(2024, 1, 3), "W", "period"), _unit_end(datetime.date(2024, 2, 3), "M", "period")
+    (datetime.date(2024, 1, 7), datetime.date(2024, 2, 29))
+    """
+    import datetime
+
+    if merge == "day" or freq == "D":
+        return day
+    if freq == "W":
+        return day + datetime.timedelta(days=6 - day.weekday())  # Monday is 0: the week's Sunday
+    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
 def summary_lines(table, *, account, date, value):
     """The lines of the summary: ``account`` (as it is), ``date`` as a date, ``value`` as float64 (or 0.0)."""
     import ibis
@@ -216,23 +235,22 @@ def summary_lines(table, *, account, date, value):
     return table.select(**columns)
 
 
-def summary_checks(lines, *, end=None, freq="W", merge="day", accounts_complete=False):
+def summary_checks(lines, *, end=None, freq="W", merge="day"):
     """One row: the number of lines, those without account, date or usable value, the last day and, with the
     ``end`` of the summary (``observation_end``, else ``calibration_end``), ``lines_after_end``: the lines
     after its unit (day, or with ``merge="period"`` its calendar week or month), which the summary leaves out.
-    Without ``end`` the summary ends with the last day: no line is after it. ``accounts_complete=True``: the
-    caller knows that no account id is missing (``no_account`` is 0 without reading the ids: for a frame,
-    Arrow keeps the count of missing values; reading 10 million ids took half of this query)."""
+    Without ``end`` the summary ends with the last day: no line is after it. (A pandas frame's counts come from
+    its arrays: :func:`kamlab.clv.summary._frame_checks`.)"""
     import ibis
 
     value = lines.value
     after = {}
     if end is not None:
-        end_unit = _unit(ibis.literal(end, type="date"), freq, merge)
-        after = {"lines_after_end": (_unit(lines.date, freq, merge) > end_unit).sum().fill_null(0)}
+        last = ibis.literal(_unit_end(_as_date(end), freq, merge), type="date")
+        after = {"lines_after_end": (lines.date > last).sum().fill_null(0)}
     return lines.aggregate(
         lines=lines.count(),
-        no_account=ibis.literal(0) if accounts_complete else lines.account.isnull().sum().fill_null(0),
+        no_account=lines.account.isnull().sum().fill_null(0),
         no_date=lines.date.isnull().sum().fill_null(0),
         bad_value=(value.isnull() | value.isnan() | value.isinf()).sum().fill_null(0),
         last_day=lines.date.max(),
@@ -275,7 +293,8 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     # Up to the end: each account's units and what the summary needs of them. The unit is computed where it
     # is used: a unit column made once and used by several parts is a table DuckDB materialises (every line
     # written once more).
-    before = lines.filter(_unit(lines.date, freq, merge) <= end_unit)
+    last = _unit_end(_as_date(observation_end or calibration_end), freq, merge)
+    before = lines.filter(lines.date <= ibis.literal(last, type="date"))  # up to the end unit's last day
     before = before.mutate(unit=_unit(before.date, freq, merge))
     per_unit = before.group_by(["account", "unit"]).aggregate(net=before.value.sum())
     purchase = purchase_of(per_unit)
@@ -318,6 +337,17 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     extras = ["any_purchase", "credit_periods", "credit_value"]
     # in the order of the account ids (bytes of text, as pandas and pyarrow sort it): sorted by the engine
     return acc.mutate(**columns).select("account", "purchases", *columns, *extras).order_by("account")
+
+
+def _as_date(day):
+    """``day`` (a date, a datetime or an ISO text) as a ``datetime.date``."""
+    import datetime
+
+    import pandas as pd
+
+    if isinstance(day, datetime.date) and not isinstance(day, datetime.datetime):
+        return day
+    return pd.Timestamp(day).date()
 
 
 @functools.cache
