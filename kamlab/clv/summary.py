@@ -288,15 +288,15 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
     if n_missing is None or not isinstance(scan[date].dtype, np.dtype):
         return None
     dates = scan[date].to_numpy()  # naive datetime64 (_frame_to_scan), NaT where missing
-    known = ~np.isnat(dates)
-    checks = {"lines": len(scan), "no_account": n_missing, "no_date": int((~known).sum()),
-              "bad_value": 0, "last_day": dates[known].max() if known.any() else None}
+    n_nat = int(np.count_nonzero(np.isnat(dates)))
+    last = dates.max() if not n_nat else dates[~np.isnat(dates)].max() if n_nat < len(dates) else None
+    checks = {"lines": len(scan), "no_account": n_missing, "no_date": n_nat, "bad_value": 0, "last_day": last}
     if value is not None:
         values = scan[value].to_numpy(dtype="float64", na_value=np.nan)
-        checks["bad_value"] = int((~np.isfinite(values)).sum())
+        checks["bad_value"] = len(values) - int(np.count_nonzero(np.isfinite(values)))
     if end is not None:  # dated after the end unit's last day (a time of day does not count)
         after = np.datetime64(_unit_end(end, freq, merge), "D") + np.timedelta64(1, "D")
-        checks["lines_after_end"] = int((dates >= after.astype(dates.dtype)).sum())
+        checks["lines_after_end"] = int(np.count_nonzero(dates >= after.astype(dates.dtype)))
     return checks
 
 
