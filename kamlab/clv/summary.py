@@ -289,7 +289,7 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
         return None
     dates = scan[date].to_numpy()  # naive datetime64 (_frame_to_scan), NaT where missing
     n_nat = int(np.count_nonzero(np.isnat(dates)))
-    last = dates.max() if not n_nat else dates[~np.isnat(dates)].max() if n_nat < len(dates) else None
+    last = None if n_nat == len(dates) else dates.max() if not n_nat else dates[~np.isnat(dates)].max()
     checks = {"lines": len(scan), "no_account": n_missing, "no_date": n_nat, "bad_value": 0, "last_day": last}
     if value is not None:
         values = scan[value].to_numpy(dtype="float64", na_value=np.nan)
