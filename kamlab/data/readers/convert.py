@@ -100,6 +100,8 @@ def _choose_decimal(raw, mapping, decimal, thousands, report, kinds=_KINDS):
             continue
         nat = raw.native.get(source)
         text = raw.text[source]
+        if nat is not None and _no_text(text):  # a typed column (Parquet, Excel) without a cell of text
+            continue
         texts[source] = text if nat is None else text.where(nat.isna().to_numpy(), "")
     any_text = any((t != "").any() for t in texts.values())
     if decimal is None and thousands in (".", ","):
@@ -114,6 +116,14 @@ def _choose_decimal(raw, mapping, decimal, thousands, report, kinds=_KINDS):
     if any_text or raw.meta["format"] == "text":
         report.decimal, report.thousands = decimal, thousands
     return decimal, thousands
+
+
+def _no_text(text):
+    """True for the lazy text of a typed column none of whose cells holds text (its only category is "")."""
+    if not isinstance(text.dtype, pd.CategoricalDtype):
+        return False
+    categories = text.cat.categories
+    return len(categories) == 1 and categories[0] == ""
 
 
 def _decimal_and_why(raw, mapping, texts, thousands, path, kinds=_KINDS):
