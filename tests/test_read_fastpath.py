@@ -716,3 +716,25 @@ def test_line_breaks_counted_by_blocks_as_bytes_count(data, block, start):
         mp.setattr(fastcsv, "_BLOCK", block)
         assert fastcsv._count_byte(data, 10, start) == data.count(b"\n", start)
         assert fastcsv._lone_cr(data) == (data.count(b"\r") != data.count(b"\r\n"))
+
+
+def test_the_readers_worker_threads_are_kept_for_the_next_read_and_do_nested_work_themselves():
+    import threading
+
+    import kamlab
+
+    def who(_):
+        return threading.current_thread()
+
+    with kamlab.threads(2):
+        first = fast._in_threads(who, range(6))
+        second = fast._in_threads(who, range(6))
+        # work started inside a worker is done by that worker (two workers waiting for each other would hang)
+        nested = fast._in_threads(lambda _: (who(0), fast._in_threads(who, range(3))), range(2))
+    # the same two threads, still there after the reads (threads made for each read end with it)
+    assert all(t.name.startswith("kamlab-reader") and t.is_alive() for t in first + second)
+    assert len(set(first) | set(second)) <= 2
+    for outer, inner in nested:
+        assert inner == [outer] * 3
+    with kamlab.threads(1):  # one thread: the caller's
+        assert fast._in_threads(who, range(3)) == [threading.current_thread()] * 3

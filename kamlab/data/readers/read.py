@@ -266,13 +266,13 @@ def _new_report(path, raw, mapping, notes):
     )
 
 
-_COUNT_LATER_MIN = 1_000_000  # account ids counted in a thread of their own from this many rows (tests lower it)
+_COUNT_LATER_MIN = 1_000_000  # account ids counted in a worker thread from this many rows (tests lower it)
 
 
 def _count_later(ids):
     """``job()`` giving ``ids.nunique()``, or None without ids. For a big column of Arrow ids (which nothing can
-    change meanwhile) the count starts in a thread of its own and the read does not wait for it: the job the
-    report gets waits only if its ``n_accounts`` is read before the count is done. One thread
+    change meanwhile) the count starts in a worker thread of the reader and the read does not wait for it: the
+    job the report gets waits only if its ``n_accounts`` is read before the count is done. One thread
     (``kamlab.get_threads() == 1``) or other ids: the count when the report asks for it, at the read's end."""
     if ids is None:
         return None
@@ -282,12 +282,11 @@ def _count_later(ids):
     arrow = isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
     if not arrow or len(ids) < _COUNT_LATER_MIN or get_threads() == 1:
         return ids.nunique
-    from concurrent.futures import ThreadPoolExecutor
+    from kamlab.data.readers.fast import _in_worker, _workers
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="kamlab-count")
-    future = pool.submit(_count_distinct, ids.array.__arrow_array__())
-    pool.shutdown(wait=False)  # the thread ends with its one job
-    return _Job(future.result)
+    if _in_worker():
+        return ids.nunique
+    return _Job(_workers().submit(_count_distinct, ids.array.__arrow_array__()).result)
 
 
 def _count_distinct(arrow):
