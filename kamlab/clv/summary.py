@@ -282,7 +282,7 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
     (a tenth of the whole summary on 10 million lines); numpy reads only the dates and values, Arrow knows the
     missing ids of Arrow text without reading them. None for columns whose arrays cannot say it so (dates
     of Arrow type, Arrow ids other than text: a dictionary can hide a missing id that pandas does not see)."""
-    from kamlab.data.engines.definition import _unit_end
+    from kamlab.data.engines.definition import unit_end
 
     n_missing = _n_missing(scan[account])
     if n_missing is None or not isinstance(scan[date].dtype, np.dtype):
@@ -295,7 +295,7 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
         values = scan[value].to_numpy(dtype="float64", na_value=np.nan)
         checks["bad_value"] = len(values) - int(np.count_nonzero(np.isfinite(values)))
     if end is not None:  # dated after the end unit's last day (a time of day does not count)
-        after = np.datetime64(_unit_end(end, freq, merge), "D") + np.timedelta64(1, "D")
+        after = np.datetime64(unit_end(end, freq, merge), "D") + np.timedelta64(1, "D")
         checks["lines_after_end"] = int(np.count_nonzero(dates >= after.astype(dates.dtype)))
     return checks
 

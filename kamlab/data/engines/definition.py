@@ -24,6 +24,7 @@ __all__ = [
     "account_table",
     "summary_lines",
     "summary_checks",
+    "unit_end",
     "summary_table",
 ]
 
@@ -207,13 +208,13 @@ def _unit(date, freq, merge):
     return (date.year() - 1970) * 12 + date.month() - 1
 
 
-def _unit_end(day, freq, merge):
+def unit_end(day, freq, merge):
     """The last day of the unit (day, or with ``merge="period"`` calendar week or month) containing ``day`` (a
     ``datetime.date``): the lines up to a unit are those dated up to this day, a comparison of dates per line
     instead of a unit computed per line.
 
     >>> import datetime
-    >>> _unit_end(datetime.date(2024, 1, 3), "W", "period"), _unit_end(datetime.date(2024, 2, 3), "M", "period")
+    >>> unit_end(datetime.date(2024, 1, 3), "W", "period"), unit_end(datetime.date(2024, 2, 3), "M", "period")
     (datetime.date(2024, 1, 7), datetime.date(2024, 2, 29))
     """
     import datetime
@@ -246,7 +247,7 @@ def summary_checks(lines, *, end=None, freq="W", merge="day"):
     value = lines.value
     after = {}
     if end is not None:
-        last = ibis.literal(_unit_end(_as_date(end), freq, merge), type="date")
+        last = ibis.literal(unit_end(_as_date(end), freq, merge), type="date")
         after = {"lines_after_end": (lines.date > last).sum().fill_null(0)}
     return lines.aggregate(
         lines=lines.count(),
@@ -293,7 +294,7 @@ def summary_table(lines, *, calibration_end, observation_end=None, freq="W", mer
     # Up to the end: each account's units and what the summary needs of them. The unit is computed where it
     # is used: a unit column made once and used by several parts is a table DuckDB materialises (every line
     # written once more).
-    last = _unit_end(_as_date(observation_end or calibration_end), freq, merge)
+    last = unit_end(_as_date(observation_end or calibration_end), freq, merge)
     before = lines.filter(lines.date <= ibis.literal(last, type="date"))  # up to the end unit's last day
     before = before.mutate(unit=_unit(before.date, freq, merge))
     per_unit = before.group_by(["account", "unit"]).aggregate(net=before.value.sum())
