@@ -242,6 +242,22 @@ def test_lines_after_the_end_unit_counted_alike_from_a_frame_and_by_the_engine(f
         pd.testing.assert_frame_equal(frame, engine)
 
 
+@pytest.mark.parametrize("unit", ["s", "us", "ns"])
+def test_ends_far_from_the_lines_count_all_or_none_of_them_on_both_paths(unit):
+    # ends pandas' nanoseconds cannot hold (after 2262, before 1677) and in the last week and month of 9999 (the
+    # "no end" of many exports): every line is after 1600, none after 2300 or 9999
+    import ibis
+
+    lines = pd.DataFrame({"account_id": ["A", "A", "B"], "revenue": [1.0, 2.0, 3.0],
+                          "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-20"]).astype(f"datetime64[{unit}]")})
+    cases = [("2024-01-10", "D", "day", "2300-01-01", 0), ("1600-01-01", "D", "day", None, 3),
+             ("9999-12-15", "M", "period", None, 0), ("9999-12-31", "W", "period", None, 0)]
+    for cal, freq, merge, obs, expected in cases:
+        for source in (lines, ibis.memtable(lines)):
+            got = rfm_summary(source, cal, freq, merge=merge, observation_end=obs)
+            assert got.attrs["lines_after_end"] == expected, (cal, freq, merge, obs)
+
+
 def test_calibration_end_defaults_to_the_last_day(lines):
     summary = rfm_summary(lines, freq="D")
     assert summary.attrs["calibration_end"] == pd.Timestamp("2024-02-20")

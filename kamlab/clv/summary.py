@@ -295,9 +295,23 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
         values = scan[value].to_numpy(dtype="float64", na_value=np.nan)
         checks["bad_value"] = len(values) - int(np.count_nonzero(np.isfinite(values)))
     if end is not None:  # dated after the end unit's last day (a time of day does not count)
-        after = np.datetime64(unit_end(end, freq, merge), "D") + np.timedelta64(1, "D")
-        checks["lines_after_end"] = int(np.count_nonzero(dates >= after.astype(dates.dtype)))
+        checks["lines_after_end"] = _n_after(dates, unit_end(end, freq, merge), len(dates) - n_nat)
     return checks
+
+
+def _n_after(dates, day, n_dated):
+    """How many of the naive datetime64 ``dates`` fall on a day after ``day`` (a ``datetime.date``), compared as
+    integers in the dates' own unit; a day beyond what that unit can hold is before or after all of them
+    (``n_dated``: the dates that are not NaT)."""
+    unit, count = np.datetime_data(dates.dtype)
+    per_day = 86_400 * 10**9 // (int(np.timedelta64(count, unit) // np.timedelta64(1, "ns")))
+    start = ((day - datetime.date(1970, 1, 1)).days + 1) * per_day  # the next day's first moment, in the unit
+    info = np.iinfo(np.int64)
+    if start > info.max:
+        return 0
+    if start <= info.min + 1:  # NaT is the smallest int64: every date is at or after it
+        return n_dated
+    return int(np.count_nonzero(dates.view("int64") >= start))
 
 
 def _n_missing(ids):

@@ -216,15 +216,20 @@ def unit_end(day, freq, merge):
     >>> import datetime
     >>> unit_end(datetime.date(2024, 1, 3), "W", "period"), unit_end(datetime.date(2024, 2, 3), "M", "period")
     (datetime.date(2024, 1, 7), datetime.date(2024, 2, 29))
+    >>> unit_end(datetime.date(9999, 12, 30), "W", "period"), unit_end(datetime.date(9999, 12, 15), "M", "period")
+    (datetime.date(9999, 12, 31), datetime.date(9999, 12, 31))
     """
     import datetime
 
     if merge == "day" or freq == "D":
         return day
+    last = datetime.date.max  # the unit runs past 9999-12-31 ("no end" in many exports): it ends there
     if freq == "W":
-        return day + datetime.timedelta(days=6 - day.weekday())  # Monday is 0: the week's Sunday
-    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
+        if last - day >= datetime.timedelta(days=6 - day.weekday()):
+            last = day + datetime.timedelta(days=6 - day.weekday())  # Monday is 0: the week's Sunday
+    elif day.year < last.year or day.month < 12:
+        last = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return last
 
 
 def summary_lines(table, *, account, date, value):

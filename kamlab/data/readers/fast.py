@@ -17,6 +17,7 @@ two at a time in threads (:func:`_in_threads`), unless ``kamlab.get_threads()`` 
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 import numpy as np
@@ -363,6 +364,7 @@ class _Jobs:
 
 _WORKER = "kamlab-reader"
 _POOL = {}  # the reader's two worker threads and the process that made them
+_POOL_LOCK = threading.Lock()
 
 
 def _workers():
@@ -376,16 +378,15 @@ def _workers():
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    if _POOL.get("pid") != os.getpid():
-        _POOL.update(pool=ThreadPoolExecutor(2, thread_name_prefix=_WORKER), pid=os.getpid())
-    return _POOL["pool"]
+    with _POOL_LOCK:  # two threads reading their first big files at once make one pool
+        if _POOL.get("pid") != os.getpid():
+            _POOL.update(pool=ThreadPoolExecutor(2, thread_name_prefix=_WORKER), pid=os.getpid())
+        return _POOL["pool"]
 
 
 def _in_worker():
     """True in one of the reader's worker threads (work started there is done there: waiting for the other
     worker from inside one could wait for ever)."""
-    import threading
-
     return threading.current_thread().name.startswith(_WORKER)
 
 
