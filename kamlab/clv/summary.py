@@ -288,8 +288,12 @@ def _frame_checks(scan, account, date, value, *, end, freq, merge):
     if n_missing is None or not isinstance(scan[date].dtype, np.dtype):
         return None
     dates = scan[date].to_numpy()  # naive datetime64 (_frame_to_scan), NaT where missing
-    n_nat = int(np.count_nonzero(np.isnat(dates)))
-    last = None if n_nat == len(dates) else dates.max() if not n_nat else dates[~np.isnat(dates)].max()
+    missing = np.isnat(dates)
+    n_nat = int(np.count_nonzero(missing))
+    if n_nat == len(dates):
+        last = None
+    else:  # numpy's maximum of dates with a NaT is NaT: the dates there are, if some are missing
+        last = dates[~missing].max() if n_nat else dates.max()
     checks = {"lines": len(scan), "no_account": n_missing, "no_date": n_nat, "bad_value": 0, "last_day": last}
     if value is not None:
         values = scan[value].to_numpy(dtype="float64", na_value=np.nan)
