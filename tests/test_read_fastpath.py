@@ -115,11 +115,13 @@ def test_errors_name_the_same_line_both_ways(tmp_path, monkeypatch):
 def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch, threads):
     if threads:  # the columns converted two at a time, as for a file of a million rows
         monkeypatch.setattr(fast, "_THREADS_MIN_ROWS", 0)
-    n = 12_000
+    n = 12_001  # an odd number: a category column is decoded in two halves of different lengths
     frame = pd.DataFrame({
         "Kunde": _big(["K1", " K2", "K3\u00a0", "Summe"], n).where(np.arange(n) % 97 != 5),
         "Datum": pd.date_range("2024-01-01", periods=n, freq="h"),
-        "Gruppe": pd.Categorical(_big(["Motoren", " Service", "Förderbänder"], n)),
+        "Gruppe": pd.Categorical(_big(["Motoren", " Service", "Förderbänder"], n).where(np.arange(n) % 89 != 3)),
+        "Farbe": pd.Categorical(_big(["rot", "grün"], n)),  # no category needs stripping
+        "Warengruppe": pd.Categorical(_big(["Antriebe", "Service ", "Motoren"], n).where(np.arange(n) % 83 != 7)),
         "Umsatz": np.linspace(-10, 10_000, n),
     })
     frame.to_parquet(tmp_path / "lines.parquet")
@@ -128,7 +130,16 @@ def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch, thre
     _slow(monkeypatch)
     with pytest.warns(UserWarning):
         _same(quick, read_transactions(tmp_path / "lines.parquet", errors="drop", report=True))
-    assert quick.report.rows_set_aside > 0 and quick.data["Gruppe"].dtype == "str"
+    assert quick.report.rows_set_aside > 0 and quick.data["Gruppe"].dtype == quick.data["Farbe"].dtype == "str"
+    kept = frame[~(frame.index + 1).isin(quick.report.set_aside["line"])]  # a Parquet file's rows count from 1
+    assert len(kept) == len(quick.data) and kept["Kunde"].isna().sum() == 0
+    assert quick.data["Farbe"].tolist() == kept["Farbe"].tolist()
+    # a column kamlab does not map keeps its values as they are (" Service"), missing ones missing
+    assert quick.data["Gruppe"].fillna("<NA>").tolist() == kept["Gruppe"].astype(object).fillna("<NA>").tolist()
+    assert quick.data["Gruppe"].isna().sum() == kept["Gruppe"].isna().sum() > 0
+    # a column kamlab maps (product_group) is read as its text: stripped, missing where empty
+    assert quick.data["product_group"].fillna("<NA>").tolist() == [x.strip() if isinstance(x, str) else "<NA>"
+                                                                    for x in kept["Warengruppe"]]
 
 
 # ----------------------------------------------------------------------------------------
@@ -571,7 +582,7 @@ def test_accounts_are_counted_among_the_rows_kept(tmp_path, n_threads):
         assert read_transactions(path, report=True).report.n_accounts == 8
 
 
-def test_a_big_files_accounts_are_counted_in_a_thread_the_read_does_not_wait_for(tmp_path, monkeypatch):
+def test_a_big_files_accounts_are_counted_when_the_report_is_first_asked(tmp_path, monkeypatch):
     import pickle
 
     import kamlab
@@ -580,27 +591,26 @@ def test_a_big_files_accounts_are_counted_in_a_thread_the_read_does_not_wait_for
     from kamlab.data.readers.report import _Job
 
     monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)  # the fast path (Arrow text) on a small file
-    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 0)  # counted in a thread as for a big file
+    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 0)  # counted on demand as for a big file
     ids = [f"K{i * 7 % 1_013}" for i in range(20_000)] + [""]  # an empty id: a problem row, set aside
     path = tmp_path / "lines.csv"
     path.write_text("Kunde;Datum;Umsatz\n" + "".join(f"{k};01.02.2024;1,50\n" for k in ids[:-1]), encoding="utf-8")
-    with kamlab.threads(2):
-        df, report = read_transactions(path, report=True)
-    pending = report.__dict__["_n_accounts"]
-    assert isinstance(pending, _Job)  # the read did not wait for the count
-    df.loc[0, "account_id"] = "changed"  # the frame changed meanwhile: the ids as read are counted
-    assert report.n_accounts == len(set(ids[:-1])) == 1_013
-    assert report.__dict__["_n_accounts"] == 1_013 and pending.work is None  # kept; the ids let go
-    assert f"{1_013:,} accounts" in str(report)
-    with kamlab.threads(2):
-        again = read_transactions(path)
+    for n_threads in (1, 2):
+        with kamlab.threads(n_threads):
+            df, report = read_transactions(path, report=True)
+        pending = report.__dict__["_n_accounts"]
+        assert isinstance(pending, _Job) and pending.work is not None  # not counted by the read
+        df.loc[0, "account_id"] = "changed"  # the frame changed meanwhile: the ids as read are counted
+        assert report.n_accounts == len(set(ids[:-1])) == 1_013
+        assert report.__dict__["_n_accounts"] == 1_013 and pending.work is None  # kept; the ids let go
+        assert f"{1_013:,} accounts" in str(report)
+    again = read_transactions(path)
     # a frame whose count was not read yet pickles (its report carries the count, not the work)
     assert pickle.loads(pickle.dumps(again)).attrs["kamlab_report"].n_accounts == 1_013
-    with kamlab.threads(1):  # one thread: counted at the read's end
-        single = read_transactions(path, report=True).report
-    assert single.__dict__["_n_accounts"] == 1_013
+    monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 30_000)  # a small file: counted at the read's end
+    assert read_transactions(path, report=True).report.__dict__["_n_accounts"] == 1_013
     path.write_text(path.read_text(encoding="utf-8") + ";01.02.2024;2,00\n", encoding="utf-8")
-    with kamlab.threads(2), pytest.warns(UserWarning):
+    with pytest.warns(UserWarning):
         dropped = read_transactions(path, report=True, errors="drop")
     assert dropped.report.n_accounts == 1_013 and dropped.report.rows_set_aside == 1
 
@@ -609,6 +619,20 @@ def test_total_candidates_of_a_column_no_cell_of_which_starts_like_a_total_word(
     col = _big(["K1", "R2", "10,5", "-3", "Kunde Summe"])
     expected = col.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
     assert not expected.any() and not totals._total_candidates(col, _TOTAL_START).any()
+
+
+@pytest.mark.parametrize("cells", [
+    ["K1", "R2", "M3", "Nord"],  # first bytes K..R: no total word can start there
+    ["K1", "Summe", "Nord"],  # the highest first byte starts one
+    ["Gesamt", "K1", "R2"],  # the lowest does
+    ["K1", "", "R2", "Ost"],  # an empty cell
+    ["4711", "0815", "9"],  # digits
+])
+def test_total_candidates_of_columns_by_the_range_of_their_first_bytes_equal_str_contains(cells):
+    col = _big(cells)
+    expected = col.str.contains(_TOTAL_START, regex=True).fillna(False).to_numpy(dtype=bool)
+    assert expected.any() == any(c in ("Summe", "Gesamt") for c in cells)
+    np.testing.assert_array_equal(totals._total_candidates(col, _TOTAL_START), expected)
 
 
 @pytest.mark.parametrize("large", [False, True])

@@ -274,17 +274,30 @@ def _str_dtype():
         return None
 
 
-def _decoded(col):
+def _decodable(col):
+    """True for a categorical column of texts under pandas 3 (:func:`_decoded` decodes it)."""
+    return (_str_dtype() is not None and isinstance(col.dtype, pd.CategoricalDtype)
+            and pd.api.types.is_string_dtype(col.cat.categories.dtype))
+
+
+def _decoded(col, parts=None):
     """A categorical column of texts as that text dtype, decoded by pyarrow (10x faster than pandas);
-    None for other columns or pandas < 3 (where it stays as the slow path makes it)."""
-    dtype = _str_dtype()
-    if dtype is None or not isinstance(col.dtype, pd.CategoricalDtype):
-        return None
-    if not pd.api.types.is_string_dtype(col.cat.categories.dtype):
+    None for other columns or pandas < 3 (where it stays as the slow path makes it). ``parts``: the column's
+    pieces decoded already (:func:`_decoded_part`), in order."""
+    if not _decodable(col):
         return None
     import pyarrow as pa
 
-    return pd.Series(pa.array(col).dictionary_decode(), dtype=dtype, index=col.index)
+    chunks = [_decoded_part(col)] if parts is None else parts
+    return pd.Series(pd.array(pa.chunked_array(chunks, type=pa.large_string()), dtype=_str_dtype()), index=col.index)
+
+
+def _decoded_part(col):
+    """The texts of (a slice of) a categorical column as an Arrow ``large_string`` array, the text type of
+    pandas 3 (decoded to it at once: no second copy)."""
+    import pyarrow as pa
+
+    return pa.array(col).cast(pa.large_string())
 
 
 def _category_text(col, decoded):
@@ -316,7 +329,18 @@ def _parquet_columns(frame):
     """
     text, native, typed, zones, values = {}, {}, set(), {}, {}
     columns = [frame[j] for j in frame.columns]
-    done = _in_threads(_parquet_column, columns) if len(frame) >= _THREADS_MIN_ROWS else map(_parquet_column, columns)
+    if len(frame) < _THREADS_MIN_ROWS:
+        done = map(_parquet_column, columns)
+    else:
+        # the columns two at a time; a category column's texts decoded in two halves first, one per thread (the
+        # decoding is the longest piece of work: 10 M cells 0.1 s)
+        half = len(frame) // 2
+        parts = [(k, col.iloc[a:b]) for k, col in enumerate(columns) if _decodable(col) for a, b in
+                 ((0, half), (half, len(frame)))]
+        pieces = {}
+        for (k, _), piece in zip(parts, _in_threads(_decoded_part, [p for _, p in parts])):
+            pieces.setdefault(k, []).append(piece)
+        done = _in_threads(lambda k: _parquet_column(columns[k], pieces.get(k)), range(len(columns)))
     for j, (cells, nat, zone, decoded) in zip(frame.columns, done):
         text[j] = cells
         if nat is not None:
@@ -405,15 +429,16 @@ def _in_threads(function, items):
     return [future.result() for future in futures]
 
 
-def _parquet_column(col):
-    """``(text, native or None, time zone or None, decoded values or None)`` of one Parquet column."""
+def _parquet_column(col, parts=None):
+    """``(text, native or None, time zone or None, decoded values or None)`` of one Parquet column; ``parts``:
+    its texts decoded in pieces already (a category column, :func:`_decoded`)."""
     if _is_typed(col):
         zone = None
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             zone = str(col.dt.tz)
             col = col.dt.tz_localize(None)  # the local date and time in its own zone
         return _lazy_text(len(col)), col, zone, None
-    decoded = _decoded(col)
+    decoded = _decoded(col, parts)
     values = None if decoded is None else decoded.array  # what _parquet_values gives: the frame reuses it
     strings = None if decoded is None else _category_text(col, decoded)
     if strings is None:
@@ -539,12 +564,15 @@ def _typed_dates(raw, source, problems, report):
     if per is None:  # years or months: never finer than a day, convert exactly via days
         ints, per = values.astype("datetime64[D]").view("int64"), 86_400 * 10**9
     low, high = -(-_NS_LIMITS[0] // per), _NS_LIMITS[1] // per
-    fits = np.isnat(values) | ((ints >= low) & (ints <= high))
-    far = ~fits
-    # copy=False: the array is new (pandas 3 would copy it again: 80 MB of fresh memory on 10 M rows)
-    out = pd.Series(values.astype("datetime64[ns]") if not far.any() else _fit(values, fits), dtype="datetime64[ns]",
-                    copy=False)
-    if far.any():
+    far = None  # all dates fit (missing ones too)
+    if not (len(ints) and low <= ints.min() and ints.max() <= high):  # else: no masks made
+        fits = np.isnat(values) | ((ints >= low) & (ints <= high))
+        far = None if fits.all() else ~fits
+    # copy=False: the array is new, or the column's own in ns (pandas 3 would copy it again: 80 MB of fresh
+    # memory on 10 M rows)
+    ns = values.astype("datetime64[ns]", copy=False) if far is None else _fit(values, ~far)
+    out = pd.Series(ns, dtype="datetime64[ns]", copy=False)
+    if far is not None:
         idx = np.flatnonzero(far)
         shown = _render(nat.iloc[idx]).to_numpy()
         raw.text[source] = _set_cells(raw.text[source], idx, shown)

@@ -9,6 +9,7 @@ then raise or set rows aside and fill in the :class:`ReadReport`.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import NamedTuple
 
@@ -266,27 +267,21 @@ def _new_report(path, raw, mapping, notes):
     )
 
 
-_COUNT_LATER_MIN = 1_000_000  # account ids counted in a worker thread from this many rows (tests lower it)
+_COUNT_LATER_MIN = 1_000_000  # account ids counted when the report is asked from this many rows (tests lower it)
 
 
 def _count_later(ids):
-    """``job()`` giving ``ids.nunique()``, or None without ids. For a big column of Arrow ids (which nothing can
-    change meanwhile) the count starts in a worker thread of the reader and the read does not wait for it: the
-    job the report gets waits only if its ``n_accounts`` is read before the count is done. One thread
-    (``kamlab.get_threads() == 1``) or other ids: the count when the report asks for it, at the read's end."""
+    """``job()`` giving ``ids.nunique()``, or None without ids. A big column of Arrow ids (which nothing can
+    change meanwhile) is counted only when the report's ``n_accounts`` is first read: 10 million ids take about
+    0.3 s of hashing, which a read whose count nobody asks for (a loop over files) need not spend, in the
+    caller's thread or in one beside it. Other ids: counted at the read's end."""
     if ids is None:
         return None
-    from kamlab.config import get_threads
-
     dtype = ids.dtype
     arrow = isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
-    if not arrow or len(ids) < _COUNT_LATER_MIN or get_threads() == 1:
+    if not arrow or len(ids) < _COUNT_LATER_MIN:
         return ids.nunique
-    from kamlab.data.readers.fast import _in_worker, _workers
-
-    if _in_worker():
-        return ids.nunique
-    return _Job(_workers().submit(_count_distinct, ids.array.__arrow_array__()).result)
+    return _Job(functools.partial(_count_distinct, ids.array.__arrow_array__()))
 
 
 def _count_distinct(arrow):
@@ -308,15 +303,32 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=Non
     set_aside = _rows_text(raw, bad_rows)  # typed Parquet cells rendered
     set_aside.insert(0, "line", raw.lines[bad_rows])
     report.set_aside = set_aside.reset_index(drop=True)
-    if "date" in frame and frame["date"].notna().any():
-        report.date_min, report.date_max = frame["date"].min(), frame["date"].max()
+    if "date" in frame:
+        report.date_min, report.date_max = _date_range(frame["date"])
     if "account_id" in frame:
-        if n_accounts is not None and not bad_rows.any():  # all rows kept: counted now or in its thread
+        if n_accounts is not None and not bad_rows.any():  # all rows kept: counted now or when asked
             report.n_accounts = n_accounts if isinstance(n_accounts, _Job) else int(n_accounts())
         else:
             report.n_accounts = int(frame["account_id"].nunique())
     if "revenue" in frame:
-        report.total_revenue = float(frame["revenue"].sum())
+        revenue = frame["revenue"]
+        total = revenue.to_numpy().sum() if revenue.dtype == np.float64 else np.nan  # no masks made: 3x faster
+        report.total_revenue = float(total if not np.isnan(total) else revenue.sum())
+
+
+def _date_range(dates):
+    """``(dates.min(), dates.max())``, or ``(None, None)`` when no date is known; for ``datetime64`` dates
+    without a missing one from the integers, without the masks pandas makes (10 M dates: 5 instead of 30 ms)."""
+    if isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M" and len(dates):
+        values = dates.to_numpy()
+        ints = values.view("int64")
+        low = ints.min()
+        if low != np.iinfo(np.int64).min:  # NaT is the lowest int64: none missing
+            ends = np.array([low, ints.max()]).view(values.dtype)
+            return pd.Timestamp(ends[0]), pd.Timestamp(ends[1])
+    if not dates.notna().any():
+        return None, None
+    return dates.min(), dates.max()
 
 
 class ReadResult(NamedTuple):
