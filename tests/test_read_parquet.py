@@ -81,9 +81,14 @@ def test_time_zone_aware_timestamps_as_spark_writes_them(tmp_path):
     assert df["date"].tolist() == [pd.Timestamp("2024-03-31 23:30"), pd.Timestamp("2024-01-01")]
 
 
-def test_a_timestamp_pandas_cannot_hold_is_named_with_its_row(tmp_path):
+@pytest.mark.parametrize("other", [False, True])
+def test_a_timestamp_pandas_cannot_hold_is_named_with_its_row(tmp_path, other):
+    # other: a second timestamp column, not mapped (a file's only one is converted beside the other columns'
+    # work, several later), holding a date pandas cannot hold either: returned as it is, no problem of its own
     stamps = pa.array(np.array(["2024-01-05", "9999-12-31"], dtype="datetime64[us]"))
     table = pa.table({"Kunde": ["A", "B"], "Datum": stamps, "Umsatz": [1.0, 2.0]})
+    if other:
+        table = table.append_column("Stand", pa.array(np.array(["1200-01-01", "2024-02-03"], dtype="datetime64[us]")))
     pq.write_table(table, tmp_path / "far.parquet")
     with pytest.raises(DataFormatError) as info:
         read_transactions(tmp_path / "far.parquet")
@@ -96,6 +101,9 @@ def test_a_timestamp_pandas_cannot_hold_is_named_with_its_row(tmp_path):
     assert report.set_aside["line"].tolist() == [2]
     assert "9999-12-31" in report.set_aside["Datum"].iloc[0]
     assert report.set_aside["Umsatz"].iloc[0] == "2"  # typed cells of a row set aside, as text
+    if other:
+        assert df["Stand"].tolist() == [np.datetime64("1200-01-01", "us")]
+        assert report.set_aside["Stand"].iloc[0] == "2024-02-03"  # as pandas prints a day without a time
 
 
 def test_rows_with_missing_required_values_and_blank_rows(tmp_path):

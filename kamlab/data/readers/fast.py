@@ -322,15 +322,19 @@ def _parquet_values(col):
 
 
 def _parquet_columns(frame):
-    """``(text, native, typed, zones, values)`` of a Parquet frame, by column position; ``values``: the
-    decoded category columns, as :func:`_parquet_values` gives them.
+    """``(text, native, typed, zones, values, dates)`` of a Parquet frame, by column position; ``values``: the
+    decoded category columns, as :func:`_parquet_values` gives them; ``dates``: the timestamp columns as
+    :func:`_dates_in_ns` gives them.
 
     A big frame's columns are done two at a time: Arrow and numpy do the work and release the GIL.
     """
-    text, native, typed, zones, values = {}, {}, set(), {}, {}
+    text, native, typed, zones, values, dates = {}, {}, set(), {}, {}, {}
     columns = [frame[j] for j in frame.columns]
+    # the dates of a file's only timestamp column are converted here, beside the other columns' work (it is
+    # the date column then, almost always); of several, only those mapped to a date later (not each of them)
+    in_ns = sum(pd.api.types.is_datetime64_any_dtype(col.dtype) for col in columns) == 1
     if len(frame) < _THREADS_MIN_ROWS:
-        done = map(_parquet_column, columns)
+        done = (_parquet_column(col, None, in_ns) for col in columns)
     else:
         # the columns two at a time; a category column's texts decoded in two halves first, one per thread (the
         # decoding is the longest piece of work: 10 M cells 0.1 s)
@@ -340,9 +344,11 @@ def _parquet_columns(frame):
         pieces = {}
         for (k, _), piece in zip(parts, _in_threads(_decoded_part, [p for _, p in parts])):
             pieces.setdefault(k, []).append(piece)
-        done = _in_threads(lambda k: _parquet_column(columns[k], pieces.get(k)), range(len(columns)))
-    for j, (cells, nat, zone, decoded) in zip(frame.columns, done):
+        done = _in_threads(lambda k: _parquet_column(columns[k], pieces.get(k), in_ns), range(len(columns)))
+    for j, (cells, nat, zone, decoded, in_ns) in zip(frame.columns, done):
         text[j] = cells
+        if in_ns is not None:
+            dates[j] = in_ns
         if nat is not None:
             native[j] = nat
         if zone is not None:
@@ -350,7 +356,7 @@ def _parquet_columns(frame):
         if decoded is not None:
             values[j] = decoded
     typed |= {j for j, col in zip(frame.columns, columns) if _is_typed(col)}
-    return text, native, typed, zones, values
+    return text, native, typed, zones, values, dates
 
 
 def _thread_pool(jobs):
@@ -429,26 +435,28 @@ def _in_threads(function, items):
     return [future.result() for future in futures]
 
 
-def _parquet_column(col, parts=None):
-    """``(text, native or None, time zone or None, decoded values or None)`` of one Parquet column; ``parts``:
-    its texts decoded in pieces already (a category column, :func:`_decoded`)."""
+def _parquet_column(col, parts=None, in_ns=False):
+    """``(text, native or None, time zone or None, decoded values or None, dates or None)`` of one Parquet
+    column; ``parts``: its texts decoded in pieces already (a category column, :func:`_decoded`); ``dates``: a
+    timestamp column as :func:`_dates_in_ns` gives it, with ``in_ns`` (else None)."""
     if _is_typed(col):
         zone = None
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             zone = str(col.dt.tz)
             col = col.dt.tz_localize(None)  # the local date and time in its own zone
-        return _lazy_text(len(col)), col, zone, None
+        dates = _dates_in_ns(col.to_numpy()) if in_ns and pd.api.types.is_datetime64_dtype(col.dtype) else None
+        return _lazy_text(len(col)), col, zone, None, dates
     decoded = _decoded(col, parts)
     values = None if decoded is None else decoded.array  # what _parquet_values gives: the frame reuses it
     strings = None if decoded is None else _category_text(col, decoded)
     if strings is None:
         strings = _string_text(col if decoded is None else decoded)
     if strings is not None:
-        return strings, None, None, values
+        return strings, None, None, values, None
     if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
         is_text = col.map(lambda v: v is None or isinstance(v, str))
-        return col.map(_cell_text).astype(str).str.strip(), col.where(~is_text, None), None, values
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip(), None, None, values
+        return col.map(_cell_text).astype(str).str.strip(), col.where(~is_text, None), None, values, None
+    return col.astype(object).where(col.notna(), "").astype(str).str.strip(), None, None, values, None
 
 
 def _parquet_raw(path, frame):
@@ -458,7 +466,7 @@ def _parquet_raw(path, frame):
     header_cells = [str(c).strip() for c in frame.columns]
     frame = frame.reset_index(drop=True)
     frame.columns = range(frame.shape[1])
-    cells, natives, typed, zones, decoded = _parquet_columns(frame)
+    cells, natives, typed, zones, decoded, in_ns = _parquet_columns(frame)
     names, sources, text, native = [], {}, {}, {}
     for j in frame.columns:
         header = header_cells[j]
@@ -476,8 +484,9 @@ def _parquet_raw(path, frame):
     positions = _filled_positions(names, text_frame, native, [])
     original = frame
     values = {h: decoded[j] for h, j in sources.items() if j in decoded}
+    dates = {h: in_ns[j] for h, j in sources.items() if j in in_ns}
     if positions is not None:  # blank rows: drop them
-        values = {}
+        values, dates = {}, {}
         text_frame = text_frame.iloc[positions].reset_index(drop=True)
         native = {h: s.iloc[positions].reset_index(drop=True) for h, s in native.items()}
         original = frame.iloc[positions].reset_index(drop=True)
@@ -490,7 +499,7 @@ def _parquet_raw(path, frame):
         structural=[],
         meta={
             "header_line": None, "sources": sources, "format": "parquet",
-            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "values": values,
+            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "values": values, "ns": dates,
             "zones": {h: zones[j] for h, j in sources.items() if j in zones},
         },
     )
@@ -556,7 +565,25 @@ def _bytes_before_last(text):
 
 def _typed_dates(raw, source, problems, report):
     nat = raw.native[source]
-    values = nat.to_numpy()
+    done = raw.meta.get("ns", {}).get(source)  # converted beside the other columns' work
+    ns, far = _dates_in_ns(nat.to_numpy()) if done is None else done
+    out = pd.Series(ns, dtype="datetime64[ns]", copy=False)
+    if far is not None:
+        idx = np.flatnonzero(far)
+        shown = _render(nat.iloc[idx]).to_numpy()
+        raw.text[source] = _set_cells(raw.text[source], idx, shown)
+        reasons = np.empty(len(nat), dtype=object)
+        reasons[idx] = [_say("far_date", value=v) for v in shown]
+        problems.add(far, source, reasons)
+    zone = raw.meta.get("zones", {}).get(source)
+    if zone:
+        report.notes.append(_t("zone", column=source, zone=zone))
+    return out
+
+
+def _dates_in_ns(values):
+    """``(dates, far)``: ``values`` (``datetime64`` of any unit) as ``datetime64[ns]``, and a mask of the dates
+    that cannot be held so (NaT in ``dates``), or None when all can (missing ones too)."""
     # compare as integers in the column's own unit (numpy's unit conversions overflow silently)
     unit, count = np.datetime_data(values.dtype)
     per = int(np.timedelta64(count, unit) // np.timedelta64(1, "ns")) if unit not in ("Y", "M") else None
@@ -570,19 +597,7 @@ def _typed_dates(raw, source, problems, report):
         far = None if fits.all() else ~fits
     # copy=False: the array is new, or the column's own in ns (pandas 3 would copy it again: 80 MB of fresh
     # memory on 10 M rows)
-    ns = values.astype("datetime64[ns]", copy=False) if far is None else _fit(values, ~far)
-    out = pd.Series(ns, dtype="datetime64[ns]", copy=False)
-    if far is not None:
-        idx = np.flatnonzero(far)
-        shown = _render(nat.iloc[idx]).to_numpy()
-        raw.text[source] = _set_cells(raw.text[source], idx, shown)
-        reasons = np.empty(len(values), dtype=object)
-        reasons[idx] = [_say("far_date", value=v) for v in shown]
-        problems.add(far, source, reasons)
-    zone = raw.meta.get("zones", {}).get(source)
-    if zone:
-        report.notes.append(_t("zone", column=source, zone=zone))
-    return out
+    return (values.astype("datetime64[ns]", copy=False) if far is None else _fit(values, ~far)), far
 
 
 def _fit(values, fits):
