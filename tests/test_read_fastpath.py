@@ -380,6 +380,23 @@ def test_edge_bytes_are_found_again_for_the_same_arrow_data_and_never_for_change
     assert fast._edge_bytes(changed)[0][0] == ord(" ") and edges[0][0] == ord("K")
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_edge_bytes_are_the_first_and_last_byte_of_each_cells_utf8_and_0xff_for_none(large):
+    import pyarrow as pa
+
+    cells = ["", None, "a", " b ", "Äpfel", "x\u00a0", "\t", "Summe", "€"]
+    kind = pa.large_string() if large else pa.string()
+    col = pd.Series(pd.array(pa.chunked_array([pa.array(cells[:4], kind), pa.array(cells[4:], kind)]),
+                             dtype=pd.StringDtype("pyarrow")))
+    first, last = fast._edge_bytes(col)
+    encoded = [c.encode("utf-8") if c else b"" for c in cells]  # the bytes, independently of Arrow
+    assert first.tolist() == [b[0] if b else 0xFF for b in encoded]
+    assert last.tolist() == [b[-1] if b else 0xFF for b in encoded]
+    # stripping may change the cells starting or ending with a space, a control or a non-ASCII byte, never ""
+    may = fast._maybe_space(first) | fast._maybe_space(last)
+    assert may.tolist() == [False, False, False, True, True, True, True, False, True]
+
+
 def test_filled_cells_are_the_cells_that_are_not_empty():
     n = 12_000
     lazy = fast._lazy_text(n)

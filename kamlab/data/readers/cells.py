@@ -174,7 +174,7 @@ def _plain_amounts(text, decimal, thousands):
     return values, is_plain
 
 
-_AMOUNT_SLICE = 1 << 20  # cells converted at a time by _plain_amounts
+_AMOUNT_SLICE = 1 << 18  # cells converted at a time by _plain_amounts (their temporary texts: about 4 MB)
 
 
 def _parse_any_amounts(text, decimal, thousands):

@@ -40,7 +40,7 @@ from kamlab.data.readers.cells import (
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
-from kamlab.data.readers.fast import _filled_cells, _thread_pool, _typed_column
+from kamlab.data.readers.fast import _filled_cells, _hand_back_memory, _thread_pool, _typed_column
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
 from kamlab.data.readers.texts import _t as _say
 from kamlab.data.readers.texts import column_noun, count, id_noun, listed_and
@@ -217,6 +217,9 @@ def _convert_numbers(raw, source, problems, decimal, thousands, parsed=None):
     return pd.Series(values, dtype="float64", copy=False), currency  # a new array: not copied again (pandas 3)
 
 
+_HAND_BACK_MIN_ROWS = 1_000_000  # a text file this long hands its columns' free memory back as each is converted
+
+
 def _big_columns(raw, mapping, kinds):
     """The big number and date columns written as text (no typed cells): ``[(source, kind)]``."""
     return [(s, kinds[c]) for s, c in mapping.items() if kinds[c] in ("number", "date")
@@ -233,8 +236,19 @@ def _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst
             job = functools.partial(_amounts_of, raw.text[source], decimal, thousands)
         else:
             job = functools.partial(_to_dates, raw.text[source], None, date_format, dayfirst, decimal == ",")
+        if len(raw.text) >= _HAND_BACK_MIN_ROWS:
+            job = functools.partial(_handing_back, job)
         jobs[source] = job if pool is None else pool.submit(contextvars.copy_context().run, job).result
     return jobs
+
+
+def _handing_back(job):
+    """``job()``, then the memory its temporary arrays took handed back to the system (a thread's heap keeps it
+    otherwise, and the next column's work takes fresh memory beside it)."""
+    try:
+        return job()
+    finally:
+        _hand_back_memory()
 
 
 def _amounts_of(text, decimal, thousands):
@@ -300,6 +314,8 @@ def _convert(raw, mapping, required, problems, *, decimal, thousands, dayfirst, 
         jobs = _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst)
         out, cell_currency = _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, thousands,
                                               dayfirst, date_format, report)
+    if big and len(raw.text) >= _HAND_BACK_MIN_ROWS:  # the conversion's temporary arrays are gone: their memory too
+        _hand_back_memory()
     _check_margin_is_an_amount(raw, mapping, out, report)
     _apply_currency(raw, mapping, out, cell_currency, problems, rates, report)
     return out, decimal, thousands

@@ -7,16 +7,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamlab.data.readers.fast import _edge_bytes, _str_dtype, _string_text, _text_buffers
+from kamlab.data.readers.fast import _NO_BYTE, _edge_bytes, _str_dtype, _string_text, _text_buffers
 
 
 # first letters of a total word ("Summe", "Gesamt", "Übertrag", ...) as bytes, both cases
 _TOTAL_FIRST = np.array(sorted({ord(c) for c in "gszeiutGSZEIUT"}), dtype=np.int16)
-# by first byte (an edge byte seen as uint16, -1 as 65535): such a letter, or _maybe_space
-_TOTAL_OR_SPACE = np.zeros(1 << 16, dtype=bool)
+# by first byte (an edge byte of _edge_bytes): such a letter, or _maybe_space (not _NO_BYTE, an empty cell)
+_TOTAL_OR_SPACE = np.zeros(256, dtype=bool)
 _TOTAL_OR_SPACE[_TOTAL_FIRST] = True
 _TOTAL_OR_SPACE[: 0x21] = True
 _TOTAL_OR_SPACE[0x7F : 0x100] = True
+_TOTAL_OR_SPACE[_NO_BYTE] = False
 
 
 def _total_candidates(col, pattern, categories=None):
@@ -42,9 +43,9 @@ def _total_candidates(col, pattern, categories=None):
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     low, high = int(edges[0].min()), int(edges[0].max())
-    if low >= 0 and not _TOTAL_OR_SPACE[low : high + 1].any():  # no such byte from the lowest to the highest
-        return np.zeros(len(col), dtype=bool)  # first byte (ids "K4711", "R0815" or "10023"): two cheap passes
-    starting = np.flatnonzero((_byte_counts(edges[0]) > 0) & _TOTAL_OR_SPACE[:256])  # such first bytes present
+    if not _TOTAL_OR_SPACE[low : high + 1].any():  # no such byte from the lowest first byte to the highest (ids
+        return np.zeros(len(col), dtype=bool)  # "K4711", "R0815" or "10023"): two cheap passes
+    starting = np.flatnonzero((_byte_counts(edges[0]) > 0) & _TOTAL_OR_SPACE)  # such first bytes present
     if not len(starting):  # no cell starts so: one pass
         return np.zeros(len(col), dtype=bool)
     if len(starting) <= 4:  # a few bytes: compared directly (a table lookup copies the index array first)
@@ -52,7 +53,7 @@ def _total_candidates(col, pattern, categories=None):
         for byte in starting[1:]:
             maybe |= edges[0] == byte
     else:
-        maybe = _TOTAL_OR_SPACE[edges[0].view(np.uint16)]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
+        maybe = _TOTAL_OR_SPACE[edges[0]]  # np.isin(first, _TOTAL_FIRST) | _maybe_space(first)
     # a cell starting with a letter can match only with the word's second letter after it ("Stellantriebe" and
     # "Service" cannot be "Summe"): looked at in the bytes, for the cells that start with a letter only
     letter = np.flatnonzero(maybe & (edges[0] >= ord("A")) & (edges[0] < 0x7F))
@@ -112,9 +113,10 @@ _TOTAL_LOOSE = r"(?i)^[^\pL\pN]*(?:ges|[sſ]um|zw[iıİ]|end|[iıİ]ns|übe|ueb|
 
 
 def _byte_counts(edge):
-    """How many cells start (or end) with each byte 0..255 (an edge array of :func:`_edge_bytes`; -1 not
-    counted): ``np.bincount`` a million cells at a time, so its index copy stays small and is reused."""
-    counts = np.zeros(257, dtype=np.int64)
+    """How many cells start (or end) with each byte 0..255 (an edge array of :func:`_edge_bytes`; empty cells,
+    :data:`_NO_BYTE`, not counted): ``np.bincount`` a million cells at a time, so its index copy stays small."""
+    counts = np.zeros(256, dtype=np.int64)
     for start in range(0, len(edge), 1 << 20):
-        counts += np.bincount(edge[start : start + (1 << 20)] + 1, minlength=257)
-    return counts[1:]
+        counts += np.bincount(edge[start : start + (1 << 20)], minlength=256)
+    counts[_NO_BYTE] = 0
+    return counts
