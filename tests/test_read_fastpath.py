@@ -111,6 +111,28 @@ def test_errors_name_the_same_line_both_ways(tmp_path, monkeypatch):
     assert dropped.report.set_aside["line"].tolist() == [11_001, 12_000]
 
 
+def test_a_big_csv_read_as_a_million_line_file_is_read_the_same_as_in_one_thread(tmp_path, monkeypatch):
+    import kamlab
+    import kamlab.data.readers.convert as convert_module
+
+    path = _german_csv(tmp_path / "umsatz.csv", 12_500, bad_line=11_001, total_line=12_000)
+    with kamlab.threads(1), pytest.warns(UserWarning):
+        single = read_transactions(path, errors="drop", report=True)
+    with kamlab.threads(1), pytest.raises(DataFormatError) as single_error:
+        read_transactions(path)
+    # as for a file of a million lines: the total-word search started beside the conversion, the decimal
+    # mark's evidence looked for two columns at a time, each column's memory handed back when converted
+    monkeypatch.setattr(fast, "_THREADS_MIN_ROWS", 0)
+    monkeypatch.setattr(convert_module, "_HAND_BACK_MIN_ROWS", 0)
+    with kamlab.threads(2), pytest.warns(UserWarning):
+        both = read_transactions(path, errors="drop", report=True)
+    _same(both, single)
+    assert both.report.set_aside["line"].tolist() == [11_001, 12_000]
+    with kamlab.threads(2), pytest.raises(DataFormatError) as error:
+        read_transactions(path)
+    assert str(error.value) == str(single_error.value) and error.value.line == 11_001
+
+
 @pytest.mark.parametrize("threads", [False, True])
 def test_a_big_parquet_file_reads_the_same_both_ways(tmp_path, monkeypatch, threads):
     if threads:  # the columns converted two at a time, as for a file of a million rows

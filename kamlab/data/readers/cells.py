@@ -242,25 +242,42 @@ def _bare_numbers(text):
     return s.str.replace(r"^[^0-9]+|[^0-9]+$", "", regex=True)
 
 
+_DECIMAL_SAMPLE = 200_000  # the first cells of each column looked at for the decimal mark
+
+
 def _detect_decimal(texts, sep):
-    """Decide the decimal mark from numbers written as text; ``(decimal, evidence)``."""
+    """Decide the decimal mark from numbers written as text; ``(decimal, evidence)``: the numbers that can be
+    read one way only ("1.234,56", "12,5", "0,75") are counted for each mark among the first 200,000 cells of
+    each column, and the mark with more wins (each column looked at in a worker thread of the reader, two at
+    a time)."""
     if not texts:
         return ("," if sep == ";" else "."), False
-    s = pd.concat([_bare_numbers(t.head(200_000)) for t in texts], ignore_index=True)
+    from kamlab.data.readers.fast import _in_threads  # fast.py imports this module
+
+    def evidence(text):
+        return _decimal_evidence(_bare_numbers(text.head(_DECIMAL_SAMPLE)))
+
+    counts = _in_threads(evidence, texts) if len(texts[0]) > 10_000 else [evidence(t) for t in texts]
+    n_comma, n_point = sum(c for c, _ in counts), sum(p for _, p in counts)
+    if n_comma > n_point:
+        return ",", True
+    if n_point > n_comma:
+        return ".", True
+    return ("," if sep == ";" else "."), False
+
+
+def _decimal_evidence(s):
+    """``(n_comma, n_point)``: how many of the bare numbers ``s`` can be read with a decimal comma only, and
+    with a decimal point only."""
     if s.empty:
-        return ("," if sep == ";" else "."), False
+        return 0, 0
     comma = s.str.fullmatch(
         r"\d{1,3}(?:\.\d{3})+,\d*|\d+,(?:\d{1,2}|\d{4,})|0,\d+|\d{4,},\d{3}|\d{1,3}(?:\.\d{3}){2,}"
     )
     point = s.str.fullmatch(
         r"\d{1,3}(?:,\d{3})+\.\d*|\d+\.(?:\d{1,2}|\d{4,})|0\.\d+|\d{4,}\.\d{3}|\d{1,3}(?:,\d{3}){2,}"
     )
-    n_comma, n_point = int(comma.fillna(False).sum()), int(point.fillna(False).sum())
-    if n_comma > n_point:
-        return ",", True
-    if n_point > n_comma:
-        return ".", True
-    return ("," if sep == ";" else "."), False
+    return int(comma.fillna(False).sum()), int(point.fillna(False).sum())
 
 
 def _may_be_ambiguous(text):

@@ -170,9 +170,10 @@ def _sum_of_lines_above(revenue, candidates):
     return n_above
 
 
-def _find_total_lines(raw, mapping, out, required, problems, report):
-    """Record total and subtotal lines as problems of the row; a note in the report names them."""
-    words = _total_words(raw)
+def _find_total_lines(raw, mapping, out, required, problems, report, words=None):
+    """Record total and subtotal lines as problems of the row; a note in the report names them. ``words``:
+    ``job()`` giving :func:`_total_words` of ``raw`` (started earlier), or None to look now."""
+    words = _total_words(raw) if words is None else words()
     account = next((k for k, v in mapping.items() if v == "account_id"), None)
     empty_id = np.zeros(len(raw.text), dtype=bool)
     if account is not None:

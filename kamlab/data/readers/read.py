@@ -202,6 +202,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     _check_required_columns(required, raw.names, mapping, path, function, vocabulary)
     report = _new_report(path, raw, mapping, notes)
     problems = _Problems(raw)
+    words = _total_words_later(raw)
     # _convert must stay called from here: its AmbiguousDatesWarning counts the frames up to the caller
     out, decimal, thousands = _convert(
         raw, mapping, required, problems,
@@ -210,7 +211,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     )
     _compute_missing(out, mapping, required, problems, report)
     n_accounts = _count_later(out.get("account_id"))
-    _find_total_lines(raw, mapping, out, required, problems, report)
+    _find_total_lines(raw, mapping, out, required, problems, report, words)
     # typed (Parquet, Excel) dates have no text to hold an offset: their time zone is noted where they are converted
     lazy = raw.meta.get("lazy", ())
     report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date" and s not in lazy}))
@@ -265,6 +266,22 @@ def _new_report(path, raw, mapping, notes):
         unmapped=[n for n in raw.names if n not in mapping],
         notes=[*notes, *raw.meta.get("notes", [])],
     )
+
+
+def _total_words_later(raw):
+    """``job()`` giving ``lines._total_words(raw)``: for a big text file started now in a worker thread of the
+    reader, beside the choice of the decimal mark and the conversion (it needs the cells only, which they do
+    not change; the typed cells of Parquet and Excel files are rendered during the conversion, so those are
+    looked at afterwards); else looked at when asked."""
+    from kamlab.config import get_threads
+    from kamlab.data.readers.fast import _THREADS_MIN_ROWS, _in_worker, _workers
+    from kamlab.data.readers.lines import _total_words
+
+    if raw.meta["format"] != "text" or len(raw.text) < _THREADS_MIN_ROWS or get_threads() == 1 or _in_worker():
+        return None
+    import contextvars
+
+    return _workers().submit(contextvars.copy_context().run, _total_words, raw).result
 
 
 _COUNT_LATER_MIN = 1_000_000  # account ids counted when the report is asked from this many rows (tests lower it)
