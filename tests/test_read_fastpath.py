@@ -14,6 +14,7 @@ import hypothesis
 from hypothesis import strategies as st
 
 import kamlab.data.readers.fast as fast
+import kamlab.data.readers.threads as threads
 import kamlab.data.readers.totals as totals
 from kamlab import read_transactions
 from kamlab.data.readers.cells import _FLOAT_ID, _to_ids
@@ -790,14 +791,14 @@ def test_the_readers_worker_threads_are_kept_for_the_next_read_and_do_nested_wor
         return threading.current_thread()
 
     with kamlab.threads(2):
-        first = fast._in_threads(who, range(6))
-        second = fast._in_threads(who, range(6))
+        first = threads._in_threads(who, range(6))
+        second = threads._in_threads(who, range(6))
         # work started inside a worker is done by that worker (two workers waiting for each other would hang)
-        nested = fast._in_threads(lambda _: (who(0), fast._in_threads(who, range(3))), range(2))
+        nested = threads._in_threads(lambda _: (who(0), threads._in_threads(who, range(3))), range(2))
     # the same two threads, still there after the reads (threads made for each read end with it)
     assert all(t.name.startswith("kamlab-reader") and t.is_alive() for t in first + second)
     assert len(set(first) | set(second)) <= 2
     for outer, inner in nested:
         assert inner == [outer] * 3
     with kamlab.threads(1):  # one thread: the caller's
-        assert fast._in_threads(who, range(3)) == [threading.current_thread()] * 3
+        assert threads._in_threads(who, range(3)) == [threading.current_thread()] * 3

@@ -28,10 +28,8 @@ from kamlab.data.readers.amounts import (
     _read_currency_column,
 )
 from kamlab.data.readers.cells import (
-    _ambiguous_mark,
     _date_example,
     _date_shape,
-    _detect_decimal,
     _native_numbers,
     _parse_amounts,
     _to_dates,
@@ -40,7 +38,9 @@ from kamlab.data.readers.cells import (
 )
 from kamlab.data.readers.columns import _KINDS
 from kamlab.data.readers.dialect import _word
-from kamlab.data.readers.fast import _filled_cells, _hand_back_memory, _thread_pool, _typed_column
+from kamlab.data.readers.decimals import _ambiguous_mark, _detect_decimal
+from kamlab.data.readers.fast import _filled_cells, _typed_column
+from kamlab.data.readers.threads import _hand_back_memory, _thread_pool
 from kamlab.data.readers.report import AmbiguousDatesWarning, _display
 from kamlab.data.readers.texts import _t as _say
 from kamlab.data.readers.texts import column_noun, count, id_noun, listed_and

@@ -262,7 +262,8 @@ def _read_text_fast(path, box, *, encoding, sep, header_row):
 def _raw_of(path, table, head, nonempty, enc, sep, notes):
     """The ``_Raw`` table as ``dialect._read_text`` makes it, from the parsed text."""
     from kamlab.data.readers.dialect import _LineNumbers, _make_raw
-    from kamlab.data.readers.fast import _in_threads, _str_dtype, _string_text
+    from kamlab.data.readers.fast import _str_dtype, _string_text
+    from kamlab.data.readers.threads import _in_threads
 
     header_cells = [str(table.column(j)[0].as_py()).strip() for j in range(table.num_columns)]
     body = table.slice(1)

@@ -274,7 +274,8 @@ def _total_words_later(raw):
     not change; the typed cells of Parquet and Excel files are rendered during the conversion, so those are
     looked at afterwards); else looked at when asked."""
     from kamlab.config import get_threads
-    from kamlab.data.readers.fast import _THREADS_MIN_ROWS, _in_worker, _workers
+    from kamlab.data.readers.fast import _THREADS_MIN_ROWS
+    from kamlab.data.readers.threads import _in_worker, _workers
     from kamlab.data.readers.lines import _total_words
 
     if raw.meta["format"] != "text" or len(raw.text) < _THREADS_MIN_ROWS or get_threads() == 1 or _in_worker():
