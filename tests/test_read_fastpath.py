@@ -393,6 +393,20 @@ def test_category_text_equals_the_stripped_text():
         assert (quick is None) == (cells[0] in (" Service", "Ümlaut"))
 
 
+@pytest.mark.parametrize("cells", [
+    ["1.234,56", "-12,5", "(1.234,50)", "12,5 €", "€ 0,75", "1,234.56", "", "abc", "7", "0,123"],
+    ["1,234.56", "12.5-", "+0.75", "1.706", "USD 3.5", " 4.25 ", "1.234.567", "9"],
+])
+def test_decimal_evidence_from_edge_bytes_equals_that_of_the_bared_cells(cells):
+    from kamlab.data.readers import decimals
+
+    col = _big(cells, 30_000)
+    bare = decimals._digits_at_both_ends(col)
+    assert bare is not None and bare.any() and not bare.all()
+    expected = decimals._decimal_evidence(decimals._bare_numbers(col))  # every cell bared by the regex
+    assert decimals._column_evidence(col) == expected and expected[0] != expected[1]
+
+
 def test_edge_bytes_are_found_again_for_the_same_arrow_data_and_never_for_changed_cells():
     col = _big(CELLS)
     edges = fast._edge_bytes(col)
@@ -487,6 +501,12 @@ def test_any_pair_finds_a_utf8_lead_byte_followed_by_a_continuation_byte(data, e
     assert fastcsv._any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)) is expected
     monkeypatch.setattr(fastcsv, "_BLOCK", 2)  # pairs across the blocks' borders
     assert fastcsv._any_pair(data, (0xC2, 0xF4), (0x80, 0xBF)) is expected
+    import kamlab
+
+    for n_threads in (1, 2):  # eight blocks or more: looked at in two halves, the pair in either or between
+        with kamlab.threads(n_threads):
+            for longer in (b"a" * 17 + data, data + b"a" * 17, b"a" * 9 + data + b"a" * 9):
+                assert fastcsv._any_pair(longer, (0xC2, 0xF4), (0x80, 0xBF)) is expected
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "us"])
@@ -776,7 +796,9 @@ def test_line_breaks_counted_by_blocks_as_bytes_count(data, block, start):
     import kamlab.data.readers.fastcsv as fastcsv
 
     # bytes 10..13 only (line feed, carriage return and two others), blocks of a few bytes: every boundary case
-    with pytest.MonkeyPatch.context() as mp:
+    import kamlab
+
+    with pytest.MonkeyPatch.context() as mp, kamlab.threads(2):  # eight blocks or more: two halves, two threads
         mp.setattr(fastcsv, "_BLOCK", block)
         assert fastcsv._count_byte(data, 10, start) == data.count(b"\n", start)
         assert fastcsv._lone_cr(data) == (data.count(b"\r") != data.count(b"\r\n"))

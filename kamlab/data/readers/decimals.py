@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from kamlab.data.readers.fast import _edge_bytes
 from kamlab.data.readers.threads import _in_threads
 
 
@@ -27,16 +28,35 @@ def _detect_decimal(texts, sep):
     if not texts:
         return ("," if sep == ";" else "."), False
 
-    def evidence(text):
-        return _decimal_evidence(_bare_numbers(text.head(_DECIMAL_SAMPLE)))
-
-    counts = _in_threads(evidence, texts) if len(texts[0]) > 10_000 else [evidence(t) for t in texts]
+    counts = (_in_threads(_column_evidence, texts) if len(texts[0]) > 10_000
+              else [_column_evidence(t) for t in texts])
     n_comma, n_point = sum(c for c, _ in counts), sum(p for _, p in counts)
     if n_comma > n_point:
         return ",", True
     if n_point > n_comma:
         return ".", True
     return ("," if sep == ";" else "."), False
+
+
+def _column_evidence(text):
+    """:func:`_decimal_evidence` of the bare numbers among a column's first :data:`_DECIMAL_SAMPLE` cells."""
+    head = text.head(_DECIMAL_SAMPLE)
+    bare = _digits_at_both_ends(head)
+    if bare is None:
+        return _decimal_evidence(_bare_numbers(head))
+    # the cells starting and ending with a digit are bare already: counted as they are, only the others bared
+    here, there = _decimal_evidence(head[bare]), _decimal_evidence(_bare_numbers(head[~bare]))
+    return here[0] + there[0], here[1] + there[1]
+
+
+def _digits_at_both_ends(text):
+    """Which cells of a pyarrow-backed text column start and end with an ASCII digit (from their edge bytes), or
+    None for other columns."""
+    edges = _edge_bytes(text) if len(text) > 10_000 else None
+    if edges is None:
+        return None
+    first, last = edges
+    return (first >= ord("0")) & (first <= ord("9")) & (last >= ord("0")) & (last <= ord("9"))
 
 
 def _decimal_evidence(s):
