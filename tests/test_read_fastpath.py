@@ -112,6 +112,58 @@ def test_errors_name_the_same_line_both_ways(tmp_path, monkeypatch):
     assert dropped.report.set_aside["line"].tolist() == [11_001, 12_000]
 
 
+def test_a_big_plain_file_is_parsed_from_disk_with_its_bytes_let_go_first(tmp_path, monkeypatch):
+    import kamlab.data.readers.fastcsv as fastcsv
+    from kamlab.data.readers.containers import _load
+    from kamlab.data.readers.dialect import _read_text
+
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)
+    path = _german_csv(tmp_path / "umsatz.csv", 12_500, bad_line=11_001)
+    seen = []
+    original = fastcsv._parse
+
+    def parse(body, *args):
+        seen.append((type(body).__name__, box[0] is None))
+        return original(body, *args)
+
+    monkeypatch.setattr(fastcsv, "_parse", parse)
+    source = _load(path)
+    box = [source.data]
+    source.data = None
+    raw = _read_text(path, box, encoding=None, sep=None, header_row=None, stamp=source.stamp)
+    assert seen == [("OSFile", True)] and box[0] is None  # pyarrow read the file; the bytes were let go before
+    assert len(raw.text) == 12_500 and raw.text["Belegdatum"].iloc[11_001 - 2] == "31.02.2024"
+    # the same frame and report as from the bytes (a file unpacked from .gz has no stamp: parsed from the bytes)
+    import gzip
+
+    packed = tmp_path / "umsatz.csv.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    with pytest.warns(UserWarning):
+        from_disk = read_transactions(path, errors="drop", report=True)
+    with pytest.warns(UserWarning):
+        from_bytes = read_transactions(packed, errors="drop", report=True)
+    assert seen[-1][0] == "memoryview"
+    pd.testing.assert_frame_equal(from_disk.data, from_bytes.data)
+    pd.testing.assert_frame_equal(from_disk.report.set_aside, from_bytes.report.set_aside)
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    import kamlab.data.readers.fastcsv as fastcsv
+
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)
+    path = _german_csv(tmp_path / "umsatz.csv", 12_500)
+    original = fastcsv._file_at
+
+    def file_at(p, offset):  # another program appends a line between kamlab's read and pyarrow's
+        with open(p, "a", encoding="cp1252") as fh:
+            fh.write("K1;01.01.2024;Motoren;1,00\n")
+        return original(p, offset)
+
+    monkeypatch.setattr(fastcsv, "_file_at", file_at)
+    with pytest.raises(DataFormatError, match="changed while kamlab read it"):
+        read_transactions(path)
+
+
 def test_a_big_csv_read_as_a_million_line_file_is_read_the_same_as_in_one_thread(tmp_path, monkeypatch):
     import kamlab
     import kamlab.data.readers.convert as convert_module

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,7 @@ class _Source:
     data: bytes | None  # None: read the file itself (plain Parquet)
     member: str | None = None  # the ZIP member read
     notes: list = field(default_factory=list)
+    stamp: tuple | None = None  # (size, modification time in ns) of the file whose bytes ``data`` are, as read
 
     def excel_source(self, path):
         """What openpyxl opens: the file itself, or the unpacked bytes."""
@@ -147,13 +149,23 @@ def _load(path, member=None):
     if p.name.lower().endswith((".parquet", ".pq")) and magic[:2] != _GZIP:
         _no_member(member, path)
         return _Source("parquet", None)
+    stamp = _stamp(p)
     data = p.read_bytes()
     if data[:2] == _GZIP:
         _no_member(member, path)
         data = _gunzip(data, path)
         return _classify(data, path, inner=_t("unpacked"))
     _no_member(member, path)
-    return _classify(data, path)
+    source = _classify(data, path)
+    if stamp == _stamp(p) and stamp[0] == len(data):  # the bytes are the file's, unchanged while read
+        source.stamp = stamp
+    return source
+
+
+def _stamp(path):
+    """``(size, modification time in ns)`` of the file ``path``: it changed if they did."""
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
 
 
 def _no_member(member, path):

@@ -174,7 +174,7 @@ class _LineNumbers:
 _SAMPLE_LINES = 200
 
 
-def _read_text(path, data, *, encoding, sep, header_row):
+def _read_text(path, data, *, encoding, sep, header_row, stamp=None):
     """Read text ``data`` (the file's bytes, unpacked) into a :class:`_Raw` table.
 
     ``data`` may be a list holding the bytes as its only reference: the fast path then lets
@@ -184,7 +184,7 @@ def _read_text(path, data, *, encoding, sep, header_row):
 
     box = data if isinstance(data, list) else [data]
     del data
-    fast = _read_text_fast(path, box, encoding=encoding, sep=sep, header_row=header_row)
+    fast = _read_text_fast(path, box, encoding=encoding, sep=sep, header_row=header_row, stamp=stamp)
     if fast is not None:
         return fast
     data = box[0]
@@ -488,7 +488,7 @@ def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
     source = _load(p, member)
     if source.fmt == "text":
         box, source.data = [source.data], None  # the only reference: the fast path may free the bytes early
-        raw = _read_text(p, box, encoding=encoding, sep=sep, header_row=header_row)
+        raw = _read_text(p, box, encoding=encoding, sep=sep, header_row=header_row, stamp=source.stamp)
     elif source.fmt == "excel":
         raw = _read_excel(p, source.excel_source(p), sheet_name=sheet_name, header_row=header_row)
     else:

@@ -16,9 +16,13 @@ the whole file and no Python object per cell.
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from kamlab.data.readers.report import _display
+from kamlab.data.readers.texts import _t as _say
 
 _FAST_MIN_BYTES = 1 << 20  # smaller files take the slow path (tests lower it to compare both)
 _BLOCK = 1 << 24
@@ -173,7 +177,8 @@ def _nonempty_lines(body):
 
 
 def _parse(body, enc, sep, width):
-    """The body as a pyarrow table of text (header as row 0), or None where pyarrow refuses it."""
+    """The body (bytes, or a pyarrow file at its start) as a pyarrow table of text (header as row 0), or None
+    where pyarrow refuses it."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -182,7 +187,7 @@ def _parse(body, enc, sep, width):
     # 90 MB lower at its peak) and is no slower
     try:
         return pcsv.read_csv(
-            pa.py_buffer(body), memory_pool=_parse_pool(),
+            body if isinstance(body, pa.NativeFile) else pa.py_buffer(body), memory_pool=_parse_pool(),
             read_options=pcsv.ReadOptions(column_names=names, encoding="utf8" if enc.startswith("utf-8") else enc,
                                           block_size=1 << 21),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
@@ -233,11 +238,13 @@ def _quoted_lines_agree(body, enc, sep, table, nonempty):
     return bool((mine.to_numpy(dtype=object) == frame.fillna("").to_numpy(dtype=object)).all())
 
 
-def _read_text_fast(path, box, *, encoding, sep, header_row):
+def _read_text_fast(path, box, *, encoding, sep, header_row, stamp=None):
     """The ``_Raw`` table of big text read with pyarrow, or None: then the slow path reads it.
 
     ``box``: a list holding the file's bytes. Once they are parsed and the parse proven the
     slow path's, the list is emptied (``box[0] = None``): the bytes are not held beside the table.
+    ``stamp``: the file's size and time when the bytes are the file's, unpacked from nothing (then
+    pyarrow may read the file itself, and the bytes are let go before the parse).
     """
     from kamlab.data.readers.fast import _str_dtype
 
@@ -261,21 +268,53 @@ def _read_text_fast(path, box, *, encoding, sep, header_row):
     from kamlab.data.readers.dialect import _split
 
     first_line = bytes(body[: data.find(b"\n", offset) - offset]).decode(enc.replace("-sig", "")).rstrip("\r")
-    table = _parse(body, enc, sep, len(_split(first_line, sep)))
+    width = len(_split(first_line, sep))
+    quoted = data.find(b'"', offset) >= 0
+    breaks = _count_byte(data, 10, offset)
+    if stamp is not None and not quoted:
+        # the file's bytes let go before the parse, pyarrow reading the file itself: the peak of the read is the
+        # bytes lower (a 150 MB file: 150 MB). The same bytes: the file's size and time are checked after it
+        box[0] = data = body = None
+        with _file_at(path, offset) as stream:
+            table = _parse(stream, enc, sep, width)
+        if table is None or breaks != table.num_rows:  # the bytes are needed again: the slow path's, or below
+            box[0] = data = Path(path).read_bytes()
+            body = memoryview(data)[offset:]
+        _check_unchanged(path, stamp)
+    else:
+        table = _parse(body, enc, sep, width)
     if table is None:
         return None
-    if _count_byte(data, 10, offset) == table.num_rows:
+    if breaks == table.num_rows:
         # a row from every line (pyarrow skips the empty ones): no line is empty, none holds a line break
         nonempty = np.ones(table.num_rows, dtype=bool)
     else:
         nonempty = _nonempty_lines(body)
         if table.num_rows != int(nonempty.sum()):
             return None  # a quoted field with a line break
-    if data.find(b'"', offset) >= 0 and not _quoted_lines_agree(body, enc, sep, table, nonempty):
+    if quoted and not _quoted_lines_agree(body, enc, sep, table, nonempty):
         return None  # quotes pandas reads otherwise
     box[0] = None  # the caller's reference: with ours below, the bytes are freed
     del data, body
     return _raw_of(path, table, head, nonempty, enc, sep, notes)
+
+
+def _file_at(path, offset):
+    """The file ``path`` opened by pyarrow (read a block at a time, not held whole), from byte ``offset``."""
+    import pyarrow as pa
+
+    stream = pa.OSFile(str(path))
+    stream.seek(offset)
+    return stream
+
+
+def _check_unchanged(path, stamp):
+    """Raise if the file ``path`` is no longer the one whose size and time ``stamp`` are."""
+    from kamlab.data.readers.containers import _stamp
+    from kamlab.errors import DataFormatError
+
+    if _stamp(path) != stamp:
+        raise DataFormatError(_say("changed", name=_display(path)), path=str(path))
 
 
 def _raw_of(path, table, head, nonempty, enc, sep, notes):

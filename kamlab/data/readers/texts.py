@@ -124,6 +124,10 @@ _t = translator({
         "Siehe df.attrs['kamlab_report'].problems.",
     ),
     # ---- the file (dialect.py)
+    "changed": ("{name} changed while kamlab read it (its size or time is not the same): read it again once it "
+                "is written completely.",
+                "{name} hat sich geändert, während kamlab sie las (Größe oder Zeit sind nicht mehr dieselben): "
+                "lesen Sie sie erneut, wenn sie vollständig geschrieben ist."),
     "empty": ("{name} is empty: it holds no header and no data rows.",
               "{name} ist leer: die Datei enthält weder eine Kopfzeile noch Datenzeilen."),
     "header_row_text": ("header_row={header_row}, but {name} has only {n} lines (header_row counts from 0).",

@@ -33,7 +33,7 @@ def _total_candidates(col, pattern, categories=None):
         stripped = _string_text(names)
         if stripped is not None:
             hit = np.append(_total_matches(stripped, pattern), False)  # code -1 (missing): "", no total
-            return hit[categories.cat.codes.to_numpy()]
+            return hit[categories.cat.codes.to_numpy()] if hit.any() else np.zeros(len(col), dtype=bool)
     if len(col) > 10_000 and isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.dtype == object:
         # a typed column's lazy text: each category once, as col.str.contains does (missing: False)
         names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object)
