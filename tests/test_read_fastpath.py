@@ -164,6 +164,74 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path, monkeypatch):
         read_transactions(path)
 
 
+def test_a_read_that_fails_leaves_no_total_word_search_running(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import kamlab
+    import kamlab.data.readers.lines as lines_module
+
+    import kamlab.data.readers.fastcsv as fastcsv
+
+    monkeypatch.setattr(fast, "_THREADS_MIN_ROWS", 0)  # the search started beside the conversion
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)
+    # amounts that read both ways ("1.706"), tabs, ISO dates: the conversion refuses to guess the decimal mark
+    path = tmp_path / "umsatz.txt"
+    path.write_text("Kunde\tDatum\tUmsatz\n" + "".join(f"K{i % 97}\t2024-02-01\t{1 + i % 9}.{i % 1000:03d}\n"
+                                                      for i in range(12_500)), encoding="utf-8")
+    running = threading.Event()
+    original = lines_module._total_words
+
+    def slow_search(raw):
+        running.set()
+        time.sleep(0.5)
+        result = original(raw)
+        running.clear()
+        return result
+
+    monkeypatch.setattr(lines_module, "_total_words", slow_search)
+    with kamlab.threads(2), pytest.raises(DataFormatError):
+        read_transactions(path)
+    assert not running.is_set()  # waited for (or never started), not left behind the error
+
+
+def test_a_file_removed_while_it_is_read_is_refused_clearly(tmp_path, monkeypatch):
+    import kamlab.data.readers.fastcsv as fastcsv
+
+    monkeypatch.setattr(fastcsv, "_FAST_MIN_BYTES", 1000)
+    path = _german_csv(tmp_path / "umsatz.csv", 12_500)
+    original = fastcsv._file_at
+
+    def file_at(p, offset):  # another program removes the file between kamlab's read and pyarrow's
+        p.unlink()
+        return original(p, offset)
+
+    monkeypatch.setattr(fastcsv, "_file_at", file_at)
+    with pytest.raises(DataFormatError, match="changed while kamlab read it"):
+        read_transactions(path)
+
+
+def test_the_only_timestamp_column_is_converted_beside_the_others_wherever_it_stands(tmp_path):
+    from kamlab.data.readers.fast import _parquet_raw
+
+    for order in (["Datum", "Kunde", "Umsatz"], ["Kunde", "Datum", "Umsatz"], ["Kunde", "Umsatz", "Datum"]):
+        frame = pd.DataFrame({"Kunde": ["A", "B"], "Datum": pd.to_datetime(["2024-01-02", None]),
+                              "Umsatz": [1.0, 2.0]})[order]
+        raw = _parquet_raw(tmp_path / "x.parquet", frame)
+        ns, far = raw.meta["ns"]["Datum"]
+        assert far is None
+        np.testing.assert_array_equal(ns, frame["Datum"].to_numpy(dtype="datetime64[ns]"))
+
+
+def test_re2_patterns_are_matched_by_pyarrow_on_any_text_dtype():
+    from kamlab.data.readers.totals import _TOTAL_LOOSE, _re2_contains
+
+    cells = ["Summe", "  gesamt 2024", "Motoren", None, "- Total", "ıns", "Kunde"]
+    expected = [True, True, False, False, True, True, False]
+    for dtype in (object, pd.StringDtype("pyarrow")):  # Python's re refuses \\pL: pyarrow's RE2 matches
+        assert _re2_contains(pd.Series(cells, dtype=dtype), _TOTAL_LOOSE).tolist() == expected
+
+
 def test_a_big_csv_read_as_a_million_line_file_is_read_the_same_as_in_one_thread(tmp_path, monkeypatch):
     import kamlab
     import kamlab.data.readers.convert as convert_module
@@ -719,6 +787,12 @@ def test_a_big_files_accounts_are_counted_when_the_report_is_first_asked(tmp_pat
     again = read_transactions(path)
     # a frame whose count was not read yet pickles (its report carries the count, not the work)
     assert pickle.loads(pickle.dumps(again)).attrs["kamlab_report"].n_accounts == 1_013
+    import gc
+
+    kept = read_transactions(path).attrs["kamlab_report"]  # the frame is gone at once: counted then
+    gc.collect()
+    pending = kept.__dict__["_n_accounts"]
+    assert pending.work is None and pending.value == 1_013  # counted: the report alone does not hold the ids
     monkeypatch.setattr(read_module, "_COUNT_LATER_MIN", 30_000)  # a small file: counted at the read's end
     assert read_transactions(path, report=True).report.__dict__["_n_accounts"] == 1_013
     path.write_text(path.read_text(encoding="utf-8") + ";01.02.2024;2,00\n", encoding="utf-8")

@@ -174,3 +174,23 @@ def test_footer_message_in_german(tmp_path):
         read_transactions(path)
     assert "'Summe' kennzeichnet eine Summen- oder Zwischensummenzeile" in str(info.value)
     assert "sein Umsatz 150,00 ist die Summe der 2 Zeilen darüber" in str(info.value)
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_total_word_beside_an_empty_account_id_is_named_once_with_its_reason(tmp_path, kind):
+    # the empty id is the row's problem already: the total word beside it gives no second, empty reason
+    frame = pd.DataFrame({"Kundennr": ["K1", "", "K2", "K3"], "Datum": ["01.02.2024"] * 4,
+                          "Warengruppe": ["Motoren", "Summe", " Gesamt ", "Service"],
+                          "Umsatz": ["1,00", "3,00", "4,00", "2,00"]})
+    path = tmp_path / f"lines.{kind}"
+    if kind == "csv":
+        frame.to_csv(path, sep=";", index=False)
+    else:
+        frame.assign(Warengruppe=frame["Warengruppe"].astype("category")).to_parquet(path)
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(path)
+    assert info.value.line in (3, 2)  # the first problem row: the empty id (CSV line 3, Parquet row 2)
+    with pytest.warns(UserWarning):
+        df, report = read_transactions(path, errors="drop", report=True)
+    assert df["account_id"].tolist() == ["K1", "K3"]
+    assert report.problems["reason"].notna().all() and len(report.problems) == 2

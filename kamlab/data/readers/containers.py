@@ -112,7 +112,7 @@ class _Source:
     data: bytes | None  # None: read the file itself (plain Parquet)
     member: str | None = None  # the ZIP member read
     notes: list = field(default_factory=list)
-    stamp: tuple | None = None  # (size, modification time in ns) of the file whose bytes ``data`` are, as read
+    stamp: tuple | None = None  # containers._stamp of the file whose bytes ``data`` are, as read
 
     def excel_source(self, path):
         """What openpyxl opens: the file itself, or the unpacked bytes."""
@@ -163,9 +163,10 @@ def _load(path, member=None):
 
 
 def _stamp(path):
-    """``(size, modification time in ns)`` of the file ``path``: it changed if they did."""
+    """``(size, modification and change time in ns, inode)`` of the file ``path``: it changed if they did (the
+    change time moves with every write, and no program can set it back)."""
     info = os.stat(path)
-    return info.st_size, info.st_mtime_ns
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _no_member(member, path):

@@ -35,7 +35,8 @@ _t = translator({
         "Zone gelesen, ohne Umrechnung (2024-03-31 23:30 -05:00 ist 2024-03-31 23:30).",
     ),
 })
-_THREADS_MIN_ROWS = 1_000_000  # Parquet frames this long convert their columns in two threads (tests lower it)
+_THREADS_MIN_ROWS = 1_000_000  # Parquet frames this long convert their columns in two threads, and text files
+# this long have their total words looked for in one while they are converted (tests lower it)
 _NS_LIMITS = (np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max)  # datetime64[ns] (min is NaT)
 
 
@@ -357,10 +358,10 @@ def _parquet_columns(frame):
             results.setdefault(k, []).append(result)
         done = [_parquet_column(col, results[k], in_ns) if k in coded else results[k][0]
                 for k, col in enumerate(columns)]
-    for j, (cells, nat, zone, decoded, in_ns) in zip(frame.columns, done):
+    for j, (cells, nat, zone, decoded, ns) in zip(frame.columns, done):
         text[j] = cells
-        if in_ns is not None:
-            dates[j] = in_ns
+        if ns is not None:
+            dates[j] = ns
         if nat is not None:
             native[j] = nat
         if zone is not None:

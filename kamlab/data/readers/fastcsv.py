@@ -275,11 +275,15 @@ def _read_text_fast(path, box, *, encoding, sep, header_row, stamp=None):
         # the file's bytes let go before the parse, pyarrow reading the file itself: the peak of the read is the
         # bytes lower (a 150 MB file: 150 MB). The same bytes: the file's size and time are checked after it
         box[0] = data = body = None
-        with _file_at(path, offset) as stream:
-            table = _parse(stream, enc, sep, width)
-        if table is None or breaks != table.num_rows:  # the bytes are needed again: the slow path's, or below
-            box[0] = data = Path(path).read_bytes()
-            body = memoryview(data)[offset:]
+        try:
+            with _file_at(path, offset) as stream:
+                table = _parse(stream, enc, sep, width)
+            if table is None or breaks != table.num_rows:  # the bytes needed again: the slow path's, or below
+                box[0] = data = Path(path).read_bytes()
+                body = memoryview(data)[offset:]
+        except OSError:  # gone or unreadable since kamlab read it
+            _check_unchanged(path, stamp)
+            raise
         _check_unchanged(path, stamp)
     else:
         table = _parse(body, enc, sep, width)
@@ -313,8 +317,12 @@ def _check_unchanged(path, stamp):
     from kamlab.data.readers.containers import _stamp
     from kamlab.errors import DataFormatError
 
-    if _stamp(path) != stamp:
-        raise DataFormatError(_say("changed", name=_display(path)), path=str(path))
+    try:
+        same = _stamp(path) == stamp
+    except OSError:  # removed, or no longer readable
+        same = False
+    if not same:
+        raise DataFormatError(_say("changed", name=_display(path)), path=str(path)) from None
 
 
 def _raw_of(path, table, head, nonempty, enc, sep, notes):

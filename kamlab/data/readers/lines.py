@@ -199,7 +199,8 @@ def _find_total_lines(raw, mapping, out, required, problems, report, words=None)
         else:
             reasons[i] = _t("total_sum", also=also)
     for k in dict.fromkeys(words[is_word].tolist() if words is not None else []):
-        problems.add(words == k, raw.names[k], reasons)
+        # not the rows with an empty required id: they are problems already, with their own reason
+        problems.add((words == k) & is_word, raw.names[k], reasons)
     if by_sum.any():
         problems.add(by_sum, account, reasons)
     rows = np.flatnonzero(is_word | by_sum)

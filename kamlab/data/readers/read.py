@@ -9,8 +9,10 @@ then raise or set rows aside and fill in the :class:`ReadReport`.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import warnings
+import weakref
 from typing import NamedTuple
 
 import numpy as np
@@ -203,15 +205,20 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     report = _new_report(path, raw, mapping, notes)
     problems = _Problems(raw)
     words = _total_words_later(raw)
-    # _convert must stay called from here: its AmbiguousDatesWarning counts the frames up to the caller
-    out, decimal, thousands = _convert(
-        raw, mapping, required, problems,
-        decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format, report=report,
-        currency=currency, kinds=kinds,
-    )
-    _compute_missing(out, mapping, required, problems, report)
-    n_accounts = _count_later(out.get("account_id"))
-    _find_total_lines(raw, mapping, out, required, problems, report, words)
+    try:
+        # _convert must stay called from here: its AmbiguousDatesWarning counts the frames up to the caller
+        out, decimal, thousands = _convert(
+            raw, mapping, required, problems,
+            decimal=decimal, thousands=thousands, dayfirst=dayfirst, date_format=date_format, report=report,
+            currency=currency, kinds=kinds,
+        )
+        _compute_missing(out, mapping, required, problems, report)
+        n_accounts = _count_later(out.get("account_id"))
+        _find_total_lines(raw, mapping, out, required, problems, report, None if words is None else words.result)
+    except BaseException:  # the search is not left running (holding the file's cells) behind an error
+        if words is not None and not words.cancel():
+            concurrent.futures.wait([words])
+        raise
     # typed (Parquet, Excel) dates have no text to hold an offset: their time zone is noted where they are converted
     lazy = raw.meta.get("lazy", ())
     report.notes.extend(_timezone_notes({s: raw.text[s] for s, c in mapping.items() if kinds[c] == "date" and s not in lazy}))
@@ -229,6 +236,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
     _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts)
     _forget_edges()
     frame.attrs["kamlab_report"] = report
+    _count_when_the_frame_goes(frame, report)
     if report.rows_set_aside:
         warnings.warn(
             _t("set_aside_one" if report.rows_set_aside == 1 else "set_aside", name=name,
@@ -269,10 +277,10 @@ def _new_report(path, raw, mapping, notes):
 
 
 def _total_words_later(raw):
-    """``job()`` giving ``lines._total_words(raw)``: for a big text file started now in a worker thread of the
-    reader, beside the choice of the decimal mark and the conversion (it needs the cells only, which they do
-    not change; the typed cells of Parquet and Excel files are rendered during the conversion, so those are
-    looked at afterwards); else looked at when asked."""
+    """A future of ``lines._total_words(raw)``, or None: for a big text file it is started now in a worker
+    thread of the reader, beside the choice of the decimal mark and the conversion (it needs the cells only,
+    which they do not change; the typed cells of Parquet and Excel files are rendered during the conversion,
+    so those are looked at afterwards)."""
     from kamlab.config import get_threads
     from kamlab.data.readers.fast import _THREADS_MIN_ROWS
     from kamlab.data.readers.threads import _in_worker, _workers
@@ -282,7 +290,16 @@ def _total_words_later(raw):
         return None
     import contextvars
 
-    return _workers().submit(contextvars.copy_context().run, _total_words, raw).result
+    return _workers().submit(contextvars.copy_context().run, _total_words, raw)
+
+
+def _count_when_the_frame_goes(frame, report):
+    """An account count left for when ``report.n_accounts`` is read holds the frame's ids: if the frame is
+    deleted first, the count is made then, so that a report kept alone (a loop keeping the reports of many
+    files) does not keep the ids of its file."""
+    job = report.__dict__.get("_n_accounts")
+    if isinstance(job, _Job) and job.work is not None:
+        weakref.finalize(frame, job).atexit = False
 
 
 _COUNT_LATER_MIN = 1_000_000  # account ids counted when the report is asked from this many rows (tests lower it)
@@ -330,7 +347,8 @@ def _complete_report(report, raw, frame, problem_frame, bad_rows, n_accounts=Non
             report.n_accounts = int(frame["account_id"].nunique())
     if "revenue" in frame:
         revenue = frame["revenue"]
-        total = revenue.to_numpy().sum() if revenue.dtype == np.float64 else np.nan  # no masks made: 3x faster
+        with np.errstate(invalid="ignore"):  # +inf and -inf: NaN here, and pandas' sum says so below
+            total = revenue.to_numpy().sum() if revenue.dtype == np.float64 else np.nan  # no masks: 3x faster
         report.total_revenue = float(total if not np.isnan(total) else revenue.sum())
 
 

@@ -101,10 +101,24 @@ def _second_bytes(col, rows):
 def _total_matches(texts, pattern):
     """``texts.str.contains(pattern)`` as booleans: RE2 (pyarrow) with a looser pattern first, then the
     exact one on what is left."""
-    maybe = texts.str.contains(_TOTAL_LOOSE, regex=True).fillna(False).to_numpy(dtype=bool).copy()
-    if maybe.any():
+    maybe = _re2_contains(texts, _TOTAL_LOOSE)
+    if maybe.any():  # the exact pattern: Python's re (a compiled pattern; pandas hands it to re)
         maybe[maybe] = texts[maybe].str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     return maybe
+
+
+def _re2_contains(texts, pattern):
+    """``texts.str.contains(pattern)`` (missing: False) by pyarrow's RE2 itself, for an RE2 pattern (``\\pL``):
+    pandas 2.3 hands some to Python's ``re``, which refuses them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts.array) if isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow" \
+        else pa.array(texts.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    return hit.to_numpy(zero_copy_only=False).astype(bool, copy=True)
 
 
 # matches wherever lines.py's _TOTAL_START does (any non-letter before the word; every case variant, also the
