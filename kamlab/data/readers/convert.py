@@ -349,9 +349,12 @@ def _convert_columns(raw, mapping, required, problems, jobs, kinds, decimal, tho
         else:
             out[canon] = _to_text(text, nat).reset_index(drop=True)
         if canon in required:
-            empty = ~_filled_cells(text)  # text == "" (a missing cell is not "")
-            if nat is not None:
-                empty = empty & nat.isna().to_numpy()
+            if nat is not None and _no_text(text) and text.array.codes.min(initial=0) >= 0:
+                empty = nat.isna().to_numpy()  # a typed column's lazy text, "" in every cell: no masks of it
+            else:
+                empty = ~_filled_cells(text)  # text == "" (a missing cell is not "")
+                if nat is not None:
+                    empty = empty & nat.isna().to_numpy()
             if canon == "account_id":
                 problems.add(empty, source, _total_line_hint(raw.text, empty, _say("id_empty")))
             else:

@@ -475,7 +475,9 @@ def _plain_ids(text):
     if edges is None:
         return None
     # "17850.0" starts with a digit, ends with "0" and has ".", "," or "0" before that
-    maybe = (edges[1] == ord("0")) & (edges[0] >= ord("0")) & (edges[0] <= ord("9"))
+    maybe = edges[1] == ord("0")
+    maybe &= edges[0] <= ord("9")
+    maybe &= edges[0] >= ord("0")
     if maybe.any():
         maybe[maybe] = np.isin(_bytes_before_last(text[maybe]), np.array([ord("."), ord(","), ord("0")]))
     if maybe.any() and text[maybe].str.fullmatch(_FLOAT_ID).fillna(False).any():

@@ -175,6 +175,8 @@ def _find_total_lines(raw, mapping, out, required, problems, report, words=None)
     ``job()`` giving :func:`_total_words` of ``raw`` (started earlier), or None to look now."""
     words = _total_words(raw) if words is None else words()
     account = next((k for k, v in mapping.items() if v == "account_id"), None)
+    if words is None and (account is None or "account_id" in required):
+        return  # no total word, and no empty account id to look at here: no line to name (and no masks made)
     empty_id = np.zeros(len(raw.text), dtype=bool)
     if account is not None:
         empty_id = ~_filled_cells(raw.text[account])
