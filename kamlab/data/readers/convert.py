@@ -9,7 +9,6 @@ computed revenue/cost and duplicate account ids. Every unusable cell goes to the
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import re
 import warnings
@@ -238,7 +237,7 @@ def _start_big_columns(raw, big, pool, decimal, thousands, date_format, dayfirst
             job = functools.partial(_to_dates, raw.text[source], None, date_format, dayfirst, decimal == ",")
         if len(raw.text) >= _HAND_BACK_MIN_ROWS:
             job = functools.partial(_handing_back, job)
-        jobs[source] = job if pool is None else pool.submit(contextvars.copy_context().run, job).result
+        jobs[source] = job if pool is None else pool.submit(job).result
     return jobs
 
 

@@ -281,16 +281,13 @@ def _total_words_later(raw):
     thread of the reader, beside the choice of the decimal mark and the conversion (it needs the cells only,
     which they do not change; the typed cells of Parquet and Excel files are rendered during the conversion,
     so those are looked at afterwards)."""
-    from kamlab.config import get_threads
     from kamlab.data.readers.fast import _THREADS_MIN_ROWS
-    from kamlab.data.readers.threads import _in_worker, _workers
     from kamlab.data.readers.lines import _total_words
+    from kamlab.data.readers.threads import _start
 
-    if raw.meta["format"] != "text" or len(raw.text) < _THREADS_MIN_ROWS or get_threads() == 1 or _in_worker():
+    if raw.meta["format"] != "text" or len(raw.text) < _THREADS_MIN_ROWS:
         return None
-    import contextvars
-
-    return _workers().submit(contextvars.copy_context().run, _total_words, raw)
+    return _start(_total_words, raw)
 
 
 def _count_when_the_frame_goes(frame, report):

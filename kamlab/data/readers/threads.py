@@ -14,11 +14,27 @@ def _thread_pool(jobs):
     1, or the caller is one of those threads itself."""
     import contextlib
 
-    from kamlab.config import get_threads
-
-    if not jobs or get_threads() == 1 or _in_worker():
+    if not jobs or not _threads_allowed():
         return contextlib.nullcontext()
     return _Jobs(_workers())
+
+
+def _threads_allowed():
+    """True unless ``kamlab.get_threads()`` is 1 or the caller is one of the reader's worker threads."""
+    from kamlab.config import get_threads
+
+    return get_threads() != 1 and not _in_worker()
+
+
+def _start(function, *args):
+    """The future of ``function(*args)`` started now in a worker thread, in the caller's context (its
+    language), for a caller that waits for it or cancels it itself; None where the reader works in one thread
+    (:func:`_threads_allowed`)."""
+    import contextvars
+
+    if not _threads_allowed():
+        return None
+    return _workers().submit(contextvars.copy_context().run, function, *args)
 
 
 class _Jobs:
@@ -27,8 +43,11 @@ class _Jobs:
     def __init__(self, pool):
         self._pool, self._futures = pool, []
 
-    def submit(self, function, *args, **kwargs):
-        future = self._pool.submit(function, *args, **kwargs)
+    def submit(self, function, *args):
+        """The future of ``function(*args)``, run in the caller's context (its language)."""
+        import contextvars
+
+        future = self._pool.submit(contextvars.copy_context().run, function, *args)
         self._futures.append(future)
         return future
 
@@ -98,12 +117,8 @@ def _in_threads(function, items):
     """``[function(item) for item in items]``, two at a time in the reader's worker threads (Arrow and numpy
     release the GIL), each in the caller's context (its language); one at a time when ``kamlab.get_threads()``
     is 1 or the caller is a worker itself."""
-    from kamlab.config import get_threads
-
-    if len(items) < 2 or get_threads() == 1 or _in_worker():
+    if len(items) < 2 or not _threads_allowed():
         return [function(item) for item in items]
-    import contextvars
-
     with _Jobs(_workers()) as jobs:
-        futures = [jobs.submit(contextvars.copy_context().run, function, item) for item in items]
+        futures = [jobs.submit(function, item) for item in items]
     return [future.result() for future in futures]
