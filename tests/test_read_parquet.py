@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -132,3 +134,60 @@ def test_same_result_as_the_csv_path(tmp_path):
     csv = read_transactions(tmp_path / "lines.csv")
     pd.testing.assert_frame_equal(parquet, csv, check_dtype=False)
     assert parquet.dtypes.to_dict() == csv.dtypes.to_dict()
+
+
+def test_a_category_column_is_kept_as_one_unless_mapped(tmp_path):
+    # "Farbe" is no column kamlab knows: kept as the file has it, a category column with its own categories (the
+    # spaces too) and missing cells missing; "Warengruppe" (product_group) is mapped: read as its text, stripped
+    farbe = pd.Categorical(["rot", " grün", None, "rot", "blau ", " grün"])
+    frame = _lines().assign(Farbe=farbe,
+                            Warengruppe=pd.Categorical(["Antriebe", " Service", "Antriebe", None, "Service", "Summe"]))
+    with pytest.warns(UserWarning, match="rows 6"):
+        df, report = read_transactions(_write(frame, tmp_path / "lines.parquet"), errors="drop", report=True)
+    assert isinstance(df["Farbe"].dtype, pd.CategoricalDtype)
+    assert df["Farbe"].cat.categories.tolist() == [" grün", "blau ", "rot"]
+    assert [None if pd.isna(v) else v for v in df["Farbe"]] == ["rot", " grün", None, "rot", "blau "]
+    assert pd.api.types.is_string_dtype(df["product_group"].dtype)
+    assert [None if pd.isna(v) else v for v in df["product_group"]] == ["Antriebe", "Service", "Antriebe", None,
+                                                                         "Service"]
+    # the total line (row 6) is set aside showing each cell's text, stripped, as for any other column
+    assert report.set_aside["line"].tolist() == [6] and report.problems["value"].tolist() == ["Summe"]
+    assert report.set_aside[["Farbe", "Warengruppe"]].astype(object).values.tolist() == [["grün", "Summe"]]
+    assert pd.api.types.is_string_dtype(report.set_aside["Farbe"].dtype)
+
+
+def test_a_total_word_in_an_unmapped_category_column_stops_the_read(tmp_path):
+    frame = _lines().assign(Notiz=pd.Categorical(["x", "x", "  Gesamt 2024", "x", "x", None]))
+    with pytest.raises(DataFormatError, match="row 3") as caught:
+        read_transactions(_write(frame, tmp_path / "lines.parquet"))
+    assert "'Gesamt 2024'" in str(caught.value)
+
+
+@pytest.mark.parametrize("errors", ["raise", "drop"])
+def test_mapped_category_columns_read_as_their_text_would(tmp_path, errors):
+    # ids, amounts, dates and text written as category columns (as pandas users save them) give what the same
+    # cells written as text give: the same frame, report and errors
+    text = pd.DataFrame({
+        "Kundennr.": ["17850.0", " 4711", "17850", None, "4711", "0815"],
+        "Belegdatum": ["03.01.2024", "04.01.2024", "03.01.2024", "05.01.2024", "", "06.01.2024"],
+        "Umsatz": ["1.234,56", "-12,50", "1.234,56", "7,00", "(3,10)", "Summe"],
+        "Warengruppe": ["Antriebe", " Service", "Antriebe", None, "Service", "Antriebe"],
+    })
+    coded = text.astype("category")
+    results = []
+    for frame, name in ((text, "text.parquet"), (coded, "coded.parquet")):
+        try:
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                results.append(read_transactions(_write(frame, tmp_path / name), errors=errors, report=True))
+        except DataFormatError as exc:
+            results.append(str(exc).replace("coded.parquet", "text.parquet"))
+    if errors == "raise":
+        assert results[0] == results[1] and "Kundennr." in results[0]
+        return
+    (a, ra), (b, rb) = results
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(ra.problems, rb.problems)
+    pd.testing.assert_frame_equal(ra.set_aside, rb.set_aside)
+    assert ra.notes == rb.notes and ra.rows_set_aside == 3  # the missing id, the missing date, "Summe"
+    assert a["account_id"].tolist() == ["17850", "4711", "17850"]

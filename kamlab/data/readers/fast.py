@@ -320,45 +320,62 @@ def _category_text(col, decoded):
 
 
 def _parquet_values(col):
-    """What the frame gets for a Parquet column kamlab does not map: its values, text as text."""
-    decoded = _decoded(col)
-    if decoded is not None:
-        return decoded.array
+    """What the frame gets for a Parquet column kamlab does not map: its values as the file has them (a
+    category column stays one), text as text."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.array
     if isinstance(col.dtype, pd.StringDtype) and col.dtype == _str_dtype():  # text already: as it is
         return col.array
     return col.to_numpy()
 
 
+def _coded(col):
+    """True for a category column of texts: its text stays coded in the raw table (:func:`_category_cells`)
+    until the column is mapped (:func:`_decode_mapped`)."""
+    return isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(col.cat.categories.dtype)
+
+
+def _category_cells(col):
+    """The cells of a category column of texts as the slow path makes them (stripped, "" where missing), kept
+    as a categorical: each category stripped once, no text made per cell."""
+    names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object).str.strip()
+    # the position of each stripped category among the distinct ones, and of "" (missing cells, code -1: last)
+    positions, distinct = pd.factorize(np.append(names.to_numpy(dtype=object), ""))
+    width = np.int8 if len(distinct) < 1 << 7 else np.int16 if len(distinct) < 1 << 15 else np.int32
+    codes = _take(positions.astype(width), col.cat.codes.to_numpy())
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object)), index=col.index)
+
+
+def _decode_mapped(raw, sources):
+    """The cells of the category columns of texts among ``sources`` (the mapped columns) as text, in
+    ``raw.text``: their conversion reads text. A big column is decoded in two halves, one per worker thread."""
+    coded = [s for s in sources if s in raw.meta.get("coded", ())]
+    for source in coded:
+        col = raw.meta["original"][source]
+        parts = None
+        if _decodable(col) and len(col) >= _THREADS_MIN_ROWS:
+            half = len(col) // 2
+            parts = _in_threads(_decoded_part, [col.iloc[:half], col.iloc[half:]])
+        raw.text[source] = _text_column(col, parts)
+    raw.meta["coded"] = raw.meta.get("coded", set()) - set(coded)
+
+
 def _parquet_columns(frame):
-    """``(text, native, typed, zones, values, dates)`` of a Parquet frame, by column position; ``values``: the
-    decoded category columns, as :func:`_parquet_values` gives them; ``dates``: the timestamp columns as
-    :func:`_dates_in_ns` gives them.
+    """``(text, native, typed, zones, dates)`` of a Parquet frame, by column position; ``dates``: the timestamp
+    columns as :func:`_dates_in_ns` gives them.
 
     A big frame's columns are done two at a time: Arrow and numpy do the work and release the GIL.
     """
-    text, native, typed, zones, values, dates = {}, {}, set(), {}, {}, {}
+    text, native, typed, zones, dates = {}, {}, set(), {}, {}
     columns = [frame[j] for j in frame.columns]
     # the dates of a file's only timestamp column are converted here, beside the other columns' work (it is
     # the date column then, almost always); of several, only those mapped to a date later (not each of them)
     in_ns = sum(pd.api.types.is_datetime64_any_dtype(col.dtype) for col in columns) == 1
     if len(frame) < _THREADS_MIN_ROWS:
-        done = (_parquet_column(col, None, in_ns) for col in columns)
+        done = [_parquet_column(col, in_ns) for col in columns]
     else:
-        # the columns' work two at a time, as one list (no thread waits for another): a category column's texts
-        # decoded in two halves (the longest piece of work: 10 M cells 0.1 s), then looked at here (its
-        # categories: little work); every other column's whole work
-        half = len(frame) // 2
-        coded = {k for k, col in enumerate(columns) if _decodable(col)}
-        work = [(_decoded_part, k, columns[k].iloc[a:b]) for k in sorted(coded) for a, b in ((0, half),
-                                                                                              (half, len(frame)))]
-        work += [(lambda col: _parquet_column(col, None, in_ns), k, columns[k]) for k in range(len(columns))
-                 if k not in coded]
-        results = {}
-        for (_, k, _), result in zip(work, _in_threads(lambda job: job[0](job[2]), work)):
-            results.setdefault(k, []).append(result)
-        done = [_parquet_column(col, results[k], in_ns) if k in coded else results[k][0]
-                for k, col in enumerate(columns)]
-    for j, (cells, nat, zone, decoded, ns) in zip(frame.columns, done):
+        done = _in_threads(lambda col: _parquet_column(col, in_ns), columns)
+    for j, (cells, nat, zone, ns) in zip(frame.columns, done):
         text[j] = cells
         if ns is not None:
             dates[j] = ns
@@ -366,34 +383,39 @@ def _parquet_columns(frame):
             native[j] = nat
         if zone is not None:
             zones[j] = zone
-        if decoded is not None:
-            values[j] = decoded
     typed |= {j for j, col in zip(frame.columns, columns) if _is_typed(col)}
-    return text, native, typed, zones, values, dates
+    return text, native, typed, zones, dates
 
 
-def _parquet_column(col, parts=None, in_ns=False):
-    """``(text, native or None, time zone or None, decoded values or None, dates or None)`` of one Parquet
-    column; ``parts``: its texts decoded in pieces already (a category column, :func:`_decoded`); ``dates``: a
-    timestamp column as :func:`_dates_in_ns` gives it, with ``in_ns`` (else None)."""
+def _parquet_column(col, in_ns=False):
+    """``(text, native or None, time zone or None, dates or None)`` of one Parquet column; ``dates``: a
+    timestamp column as :func:`_dates_in_ns` gives it, with ``in_ns`` (else None). The text of a category
+    column of texts stays coded (:func:`_category_cells`)."""
     if _is_typed(col):
         zone = None
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             zone = str(col.dt.tz)
             col = col.dt.tz_localize(None)  # the local date and time in its own zone
         dates = _dates_in_ns(col.to_numpy()) if in_ns and pd.api.types.is_datetime64_dtype(col.dtype) else None
-        return _lazy_text(len(col)), col, zone, None, dates
+        return _lazy_text(len(col)), col, zone, dates
+    if _coded(col):
+        return _category_cells(col), None, None, None
+    if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
+        is_text = col.map(lambda v: v is None or isinstance(v, str))
+        return col.map(_cell_text).astype(str).str.strip(), col.where(~is_text, None), None, None
+    return _text_column(col), None, None, None
+
+
+def _text_column(col, parts=None):
+    """The cells of a Parquet column of texts as the slow path makes them: stripped, "" where missing.
+    ``parts``: a category column's texts decoded in pieces already (:func:`_decoded`)."""
     decoded = _decoded(col, parts)
-    values = None if decoded is None else decoded.array  # what _parquet_values gives: the frame reuses it
     strings = None if decoded is None else _category_text(col, decoded)
     if strings is None:
         strings = _string_text(col if decoded is None else decoded)
     if strings is not None:
-        return strings, None, None, values, None
-    if col.dtype == object and col.map(lambda v: v is not None and not isinstance(v, str)).any():
-        is_text = col.map(lambda v: v is None or isinstance(v, str))
-        return col.map(_cell_text).astype(str).str.strip(), col.where(~is_text, None), None, values, None
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip(), None, None, values, None
+        return strings
+    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
 
 
 def _parquet_raw(path, frame):
@@ -403,7 +425,7 @@ def _parquet_raw(path, frame):
     header_cells = [str(c).strip() for c in frame.columns]
     frame = frame.reset_index(drop=True)
     frame.columns = range(frame.shape[1])
-    cells, natives, typed, zones, decoded, in_ns = _parquet_columns(frame)
+    cells, natives, typed, zones, in_ns = _parquet_columns(frame)
     names, sources, text, native = [], {}, {}, {}
     for j in frame.columns:
         header = header_cells[j]
@@ -420,10 +442,9 @@ def _parquet_raw(path, frame):
     text_frame = pd.DataFrame(text, copy=False) if text else pd.DataFrame(index=frame.index)  # no copy of a column
     positions = _filled_positions(names, text_frame, native, [])
     original = frame
-    values = {h: decoded[j] for h, j in sources.items() if j in decoded}
     dates = {h: in_ns[j] for h, j in sources.items() if j in in_ns}
     if positions is not None:  # blank rows: drop them
-        values, dates = {}, {}
+        dates = {}
         text_frame = text_frame.iloc[positions].reset_index(drop=True)
         native = {h: s.iloc[positions].reset_index(drop=True) for h, s in native.items()}
         original = frame.iloc[positions].reset_index(drop=True)
@@ -436,7 +457,8 @@ def _parquet_raw(path, frame):
         structural=[],
         meta={
             "header_line": None, "sources": sources, "format": "parquet",
-            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "values": values, "ns": dates,
+            "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "ns": dates,
+            "coded": {h for h, j in sources.items() if _coded(frame[j])},
             "zones": {h: zones[j] for h, j in sources.items() if j in zones},
         },
     )
@@ -551,4 +573,6 @@ def _rows_text(raw, rows):
     for source in raw.meta.get("lazy", ()):
         if isinstance(part[source].dtype, pd.CategoricalDtype):
             part[source] = _render(raw.native[source][rows]).astype("str").to_numpy()
+    for source in raw.meta.get("coded", ()):  # a category column's text, as the text it stands for
+        part[source] = part[source].astype(object).astype(str)
     return part

@@ -26,7 +26,7 @@ from kamlab.data.readers.columns import (
 )
 from kamlab.data.readers.convert import _COMPUTABLE, _check_duplicate_ids, _compute_missing, _convert
 from kamlab.data.readers.dialect import _open, _word
-from kamlab.data.readers.fast import _forget_edges, _parquet_values, _rows_text
+from kamlab.data.readers.fast import _decode_mapped, _forget_edges, _parquet_values, _rows_text
 from kamlab.data.readers.lines import _find_total_lines
 from kamlab.data.readers.timestamps import _timezone_notes
 from kamlab.data.readers.report import (
@@ -139,7 +139,7 @@ _DOC_LINES = """Line numbers are those a text editor shows: 1-based, counting ti
     quote or a value cut short). Other
     recognised columns (invoice_id, product, name, ...) are text with missing values
     as NaN; columns kamlab does not recognise are kept as the file has them (text for
-    text files)."""
+    text files; a Parquet file's numbers, dates and category columns keep their type)."""
 
 
 def _check_parameters(errors, sep, decimal, thousands, header_row, required, dayfirst, date_format,
@@ -181,8 +181,7 @@ def _assemble(raw, mapping, out, keep, columns=CANONICAL_COLUMNS):
         target = source if source not in frame.columns else f"{source}_file"
         text, nat = raw.text[source], raw.native.get(source)
         if raw.meta["format"] == "parquet":
-            values = raw.meta.get("values", {}).get(source)
-            frame[target] = _parquet_values(raw.meta["original"][source]) if values is None else values
+            frame[target] = _parquet_values(raw.meta["original"][source])
         elif nat is not None:
             frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
         else:
@@ -202,6 +201,7 @@ def _read(path, columns, *, function, accounts, encoding, sep, decimal, thousand
 
     mapping, notes = _map_columns(raw.names, columns, accounts, path, function, vocabulary)
     _check_required_columns(required, raw.names, mapping, path, function, vocabulary)
+    _decode_mapped(raw, mapping)  # a Parquet category column that is mapped: its text is converted
     report = _new_report(path, raw, mapping, notes)
     problems = _Problems(raw)
     words = _total_words_later(raw)

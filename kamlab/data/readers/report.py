@@ -301,7 +301,7 @@ class _Problems:
                     "pos": idx,
                     "line": self.raw.lines[idx],
                     "column": column,
-                    "value": self.raw.text[column].to_numpy()[idx],
+                    "value": self.raw.text[column].iloc[idx].to_numpy(),  # those cells only (not 10 M objects)
                     "reason": reasons,
                 }
             )
