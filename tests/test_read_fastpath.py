@@ -546,11 +546,13 @@ def test_edge_bytes_are_found_again_for_the_same_arrow_data_and_never_for_change
     assert fast._edge_bytes(changed)[0][0] == ord(" ") and edges[0][0] == ord("K")
 
 
+@pytest.mark.parametrize("slice_", [1 << 20, 2, 3])  # slices of cells: in one, or across slices and chunks
 @pytest.mark.parametrize("large", [False, True])
-def test_edge_bytes_are_the_first_and_last_byte_of_each_cells_utf8_and_0xff_for_none(large):
+def test_edge_bytes_are_the_first_and_last_byte_of_each_cells_utf8_and_0xff_for_none(large, slice_, monkeypatch):
     import pyarrow as pa
 
-    cells = ["", None, "a", " b ", "Äpfel", "x\u00a0", "\t", "Summe", "€"]
+    monkeypatch.setattr(fast, "_SLICE", slice_)
+    cells = ["", None, "a", " b ", "Äpfel", "", "x\u00a0", None, "\t", "Summe", "€", ""]
     kind = pa.large_string() if large else pa.string()
     col = pd.Series(pd.array(pa.chunked_array([pa.array(cells[:4], kind), pa.array(cells[4:], kind)]),
                              dtype=pd.StringDtype("pyarrow")))
@@ -560,7 +562,10 @@ def test_edge_bytes_are_the_first_and_last_byte_of_each_cells_utf8_and_0xff_for_
     assert last.tolist() == [b[-1] if b else 0xFF for b in encoded]
     # stripping may change the cells starting or ending with a space, a control or a non-ASCII byte, never ""
     may = fast._maybe_space(first) | fast._maybe_space(last)
-    assert may.tolist() == [False, False, False, True, True, True, True, False, True]
+    assert may.tolist() == [False, False, False, True, True, False, True, False, True, False, True, False]
+    assert fast._may_need_stripping((first, last)).tolist() == may.tolist()
+    plain = (first[[0, 1, 2, 9]], last[[0, 1, 2, 9]])  # "", None, "a", "Summe": none may need it
+    assert fast._may_need_stripping(plain) is None
 
 
 def test_filled_cells_are_the_cells_that_are_not_empty():

@@ -158,17 +158,28 @@ def _arrow_edges(array):
             last[at : at + n] = _NO_BYTE
             at += n
             continue
-        start, end = offsets[:-1], offsets[1:]
-        empty = end <= start
-        if chunk.null_count:
-            empty |= ~chunk.is_valid().to_numpy(zero_copy_only=False)
-        np.take(data, start, mode="clip", out=first[at : at + n])
-        np.take(data, end - 1, mode="clip", out=last[at : at + n])
-        if empty.any():
-            first[at : at + n][empty] = _NO_BYTE
-            last[at : at + n][empty] = _NO_BYTE
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else None
+        # a slice of cells at a time, into one small index array: no temporary array of every cell (an int64
+        # one of 10 M cells is 80 MB of fresh memory, which a VM may be slow to hand out)
+        index = np.empty(min(n, _SLICE), dtype=np.intp)
+        for a in range(0, n, _SLICE):
+            b = min(n, a + _SLICE)
+            start, end, into = offsets[a:b], offsets[a + 1 : b + 1], index[: b - a]
+            np.copyto(into, start, casting="unsafe")
+            np.take(data, into, mode="clip", out=first[at + a : at + b])
+            np.subtract(end, 1, out=into, casting="unsafe")
+            np.take(data, into, mode="clip", out=last[at + a : at + b])
+            empty = end <= start
+            if valid is not None:
+                empty |= ~valid[a:b]
+            if empty.any():
+                first[at + a : at + b][empty] = _NO_BYTE
+                last[at + a : at + b][empty] = _NO_BYTE
         at += n
     return first, last
+
+
+_SLICE = 1 << 20  # cells looked at at once where a whole column's temporary arrays would be big
 
 
 def _filled_cells(col):
@@ -198,6 +209,21 @@ def _maybe_space(byte):
     return (byte <= 0x20) | ((byte >= 0x7F) & (byte != _NO_BYTE))
 
 
+def _may_need_stripping(edges):
+    """``_maybe_space(first) | _maybe_space(last)`` of edge bytes ``(first, last)``, or None where no cell may
+    need stripping (most columns): made a slice at a time, so that no column-long temporary arrays are."""
+    first, last = edges
+    out = None
+    for a in range(0, len(first), _SLICE):
+        part = _maybe_space(first[a : a + _SLICE])
+        part |= _maybe_space(last[a : a + _SLICE])
+        if part.any():
+            if out is None:
+                out = np.zeros(len(first), dtype=bool)
+            out[a : a + _SLICE] = part
+    return out
+
+
 def _string_text(col):
     """A string column's cells as the slow path makes them: stripped, "" where missing; or None."""
     edges = _edge_bytes(col)
@@ -205,8 +231,8 @@ def _string_text(col):
         return None
     text = col.fillna("") if col.hasnans else col
     # strip only the cells that may need it (stripping all of 10 million cells costs a second)
-    edge = _maybe_space(edges[0]) | _maybe_space(edges[1])
-    if edge.any():
+    edge = _may_need_stripping(edges)
+    if edge is not None:
         text = text.copy()
         text[edge] = text[edge].str.strip()
     return text.astype("str")
@@ -313,7 +339,7 @@ def _category_text(col, decoded):
     no cell does), without looking at each cell's bytes; None otherwise (then :func:`_string_text`)."""
     names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=decoded.dtype)
     edges = _edge_bytes(names)
-    if edges is None or (_maybe_space(edges[0]) | _maybe_space(edges[1])).any():
+    if edges is None or _may_need_stripping(edges) is not None:
         return None
     text = decoded.fillna("") if decoded.hasnans else decoded
     return text.astype("str")
