@@ -847,7 +847,7 @@ def test_plain_decimals_rewritten_with_numpy_equal_arrow_replace(decimal, thousa
     arr = pa.array(["x", *cells, "y"], type=pa.large_string() if large else pa.string()).slice(1, len(cells))
     expected = pc.replace_substring(arr, thousands, "") if thousands else arr
     expected = pc.replace_substring(expected, decimal, ".") if decimal != "." else expected
-    got = fast._as_plain_decimals(arr, decimal, thousands)
+    got = cells_module._as_plain_decimals(arr, decimal, thousands)
     assert got.to_pylist() == expected.to_pylist()
     assert got.to_pylist()[:3] == [c.replace(thousands, "").replace(decimal, ".") if thousands else
                                    c.replace(decimal, ".") for c in cells[:3]]

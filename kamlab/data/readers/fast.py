@@ -265,41 +265,6 @@ def _take(values, codes):
     return out
 
 
-def _as_plain_decimals(cells, decimal, thousands):
-    """Arrow text cells with ``thousands`` taken out and ``decimal`` written as ".": what
-    ``pc.replace_substring`` twice gives, made from the cells' bytes with numpy (a third of its time).
-
-    For cells without nulls whose ``decimal`` and ``thousands`` are single ASCII characters (the plain
-    cells of :func:`_plain_amounts`); other cells are rewritten by ``pc.replace_substring``.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
-    ascii_marks = all(len(m) == 1 and ord(m) < 0x80 for m in (decimal, *([thousands] if thousands else [])))
-    if cells.null_count or not ascii_marks or not (pa.types.is_string(cells.type)
-                                                   or pa.types.is_large_string(cells.type)):
-        if thousands:
-            cells = pc.replace_substring(cells, thousands, "")
-        return pc.replace_substring(cells, decimal, ".") if decimal != "." else cells
-    offsets, data = _text_buffers(cells)
-    offsets = offsets.astype(np.int64)
-    data = data[offsets[0] : offsets[-1]]
-    offsets = offsets - offsets[0]
-    if thousands:
-        gone = np.flatnonzero(data == ord(thousands))
-        if len(gone):
-            offsets = offsets - np.searchsorted(gone, offsets)  # each cell's end moves by the marks before it
-            data = np.delete(data, gone)
-    if decimal != ".":
-        data = np.where(data == ord(decimal), np.uint8(ord(".")), data)
-    return pa.LargeStringArray.from_buffers(len(cells), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data)))
-
-
-
-
-
 def _str_dtype():
     """pandas 3's default text dtype (pyarrow, NaN for missing), or None (pandas < 3)."""
     try:
