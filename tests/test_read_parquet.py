@@ -191,3 +191,34 @@ def test_mapped_category_columns_read_as_their_text_would(tmp_path, errors):
     pd.testing.assert_frame_equal(ra.set_aside, rb.set_aside)
     assert ra.notes == rb.notes and ra.rows_set_aside == 3  # the missing id, the missing date, "Summe"
     assert a["account_id"].tolist() == ["17850", "4711", "17850"]
+
+
+@pytest.mark.skipif("to_pandas_kwargs" not in __import__("inspect").signature(pd.read_parquet).parameters,
+                    reason="pandas < 3 has no to_pandas_kwargs: the dates are converted after the read")
+def test_the_only_timestamp_column_is_read_in_ns_at_once(tmp_path, monkeypatch):
+    import functools
+
+    calls, original = [], pd.read_parquet
+
+    @functools.wraps(original)
+    def read_parquet(path, **options):
+        calls.append(options)
+        return original(path, **options)
+
+    monkeypatch.setattr(pd, "read_parquet", read_parquet)
+    at_once = {"to_pandas_kwargs": {"coerce_temporal_nanoseconds": True}}
+    lines = _lines()  # "Datum" in µs, the file's only column of time
+    df = read_transactions(_write(lines, tmp_path / "lines.parquet"))
+    assert calls == [at_once]
+    assert df["date"].dtype == "datetime64[ns]" and df["date"].tolist() == lines["Datum"].tolist()
+    # a duration (which the option would change too) or a second timestamp column: read as they are, kept so
+    for extra in (pd.Series(np.arange(6) * 1_500_000, dtype="timedelta64[us]"), lines["Datum"] + pd.Timedelta("1D")):
+        calls.clear()
+        df = read_transactions(_write(lines.assign(Extra=extra), tmp_path / "more.parquet"))
+        assert calls == [{}] and df["Extra"].dtype == extra.dtype and df["Extra"].tolist() == extra.tolist()
+    # a date ns cannot hold: tried at once, then read as it is and named as before
+    far = lines.assign(Datum=np.array(["2024-01-05"] * 5 + ["9999-12-31"], dtype="datetime64[us]"))
+    calls.clear()
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(_write(far, tmp_path / "far.parquet"))
+    assert calls == [at_once, {}] and (info.value.line, info.value.column) == (6, "Datum")

@@ -460,8 +460,15 @@ def _choose_sheet(sheets, sheet_name, name):
 
 def _read_parquet(path):
     name = _display(path)
+    frame = None
+    if _one_timestamp_column(path):  # read in ns at once (the dates kamlab returns): no second array of them
+        try:
+            frame = pd.read_parquet(path, to_pandas_kwargs={"coerce_temporal_nanoseconds": True})
+        except Exception:  # a date ns cannot hold (9999-12-31), or any other trouble: read as it is, below
+            frame = None
     try:
-        frame = pd.read_parquet(path)
+        if frame is None:
+            frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many kinds: all mean "not a readable Parquet file"
         raise DataFormatError(_say("parquet", name=name, error=f"{type(exc).__name__}: {exc}"), path=str(path)) from None
     if frame.columns.duplicated().any():
@@ -475,6 +482,26 @@ def _read_parquet(path):
     from kamlab.data.readers.fast import _parquet_raw
 
     return _parquet_raw(path, frame)
+
+
+def _one_timestamp_column(path):
+    """True when pandas can read a Parquet file's timestamps in ns (``to_pandas_kwargs``, pandas 3) and the file's
+    only column of time is one timestamp column (no durations, dates or nested columns, which that option would
+    change too): it is the date column almost always, and converted to ns anyway."""
+    import inspect
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if "to_pandas_kwargs" not in inspect.signature(pd.read_parquet).parameters:
+        return False
+    try:
+        types = [field.type for field in pq.read_schema(path)]
+    except Exception:  # not a readable Parquet file: pd.read_parquet says why
+        return False
+    timed = [t for t in types if pa.types.is_temporal(t) or pa.types.is_nested(t) or pa.types.is_dictionary(t)
+             and pa.types.is_temporal(t.value_type)]
+    return len(timed) == 1 and pa.types.is_timestamp(timed[0])
 
 
 def _open(path, *, encoding, sep, header_row, sheet_name, member=None):
