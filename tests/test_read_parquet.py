@@ -222,3 +222,35 @@ def test_the_only_timestamp_column_is_read_in_ns_at_once(tmp_path, monkeypatch):
     with pytest.raises(DataFormatError) as info:
         read_transactions(_write(far, tmp_path / "far.parquet"))
     assert calls == [at_once, {}] and (info.value.line, info.value.column) == (6, "Datum")
+    # the only timestamp column not mapped (the date written as text): read in ns, given back its own unit
+    stamps = np.array(["2024-01-05T10:11:12.345", "2024-06-05"], dtype="datetime64[ms]")
+    for last in (stamps[1], np.datetime64("9999-12-31", "ms")):  # and with a date ns cannot hold: as it is
+        table = pa.table({"Kundennr": ["K1", "K2"], "Datum": ["05.01.2024", "06.01.2024"], "Umsatz": [1.0, 2.0],
+                          "Stempel": pa.array(np.array([stamps[0], last]))})
+        pq.write_table(table, tmp_path / "unit.parquet")
+        calls.clear()
+        df = read_transactions(tmp_path / "unit.parquet")
+        assert calls[0] == at_once and df["Stempel"].dtype == "datetime64[ms]"
+        assert df["Stempel"].tolist() == [pd.Timestamp(stamps[0]), pd.Timestamp(last)]
+    # a time zone: its local times may not fit in ns where the UTC ones do (2262-04-11 23:00 UTC is 2262-04-12
+    # 01:00 in Berlin), so it is read as it is, and that local date named
+    utc = np.array(["2024-01-05T12:00", "2262-04-11T23:00"], dtype="datetime64[us]")
+    table = pa.table({"Kundennr": ["K1", "K2"], "Umsatz": [1.0, 2.0],
+                      "Datum": pa.array(utc, pa.timestamp("us", tz="Europe/Berlin"))})
+    pq.write_table(table, tmp_path / "zone.parquet")
+    calls.clear()
+    with pytest.raises(DataFormatError) as info:
+        read_transactions(tmp_path / "zone.parquet")
+    assert calls == [{}] and (info.value.line, info.value.column) == (2, "Datum")
+    assert "2262-04-12 01:00:00" in str(info.value)
+
+
+def test_a_category_column_of_bytes_is_kept_as_it_is(tmp_path):
+    # a dictionary of binary values (not text): no stripping of its categories as text; kept as the file has it
+    codes = pa.array([b"x", b" y", None]).dictionary_encode()
+    table = pa.table({"Kundennr": ["K1", "K2", "K3"], "Datum": ["05.01.2024"] * 3, "Umsatz": [1.0, 2.0, 3.0],
+                      "Code": codes})
+    pq.write_table(table, tmp_path / "bytes.parquet")
+    df = read_transactions(tmp_path / "bytes.parquet")
+    assert [None if pd.isna(v) else v for v in df["Code"]] == [b"x", b" y", None]
+    assert df["account_id"].tolist() == ["K1", "K2", "K3"]

@@ -460,12 +460,15 @@ def _choose_sheet(sheets, sheet_name, name):
 
 def _read_parquet(path):
     name = _display(path)
-    frame = None
-    if _one_timestamp_column(path):  # read in ns at once (the dates kamlab returns): no second array of them
+    frame, units = None, {}
+    unit = _one_timestamp_column(path)
+    if unit:  # read in ns at once (the dates kamlab returns): no second array of them
         try:
             frame = pd.read_parquet(path, to_pandas_kwargs={"coerce_temporal_nanoseconds": True})
         except Exception:  # a date ns cannot hold (9999-12-31), or any other trouble: read as it is, below
             frame = None
+        else:  # the column's own unit, for when it is not mapped (kept as the file has it)
+            units = {k: unit for k, dtype in enumerate(frame.dtypes) if dtype == np.dtype("datetime64[ns]")}
     try:
         if frame is None:
             frame = pd.read_parquet(path)
@@ -481,27 +484,30 @@ def _read_parquet(path):
     # typed columns stay typed (no text to parse): kamlab.data.readers.fast
     from kamlab.data.readers.fast import _parquet_raw
 
-    return _parquet_raw(path, frame)
+    return _parquet_raw(path, frame, units)
 
 
 def _one_timestamp_column(path):
-    """True when pandas can read a Parquet file's timestamps in ns (``to_pandas_kwargs``, pandas 3) and the file's
-    only column of time is one timestamp column (no durations, dates or nested columns, which that option would
-    change too): it is the date column almost always, and converted to ns anyway."""
+    """The unit of a Parquet file's only column of time when it is a timestamp column without time zone and
+    pandas can read it in ns (``to_pandas_kwargs``, pandas 3), else None. Then no durations, dates or nested
+    columns are there, which that option would change too, and no time zone, whose local times may not fit in
+    ns where the UTC ones do. That column is the date column almost always, and converted to ns anyway."""
     import inspect
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if "to_pandas_kwargs" not in inspect.signature(pd.read_parquet).parameters:
-        return False
+        return None
     try:
         types = [field.type for field in pq.read_schema(path)]
     except Exception:  # not a readable Parquet file: pd.read_parquet says why
-        return False
+        return None
     timed = [t for t in types if pa.types.is_temporal(t) or pa.types.is_nested(t) or pa.types.is_dictionary(t)
              and pa.types.is_temporal(t.value_type)]
-    return len(timed) == 1 and pa.types.is_timestamp(timed[0])
+    if len(timed) != 1 or not pa.types.is_timestamp(timed[0]) or timed[0].tz is not None:
+        return None
+    return timed[0].unit
 
 
 def _open(path, *, encoding, sep, header_row, sheet_name, member=None):

@@ -310,9 +310,11 @@ def _category_text(col, decoded):
     return text.astype("str")
 
 
-def _parquet_values(col):
+def _parquet_values(col, unit=None):
     """What the frame gets for a Parquet column kamlab does not map: its values as the file has them (a
-    category column stays one), text as text."""
+    category column stays one), text as text; ``unit``: a timestamp column's own, when it was read in ns."""
+    if unit is not None and unit != "ns":  # exact: its ns values are whole multiples of the unit
+        return col.to_numpy().astype(f"datetime64[{unit}]")
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col.array
     if isinstance(col.dtype, pd.StringDtype) and col.dtype == _str_dtype():  # text already: as it is
@@ -321,9 +323,10 @@ def _parquet_values(col):
 
 
 def _coded(col):
-    """True for a category column of texts: its text stays coded in the raw table (:func:`_category_cells`)
-    until the column is mapped (:func:`_decode_mapped`)."""
-    return isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(col.cat.categories.dtype)
+    """True for a category column of texts (not bytes): its text stays coded in the raw table
+    (:func:`_category_cells`) until the column is mapped (:func:`_decode_mapped`)."""
+    return (isinstance(col.dtype, pd.CategoricalDtype)
+            and pd.api.types.infer_dtype(col.cat.categories, skipna=True) == "string")
 
 
 def _category_cells(col):
@@ -409,8 +412,9 @@ def _text_column(col, parts=None):
     return col.astype(object).where(col.notna(), "").astype(str).str.strip()
 
 
-def _parquet_raw(path, frame):
-    """The ``_Raw`` table of a Parquet file's frame (columns unique), typed columns kept typed."""
+def _parquet_raw(path, frame, units=None):
+    """The ``_Raw`` table of a Parquet file's frame (columns unique), typed columns kept typed; ``units``: {column
+    position: its unit} of a timestamp column read in ns (given back to it when it is not mapped)."""
     from kamlab.data.readers.dialect import _check_unique_names, _filled_positions, _LineNumbers, _Raw
 
     header_cells = [str(c).strip() for c in frame.columns]
@@ -450,6 +454,7 @@ def _parquet_raw(path, frame):
             "header_line": None, "sources": sources, "format": "parquet",
             "original": {h: original[j] for h, j in sources.items()}, "lazy": lazy, "ns": dates,
             "coded": {h for h, j in sources.items() if _coded(frame[j])},
+            "units": {h: (units or {})[j] for h, j in sources.items() if j in (units or {})},
             "zones": {h: zones[j] for h, j in sources.items() if j in zones},
         },
     )

@@ -181,7 +181,7 @@ def _assemble(raw, mapping, out, keep, columns=CANONICAL_COLUMNS):
         target = source if source not in frame.columns else f"{source}_file"
         text, nat = raw.text[source], raw.native.get(source)
         if raw.meta["format"] == "parquet":
-            frame[target] = _parquet_values(raw.meta["original"][source])
+            frame[target] = _parquet_values(raw.meta["original"][source], raw.meta["units"].get(source))
         elif nat is not None:
             frame[target] = nat.where(nat.notna(), text.where(text != "", None)).infer_objects()
         else:
