@@ -50,7 +50,8 @@ def test_string_cells_are_stripped_like_the_slow_path():
     pd.testing.assert_series_equal(fast._string_text(col), slow.astype("str"))
 
 
-@pytest.mark.parametrize("cells", [["K-1", "K10", "", "4711"], ["17850.0", "12.0", ""], ["10.0", "10.1", "7"]])
+@pytest.mark.parametrize("cells", [["K-1", "K10", "", "4711"], ["17850.0", "12.0", ""], ["10.0", "10.1", "7"],
+                                   ["K-1", "K10", ""], ["K-1", "R10.0"]])  # no id starting with a digit
 def test_plain_ids_only_where_no_id_looks_like_a_float(cells):
     col = _big(cells)
     ids = fast._plain_ids(col)
@@ -585,6 +586,26 @@ def test_filled_cells_are_the_cells_that_are_not_empty():
         assert (fast._filled_cells(col) == expected).all()
     fast._edge_bytes(text)  # known edges are used: the same answer
     assert (fast._filled_cells(text) == (np.arange(n) % 5 != 1)).all()
+
+
+def test_a_column_all_filled_is_known_from_its_edge_bytes():
+    n = 12_000
+    full = _big(["K1", " ", "x"], n)
+    one_empty = _big(["K1", " ", "x"], n).where(np.arange(n) != n - 1, "")
+    one_missing = _big(["K1", " ", "x"], n).where(np.arange(n) != 5)
+    assert not fast._all_filled(full)  # its edges are not known yet: not known (no pass made for it)
+    for col, expected in [(full, True), (one_empty, False), (one_missing, False)]:  # missing: not known filled
+        fast._edge_bytes(col)
+        assert fast._all_filled(col) is expected
+    assert fast._filled_cells(full).all() and not fast._filled_cells(one_empty).all()
+
+
+def test_no_total_candidates_are_none_and_no_array():
+    ids = _big(["K4711", "R0815", "10023"])
+    assert totals._maybe_total(ids, _TOTAL_START) is None and not totals._total_candidates(ids, _TOTAL_START).any()
+    col = _big(CELLS)
+    expected = col.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
+    assert (totals._maybe_total(col, _TOTAL_START) == expected).all() and expected.any()
 
 
 def test_the_byte_before_the_last_of_each_cell():

@@ -354,8 +354,10 @@ def _check_unique_names(names, path, header_line, where):
 def _filled_positions(names, text_frame, native_out, structural):
     """Positions of the rows that are not blank (a line with too many fields always counts), or None when
     no row is blank (no array of every position)."""
-    from kamlab.data.readers.fast import _filled_cells
+    from kamlab.data.readers.fast import _all_filled, _filled_cells
 
+    if any(_all_filled(text_frame[header]) for header in names):  # a column without an empty cell: no masks
+        return None
     blank = np.ones(len(text_frame), dtype=bool)  # fresh arrays: pandas' to_numpy() may be read-only
     for header in names:
         filled = _filled_cells(text_frame[header])

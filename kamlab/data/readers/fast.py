@@ -493,6 +493,8 @@ def _plain_ids(text):
     if edges is None:
         return None
     # "17850.0" starts with a digit, ends with "0" and has ".", "," or "0" before that
+    if int(edges[0].min()) > ord("9"):  # no id starts with a digit ("K4711"): no masks made
+        return _as_ids(text, edges)
     maybe = edges[1] == ord("0")
     maybe &= edges[0] <= ord("9")
     maybe &= edges[0] >= ord("0")
@@ -500,8 +502,19 @@ def _plain_ids(text):
         maybe[maybe] = np.isin(_bytes_before_last(text[maybe]), np.array([ord("."), ord(","), ord("0")]))
     if maybe.any() and text[maybe].str.fullmatch(_FLOAT_ID).fillna(False).any():
         return None
+    return _as_ids(text, edges)
+
+
+def _as_ids(text, edges):
     ids = text.reset_index(drop=True).astype("str")
-    return ids.where(ids != "", np.nan) if (edges[0] == _NO_BYTE).any() else ids
+    return ids.where(ids != "", np.nan) if int(edges[0].max()) == _NO_BYTE else ids  # empty cells: missing ids
+
+
+def _all_filled(col):
+    """True when no cell of a big text column is empty, known from its edge bytes (made already) without a mask;
+    False otherwise (also where it is not known)."""
+    edges = _edge_bytes(col, compute=False) if len(col) > 10_000 else None
+    return edges is not None and int(edges[0].max()) != _NO_BYTE
 
 
 def _bytes_before_last(text):

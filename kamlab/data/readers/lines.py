@@ -29,7 +29,7 @@ from kamlab._util.format import decimal as _in_language
 from kamlab._util.format import translator
 from kamlab._util.labels import get_language
 from kamlab.data.readers.fast import _filled_cells
-from kamlab.data.readers.totals import _total_candidates
+from kamlab.data.readers.totals import _maybe_total
 
 _t = translator({
     "line": ("line", "Zeile"),
@@ -123,8 +123,8 @@ def _total_words(raw):
     found = None  # made at the first candidate: most files have none
     for k, name in enumerate(raw.names):
         col = raw.text[name]
-        maybe = _total_candidates(col, _TOTAL_START, _categories_of(raw, name))
-        if not maybe.any():
+        maybe = _maybe_total(col, _TOTAL_START, _categories_of(raw, name))
+        if maybe is None or not maybe.any():
             continue
         if found is None:
             found = np.full(len(raw.text), -1, dtype=np.int32)

@@ -21,7 +21,14 @@ _TOTAL_OR_SPACE[_NO_BYTE] = False
 
 
 def _total_candidates(col, pattern, categories=None):
-    """``col.str.contains(pattern)`` for the total-line words, looked at only where it can match.
+    """``col.str.contains(pattern)`` for the total-line words: :func:`_maybe_total` as an array."""
+    found = _maybe_total(col, pattern, categories)
+    return np.zeros(len(col), dtype=bool) if found is None else found
+
+
+def _maybe_total(col, pattern, categories=None):
+    """``col.str.contains(pattern)`` for the total-line words, looked at only where it can match; None where no
+    cell matches (most columns: no array of them made).
 
     ``pattern`` starts with optional spaces and one of the total words: a cell can match
     only if its first byte is such a letter, a space or control character, or not ASCII.
@@ -33,21 +40,21 @@ def _total_candidates(col, pattern, categories=None):
         stripped = _string_text(names)
         if stripped is not None:
             hit = np.append(_total_matches(stripped, pattern), False)  # code -1 (missing): "", no total
-            return hit[categories.cat.codes.to_numpy()] if hit.any() else np.zeros(len(col), dtype=bool)
+            return hit[categories.cat.codes.to_numpy()] if hit.any() else None
     if len(col) > 10_000 and isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.dtype == object:
         # a typed column's lazy text: each category once, as col.str.contains does (missing: False)
         names = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object)
         hit = np.append(names.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool), False)
-        return hit[col.cat.codes.to_numpy()] if hit.any() else np.zeros(len(col), dtype=bool)
+        return hit[col.cat.codes.to_numpy()] if hit.any() else None
     edges = _edge_bytes(col) if len(col) > 10_000 else None
     if edges is None:
         return col.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     low, high = int(edges[0].min()), int(edges[0].max())
     if not _TOTAL_OR_SPACE[low : high + 1].any():  # no such byte from the lowest first byte to the highest (ids
-        return np.zeros(len(col), dtype=bool)  # "K4711", "R0815" or "10023"): two cheap passes
+        return None  # "K4711", "R0815" or "10023"): two cheap passes
     starting = np.flatnonzero((_byte_counts(edges[0]) > 0) & _TOTAL_OR_SPACE)  # such first bytes present
     if not len(starting):  # no cell starts so: one pass
-        return np.zeros(len(col), dtype=bool)
+        return None
     if len(starting) <= 4:  # a few bytes: compared directly (a table lookup copies the index array first)
         maybe = edges[0] == starting[0]
         for byte in starting[1:]:
