@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -113,3 +114,36 @@ def test_the_messages_in_german(tmp_path):
         assert "Spalte 'Gewinn' wurde unverändert übernommen" in " ".join(report.notes)
         with pytest.raises(DataFormatError, match="enthält Quoten, keine Beträge"):
             read_transactions(path, columns={"Gewinn": "contribution_margin"})
+
+
+def test_a_computed_margin_in_arrows_memory_is_exact_and_writable(tmp_path, monkeypatch):
+    # big columns are made in memory from Arrow's pool (here from 4 rows on): the same numbers as pandas'
+    # subtraction (inf - inf is NaN, no warning), and a frame whose cells can be set
+    import warnings
+
+    import pyarrow as pa
+
+    from kamlab.data.readers import threads
+
+    monkeypatch.setattr(threads, "_POOL_MIN", 4)
+    array = threads._pool_empty(5, np.float64)
+    assert array.flags.writeable and isinstance(array.base, pa.Buffer) and array.shape == (5,)
+    assert threads._pool_empty(5, object).dtype == object  # objects: numpy's own memory
+    revenue = [100.0, -20.5, float("inf"), np.nan, 7.25]
+    cost = [60.25, -10.0, float("inf"), 1.0, 0.0]
+    path = tmp_path / "lines.parquet"
+    pd.DataFrame({"Kundennr": list("ABCDE"), "Datum": pd.to_datetime(["2024-01-02"] * 5), "Umsatz": revenue,
+                  "Kosten": cost}).to_parquet(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        df = read_transactions(path, columns={"Kosten": "cost"}, required=["account_id"])
+    expected = pd.Series(revenue) - pd.Series(cost)
+    np.testing.assert_array_equal(df["contribution_margin"].to_numpy(), expected.to_numpy())
+    from kamlab.data.readers.amounts import _difference
+
+    made = _difference(pd.Series(revenue), pd.Series(cost)).to_numpy()
+    while isinstance(made, np.ndarray):  # a view of a view of the pool's buffer
+        made = made.base
+    assert isinstance(made, pa.Buffer)
+    df.loc[0, "contribution_margin"] = 1.0
+    assert df["contribution_margin"].iloc[0] == 1.0

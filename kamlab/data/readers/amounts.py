@@ -26,6 +26,7 @@ from kamlab.data.readers.columns import _header_currency
 from kamlab.data.readers.dialect import _word
 from kamlab.data.readers.report import _display, _list_lines
 from kamlab.data.readers.texts import count, german, money
+from kamlab.data.readers.threads import _pool_empty
 from kamlab.errors import DataFormatError, ParameterError
 
 # the columns that hold money (quantity and employees do not)
@@ -345,10 +346,10 @@ def _derive_margin(out, mapping, problems, report):
         return
     name_of = {c: s for s, c in mapping.items()}
     if "contribution_margin" in out and "cost" not in out:
-        out["cost"] = out["revenue"] - out["contribution_margin"]
+        out["cost"] = _difference(out["revenue"], out["contribution_margin"])
         report.notes.append(_t("cost_from_margin", name=name_of["contribution_margin"]))
     elif "cost" in out and "contribution_margin" not in out:
-        out["contribution_margin"] = out["revenue"] - out["cost"]
+        out["contribution_margin"] = _difference(out["revenue"], out["cost"])
         report.notes.append(_t("margin_from_cost", name=name_of.get("cost", "cost")))
     elif "cost" in out and "contribution_margin" in out and "contribution_margin" in name_of:
         revenue, cost, margin = out["revenue"], out["cost"], out["contribution_margin"]
@@ -358,6 +359,16 @@ def _derive_margin(out, mapping, problems, report):
             reasons[i] = _t("margin_mismatch", margin=_cents(margin.iloc[i]), revenue=_cents(revenue.iloc[i]),
                             cost=_cents(cost.iloc[i]), difference=_cents(revenue.iloc[i] - cost.iloc[i]))
         problems.add(off, name_of["contribution_margin"], reasons)
+
+
+def _difference(a, b):
+    """``a - b`` of two columns; of two big float columns into memory from Arrow's pool (:func:`_pool_empty`)."""
+    if a.dtype != np.float64 or b.dtype != np.float64 or not a.index.equals(b.index):
+        return a - b
+    out = _pool_empty(len(a), np.float64)
+    with np.errstate(all="ignore"):  # as pandas: inf - inf is NaN without a warning
+        np.subtract(a.to_numpy(), b.to_numpy(), out=out)
+    return pd.Series(out, index=a.index, copy=False)
 
 
 def _cents(value):

@@ -24,7 +24,7 @@ import pandas as pd
 
 from kamlab._util.format import translator
 from kamlab.data.readers.cells import _FLOAT_ID, _cell_text, _to_ids, _to_text
-from kamlab.data.readers.threads import _in_threads
+from kamlab.data.readers.threads import _in_threads, _pool_empty
 from kamlab.data.readers.texts import _t as _say
 
 _t = translator({
@@ -148,7 +148,7 @@ def _arrow_edges(array):
         return None
     # filled in place, a chunk at a time: no concatenated copies, no copies of each chunk's bytes; one byte a
     # cell each (3 M cells: 6 MB a column, kept while the read asks)
-    first, last = np.empty(len(arr), np.uint8), np.empty(len(arr), np.uint8)
+    first, last = _pool_empty(len(arr), np.uint8), _pool_empty(len(arr), np.uint8)
     at = 0
     for chunk in chunks:
         n = len(chunk)
@@ -258,8 +258,8 @@ def _factorized(text):
 
 def _take(values, codes):
     """``values.take(codes)`` a slice of ``codes`` at a time: numpy makes intp copies of int32 codes, of a slice
-    only (3 M codes: 24 MB less at once)."""
-    out = np.empty(len(codes), dtype=values.dtype)
+    only (3 M codes: 24 MB less at once); in memory from Arrow's pool."""
+    out = _pool_empty(len(codes), values.dtype)
     for start in range(0, len(codes), 1 << 20):
         np.take(values, codes[start : start + (1 << 20)], out=out[start : start + (1 << 20)])
     return out
