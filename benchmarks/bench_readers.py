@@ -207,7 +207,7 @@ def main():
             print(f"  a fresh process's first read (its imports included): pyarrow.csv {base['first']:.2f} s, "
                   f"pandas {peer['first']:.2f} s, kamlab {ours['first']:.2f} s")
             print(f"  peak memory: kamlab {ours['peak'] / 1e9:.2f} GB, pandas.read_csv {peer['peak'] / 1e9:.2f} GB "
-                  f"(ratio {ours['peak'] / peer['peak']:.2f}, target <= 1), pyarrow {base['peak'] / 1e9:.2f} GB")
+                  f"(ratio {ours['peak'] / peer['peak']:.3f}, target <= 1), pyarrow {base['peak'] / 1e9:.2f} GB")
     return 0
 
 
