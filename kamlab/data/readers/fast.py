@@ -260,8 +260,8 @@ def _take(values, codes):
     """``values.take(codes)`` a slice of ``codes`` at a time: numpy makes intp copies of int32 codes, of a slice
     only (3 M codes: 24 MB less at once); in memory from Arrow's pool."""
     out = _pool_empty(len(codes), values.dtype)
-    for start in range(0, len(codes), 1 << 20):
-        np.take(values, codes[start : start + (1 << 20)], out=out[start : start + (1 << 20)])
+    for start in range(0, len(codes), _SLICE):
+        np.take(values, codes[start : start + _SLICE], out=out[start : start + _SLICE])
     return out
 
 
